@@ -1,0 +1,58 @@
+#pragma once
+/// ProcessRunner: the only way ccci spawns a process.
+///
+/// A Command is argv (never a shell string) + an explicit, complete environment + a working
+/// directory + a required timeout. The child runs in its own process group with stdin on
+/// /dev/null; on timeout or interrupt the whole group gets SIGTERM, then SIGKILL after a grace
+/// period. A non-zero exit is not an error of run(): it is reported in Completion, with the exit
+/// code and the terminating signal kept apart. run() fails (ErrorKind::infra / not_found) only
+/// when the process could not be started at all, and with ErrorKind::interrupted when the run
+/// was interrupted while the child ran (the child's group is killed first).
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "harness/result.hpp"
+
+namespace ccci::harness {
+
+class Logger;
+
+using Environment = std::map<std::string, std::string>;
+
+struct Command {
+  std::vector<std::string> argv;            ///< argv[0] is looked up in env's PATH unless absolute
+  Environment env;                          ///< the child's whole environment
+  std::filesystem::path cwd;                ///< empty: the runner's own working directory
+  std::chrono::milliseconds timeout{0};     ///< required; zero is rejected as a usage error
+};
+
+struct Completion {
+  int exit_code = -1;                       ///< meaningful when signal == 0 and !timed_out
+  int signal = 0;                           ///< the signal that ended the child, 0 if it exited
+  bool timed_out = false;                   ///< the runner killed it after Command::timeout
+  std::string out;                          ///< captured stdout
+  std::string err;                          ///< captured stderr
+  std::chrono::milliseconds elapsed{0};
+
+  bool succeeded() const { return !timed_out && signal == 0 && exit_code == 0; }
+  /// One line for logs and messages: "exit 1", "killed by signal 9", "timed out after 30s".
+  std::string describe() const;
+};
+
+class ProcessRunner {
+ public:
+  virtual ~ProcessRunner() = default;
+  virtual Result<Completion> run(const Command& command) = 0;
+};
+
+/// The real runner (Boost.Process v2). Every spawn is logged with argv, outcome and duration.
+std::unique_ptr<ProcessRunner> make_process_runner(Logger& log);
+
+/// A copy of this process's environment restricted to names in `keep` (exact names).
+Environment inherited_environment(const std::vector<std::string>& keep);
+
+}  // namespace ccci::harness

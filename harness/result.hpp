@@ -1,0 +1,74 @@
+#pragma once
+/// Result<T>: a value or a typed Error. Errors are values with a kind the caller can branch on;
+/// a JUnit failure vs error vs skipped is decided from the kind, never by parsing a message.
+/// Exceptions stop at third-party adapters; only main() has a catch-all.
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+
+namespace ccci::harness {
+
+/// Who is to blame when something went wrong. Maps onto verdicts and exit codes.
+enum class ErrorKind {
+  usage,        ///< bad flags or environment from the caller (exit 2)
+  spec,         ///< the recipe spec or a recipe file is malformed (exit 2)
+  check_failed, ///< the recipe misbehaved: a check's expectation did not hold (exit 1)
+  infra,        ///< docker, abra, network or the host misbehaved (exit 3)
+  timeout,      ///< an operation ran out of time (infrastructure unless a check says otherwise)
+  not_found,    ///< a named thing (ref, file, service, image) does not exist
+  interrupted,  ///< SIGINT/SIGTERM arrived (exit 130/143)
+};
+
+std::string_view to_string(ErrorKind kind);
+
+struct Error {
+  ErrorKind kind = ErrorKind::infra;
+  std::string message;
+};
+
+inline Error make_error(ErrorKind kind, std::string message) { return Error{kind, std::move(message)}; }
+
+template <class T>
+class [[nodiscard]] Result {
+ public:
+  Result(T value) : state_(std::move(value)) {}          // NOLINT: implicit by design
+  Result(Error error) : state_(std::move(error)) {}      // NOLINT: implicit by design
+
+  bool ok() const { return state_.index() == 0; }
+  explicit operator bool() const { return ok(); }
+
+  T& value() & { return std::get<0>(state_); }
+  const T& value() const& { return std::get<0>(state_); }
+  T&& value() && { return std::get<0>(std::move(state_)); }
+  T& operator*() & { return value(); }
+  const T& operator*() const& { return value(); }
+  T* operator->() { return &value(); }
+  const T* operator->() const { return &value(); }
+
+  const Error& error() const { return std::get<1>(state_); }
+
+ private:
+  std::variant<T, Error> state_;
+};
+
+/// Result of an operation with no value.
+struct Unit {};
+using Status = Result<Unit>;
+inline Status ok_status() { return Unit{}; }
+
+}  // namespace ccci::harness
+
+/// Propagate an error from an expression yielding Result<...>: CCCI_TRY(auto x, f());
+#define CCCI_CONCAT_INNER(a, b) a##b
+#define CCCI_CONCAT(a, b) CCCI_CONCAT_INNER(a, b)
+#define CCCI_TRY(decl, expr) CCCI_TRY_IMPL(CCCI_CONCAT(ccci_try_, __LINE__), decl, expr)
+#define CCCI_TRY_IMPL(tmp, decl, expr) \
+  auto tmp = (expr);                   \
+  if (!tmp.ok()) return tmp.error();   \
+  decl = std::move(tmp).value()
+#define CCCI_TRY_STATUS(expr)                              \
+  do {                                                     \
+    auto ccci_status_ = (expr);                            \
+    if (!ccci_status_.ok()) return ccci_status_.error();   \
+  } while (0)

@@ -1,0 +1,62 @@
+#pragma once
+/// The outcome model of one run: checks, tiers, the run as a whole. Produced by the tier state
+/// machine, consumed by the reports (JUnit, results.json, summary.md). Plain values, no behaviour
+/// beyond naming.
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ccci::runner {
+
+enum class Tier { install, upgrade, backup, restore, custom };
+inline constexpr Tier all_tiers[] = {Tier::install, Tier::upgrade, Tier::backup, Tier::restore, Tier::custom};
+std::string_view to_string(Tier tier);
+std::optional<Tier> tier_from_string(std::string_view name);
+
+/// pass: the expectation held. fail: the recipe is wrong. error: the harness or infrastructure is
+/// wrong. skip: not run, with a reason.
+enum class CheckStatus { pass, fail, error, skip };
+std::string_view to_string(CheckStatus status);
+
+/// Where a check comes from: built into the harness, the recipe's overlay in recipes/<r>/, or the
+/// recipe repo itself (allow-listed recipes only).
+enum class CheckSource { generic, overlay, repo_local };
+std::string_view to_string(CheckSource source);
+
+struct CheckOutcome {
+  std::string name;
+  CheckSource source = CheckSource::generic;
+  CheckStatus status = CheckStatus::pass;
+  std::string message;                      ///< one line; empty on pass
+  std::string detail;                       ///< multi-line evidence (output, bodies), may be empty
+  std::chrono::milliseconds duration{0};
+};
+
+/// not_applicable: the recipe's spec says the tier does not apply (reason from the spec).
+/// skipped: the tier could not or was not asked to run (an earlier tier failed, STAGES excluded it).
+enum class TierStatus { pass, fail, error, skipped, not_applicable };
+std::string_view to_string(TierStatus status);
+
+struct TierOutcome {
+  Tier tier = Tier::install;
+  TierStatus status = TierStatus::skipped;
+  std::string reason;                       ///< why skipped / n/a / failed / errored
+  std::vector<CheckOutcome> checks;
+  std::chrono::milliseconds duration{0};
+};
+
+/// The run's overall verdict. error wins over fail: infrastructure must never masquerade as a bad recipe.
+enum class Verdict { green, red, error, interrupted };
+std::string_view to_string(Verdict verdict);
+
+struct TeardownOutcome {
+  bool ran = false;
+  bool clean = false;                       ///< verified: nothing of the run is left
+  std::vector<std::string> residue;         ///< what was left, e.g. "service ccci-fw-1a2b_app"
+  std::string message;
+  std::chrono::milliseconds duration{0};
+};
+
+}  // namespace ccci::runner

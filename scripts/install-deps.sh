@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs every Debian package ccci needs to build, test and run its testbed.
+# Idempotent: does nothing (and touches no network) when everything is already installed.
+set -euo pipefail
+
+packages=(
+  # build
+  cmake ninja-build g++ pkg-config
+  libboost1.81-dev libboost-json1.81-dev libcurl4-openssl-dev libpugixml-dev libyaml-dev
+  libgtest-dev libgmock-dev
+  # tests and tools the tests call
+  git libxml2-utils python3-jsonschema openssl
+)
+if [[ "${1:-}" == "--testbed" ]]; then
+  # the real Docker engine, the gateway, backups, and the binaries fixture images are built from
+  packages+=(docker.io caddy restic busybox-static sqlite3 iproute2)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "install-deps: installing ${missing[*]}" >&2
+  sudo_cmd=()
+  [[ $(id -u) -eq 0 ]] || sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q
+  "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
