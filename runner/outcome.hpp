@@ -60,3 +60,30 @@ struct TeardownOutcome {
 };
 
 }  // namespace ccci::runner
+
+#include "runner/upgrade_base.hpp"
+
+namespace ccci::runner {
+
+/// Everything the reports need about one run. Filled by the tier state machine; level, verdict
+/// and exit code are derived from it (runner/verdict.hpp), never stored.
+struct RunReport {
+  std::string run_id;                       ///< e.g. "fixture-web-pr1-3f2a1b4c"
+  std::string recipe;
+  std::optional<int> pr;
+  std::string src;                          ///< owner/repo of the recipe mirror
+  std::string head_ref;                     ///< "refs/pull/1/head" or a sha
+  std::string head_commit;                  ///< full sha
+  UpgradeBase base;
+  std::vector<TierOutcome> tiers;           ///< always the five tiers, in order
+  TeardownOutcome teardown;
+  int deploy_count = 0;
+  int expected_deploy_count = 1;            ///< 1 + number of dependencies
+  std::optional<bool> lint_clean;           ///< nullopt: lint was not run
+  std::vector<std::string> infra_errors;    ///< run-level infrastructure errors outside any tier
+  int interrupt_signal = 0;                 ///< SIGINT/SIGTERM if the run was interrupted
+  std::string started_at;                   ///< ISO 8601 UTC, e.g. 2026-11-23T07:00:00Z
+  std::chrono::milliseconds duration{0};
+};
+
+}  // namespace ccci::runner

@@ -1,0 +1,59 @@
+#pragma once
+/// Upgrade-base resolution: which version the install tier deploys so the upgrade tier can move
+/// it to the head. Order: an explicit pin in the spec → the recipe's last-green record → the tip
+/// of the recipe repo's target branch (main, else master) → skip. Every outcome names its source;
+/// a skip always carries a reason.
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "harness/result.hpp"
+
+namespace ccci::harness { class Git; }
+
+namespace ccci::runner {
+
+enum class BaseSource { pin, last_green, target_branch, skip };
+std::string_view to_string(BaseSource source);
+
+struct UpgradeBase {
+  BaseSource source = BaseSource::skip;
+  std::string version;   ///< a release tag (pin, last-green) or empty (a branch tip)
+  std::string commit;    ///< full sha of the base; empty for a skip
+  std::string branch;    ///< the target branch for BaseSource::target_branch
+  std::string reason;    ///< why this source was chosen, or why there is no base
+};
+
+/// A last-green record: the newest {version, commit} of the recipe that passed every tier.
+struct LastGreen {
+  std::string version;
+  std::string commit;
+};
+
+/// Last-green records live as `<dir>/<recipe>.json` ({"version": ..., "commit": ...}).
+class LastGreenStore {
+ public:
+  explicit LastGreenStore(std::filesystem::path dir) : dir_(std::move(dir)) {}
+  /// nullopt when there is no record; ErrorKind::spec when a record is malformed.
+  harness::Result<std::optional<LastGreen>> read(const std::string& recipe) const;
+  harness::Status write(const std::string& recipe, const LastGreen& record) const;
+
+ private:
+  std::filesystem::path dir_;
+};
+
+struct BaseInputs {
+  std::string recipe;
+  std::string repo_url;                   ///< where the recipe's git repo lives (URL or path)
+  std::optional<std::string> pinned;     ///< spec `upgrade: {base: <version>}`; nullopt for auto
+  bool upgrade_wanted = true;             ///< false when STAGES excludes upgrade or the spec says n/a
+  std::string head_commit;                ///< a base equal to the head is no upgrade: skip
+};
+
+/// ErrorKind::infra when git cannot reach the repo; a pinned version that does not exist is
+/// ErrorKind::spec. Everything else resolves to some UpgradeBase.
+harness::Result<UpgradeBase> resolve_upgrade_base(const BaseInputs& inputs, const LastGreenStore& store,
+                                                  harness::Git& git);
+
+}  // namespace ccci::runner
