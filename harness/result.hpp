@@ -4,6 +4,7 @@
 /// Exceptions stop at third-party adapters; only main() has a catch-all.
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <variant>
 
@@ -32,6 +33,8 @@ inline Error make_error(ErrorKind kind, std::string message) { return Error{kind
 template <class T>
 class [[nodiscard]] Result {
  public:
+  /// A default Result holds a default value (so Status{} is success).
+  Result() requires std::is_default_constructible_v<T> : state_(T{}) {}
   Result(T value) : state_(std::move(value)) {}          // NOLINT: implicit by design
   Result(Error error) : state_(std::move(error)) {}      // NOLINT: implicit by design
 

@@ -1,0 +1,151 @@
+#include "runner/tier_machine.hpp"
+
+#include <csignal>
+#include <exception>
+
+namespace ccci::runner {
+namespace {
+
+using harness::ErrorKind;
+using harness::Status;
+
+std::chrono::milliseconds since(const harness::Clock& clock, std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(clock.now() - start);
+}
+
+TierStatus status_from_checks(const std::vector<CheckOutcome>& checks, std::string& reason) {
+  TierStatus status = TierStatus::pass;
+  for (const auto& check : checks) {
+    if (check.status == CheckStatus::error && status != TierStatus::error) {
+      status = TierStatus::error;
+      reason = "check " + check.name + " errored: " + check.message;
+    } else if (check.status == CheckStatus::fail && status == TierStatus::pass) {
+      status = TierStatus::fail;
+      reason = "check " + check.name + " failed: " + check.message;
+    }
+  }
+  return status;
+}
+
+std::string signal_name(int sig) { return sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "signal " + std::to_string(sig); }
+
+}  // namespace
+
+std::string_view to_string(SeedOp op) {
+  switch (op) {
+    case SeedOp::pre_upgrade: return "pre_upgrade";
+    case SeedOp::pre_backup: return "pre_backup";
+    case SeedOp::pre_restore: return "pre_restore";
+  }
+  return "unknown";
+}
+
+TierMachine::TierMachine(Operations& ops, harness::Clock& clock, std::function<int()> pending_interrupt)
+    : ops_(ops), clock_(clock), pending_interrupt_(std::move(pending_interrupt)) {}
+
+Status TierMachine::perform(Tier tier, bool has_dependencies) {
+  switch (tier) {
+    case Tier::install:
+      if (has_dependencies) CCCI_TRY_STATUS(ops_.deploy_dependencies());
+      return ops_.install();
+    case Tier::upgrade:
+      CCCI_TRY_STATUS(ops_.seed(SeedOp::pre_upgrade));
+      return ops_.upgrade();
+    case Tier::backup:
+      CCCI_TRY_STATUS(ops_.seed(SeedOp::pre_backup));
+      return ops_.backup();
+    case Tier::restore:
+      CCCI_TRY_STATUS(ops_.seed(SeedOp::pre_restore));
+      return ops_.restore();
+    case Tier::custom:
+      return harness::ok_status();
+  }
+  return harness::ok_status();
+}
+
+TierOutcome TierMachine::run_tier(const TierIntent& intent, bool has_dependencies) {
+  TierOutcome outcome{intent.tier, TierStatus::pass, {}, {}, {}};
+  auto start = clock_.now();
+  Status done = perform(intent.tier, has_dependencies);
+  if (!done.ok()) {
+    const auto& error = done.error();
+    outcome.status = error.kind == ErrorKind::check_failed ? TierStatus::fail : TierStatus::error;
+    outcome.reason = error.message;
+  } else {
+    outcome.checks = ops_.run_checks(intent.tier);
+    outcome.status = status_from_checks(outcome.checks, outcome.reason);
+  }
+  outcome.duration = since(clock_, start);
+  return outcome;
+}
+
+MachineResult TierMachine::run(const MachineInputs& inputs) {
+  MachineResult result;
+  std::string stop_reason;  // set once a tier fails, errors or the run is interrupted
+  try {
+    for (const auto& intent : inputs.tiers) {
+      if (stop_reason.empty()) {
+        if (int sig = pending_interrupt_()) {
+          result.interrupt_signal = sig;
+          stop_reason = "interrupted by " + signal_name(sig);
+        }
+      }
+      if (!stop_reason.empty()) {
+        result.tiers.push_back({intent.tier, TierStatus::skipped, stop_reason, {}, {}});
+        continue;
+      }
+      if (intent.disposition == Disposition::not_applicable) {
+        result.tiers.push_back({intent.tier, TierStatus::not_applicable, intent.reason, {}, {}});
+        continue;
+      }
+      if (intent.disposition == Disposition::skip) {
+        result.tiers.push_back({intent.tier, TierStatus::skipped, intent.reason, {}, {}});
+        continue;
+      }
+      TierOutcome outcome = run_tier(intent, inputs.has_dependencies);
+      if (outcome.status == TierStatus::fail || outcome.status == TierStatus::error) {
+        stop_reason = std::string(to_string(intent.tier)) + (outcome.status == TierStatus::fail ? " failed" : " errored");
+      }
+      if (int sig = pending_interrupt_(); sig && !result.interrupt_signal) {
+        result.interrupt_signal = sig;
+        stop_reason = "interrupted by " + signal_name(sig);
+      }
+      result.tiers.push_back(std::move(outcome));
+    }
+  } catch (const std::exception& e) {
+    result.infra_errors.push_back(std::string("unexpected exception: ") + e.what());
+  } catch (...) {
+    result.infra_errors.push_back("unexpected exception");
+  }
+  // Tiers never reached because of an exception are still reported.
+  for (size_t i = result.tiers.size(); i < inputs.tiers.size(); ++i) {
+    result.tiers.push_back({inputs.tiers[i].tier, TierStatus::skipped, "the run stopped on an internal error", {}, {}});
+  }
+
+  auto teardown_start = clock_.now();
+  try {
+    result.teardown = ops_.teardown();
+  } catch (const std::exception& e) {
+    result.teardown = TeardownOutcome{true, false, {}, std::string("teardown threw: ") + e.what(), {}};
+  }
+  if (result.teardown.duration == std::chrono::milliseconds::zero()) result.teardown.duration = since(clock_, teardown_start);
+  if (!result.teardown.clean) {
+    std::string what = result.teardown.message.empty() ? "teardown left resources behind" : result.teardown.message;
+    for (const auto& item : result.teardown.residue) what += "; left: " + item;
+    result.infra_errors.push_back(what);
+  }
+
+  result.deploy_count = ops_.deploy_count();
+  // More deployments than planned is always wrong (something reinstalled); fewer is wrong only
+  // once install has passed (a failed install may stop before its deploy).
+  bool install_passed = !result.tiers.empty() && result.tiers.front().status == TierStatus::pass;
+  if (result.deploy_count > inputs.expected_deploy_count ||
+      (install_passed && result.deploy_count != inputs.expected_deploy_count)) {
+    result.infra_errors.push_back("deploy count " + std::to_string(result.deploy_count) + " != expected " +
+                                  std::to_string(inputs.expected_deploy_count) +
+                                  ": a run deploys the recipe once plus once per dependency");
+  }
+  return result;
+}
+
+}  // namespace ccci::runner

@@ -1,0 +1,62 @@
+#pragma once
+/// TierMachine: runs install → upgrade → backup → restore → custom on one deployment, each
+/// operation once, and always tears down.
+///
+/// Rules: a tier that fails or errors makes every later tier `skipped` with the reason; a tier
+/// the spec marks not-applicable is `n/a` with the spec's reason; a tier the plan skips (not in
+/// STAGES, no upgrade base) is `skipped` with the plan's reason and does not stop later tiers.
+/// Teardown runs after failures, errors, exceptions and interrupts; a residue, a teardown that
+/// could not verify, or a deploy count other than the expected one is a run-level infrastructure
+/// error. The machine owns no resources: Operations does the work, the machine decides the order
+/// and the verdict of each tier.
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "harness/clock.hpp"
+#include "runner/operations.hpp"
+#include "runner/outcome.hpp"
+
+namespace ccci::runner {
+
+enum class Disposition { run, not_applicable, skip };
+
+/// What the plan says about one tier.
+struct TierIntent {
+  Tier tier = Tier::install;
+  Disposition disposition = Disposition::run;
+  std::string reason;  ///< for not_applicable and skip
+};
+
+struct MachineInputs {
+  std::vector<TierIntent> tiers;     ///< the five tiers in order
+  bool has_dependencies = false;
+  int expected_deploy_count = 1;
+};
+
+/// The results of one pass of the machine; merged into the RunReport by the caller.
+struct MachineResult {
+  std::vector<TierOutcome> tiers;
+  TeardownOutcome teardown;
+  int deploy_count = 0;
+  std::vector<std::string> infra_errors;
+  int interrupt_signal = 0;
+};
+
+class TierMachine {
+ public:
+  /// `pending_interrupt` returns 0, or the signal (SIGINT/SIGTERM) that asked the run to stop.
+  TierMachine(Operations& ops, harness::Clock& clock, std::function<int()> pending_interrupt);
+
+  MachineResult run(const MachineInputs& inputs);
+
+ private:
+  TierOutcome run_tier(const TierIntent& intent, bool has_dependencies);
+  harness::Status perform(Tier tier, bool has_dependencies);
+
+  Operations& ops_;
+  harness::Clock& clock_;
+  std::function<int()> pending_interrupt_;
+};
+
+}  // namespace ccci::runner

@@ -1,0 +1,46 @@
+#pragma once
+/// FakeOperations: scripted Operations for tier state machine tests. Records every call in order
+/// ("install", "seed:pre_upgrade", "checks:install", "teardown", ...); each step answers its
+/// scripted Status (default ok); a step can be made to throw or to raise an interrupt.
+#include <functional>
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "runner/operations.hpp"
+
+namespace ccci::fakes {
+
+class FakeOperations final : public runner::Operations {
+ public:
+  std::vector<std::string> calls;
+  std::map<std::string, harness::Status> answers;                     ///< step name → status
+  std::map<runner::Tier, std::vector<runner::CheckOutcome>> checks;  ///< default: one passing check
+  runner::TeardownOutcome teardown_answer{true, true, {}, {}, {}};
+  std::string throw_at;                   ///< step name that throws std::runtime_error
+  std::string interrupt_at;               ///< step name after which interrupt_signal becomes pending
+  int interrupt_signal = 0;
+  int pending = 0;                        ///< what pending_interrupt() returns
+  int deploys = 0;
+  int extra_deploys_on_upgrade = 0;       ///< simulate a reinstall hiding in the upgrade
+
+  harness::Status deploy_dependencies() override { return step("deps", 1); }
+  harness::Status install() override { return step("install", 1); }
+  harness::Status seed(runner::SeedOp op) override { return step("seed:" + std::string(runner::to_string(op)), 0); }
+  harness::Status upgrade() override { return step("upgrade", extra_deploys_on_upgrade); }
+  harness::Status backup() override { return step("backup", 0); }
+  harness::Status restore() override { return step("restore", 0); }
+  std::vector<runner::CheckOutcome> run_checks(runner::Tier tier) override;
+  runner::TeardownOutcome teardown() override;
+  int deploy_count() const override { return deploys; }
+
+  std::function<int()> interrupt_source() {
+    return [this] { return pending; };
+  }
+
+ private:
+  harness::Status step(const std::string& name, int deploys_on_success);
+};
+
+}  // namespace ccci::fakes

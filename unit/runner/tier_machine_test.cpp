@@ -1,0 +1,207 @@
+#include "runner/tier_machine.hpp"
+
+#include <gtest/gtest.h>
+
+#include <csignal>
+
+#include "unit/fakes/fake_operations.hpp"
+
+namespace ccci::runner {
+namespace {
+
+using fakes::FakeOperations;
+using harness::ErrorKind;
+using harness::make_error;
+
+MachineInputs all_tiers_run(bool deps = false) {
+  MachineInputs inputs;
+  for (Tier tier : all_tiers) inputs.tiers.push_back({tier, Disposition::run, {}});
+  inputs.has_dependencies = deps;
+  inputs.expected_deploy_count = deps ? 2 : 1;
+  return inputs;
+}
+
+struct Machine {
+  FakeOperations ops;
+  std::unique_ptr<harness::Clock> clock = harness::make_system_clock();
+  MachineResult run(const MachineInputs& inputs) {
+    TierMachine machine(ops, *clock, ops.interrupt_source());
+    return machine.run(inputs);
+  }
+};
+
+std::vector<TierStatus> statuses(const MachineResult& result) {
+  std::vector<TierStatus> out;
+  for (const auto& tier : result.tiers) out.push_back(tier.status);
+  return out;
+}
+
+TEST(TierMachine, RunsEveryOperationOnceInOrderAndTearsDown) {
+  Machine m;
+  auto result = m.run(all_tiers_run());
+  EXPECT_EQ(m.ops.calls, (std::vector<std::string>{"install", "checks:install", "seed:pre_upgrade", "upgrade",
+                                                   "checks:upgrade", "seed:pre_backup", "backup", "checks:backup",
+                                                   "seed:pre_restore", "restore", "checks:restore", "checks:custom",
+                                                   "teardown"}));
+  EXPECT_EQ(statuses(result), std::vector<TierStatus>(5, TierStatus::pass));
+  EXPECT_EQ(result.deploy_count, 1);
+  EXPECT_TRUE(result.infra_errors.empty());
+  EXPECT_TRUE(result.teardown.clean);
+}
+
+TEST(TierMachine, DeploysDependenciesBeforeInstall) {
+  Machine m;
+  auto result = m.run(all_tiers_run(true));
+  EXPECT_EQ(m.ops.calls[0], "deps");
+  EXPECT_EQ(m.ops.calls[1], "install");
+  EXPECT_EQ(result.deploy_count, 2);
+  EXPECT_TRUE(result.infra_errors.empty());
+}
+
+TEST(TierMachine, DependencyNeverReadyFailsInstallAndSkipsTheRest) {
+  Machine m;
+  m.ops.answers["deps"] = make_error(ErrorKind::check_failed, "dependency keycloak never became ready");
+  auto result = m.run(all_tiers_run(true));
+  EXPECT_EQ(result.tiers[0].status, TierStatus::fail);
+  EXPECT_EQ(result.tiers[0].reason, "dependency keycloak never became ready");
+  for (int i = 1; i < 5; ++i) {
+    EXPECT_EQ(result.tiers[i].status, TierStatus::skipped);
+    EXPECT_EQ(result.tiers[i].reason, "install failed");
+  }
+  EXPECT_EQ(m.ops.calls.back(), "teardown");
+}
+
+// A failure injected at every step: that tier fails, later ones are skipped, teardown still runs.
+TEST(TierMachine, FailureAtEveryStepSkipsLaterTiersAndStillTearsDown) {
+  const std::vector<std::pair<std::string, int>> steps = {
+      {"install", 0}, {"seed:pre_upgrade", 1}, {"upgrade", 1}, {"seed:pre_backup", 2},
+      {"backup", 2},  {"seed:pre_restore", 3}, {"restore", 3}};
+  for (const auto& [step, failing_tier] : steps) {
+    Machine m;
+    m.ops.answers[step] = make_error(ErrorKind::check_failed, step + " broke");
+    auto result = m.run(all_tiers_run());
+    SCOPED_TRACE(step);
+    EXPECT_EQ(result.tiers[failing_tier].status, TierStatus::fail);
+    EXPECT_EQ(result.tiers[failing_tier].reason, step + " broke");
+    for (int i = 0; i < failing_tier; ++i) EXPECT_EQ(result.tiers[i].status, TierStatus::pass);
+    for (int i = failing_tier + 1; i < 5; ++i) {
+      EXPECT_EQ(result.tiers[i].status, TierStatus::skipped);
+      EXPECT_EQ(result.tiers[i].reason, std::string(to_string(all_tiers[failing_tier])) + " failed");
+    }
+    EXPECT_EQ(m.ops.calls.back(), "teardown");
+    EXPECT_EQ(std::count(m.ops.calls.begin(), m.ops.calls.end(), "teardown"), 1);
+  }
+}
+
+TEST(TierMachine, InfrastructureErrorMakesTheTierErrorNotFail) {
+  Machine m;
+  m.ops.answers["backup"] = make_error(ErrorKind::infra, "docker daemon not reachable");
+  auto result = m.run(all_tiers_run());
+  EXPECT_EQ(result.tiers[2].status, TierStatus::error);
+  EXPECT_EQ(result.tiers[3].reason, "backup errored");
+}
+
+TEST(TierMachine, FailingCheckFailsTheTierAndErroringCheckWins) {
+  Machine m;
+  m.ops.checks[Tier::upgrade] = {
+      {"data_survived", CheckSource::overlay, CheckStatus::fail, "marker missing after upgrade", {}, {}},
+      {"head_deployed", CheckSource::generic, CheckStatus::error, "docker inspect timed out", {}, {}}};
+  auto result = m.run(all_tiers_run());
+  EXPECT_EQ(result.tiers[1].status, TierStatus::error);
+  EXPECT_EQ(result.tiers[1].reason, "check head_deployed errored: docker inspect timed out");
+  EXPECT_EQ(result.tiers[1].checks.size(), 2u);
+}
+
+TEST(TierMachine, NotApplicableAndSkippedTiersDoNotStopLaterTiers) {
+  Machine m;
+  auto inputs = all_tiers_run();
+  inputs.tiers[1] = {Tier::upgrade, Disposition::skip, "no upgrade base: the repo has neither main nor master"};
+  inputs.tiers[2] = {Tier::backup, Disposition::not_applicable, "recipe has no backupbot labels"};
+  inputs.tiers[3] = {Tier::restore, Disposition::not_applicable, "recipe has no backupbot labels"};
+  auto result = m.run(inputs);
+  EXPECT_EQ(statuses(result), (std::vector<TierStatus>{TierStatus::pass, TierStatus::skipped, TierStatus::not_applicable,
+                                                        TierStatus::not_applicable, TierStatus::pass}));
+  EXPECT_EQ(result.tiers[1].reason, "no upgrade base: the repo has neither main nor master");
+  EXPECT_EQ(result.tiers[2].reason, "recipe has no backupbot labels");
+  EXPECT_EQ(std::count(m.ops.calls.begin(), m.ops.calls.end(), "upgrade"), 0);
+}
+
+TEST(TierMachine, ResidueAfterTeardownIsAnInfrastructureError) {
+  Machine m;
+  m.ops.teardown_answer = TeardownOutcome{true, false, {"volume fixt-1a2b3c_ccci_test_data"}, "teardown left resources", {}};
+  auto result = m.run(all_tiers_run());
+  ASSERT_EQ(result.infra_errors.size(), 1u);
+  EXPECT_NE(result.infra_errors[0].find("volume fixt-1a2b3c_ccci_test_data"), std::string::npos);
+}
+
+TEST(TierMachine, DeployCountAboveExpectedIsAnInfrastructureError) {
+  Machine m;
+  m.ops.extra_deploys_on_upgrade = 1;  // the upgrade reinstalled instead of redeploying in place
+  auto result = m.run(all_tiers_run());
+  EXPECT_EQ(result.deploy_count, 2);
+  ASSERT_EQ(result.infra_errors.size(), 1u);
+  EXPECT_NE(result.infra_errors[0].find("deploy count 2 != expected 1"), std::string::npos);
+}
+
+TEST(TierMachine, DeployCountBelowExpectedAfterAPassingInstallIsAnInfrastructureError) {
+  Machine m;
+  auto inputs = all_tiers_run();
+  inputs.expected_deploy_count = 2;  // the plan promised a dependency that install never deployed
+  auto result = m.run(inputs);
+  ASSERT_EQ(result.infra_errors.size(), 1u);
+  EXPECT_NE(result.infra_errors[0].find("deploy count 1 != expected 2"), std::string::npos);
+}
+
+TEST(TierMachine, FailedInstallBeforeItsDeployIsNotADeployCountError) {
+  Machine m;
+  m.ops.answers["install"] = make_error(ErrorKind::check_failed, "image ccci/x:9 does not exist");
+  auto result = m.run(all_tiers_run());
+  EXPECT_EQ(result.deploy_count, 0);
+  EXPECT_TRUE(result.infra_errors.empty());
+}
+
+TEST(TierMachine, ExceptionInAStepStillTearsDownAndIsReported) {
+  Machine m;
+  m.ops.throw_at = "backup";
+  auto result = m.run(all_tiers_run());
+  EXPECT_EQ(m.ops.calls.back(), "teardown");
+  ASSERT_EQ(result.tiers.size(), 5u);
+  EXPECT_EQ(result.tiers[2].status, TierStatus::skipped);
+  ASSERT_FALSE(result.infra_errors.empty());
+  EXPECT_NE(result.infra_errors[0].find("boom in backup"), std::string::npos);
+}
+
+TEST(TierMachine, TeardownThatThrowsIsAnUncleanTeardown) {
+  Machine m;
+  m.ops.throw_at = "teardown";
+  auto result = m.run(all_tiers_run());
+  EXPECT_FALSE(result.teardown.clean);
+  ASSERT_FALSE(result.infra_errors.empty());
+  EXPECT_NE(result.infra_errors[0].find("teardown threw"), std::string::npos);
+}
+
+TEST(TierMachine, InterruptStopsAfterTheCurrentStepAndTearsDown) {
+  Machine m;
+  m.ops.interrupt_at = "upgrade";
+  m.ops.interrupt_signal = SIGTERM;
+  auto result = m.run(all_tiers_run());
+  EXPECT_EQ(result.interrupt_signal, SIGTERM);
+  EXPECT_EQ(result.tiers[2].status, TierStatus::skipped);
+  EXPECT_EQ(result.tiers[2].reason, "interrupted by SIGTERM");
+  EXPECT_EQ(std::count(m.ops.calls.begin(), m.ops.calls.end(), "backup"), 0);
+  EXPECT_EQ(m.ops.calls.back(), "teardown");
+}
+
+TEST(TierMachine, InterruptedStepReportsInterruptedNotError) {
+  Machine m;
+  m.ops.answers["install"] = make_error(ErrorKind::interrupted, "interrupted while deploying");
+  m.ops.interrupt_at = "install";
+  m.ops.interrupt_signal = SIGINT;
+  auto result = m.run(all_tiers_run());
+  EXPECT_EQ(result.interrupt_signal, SIGINT);
+  EXPECT_EQ(result.tiers[1].reason, "interrupted by SIGINT");
+  EXPECT_EQ(m.ops.calls.back(), "teardown");
+}
+
+}  // namespace
+}  // namespace ccci::runner
