@@ -1,0 +1,580 @@
+#include "harness/abra.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <initializer_list>
+#include <span>
+#include <sstream>
+
+namespace ccci::harness {
+namespace {
+
+// ---------------------------------------------------------------------------------------------
+// Every abra spelling ccci uses, in one place. Sources and confidence: docs/abra-contract.md,
+// citing /work/shared/reference/abra-cli.md. Change a spelling here and nowhere else.
+namespace spelling {
+constexpr std::string_view app = "app";
+constexpr std::string_view app_new = "new";
+constexpr std::string_view deploy = "deploy";
+constexpr std::string_view undeploy = "undeploy";
+constexpr std::string_view remove = "rm";          // §8 "app rm D -f -n"; alias of `remove`
+constexpr std::string_view volume = "volume";
+constexpr std::string_view volume_remove = "rm";   // §8 "app volume rm D -f -n"
+constexpr std::string_view secret = "secret";
+constexpr std::string_view secret_generate = "generate";
+constexpr std::string_view secret_insert = "insert";
+constexpr std::string_view backup = "backup";
+constexpr std::string_view backup_create = "create";
+constexpr std::string_view backup_snapshots = "snapshots";
+constexpr std::string_view backup_list = "list";
+constexpr std::string_view restore = "restore";
+
+constexpr std::string_view no_input = "-n";            // §7 global-style; [OBS] on deploy
+constexpr std::string_view server = "-s";              // §1, §8
+constexpr std::string_view domain = "-D";              // §1, §8
+constexpr std::string_view generate_secrets = "-S";    // §1, §8
+constexpr std::string_view chaos = "-C";               // §2 [OBS]
+constexpr std::string_view force = "-f";               // §2 [OBS] (--force), §8 rm/volume rm
+constexpr std::string_view offline = "-o";             // §2 [OBS], §5 restore [OBS]
+constexpr std::string_view no_converge_checks = "-c";  // §2 [LIB]
+constexpr std::string_view all_secrets = "--all";      // §3, §8 "secret rm D --all -n"
+constexpr std::string_view value_from_file = "-f";     // §1 [OBS] "secret insert … -f <file>"
+constexpr std::string_view snapshot = "-s";            // §5
+constexpr std::string_view all_paths = "-a";           // §5
+}  // namespace spelling
+
+// ---------------------------------------------------------------------------------------------
+// How a failed abra command is classified. Rules are matched, case-insensitively, against
+// abra's stderr and stdout; the first match wins; otherwise the operation's default applies.
+struct OutputRule {
+  std::string_view needle;
+  ErrorKind kind;
+};
+
+// The environment, whatever the operation: no docker, no disk.
+constexpr std::array environment_rules{
+    OutputRule{"cannot connect to the docker daemon", ErrorKind::infra},
+    OutputRule{"is the docker daemon running", ErrorKind::infra},
+    OutputRule{"error during connect", ErrorKind::infra},
+    OutputRule{"permission denied while trying to connect", ErrorKind::infra},
+    OutputRule{"connection refused", ErrorKind::infra},
+    OutputRule{"no space left on device", ErrorKind::infra},
+};
+
+struct Operation {
+  std::string_view name;
+  ErrorKind default_kind;  ///< a non-zero exit that no rule explains
+  std::span<const OutputRule> rules;
+  bool stdout_may_hold_secrets = false;
+};
+
+constexpr std::array app_new_rules{
+    OutputRule{"env.sample", ErrorKind::check_failed},  // the recipe ships no usable .env.sample
+};
+// A deploy abra reports as failed ("FATA deploy failed", converge timeout, a missing secret, a
+// lint error) is the recipe failing to come up. A dirty tree or an app already deployed is
+// ccci's own doing, so it is the harness's error.
+constexpr std::array deploy_rules{
+    OutputRule{"unstaged changes", ErrorKind::infra},
+    OutputRule{"already deployed", ErrorKind::infra},
+};
+constexpr std::array undeploy_rules{
+    OutputRule{"not deployed", ErrorKind::not_found},
+};
+constexpr std::array remove_rules{
+    OutputRule{"cannot find app", ErrorKind::not_found},
+    OutputRule{"does not exist", ErrorKind::not_found},
+};
+constexpr std::array backupbot_rules{
+    OutputRule{"no backupbot discovered", ErrorKind::infra},
+    OutputRule{"no snapshots", ErrorKind::not_found},
+};
+
+constexpr Operation op_app_new{"abra app new", ErrorKind::infra, app_new_rules};
+constexpr Operation op_deploy{"abra app deploy", ErrorKind::check_failed, deploy_rules};
+constexpr Operation op_undeploy{"abra app undeploy", ErrorKind::infra, undeploy_rules};
+constexpr Operation op_remove{"abra app rm", ErrorKind::infra, remove_rules};
+constexpr Operation op_volume_remove{"abra app volume rm", ErrorKind::infra, {}};
+constexpr Operation op_secret_generate{"abra app secret generate", ErrorKind::infra, {}, true};
+constexpr Operation op_secret_insert{"abra app secret insert", ErrorKind::infra, {}, true};
+// backupbot runs the recipe's own hooks; their failure is the recipe's.
+constexpr Operation op_backup_create{"abra app backup create", ErrorKind::check_failed,
+                                     backupbot_rules};
+constexpr Operation op_backup_snapshots{"abra app backup snapshots", ErrorKind::infra,
+                                        backupbot_rules};
+constexpr Operation op_backup_list{"abra app backup list", ErrorKind::infra, backupbot_rules};
+constexpr Operation op_restore{"abra app restore", ErrorKind::check_failed, backupbot_rules};
+
+// ---------------------------------------------------------------------------------------------
+// Text helpers.
+
+std::string lowercase(std::string_view text) {
+  std::string result(text);
+  std::transform(result.begin(), result.end(), result.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return result;
+}
+
+/// A value quoted for a message, with control characters made visible.
+std::string printable(std::string_view value) {
+  std::string result = "\"";
+  for (unsigned char c : value.substr(0, 200)) {
+    if (c < 0x20 || c == 0x7f) {
+      constexpr char hex[] = "0123456789abcdef";
+      result += "\\x";
+      result += hex[c >> 4];
+      result += hex[c & 0xf];
+    } else {
+      result += static_cast<char>(c);
+    }
+  }
+  if (value.size() > 200) result += "...";
+  return result + "\"";
+}
+
+/// Removes ANSI escape sequences (abra and backupbot colour their output under a TTY).
+std::string strip_ansi(std::string_view text) {
+  std::string result;
+  result.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '\x1b') {
+      result += text[i];
+      continue;
+    }
+    if (i + 1 < text.size() && text[i + 1] == '[') {  // CSI: ESC [ params final-byte
+      i += 2;
+      while (i < text.size() && !(text[i] >= 0x40 && text[i] <= 0x7e)) ++i;
+    } else if (i + 1 < text.size() && text[i + 1] == ']') {  // OSC: ends with BEL or ESC \.
+      i += 2;
+      while (i < text.size() && text[i] != '\x07' && text[i] != '\x1b') ++i;
+      if (i < text.size() && text[i] == '\x1b') ++i;
+    } else {
+      ++i;
+    }
+  }
+  return result;
+}
+
+std::string_view trim(std::string_view text) {
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
+  return text;
+}
+
+std::vector<std::string> clean_lines(std::string_view text) {
+  std::vector<std::string> lines;
+  std::string plain = strip_ansi(text);
+  std::istringstream stream(plain);
+  for (std::string line; std::getline(stream, line);) {
+    auto trimmed = trim(line);
+    if (!trimmed.empty()) lines.emplace_back(trimmed);
+  }
+  return lines;
+}
+
+/// The last lines of `text`, for a message: enough to see abra's FATA line and its cause.
+std::string tail(std::string_view text) {
+  constexpr std::size_t max_lines = 15;
+  constexpr std::size_t max_chars = 2000;
+  auto lines = clean_lines(text);
+  std::size_t first = lines.size() > max_lines ? lines.size() - max_lines : 0;
+  std::string result;
+  for (std::size_t i = first; i < lines.size(); ++i) {
+    if (!result.empty()) result += '\n';
+    result += lines[i];
+  }
+  if (result.size() > max_chars) result = "..." + result.substr(result.size() - max_chars);
+  return result;
+}
+
+std::string join(const std::vector<std::string>& argv) {
+  std::string result;
+  for (const auto& arg : argv) {
+    if (!result.empty()) result += ' ';
+    result += arg;
+  }
+  return result;
+}
+
+std::string seconds(std::chrono::milliseconds duration) {
+  return std::to_string(std::chrono::duration_cast<std::chrono::seconds>(duration).count()) + "s";
+}
+
+/// Log lines of abra (charmbracelet: "INFO …"), of backupbot (python logging, or JSON with
+/// MACHINE_LOGS=true) and its "no snapshots" notice are not data.
+bool is_log_line(std::string_view line) {
+  if (line.front() == '{') return true;
+  static constexpr std::array levels{"DEBU", "DEBUG", "INFO", "WARN", "WARNING", "ERRO",
+                                     "ERROR", "FATA", "FATAL", "CRITICAL"};
+  auto word_end = line.find_first_of(" :\t");
+  auto word = line.substr(0, word_end);
+  for (std::string_view level : levels) {
+    if (word == level) return true;
+  }
+  return lowercase(line).find("no snapshots found") != std::string::npos;
+}
+
+bool is_digits(std::string_view text, std::size_t count) {
+  return text.size() == count &&
+         std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isdigit(c); });
+}
+
+/// "2025-03-01"
+bool is_date(std::string_view text) {
+  return text.size() == 10 && is_digits(text.substr(0, 4), 4) && text[4] == '-' &&
+         is_digits(text.substr(5, 2), 2) && text[7] == '-' && is_digits(text.substr(8, 2), 2);
+}
+
+/// "12:00:00", optionally followed by a fraction or zone.
+bool is_clock(std::string_view text) {
+  return text.size() >= 8 && is_digits(text.substr(0, 2), 2) && text[2] == ':' &&
+         is_digits(text.substr(3, 2), 2) && text[5] == ':' && is_digits(text.substr(6, 2), 2);
+}
+
+bool is_snapshot_id(std::string_view text) {
+  return text.size() >= 8 && text.size() <= 64 &&
+         std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isxdigit(c); });
+}
+
+Error unparsable(std::string_view what, std::string_view line, std::string_view text) {
+  return make_error(ErrorKind::infra, "cannot parse `" + std::string(what) + "` output: unexpected line " +
+                                          printable(line) + "; output ends with:\n" + tail(text));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Argument validation: a hostile value must never reach abra's argv.
+
+bool all_of_charset(std::string_view text, std::string_view extra) {
+  return std::all_of(text.begin(), text.end(), [&](unsigned char c) {
+    return std::isalnum(c) || extra.find(static_cast<char>(c)) != std::string_view::npos;
+  });
+}
+
+/// A token starts with an alphanumeric (so never with '-') and uses only `extra` besides them.
+Status validate_token(std::string_view what, std::string_view value, std::size_t max_size,
+                      std::string_view extra) {
+  bool ok = !value.empty() && value.size() <= max_size &&
+            std::isalnum(static_cast<unsigned char>(value.front())) && all_of_charset(value, extra);
+  if (ok) return ok_status();
+  return make_error(ErrorKind::usage, "invalid " + std::string(what) + " " + printable(value) +
+                                          ": expected up to " + std::to_string(max_size) +
+                                          " letters, digits or [" + std::string(extra) +
+                                          "], starting with a letter or digit");
+}
+
+Status validate_version(std::string_view version) {
+  return validate_token("recipe version", version, 128, "._+-");
+}
+
+Status validate_snapshot(std::string_view snapshot) {
+  return validate_token("snapshot id", snapshot, 64, "");
+}
+
+Status validate_value_file(const std::filesystem::path& file) {
+  const std::string& text = file.native();
+  bool has_control = std::any_of(text.begin(), text.end(), [](unsigned char c) { return c < 0x20 || c == 0x7f; });
+  if (file.is_absolute() && !has_control) return ok_status();
+  return make_error(ErrorKind::usage,
+                    "secret value file must be an absolute path without control characters: " + printable(text));
+}
+
+// ---------------------------------------------------------------------------------------------
+
+class RealAbraDriver final : public AbraDriver {
+ public:
+  RealAbraDriver(ProcessRunner& runner, AbraSettings settings)
+      : runner_(runner), settings_(std::move(settings)) {}
+
+  Status app_new(const std::string& recipe, const std::optional<std::string>& version,
+                 const std::string& domain, SecretGeneration secrets) override {
+    CCCI_TRY_STATUS(validate_recipe_name(recipe));
+    if (version) CCCI_TRY_STATUS(validate_version(*version));
+    CCCI_TRY_STATUS(validate_domain(domain));
+    CCCI_TRY_STATUS(validate_token("abra server name", settings_.server, 253, "._-"));
+    std::vector<std::string> args{str(spelling::app), str(spelling::app_new), recipe};
+    if (version) args.push_back(*version);
+    append(args, {spelling::server});
+    args.push_back(settings_.server);
+    append(args, {spelling::domain});
+    args.push_back(domain);
+    if (secrets == SecretGeneration::generate_all) append(args, {spelling::generate_secrets});
+    append(args, {spelling::no_input});
+    return status_of(run_abra(op_app_new, std::move(args), settings_.timeouts.command));
+  }
+
+  Status deploy(const std::string& domain, const DeployOptions& options) override {
+    CCCI_TRY_STATUS(validate_domain(domain));
+    const DeployMode& mode = options.mode;
+    if (mode.kind == DeployMode::Kind::chaos && mode.version) {
+      return make_error(ErrorKind::usage, "a chaos deploy ships the checkout; it takes no version");
+    }
+    if (mode.version) CCCI_TRY_STATUS(validate_version(*mode.version));
+    std::vector<std::string> args{str(spelling::app), str(spelling::deploy), domain};
+    if (mode.version) args.push_back(*mode.version);
+    if (mode.kind == DeployMode::Kind::chaos) append(args, {spelling::chaos});
+    if (options.force == Force::yes) append(args, {spelling::force});
+    append(args, {spelling::no_input});
+    if (settings_.fetch == RecipeFetch::offline) append(args, {spelling::offline});
+    if (options.converge == ConvergeChecks::skip) append(args, {spelling::no_converge_checks});
+    return status_of(
+        run_abra(op_deploy, std::move(args), options.timeout.value_or(settings_.timeouts.deploy)));
+  }
+
+  Status undeploy(const std::string& domain) override {
+    CCCI_TRY_STATUS(validate_domain(domain));
+    return status_of(run_abra(op_undeploy,
+                              {str(spelling::app), str(spelling::undeploy), domain, str(spelling::no_input)},
+                              settings_.timeouts.command));
+  }
+
+  Status remove(const std::string& domain) override {
+    CCCI_TRY_STATUS(validate_domain(domain));
+    return status_of(run_abra(op_remove,
+                              {str(spelling::app), str(spelling::remove), domain, str(spelling::force),
+                               str(spelling::no_input)},
+                              settings_.timeouts.command));
+  }
+
+  Status volume_remove(const std::string& domain) override {
+    CCCI_TRY_STATUS(validate_domain(domain));
+    return status_of(run_abra(op_volume_remove,
+                              {str(spelling::app), str(spelling::volume), str(spelling::volume_remove),
+                               domain, str(spelling::force), str(spelling::no_input)},
+                              settings_.timeouts.command));
+  }
+
+  Status secret_generate_all(const std::string& domain) override {
+    CCCI_TRY_STATUS(validate_domain(domain));
+    return status_of(run_abra(op_secret_generate,
+                              {str(spelling::app), str(spelling::secret), str(spelling::secret_generate),
+                               domain, str(spelling::all_secrets), str(spelling::no_input)},
+                              settings_.timeouts.command));
+  }
+
+  Status secret_insert(const std::string& domain, const std::string& name, const std::string& version,
+                       const std::filesystem::path& value_file) override {
+    CCCI_TRY_STATUS(validate_domain(domain));
+    CCCI_TRY_STATUS(validate_token("secret name", name, 64, "_-"));
+    CCCI_TRY_STATUS(validate_token("secret version", version, 32, "._-"));
+    CCCI_TRY_STATUS(validate_value_file(value_file));
+    return status_of(run_abra(op_secret_insert,
+                              {str(spelling::app), str(spelling::secret), str(spelling::secret_insert),
+                               domain, name, version, str(spelling::value_from_file),
+                               value_file.string(), str(spelling::no_input)},
+                              settings_.timeouts.command));
+  }
+
+  Status backup_create(const std::string& domain) override {
+    CCCI_TRY_STATUS(validate_domain(domain));
+    return status_of(run_abra(op_backup_create,
+                              {str(spelling::app), str(spelling::backup), str(spelling::backup_create),
+                               domain, str(spelling::no_input)},
+                              settings_.timeouts.backup));
+  }
+
+  Result<std::vector<Snapshot>> backup_snapshots(const std::string& domain) override {
+    CCCI_TRY_STATUS(validate_domain(domain));
+    auto completion = run_abra(op_backup_snapshots,
+                               {str(spelling::app), str(spelling::backup), str(spelling::backup_snapshots),
+                                domain, str(spelling::no_input)},
+                               settings_.timeouts.query);
+    if (!completion && completion.error().kind == ErrorKind::not_found) return std::vector<Snapshot>{};
+    if (!completion) return completion.error();
+    return parse_snapshot_lines(completion->out);
+  }
+
+  Result<std::vector<std::string>> backup_list(const std::string& domain,
+                                               const std::optional<std::string>& snapshot,
+                                               BackupListScope scope) override {
+    CCCI_TRY_STATUS(validate_domain(domain));
+    if (snapshot) CCCI_TRY_STATUS(validate_snapshot(*snapshot));
+    std::vector<std::string> args{str(spelling::app), str(spelling::backup), str(spelling::backup_list),
+                                  domain};
+    if (snapshot) {
+      append(args, {spelling::snapshot});
+      args.push_back(*snapshot);
+    }
+    if (scope == BackupListScope::all_paths) append(args, {spelling::all_paths});
+    append(args, {spelling::no_input});
+    CCCI_TRY(auto completion, run_abra(op_backup_list, std::move(args), settings_.timeouts.query));
+    return parse_backup_paths(completion.out);
+  }
+
+  Status restore(const std::string& domain, const std::optional<std::string>& snapshot) override {
+    CCCI_TRY_STATUS(validate_domain(domain));
+    if (snapshot) CCCI_TRY_STATUS(validate_snapshot(*snapshot));
+    std::vector<std::string> args{str(spelling::app), str(spelling::restore), domain};
+    if (snapshot) {
+      append(args, {spelling::snapshot});
+      args.push_back(*snapshot);
+    }
+    // -C: after a chaos upgrade the checkout is the PR head; without it abra would re-checkout
+    // the .env-pinned version (or refuse the dirty tree) before restoring. [OBS] cc-ci: -n -C -o.
+    append(args, {spelling::no_input, spelling::chaos});
+    if (settings_.fetch == RecipeFetch::offline) append(args, {spelling::offline});
+    return status_of(run_abra(op_restore, std::move(args), settings_.timeouts.backup));
+  }
+
+  std::filesystem::path app_env_path(const std::string& domain) const override {
+    return settings_.abra_dir / "servers" / settings_.server / (domain + ".env");
+  }
+
+  std::filesystem::path recipe_dir(const std::string& recipe) const override {
+    return settings_.abra_dir / "recipes" / recipe;
+  }
+
+ private:
+  static std::string str(std::string_view text) { return std::string(text); }
+
+  static void append(std::vector<std::string>& args, std::initializer_list<std::string_view> flags) {
+    for (auto flag : flags) args.emplace_back(flag);
+  }
+
+  static Status status_of(const Result<Completion>& completion) {
+    if (!completion) return completion.error();
+    return ok_status();
+  }
+
+  /// Runs abra; any outcome but exit 0 becomes a classified Error.
+  Result<Completion> run_abra(const Operation& op, std::vector<std::string> args,
+                              std::chrono::milliseconds timeout) {
+    Command command;
+    command.argv.reserve(args.size() + 1);
+    command.argv.push_back(settings_.executable.string());
+    for (auto& arg : args) command.argv.push_back(std::move(arg));
+    command.env = settings_.env;
+    command.env["ABRA_DIR"] = settings_.abra_dir.string();
+    command.timeout = timeout;
+    const std::string shown = "`" + join(command.argv) + "`";
+
+    auto result = runner_.run(command);
+    if (!result) {
+      const Error& error = result.error();
+      // A missing abra binary is the host's problem, not a named thing the caller asked for.
+      ErrorKind kind = error.kind == ErrorKind::not_found ? ErrorKind::infra : error.kind;
+      return make_error(kind, "cannot run " + shown + ": " + error.message);
+    }
+    Completion& completion = *result;
+    if (completion.timed_out) {
+      return make_error(ErrorKind::timeout, shown + " timed out after " + seconds(timeout) +
+                                                failure_detail(op, completion));
+    }
+    if (completion.signal != 0) {
+      return make_error(ErrorKind::infra, shown + " was killed by signal " +
+                                              std::to_string(completion.signal) +
+                                              failure_detail(op, completion));
+    }
+    if (completion.exit_code != 0) {
+      return make_error(classify(op, completion), shown + " exited " +
+                                                      std::to_string(completion.exit_code) +
+                                                      failure_detail(op, completion));
+    }
+    return result;
+  }
+
+  static ErrorKind classify(const Operation& op, const Completion& completion) {
+    std::string haystack = lowercase(completion.err) + "\n" + lowercase(completion.out);
+    for (const auto& rule : environment_rules) {
+      if (haystack.find(rule.needle) != std::string::npos) return rule.kind;
+    }
+    for (const auto& rule : op.rules) {
+      if (haystack.find(rule.needle) != std::string::npos) return rule.kind;
+    }
+    return op.default_kind;
+  }
+
+  static std::string failure_detail(const Operation& op, const Completion& completion) {
+    std::string text = tail(completion.err);
+    if (text.empty() && !op.stdout_may_hold_secrets) text = tail(completion.out);
+    if (text.empty()) return " (" + std::string(op.name) + " printed nothing)";
+    return ":\n" + text;
+  }
+
+  ProcessRunner& runner_;
+  AbraSettings settings_;
+};
+
+}  // namespace
+
+std::unique_ptr<AbraDriver> make_abra_driver(ProcessRunner& runner, AbraSettings settings) {
+  return std::make_unique<RealAbraDriver>(runner, std::move(settings));
+}
+
+std::string stack_name_for(std::string_view domain) {
+  constexpr std::size_t max_stack_name = 45;  // abra's MAX_SANITISED_APP_NAME_LENGTH (§1)
+  std::string stack(domain.substr(0, max_stack_name));
+  std::replace(stack.begin(), stack.end(), '.', '_');
+  return stack;
+}
+
+Status validate_domain(std::string_view domain) {
+  auto reject = [&](std::string_view why) {
+    return make_error(ErrorKind::usage, "invalid app domain " + printable(domain) + ": " + std::string(why));
+  };
+  if (domain.empty() || domain.size() > 253) return reject("expected 1 to 253 characters");
+  if (domain.find('.') == std::string_view::npos) return reject("expected at least two DNS labels");
+  std::size_t start = 0;
+  while (start <= domain.size()) {
+    auto end = domain.find('.', start);
+    if (end == std::string_view::npos) end = domain.size();
+    auto label = domain.substr(start, end - start);
+    if (label.empty() || label.size() > 63) return reject("each DNS label has 1 to 63 characters");
+    bool lower_alnum_hyphen = std::all_of(label.begin(), label.end(), [](unsigned char c) {
+      return std::islower(c) || std::isdigit(c) || c == '-';
+    });
+    if (!lower_alnum_hyphen) return reject("a DNS label uses only a-z, 0-9 and '-'");
+    if (label.front() == '-' || label.back() == '-') return reject("a DNS label neither starts nor ends with '-'");
+    start = end + 1;
+  }
+  return ok_status();
+}
+
+Status validate_recipe_name(std::string_view recipe) {
+  bool ok = !recipe.empty() && recipe.size() <= 100 &&
+            (std::islower(static_cast<unsigned char>(recipe.front())) ||
+             std::isdigit(static_cast<unsigned char>(recipe.front()))) &&
+            std::all_of(recipe.begin(), recipe.end(), [](unsigned char c) {
+              return std::islower(c) || std::isdigit(c) || c == '-';
+            });
+  if (ok) return ok_status();
+  return make_error(ErrorKind::usage,
+                    "invalid recipe name " + printable(recipe) + ": expected [a-z0-9][a-z0-9-]*, up to 100 characters");
+}
+
+Result<std::vector<Snapshot>> parse_snapshot_lines(std::string_view text) {
+  std::vector<Snapshot> snapshots;
+  for (const auto& line : clean_lines(text)) {
+    if (is_log_line(line)) continue;
+    std::istringstream words(line);
+    std::vector<std::string> tokens;
+    for (std::string word; words >> word;) tokens.push_back(word);
+    // "<date>T<clock> <id> [<version>]", or the same with a space instead of the 'T'.
+    if (tokens.size() >= 2 && is_date(tokens[0]) && is_clock(tokens[1])) {
+      tokens[0] += " " + tokens[1];
+      tokens.erase(tokens.begin() + 1);
+    }
+    bool fits = (tokens.size() == 2 || tokens.size() == 3) && tokens[0].size() > 11 &&
+                is_date(std::string_view(tokens[0]).substr(0, 10)) &&
+                (tokens[0][10] == 'T' || tokens[0][10] == ' ') &&
+                is_clock(std::string_view(tokens[0]).substr(11)) && is_snapshot_id(tokens[1]);
+    if (!fits) return unparsable("abra app backup snapshots", line, text);
+    snapshots.push_back(Snapshot{tokens[0], tokens[1], tokens.size() == 3 ? tokens[2] : ""});
+  }
+  return snapshots;
+}
+
+Result<std::vector<std::string>> parse_backup_paths(std::string_view text) {
+  std::vector<std::string> paths;
+  for (const auto& line : clean_lines(text)) {
+    if (line.front() == '/') {
+      paths.push_back(line);
+      continue;
+    }
+    if (is_log_line(line)) continue;
+    return unparsable("abra app backup list", line, text);
+  }
+  return paths;
+}
+
+}  // namespace ccci::harness

@@ -1,0 +1,135 @@
+#pragma once
+/// AbraDriver: the abra operations ccci needs, as argv built for the ProcessRunner (never a shell).
+///
+/// Every command is non-interactive (`-n`, plus `-f` where abra would confirm a destruction) and
+/// runs with the settings' environment plus ABRA_DIR. Every domain, recipe, version, secret and
+/// snapshot argument is validated before anything is spawned; a hostile value (leading '-',
+/// whitespace, control characters, a domain that is not DNS labels) is ErrorKind::usage.
+///
+/// How a failure is classified (the kind decides fail vs error; see docs/abra-contract.md):
+/// - abra could not be started, was killed by a signal, or its output names an unreachable
+///   docker daemon: ErrorKind::infra. Our own wall-clock limit ran out: ErrorKind::timeout.
+/// - abra exited non-zero: the operation decides. A deploy, backup or restore that abra reports
+///   as failed means the recipe did not come up / back up / restore: ErrorKind::check_failed.
+///   Setup and teardown commands (app new, secrets, undeploy, rm) fail because of the
+///   environment: ErrorKind::infra. "Not deployed" / "no such snapshot" are ErrorKind::not_found.
+/// Messages carry the tail of abra's stderr (never stdout of secret commands: it holds the
+/// generated values); the Logger's redactor masks secrets when the message is logged.
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "harness/process.hpp"
+#include "harness/result.hpp"
+
+namespace ccci::harness {
+
+/// Whether `abra app new` also generates and inserts every secret the recipe declares.
+enum class SecretGeneration { skip, generate_all };
+/// Whether a deploy may replace an app that is already deployed (an in-place upgrade).
+enum class Force { no, yes };
+/// Whether abra waits for the stack's services to converge before it exits.
+enum class ConvergeChecks { wait, skip };
+/// Whether abra may fetch the recipe's remote (ccci prepares the checkout itself: offline).
+enum class RecipeFetch { offline, online };
+/// `abra app backup list`: the app's volume paths, or every path in the snapshot.
+enum class BackupListScope { volumes, all_paths };
+
+/// A release deploy checks out a tag (or the .env-pinned / latest one when `version` is empty);
+/// a chaos deploy ships the recipe checkout exactly as it is on disk.
+struct DeployMode {
+  enum class Kind { release, chaos };
+  Kind kind = Kind::release;
+  std::optional<std::string> version;  ///< release only
+
+  static DeployMode release(std::optional<std::string> version = std::nullopt) {
+    return DeployMode{Kind::release, std::move(version)};
+  }
+  static DeployMode chaos() { return DeployMode{Kind::chaos, std::nullopt}; }
+};
+
+struct DeployOptions {
+  DeployMode mode;
+  Force force = Force::no;
+  ConvergeChecks converge = ConvergeChecks::wait;
+  std::optional<std::chrono::milliseconds> timeout;  ///< empty: AbraTimeouts::deploy
+};
+
+/// One line of `abra app backup snapshots`: "<time> <id> [<app version>]" (abra-cli.md §5).
+struct Snapshot {
+  std::string time;     ///< as printed, e.g. "2025-03-01T12:00:00"
+  std::string id;       ///< restic short id
+  std::string version;  ///< the app version tagged on the snapshot; may be empty
+  bool operator==(const Snapshot&) const = default;
+};
+
+struct AbraTimeouts {
+  std::chrono::milliseconds command{std::chrono::minutes(5)};  ///< app new, secrets, undeploy, rm
+  std::chrono::milliseconds deploy{std::chrono::minutes(60)};
+  std::chrono::milliseconds backup{std::chrono::minutes(60)};  ///< backup create and restore
+  std::chrono::milliseconds query{std::chrono::minutes(2)};    ///< snapshots, list
+};
+
+struct AbraSettings {
+  std::filesystem::path executable = "abra";
+  std::filesystem::path abra_dir;   ///< required: one ABRA_DIR per run
+  std::string server = "default";   ///< the abra server the apps live on
+  Environment env;                  ///< passed through to abra; ABRA_DIR is set on top
+  RecipeFetch fetch = RecipeFetch::offline;
+  AbraTimeouts timeouts;
+};
+
+class AbraDriver {
+ public:
+  virtual ~AbraDriver() = default;
+
+  virtual Status app_new(const std::string& recipe, const std::optional<std::string>& version,
+                         const std::string& domain, SecretGeneration secrets) = 0;
+  virtual Status deploy(const std::string& domain, const DeployOptions& options) = 0;
+  virtual Status undeploy(const std::string& domain) = 0;
+  /// Deletes the app's secrets, volumes and .env; abra refuses while it is deployed.
+  virtual Status remove(const std::string& domain) = 0;
+  virtual Status volume_remove(const std::string& domain) = 0;
+  virtual Status secret_generate_all(const std::string& domain) = 0;
+  /// Inserts the secret's value from `value_file` (never from argv, where `ps` would show it).
+  virtual Status secret_insert(const std::string& domain, const std::string& name,
+                               const std::string& version,
+                               const std::filesystem::path& value_file) = 0;
+
+  virtual Status backup_create(const std::string& domain) = 0;
+  /// Oldest first; empty when backupbot reports none for the app.
+  virtual Result<std::vector<Snapshot>> backup_snapshots(const std::string& domain) = 0;
+  /// Paths inside `snapshot` (empty: the latest one of the app).
+  virtual Result<std::vector<std::string>> backup_list(const std::string& domain,
+                                                       const std::optional<std::string>& snapshot,
+                                                       BackupListScope scope) = 0;
+  /// Restores `snapshot` (empty: the latest one that holds the app).
+  virtual Status restore(const std::string& domain, const std::optional<std::string>& snapshot) = 0;
+
+  /// $ABRA_DIR/servers/<server>/<domain>.env
+  virtual std::filesystem::path app_env_path(const std::string& domain) const = 0;
+  /// $ABRA_DIR/recipes/<recipe>
+  virtual std::filesystem::path recipe_dir(const std::string& recipe) const = 0;
+};
+
+std::unique_ptr<AbraDriver> make_abra_driver(ProcessRunner& runner, AbraSettings settings);
+
+/// abra's stack name for an app: dots become underscores, cut to 45 characters. (An explicit
+/// STACK_NAME in the app's .env would win in abra; ccci never sets one.)
+std::string stack_name_for(std::string_view domain);
+
+/// usage errors for values that must never reach abra's argv.
+Status validate_domain(std::string_view domain);
+Status validate_recipe_name(std::string_view recipe);
+
+/// Parsers for abra/backupbot output, exposed for tests. Log lines are skipped; any other line
+/// that does not fit is ErrorKind::infra with the raw text's tail.
+Result<std::vector<Snapshot>> parse_snapshot_lines(std::string_view text);
+Result<std::vector<std::string>> parse_backup_paths(std::string_view text);
+
+}  // namespace ccci::harness

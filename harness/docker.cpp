@@ -1,0 +1,435 @@
+#include "harness/docker.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <optional>
+#include <set>
+#include <span>
+#include <sstream>
+
+#include <boost/json.hpp>
+
+namespace ccci::harness {
+namespace {
+
+constexpr std::string_view json_row_format = "{{json .}}";
+constexpr std::string_view labels_format = "{{json .Spec.Labels}}";
+
+// Output that means the daemon (or our access to it) is gone, whatever the command.
+constexpr std::array daemon_unreachable{
+    std::string_view{"cannot connect to the docker daemon"},
+    std::string_view{"is the docker daemon running"},
+    std::string_view{"error during connect"},
+    std::string_view{"permission denied while trying to connect"},
+};
+
+// A registry answer that the image does not exist (or is not ours to pull).
+constexpr std::array image_missing{
+    std::string_view{"manifest unknown"},
+    std::string_view{"not found"},
+    std::string_view{"pull access denied"},
+    std::string_view{"repository does not exist"},
+};
+
+// ---------------------------------------------------------------------------------------------
+// Text helpers.
+
+std::string lowercase(std::string_view text) {
+  std::string result(text);
+  std::transform(result.begin(), result.end(), result.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return result;
+}
+
+bool contains_any(std::string_view haystack, std::span<const std::string_view> needles) {
+  return std::any_of(needles.begin(), needles.end(),
+                     [&](std::string_view needle) { return haystack.find(needle) != std::string_view::npos; });
+}
+
+std::string printable(std::string_view value) {
+  std::string result = "\"";
+  for (unsigned char c : value.substr(0, 200)) {
+    if (c < 0x20 || c == 0x7f) {
+      constexpr char hex[] = "0123456789abcdef";
+      result += "\\x";
+      result += hex[c >> 4];
+      result += hex[c & 0xf];
+    } else {
+      result += static_cast<char>(c);
+    }
+  }
+  if (value.size() > 200) result += "...";
+  return result + "\"";
+}
+
+std::vector<std::string> lines_of(std::string_view text) {
+  std::vector<std::string> lines;
+  std::istringstream stream{std::string(text)};
+  for (std::string line; std::getline(stream, line);) {
+    while (!line.empty() && std::isspace(static_cast<unsigned char>(line.back()))) line.pop_back();
+    std::size_t start = 0;
+    while (start < line.size() && std::isspace(static_cast<unsigned char>(line[start]))) ++start;
+    if (start < line.size()) lines.push_back(line.substr(start));
+  }
+  return lines;
+}
+
+/// The last lines of `text`, for a message.
+std::string tail(std::string_view text) {
+  constexpr std::size_t max_lines = 10;
+  constexpr std::size_t max_chars = 1500;
+  auto lines = lines_of(text);
+  std::size_t first = lines.size() > max_lines ? lines.size() - max_lines : 0;
+  std::string result;
+  for (std::size_t i = first; i < lines.size(); ++i) {
+    if (!result.empty()) result += '\n';
+    result += lines[i];
+  }
+  if (result.size() > max_chars) result = "..." + result.substr(result.size() - max_chars);
+  return result;
+}
+
+std::string join(const std::vector<std::string>& words, std::string_view separator) {
+  std::string result;
+  for (const auto& word : words) {
+    if (!result.empty()) result += separator;
+    result += word;
+  }
+  return result;
+}
+
+Error unparsable(std::string_view what, std::string_view why, std::string_view text) {
+  return make_error(ErrorKind::infra, "cannot parse " + std::string(what) + " (" + std::string(why) +
+                                          "); output ends with:\n" + tail(text));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Validation: names start with a letter or digit (so never with '-') and use a small charset.
+
+Status validate_name(std::string_view what, std::string_view value, std::string_view extra,
+                     std::size_t max_size = 255) {
+  bool ok = !value.empty() && value.size() <= max_size &&
+            std::isalnum(static_cast<unsigned char>(value.front())) &&
+            std::all_of(value.begin(), value.end(), [&](unsigned char c) {
+              return std::isalnum(c) || extra.find(static_cast<char>(c)) != std::string_view::npos;
+            });
+  if (ok) return ok_status();
+  return make_error(ErrorKind::usage, "invalid docker " + std::string(what) + " " + printable(value) +
+                                          ": expected letters, digits or [" + std::string(extra) +
+                                          "], starting with a letter or digit");
+}
+
+constexpr std::string_view object_name_chars = "_.-";
+constexpr std::string_view image_chars = "_.-/:@";
+constexpr std::string_view label_filter_chars = "_.-=/:";
+
+// ---------------------------------------------------------------------------------------------
+
+struct ResidueKind {
+  std::vector<std::string> Residue::*field;
+  std::vector<std::string> list_argv;  ///< before the --filter
+  std::string_view name_format;
+};
+
+const std::vector<ResidueKind>& residue_kinds() {
+  static const std::vector<ResidueKind> kinds{
+      {&Residue::services, {"service", "ls"}, "{{.Name}}"},
+      {&Residue::containers, {"ps", "-a"}, "{{.Names}}"},
+      {&Residue::volumes, {"volume", "ls"}, "{{.Name}}"},
+      {&Residue::secrets, {"secret", "ls"}, "{{.Name}}"},
+      {&Residue::configs, {"config", "ls"}, "{{.Name}}"},
+      {&Residue::networks, {"network", "ls"}, "{{.Name}}"},
+  };
+  return kinds;
+}
+
+class RealDockerDriver final : public DockerDriver {
+ public:
+  RealDockerDriver(ProcessRunner& runner, DockerSettings settings)
+      : runner_(runner), settings_(std::move(settings)) {}
+
+  Result<std::vector<ServiceSummary>> service_ls(const std::string& stack) override {
+    CCCI_TRY_STATUS(validate_name("stack name", stack, object_name_chars));
+    CCCI_TRY(auto completion, run_docker({"service", "ls", "--filter", "label=" + stack_namespace_label(stack),
+                                          "--format", std::string(json_row_format)}));
+    return parse_service_ls(completion.out);
+  }
+
+  Result<std::map<std::string, std::string>> service_labels(const std::string& service) override {
+    CCCI_TRY_STATUS(validate_name("service name", service, object_name_chars));
+    CCCI_TRY(auto completion,
+             run_docker({"service", "inspect", "--format", std::string(labels_format), service}, Missing::not_found));
+    return parse_labels(completion.out);
+  }
+
+  Status service_rm(const std::vector<std::string>& services) override {
+    return remove_all("service name", {"service", "rm"}, services);
+  }
+
+  Result<bool> image_present(const std::string& image) override {
+    CCCI_TRY_STATUS(validate_name("image", image, image_chars, 512));
+    auto completion = run_docker({"image", "inspect", "--format", "{{.Id}}", image}, Missing::not_found);
+    if (!completion && completion.error().kind == ErrorKind::not_found) return false;
+    if (!completion) return completion.error();
+    return true;
+  }
+
+  Status image_pull(const std::string& image) override {
+    CCCI_TRY_STATUS(validate_name("image", image, image_chars, 512));
+    std::string shown = settings_.executable + " image pull " + image;
+    CCCI_TRY(auto completion, spawn({"image", "pull", image}, settings_.pull_timeout));
+    if (completion.succeeded()) return ok_status();
+    if (completion.timed_out) return failure(completion, shown, ErrorKind::timeout);
+    std::string err = lowercase(completion.err);
+    bool missing = completion.signal == 0 && !contains_any(err, daemon_unreachable) &&
+                   contains_any(err, image_missing);
+    return failure(completion, shown, missing ? ErrorKind::not_found : ErrorKind::infra);
+  }
+
+  Result<bool> stack_services_converged(const std::string& stack) override {
+    CCCI_TRY(auto services, service_ls(stack));
+    if (services.empty()) return false;
+    for (const auto& service : services) {
+      CCCI_TRY(bool converged, replicas_converged(service.replicas));
+      if (!converged) return false;
+    }
+    return true;
+  }
+
+  Result<std::string> container_for_service(const std::string& service) override {
+    CCCI_TRY_STATUS(validate_name("service name", service, object_name_chars));
+    CCCI_TRY(auto completion, run_docker({"ps", "--filter", "label=com.docker.swarm.service.name=" + service,
+                                          "--filter", "status=running", "--format", "{{.ID}}"}));
+    auto ids = lines_of(completion.out);
+    if (ids.empty()) return make_error(ErrorKind::not_found, "no running container for service " + service);
+    return ids.front();  // docker ps lists the newest first
+  }
+
+  Result<Completion> exec(const std::string& container, const std::vector<std::string>& argv,
+                          std::chrono::milliseconds timeout) override {
+    CCCI_TRY_STATUS(validate_name("container", container, object_name_chars));
+    if (argv.empty()) return make_error(ErrorKind::usage, "docker exec needs a command");
+    std::vector<std::string> args{"exec", container};
+    args.insert(args.end(), argv.begin(), argv.end());
+    CCCI_TRY(auto completion, spawn(std::move(args), timeout));
+    if (!completion.succeeded() && !completion.timed_out) {
+      // docker's own failures, as opposed to the command's exit status and output.
+      std::string err = lowercase(completion.err);
+      if (contains_any(err, daemon_unreachable)) return failure(completion, "docker exec", ErrorKind::infra);
+      bool from_docker = err.rfind("error response from daemon", 0) == 0 || err.rfind("error: no such container", 0) == 0;
+      if (from_docker) {
+        bool gone = err.find("no such container") != std::string::npos || err.find("is not running") != std::string::npos;
+        return failure(completion, "docker exec " + container, gone ? ErrorKind::not_found : ErrorKind::infra);
+      }
+    }
+    return completion;
+  }
+
+  Result<Residue> label_residue(const std::string& label_filter) override {
+    CCCI_TRY_STATUS(validate_name("label filter", label_filter, label_filter_chars));
+    Residue residue;
+    for (const auto& kind : residue_kinds()) {
+      CCCI_TRY(residue.*kind.field, list_names(kind, "label=" + label_filter));
+    }
+    return residue;
+  }
+
+  Result<Residue> stack_residue(const std::string& stack) override {
+    CCCI_TRY_STATUS(validate_name("stack name", stack, object_name_chars));
+    const std::string prefix = stack + "_";
+    Residue residue;
+    for (const auto& kind : residue_kinds()) {
+      CCCI_TRY(auto labelled, list_names(kind, "label=" + stack_namespace_label(stack)));
+      CCCI_TRY(auto named, list_names(kind, "name=" + prefix));
+      std::set<std::string> names(labelled.begin(), labelled.end());
+      // docker's name filter matches substrings; keep only real "<stack>_" prefixes.
+      for (auto& name : named) {
+        if (name.rfind(prefix, 0) == 0) names.insert(std::move(name));
+      }
+      residue.*kind.field = std::vector<std::string>(names.begin(), names.end());
+    }
+    return residue;
+  }
+
+  Status stack_rm(const std::string& stack) override {
+    CCCI_TRY_STATUS(validate_name("stack name", stack, object_name_chars));
+    CCCI_TRY(auto completion, run_docker({"stack", "rm", stack}, Missing::success));
+    (void)completion;
+    return ok_status();
+  }
+
+  Status volume_rm(const std::vector<std::string>& volumes) override {
+    return remove_all("volume name", {"volume", "rm"}, volumes);
+  }
+  Status secret_rm(const std::vector<std::string>& secrets) override {
+    return remove_all("secret name", {"secret", "rm"}, secrets);
+  }
+  Status network_rm(const std::vector<std::string>& networks) override {
+    return remove_all("network name", {"network", "rm"}, networks);
+  }
+  Status config_rm(const std::vector<std::string>& configs) override {
+    return remove_all("config name", {"config", "rm"}, configs);
+  }
+
+ private:
+  /// What a "No such …" answer means for the command at hand.
+  enum class Missing { is_error, not_found, success };
+
+  Result<Completion> spawn(std::vector<std::string> args, std::chrono::milliseconds timeout) {
+    Command command;
+    command.argv.reserve(args.size() + 1);
+    command.argv.push_back(settings_.executable);
+    for (auto& arg : args) command.argv.push_back(std::move(arg));
+    command.env = settings_.env;
+    command.timeout = timeout;
+    auto result = runner_.run(command);
+    if (!result) {
+      const Error& error = result.error();
+      ErrorKind kind = error.kind == ErrorKind::not_found ? ErrorKind::infra : error.kind;
+      return make_error(kind, "cannot run `" + join(command.argv, " ") + "`: " + error.message);
+    }
+    return result;
+  }
+
+  static Error failure(const Completion& completion, const std::string& shown, ErrorKind kind) {
+    std::string outcome = completion.timed_out ? "timed out"
+                          : completion.signal ? "was killed by signal " + std::to_string(completion.signal)
+                                              : "exited " + std::to_string(completion.exit_code);
+    std::string detail = tail(completion.err.empty() ? completion.out : completion.err);
+    return make_error(kind, "`" + shown + "` " + outcome + (detail.empty() ? "" : ":\n" + detail));
+  }
+
+  /// Runs docker; anything but exit 0 becomes a classified Error.
+  Result<Completion> run_docker(std::vector<std::string> args, Missing missing = Missing::is_error,
+                                std::optional<std::chrono::milliseconds> timeout = std::nullopt) {
+    std::string shown = settings_.executable + " " + join(args, " ");
+    CCCI_TRY(auto completion, spawn(std::move(args), timeout.value_or(settings_.timeout)));
+    if (completion.succeeded()) return completion;
+    if (completion.timed_out) return failure(completion, shown, ErrorKind::timeout);
+    if (completion.signal != 0) return failure(completion, shown, ErrorKind::infra);
+    std::string err = lowercase(completion.err);
+    if (contains_any(err, daemon_unreachable)) return failure(completion, shown, ErrorKind::infra);
+    if (missing != Missing::is_error && every_line_says_missing(err)) {
+      if (missing == Missing::success) return completion;
+      return failure(completion, shown, ErrorKind::not_found);
+    }
+    return failure(completion, shown, ErrorKind::infra);
+  }
+
+  /// docker prints one "No such …" line per missing name (and exits 1 even if others went).
+  static bool every_line_says_missing(const std::string& lowered_err) {
+    auto lines = lines_of(lowered_err);
+    return !lines.empty() && std::all_of(lines.begin(), lines.end(), [](const std::string& line) {
+      return line.find("no such") != std::string::npos || line.find("not found") != std::string::npos ||
+             line.find("nothing found in stack") != std::string::npos;
+    });
+  }
+
+  Status remove_all(std::string_view what, std::vector<std::string> args, const std::vector<std::string>& names) {
+    if (names.empty()) return ok_status();
+    for (const auto& name : names) CCCI_TRY_STATUS(validate_name(what, name, object_name_chars));
+    args.insert(args.end(), names.begin(), names.end());
+    CCCI_TRY(auto completion, run_docker(std::move(args), Missing::success));
+    (void)completion;
+    return ok_status();
+  }
+
+  Result<std::vector<std::string>> list_names(const ResidueKind& kind, const std::string& filter) {
+    std::vector<std::string> args = kind.list_argv;
+    args.insert(args.end(), {"--filter", filter, "--format", std::string(kind.name_format)});
+    CCCI_TRY(auto completion, run_docker(std::move(args)));
+    return lines_of(completion.out);
+  }
+
+  ProcessRunner& runner_;
+  DockerSettings settings_;
+};
+
+const boost::json::string* string_field(const boost::json::object& object, std::string_view key) {
+  const auto* value = object.if_contains(key);
+  return value ? value->if_string() : nullptr;
+}
+
+}  // namespace
+
+bool Residue::empty() const {
+  return services.empty() && containers.empty() && volumes.empty() && secrets.empty() && configs.empty() &&
+         networks.empty();
+}
+
+std::string Residue::describe() const {
+  std::vector<std::string> parts;
+  auto add = [&](std::string_view kind, const std::vector<std::string>& names) {
+    if (!names.empty()) parts.push_back(std::string(kind) + ": " + join(names, ", "));
+  };
+  add("services", services);
+  add("containers", containers);
+  add("volumes", volumes);
+  add("secrets", secrets);
+  add("configs", configs);
+  add("networks", networks);
+  return parts.empty() ? "nothing" : join(parts, "; ");
+}
+
+std::unique_ptr<DockerDriver> make_docker_driver(ProcessRunner& runner, DockerSettings settings) {
+  return std::make_unique<RealDockerDriver>(runner, std::move(settings));
+}
+
+std::string stack_namespace_label(std::string_view stack) {
+  return "com.docker.stack.namespace=" + std::string(stack);
+}
+
+Result<std::vector<ServiceSummary>> parse_service_ls(std::string_view json_lines) {
+  std::vector<ServiceSummary> services;
+  for (const auto& line : lines_of(json_lines)) {
+    boost::system::error_code ec;
+    boost::json::value row = boost::json::parse(line, ec);
+    if (ec) return unparsable("docker service ls output", ec.message(), json_lines);
+    const auto* object = row.if_object();
+    if (!object) return unparsable("docker service ls output", "a row is not a JSON object", json_lines);
+    const auto* name = string_field(*object, "Name");
+    const auto* replicas = string_field(*object, "Replicas");
+    if (!name || !replicas) return unparsable("docker service ls output", "a row lacks Name or Replicas", json_lines);
+    ServiceSummary service;
+    service.name = std::string(*name);
+    service.replicas = std::string(*replicas);
+    if (const auto* id = string_field(*object, "ID")) service.id = std::string(*id);
+    if (const auto* mode = string_field(*object, "Mode")) service.mode = std::string(*mode);
+    if (const auto* image = string_field(*object, "Image")) service.image = std::string(*image);
+    services.push_back(std::move(service));
+  }
+  return services;
+}
+
+Result<std::map<std::string, std::string>> parse_labels(std::string_view json) {
+  boost::system::error_code ec;
+  boost::json::value labels = boost::json::parse(json, ec);
+  if (ec) return unparsable("service labels", ec.message(), json);
+  std::map<std::string, std::string> result;
+  if (labels.is_null()) return result;  // a service without labels prints "null"
+  const auto* object = labels.if_object();
+  if (!object) return unparsable("service labels", "not a JSON object", json);
+  for (const auto& [key, value] : *object) {
+    const auto* text = value.if_string();
+    if (!text) return unparsable("service labels", "label " + std::string(key) + " is not a string", json);
+    result.emplace(std::string(key), std::string(*text));
+  }
+  return result;
+}
+
+Result<bool> replicas_converged(std::string_view replicas) {
+  auto bad = [&] { return unparsable("service replicas", "expected running/desired", replicas); };
+  auto slash = replicas.find('/');
+  if (slash == std::string_view::npos || slash == 0) return bad();
+  auto running = replicas.substr(0, slash);
+  auto rest = replicas.substr(slash + 1);
+  auto desired = rest.substr(0, std::min(rest.find(' '), rest.size()));
+  auto digits = [](std::string_view text) {
+    return !text.empty() && std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isdigit(c); });
+  };
+  if (!digits(running) || !digits(desired)) return bad();
+  return running == desired;
+}
+
+}  // namespace ccci::harness

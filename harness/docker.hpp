@@ -1,0 +1,100 @@
+#pragma once
+/// DockerDriver: the docker CLI operations ccci needs, as argv built for the ProcessRunner
+/// (never a shell), with output parsed into typed values (Boost.JSON stays inside docker.cpp).
+///
+/// Failure behaviour:
+/// - docker could not be started, was killed, could not reach the daemon, or printed output
+///   that does not parse: ErrorKind::infra (a parse failure carries the raw text's tail).
+///   Our own wall-clock limit ran out: ErrorKind::timeout.
+/// - A named service, container or image that does not exist: ErrorKind::not_found.
+/// - Removals are idempotent: "No such …" counts as success, so teardown and the reaper can
+///   repeat them. Removing an empty list spawns nothing.
+/// Names and images are validated before anything is spawned (no leading '-', no whitespace or
+/// control characters): a hostile value is ErrorKind::usage.
+#include <chrono>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "harness/process.hpp"
+#include "harness/result.hpp"
+
+namespace ccci::harness {
+
+/// One row of `docker service ls`.
+struct ServiceSummary {
+  std::string id;
+  std::string name;      ///< "<stack>_<service>"
+  std::string mode;      ///< "replicated", "global", …
+  std::string replicas;  ///< as printed: "1/1", "0/1", "1/1 (max 1 per node)"
+  std::string image;
+};
+
+/// Everything a stack (or a label) still owns, by kind: the six-kind residual query.
+struct Residue {
+  std::vector<std::string> services;
+  std::vector<std::string> containers;
+  std::vector<std::string> volumes;
+  std::vector<std::string> secrets;
+  std::vector<std::string> configs;
+  std::vector<std::string> networks;
+
+  bool empty() const;
+  /// "services: a, b; volumes: c" for messages.
+  std::string describe() const;
+};
+
+struct DockerSettings {
+  std::string executable = "docker";
+  Environment env;  ///< DOCKER_HOST etc. pass through here
+  std::chrono::milliseconds timeout{std::chrono::seconds(60)};     ///< every call but pulls
+  std::chrono::milliseconds pull_timeout{std::chrono::minutes(20)};
+};
+
+class DockerDriver {
+ public:
+  virtual ~DockerDriver() = default;
+
+  virtual Result<std::vector<ServiceSummary>> service_ls(const std::string& stack) = 0;
+  /// The service's own labels (.Spec.Labels); not_found when there is no such service.
+  virtual Result<std::map<std::string, std::string>> service_labels(const std::string& service) = 0;
+  virtual Status service_rm(const std::vector<std::string>& services) = 0;
+
+  virtual Result<bool> image_present(const std::string& image) = 0;
+  /// not_found when the registry does not have the image (a missing tag, no access).
+  virtual Status image_pull(const std::string& image) = 0;
+
+  /// True when the stack has services and every one runs all its desired replicas.
+  virtual Result<bool> stack_services_converged(const std::string& stack) = 0;
+  /// The id of a running container of `service`; not_found when none runs.
+  virtual Result<std::string> container_for_service(const std::string& service) = 0;
+  /// Runs argv in the container. A non-zero exit is reported in the Completion, not an error.
+  virtual Result<Completion> exec(const std::string& container, const std::vector<std::string>& argv,
+                                  std::chrono::milliseconds timeout) = 0;
+
+  /// Everything carrying `label_filter` ("key=value" or "key"), or, for stack_residue, the
+  /// stack's namespace label or a "<stack>_" name prefix (abra creates secrets by name).
+  virtual Result<Residue> label_residue(const std::string& label_filter) = 0;
+  virtual Result<Residue> stack_residue(const std::string& stack) = 0;
+
+  virtual Status stack_rm(const std::string& stack) = 0;
+  virtual Status volume_rm(const std::vector<std::string>& volumes) = 0;
+  virtual Status secret_rm(const std::vector<std::string>& secrets) = 0;
+  virtual Status network_rm(const std::vector<std::string>& networks) = 0;
+  virtual Status config_rm(const std::vector<std::string>& configs) = 0;
+};
+
+std::unique_ptr<DockerDriver> make_docker_driver(ProcessRunner& runner, DockerSettings settings);
+
+/// The label swarm puts on every object of a stack: "com.docker.stack.namespace=<stack>".
+std::string stack_namespace_label(std::string_view stack);
+
+/// Parsers exposed for tests; failures are ErrorKind::infra with the raw text's tail.
+Result<std::vector<ServiceSummary>> parse_service_ls(std::string_view json_lines);
+Result<std::map<std::string, std::string>> parse_labels(std::string_view json);
+/// "running/desired[ (max n per node)]": converged when running == desired ("0/0" included).
+Result<bool> replicas_converged(std::string_view replicas);
+
+}  // namespace ccci::harness

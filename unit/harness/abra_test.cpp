@@ -1,0 +1,414 @@
+#include "harness/abra.hpp"
+
+#include <gtest/gtest.h>
+
+#include <functional>
+
+#include "unit/fakes/recording_runner.hpp"
+
+namespace ccci::harness {
+namespace {
+
+using fakes::exited;
+using fakes::RecordingRunner;
+using Argv = std::vector<std::string>;
+
+constexpr const char* domain = "app1.ci.example.net";
+
+AbraSettings test_settings() {
+  AbraSettings settings;
+  settings.executable = "/opt/abra";
+  settings.abra_dir = "/var/lib/ccci/run-1/abra";
+  settings.server = "default";
+  settings.env = {{"PATH", "/usr/bin"}, {"HOME", "/home/ci"}};
+  settings.timeouts.command = std::chrono::seconds(11);
+  settings.timeouts.deploy = std::chrono::seconds(22);
+  settings.timeouts.backup = std::chrono::seconds(33);
+  settings.timeouts.query = std::chrono::seconds(44);
+  return settings;
+}
+
+struct AbraFixture : ::testing::Test {
+  RecordingRunner runner;
+  std::unique_ptr<AbraDriver> abra = make_abra_driver(runner, test_settings());
+
+  Argv only_argv() {
+    auto argvs = runner.argvs();
+    EXPECT_EQ(argvs.size(), 1u);
+    return argvs.empty() ? Argv{} : argvs.front();
+  }
+};
+
+// --- argv ------------------------------------------------------------------------------------
+
+TEST_F(AbraFixture, AppNewPinsVersionServerDomainAndSecretsNonInteractively) {
+  ASSERT_TRUE(abra->app_new("custom-html", "1.7.1+1.27.2", domain, SecretGeneration::generate_all).ok());
+  EXPECT_EQ(only_argv(), (Argv{"/opt/abra", "app", "new", "custom-html", "1.7.1+1.27.2", "-s", "default", "-D",
+                               domain, "-S", "-n"}));
+  auto command = runner.commands().front();
+  EXPECT_EQ(command.env.at("ABRA_DIR"), "/var/lib/ccci/run-1/abra");
+  EXPECT_EQ(command.env.at("HOME"), "/home/ci");
+  EXPECT_EQ(command.env.size(), 3u);
+  EXPECT_EQ(command.timeout, std::chrono::seconds(11));
+}
+
+TEST_F(AbraFixture, AppNewWithoutVersionLeavesSecretsForLater) {
+  ASSERT_TRUE(abra->app_new("custom-html", std::nullopt, domain, SecretGeneration::skip).ok());
+  EXPECT_EQ(only_argv(), (Argv{"/opt/abra", "app", "new", "custom-html", "-s", "default", "-D", domain, "-n"}));
+}
+
+TEST_F(AbraFixture, ReleaseDeployNamesTheVersionAndStaysOffline) {
+  DeployOptions options{DeployMode::release("1.2.0+3.4.5"), Force::no, ConvergeChecks::wait, std::nullopt};
+  ASSERT_TRUE(abra->deploy(domain, options).ok());
+  EXPECT_EQ(only_argv(), (Argv{"/opt/abra", "app", "deploy", domain, "1.2.0+3.4.5", "-n", "-o"}));
+  EXPECT_EQ(runner.commands().front().timeout, std::chrono::seconds(22));
+}
+
+TEST_F(AbraFixture, ForcedChaosRedeployWithoutConvergeChecksUsesItsOwnTimeout) {
+  DeployOptions options{DeployMode::chaos(), Force::yes, ConvergeChecks::skip, std::chrono::seconds(900)};
+  ASSERT_TRUE(abra->deploy(domain, options).ok());
+  EXPECT_EQ(only_argv(), (Argv{"/opt/abra", "app", "deploy", domain, "-C", "-f", "-n", "-o", "-c"}));
+  EXPECT_EQ(runner.commands().front().timeout, std::chrono::seconds(900));
+}
+
+TEST(Abra, OnlineSettingLetsAbraFetchTheRecipe) {
+  RecordingRunner runner;
+  auto settings = test_settings();
+  settings.fetch = RecipeFetch::online;
+  auto abra = make_abra_driver(runner, settings);
+  ASSERT_TRUE(abra->deploy(domain, DeployOptions{}).ok());
+  ASSERT_TRUE(abra->restore(domain, std::nullopt).ok());
+  EXPECT_EQ(runner.argvs(), (std::vector<Argv>{{"/opt/abra", "app", "deploy", domain, "-n"},
+                                                {"/opt/abra", "app", "restore", domain, "-n", "-C"}}));
+}
+
+TEST_F(AbraFixture, ChaosDeployWithAVersionIsAUsageErrorBeforeSpawning) {
+  DeployOptions options{DeployMode{DeployMode::Kind::chaos, "1.0.0"}, Force::no, ConvergeChecks::wait, std::nullopt};
+  auto status = abra->deploy(domain, options);
+  ASSERT_FALSE(status.ok());
+  EXPECT_EQ(status.error().kind, ErrorKind::usage);
+  EXPECT_TRUE(runner.commands().empty());
+}
+
+TEST_F(AbraFixture, TeardownCommandsAreNonInteractiveAndForcedWhereDestructive) {
+  ASSERT_TRUE(abra->undeploy(domain).ok());
+  ASSERT_TRUE(abra->remove(domain).ok());
+  ASSERT_TRUE(abra->volume_remove(domain).ok());
+  EXPECT_EQ(runner.argvs(), (std::vector<Argv>{
+                                {"/opt/abra", "app", "undeploy", domain, "-n"},
+                                {"/opt/abra", "app", "rm", domain, "-f", "-n"},
+                                {"/opt/abra", "app", "volume", "rm", domain, "-f", "-n"},
+                            }));
+}
+
+TEST_F(AbraFixture, SecretsAreGeneratedAllAtOnceAndInsertedFromAFile) {
+  ASSERT_TRUE(abra->secret_generate_all(domain).ok());
+  ASSERT_TRUE(abra->secret_insert(domain, "plc_rotation_key", "v1", "/run/ccci/secret-1").ok());
+  EXPECT_EQ(runner.argvs(),
+            (std::vector<Argv>{
+                {"/opt/abra", "app", "secret", "generate", domain, "--all", "-n"},
+                {"/opt/abra", "app", "secret", "insert", domain, "plc_rotation_key", "v1", "-f", "/run/ccci/secret-1", "-n"},
+            }));
+}
+
+TEST_F(AbraFixture, BackupCommandsAreNonInteractiveAndRestoreKeepsTheCheckout) {
+  ASSERT_TRUE(abra->backup_create(domain).ok());
+  ASSERT_TRUE(abra->backup_snapshots(domain).ok());
+  ASSERT_TRUE(abra->backup_list(domain, "3f2a1b4c", BackupListScope::all_paths).ok());
+  ASSERT_TRUE(abra->backup_list(domain, std::nullopt, BackupListScope::volumes).ok());
+  ASSERT_TRUE(abra->restore(domain, "3f2a1b4c").ok());
+  ASSERT_TRUE(abra->restore(domain, std::nullopt).ok());
+  EXPECT_EQ(runner.argvs(), (std::vector<Argv>{
+                                {"/opt/abra", "app", "backup", "create", domain, "-n"},
+                                {"/opt/abra", "app", "backup", "snapshots", domain, "-n"},
+                                {"/opt/abra", "app", "backup", "list", domain, "-s", "3f2a1b4c", "-a", "-n"},
+                                {"/opt/abra", "app", "backup", "list", domain, "-n"},
+                                {"/opt/abra", "app", "restore", domain, "-s", "3f2a1b4c", "-n", "-C", "-o"},
+                                {"/opt/abra", "app", "restore", domain, "-n", "-C", "-o"},
+                            }));
+  auto commands = runner.commands();
+  EXPECT_EQ(commands[0].timeout, std::chrono::seconds(33));
+  EXPECT_EQ(commands[1].timeout, std::chrono::seconds(44));
+  EXPECT_EQ(commands[4].timeout, std::chrono::seconds(33));
+}
+
+TEST_F(AbraFixture, PathHelpersFollowAbraDirLayout) {
+  EXPECT_EQ(abra->app_env_path(domain), "/var/lib/ccci/run-1/abra/servers/default/app1.ci.example.net.env");
+  EXPECT_EQ(abra->recipe_dir("custom-html"), "/var/lib/ccci/run-1/abra/recipes/custom-html");
+}
+
+// --- validation ------------------------------------------------------------------------------
+
+TEST(AbraValidation, AcceptsOrdinaryDomains) {
+  EXPECT_TRUE(validate_domain("app1.ci.example.net").ok());
+  EXPECT_TRUE(validate_domain("ghos-9431a1.ci.commoninternet.net").ok());
+  EXPECT_TRUE(validate_domain(std::string(63, 'a') + ".example.net").ok());
+}
+
+TEST_F(AbraFixture, HostileDomainsNeverReachAbra) {
+  const std::vector<std::string> hostile{
+      "", "-n", "--help", "-rf.example.net", "example", "a b.example.net", "app\n.example.net",
+      "app\x1b[31m.example.net", "App.Example.net", "a..example.net", "x.-y.net", "y-.example.net",
+      "a/b.example.net", "$(reboot).example.net", ".example.net", "example.net.", std::string(64, 'a') + ".net",
+      std::string(300, 'a'),
+  };
+  DeployOptions deploy{DeployMode::chaos(), Force::yes, ConvergeChecks::wait, std::nullopt};
+  const std::vector<std::function<Status(const std::string&)>> operations{
+      [&](const std::string& d) { return abra->app_new("custom-html", std::nullopt, d, SecretGeneration::skip); },
+      [&](const std::string& d) { return abra->deploy(d, deploy); },
+      [&](const std::string& d) { return abra->undeploy(d); },
+      [&](const std::string& d) { return abra->remove(d); },
+      [&](const std::string& d) { return abra->volume_remove(d); },
+      [&](const std::string& d) { return abra->secret_generate_all(d); },
+      [&](const std::string& d) { return abra->secret_insert(d, "db_password", "v1", "/tmp/value"); },
+      [&](const std::string& d) { return abra->backup_create(d); },
+      [&](const std::string& d) -> Status {
+        auto r = abra->backup_snapshots(d);
+        return r.ok() ? ok_status() : Status(r.error());
+      },
+      [&](const std::string& d) -> Status {
+        auto r = abra->backup_list(d, std::nullopt, BackupListScope::all_paths);
+        return r.ok() ? ok_status() : Status(r.error());
+      },
+      [&](const std::string& d) { return abra->restore(d, std::nullopt); },
+  };
+  for (const auto& bad : hostile) {
+    for (std::size_t i = 0; i < operations.size(); ++i) {
+      auto status = operations[i](bad);
+      ASSERT_FALSE(status.ok()) << "operation " << i << " accepted " << bad;
+      EXPECT_EQ(status.error().kind, ErrorKind::usage) << status.error().message;
+    }
+  }
+  EXPECT_TRUE(runner.commands().empty());
+}
+
+TEST_F(AbraFixture, HostileRecipeVersionSecretAndSnapshotArgumentsNeverReachAbra) {
+  std::vector<Status> results{
+      abra->app_new("-C", std::nullopt, domain, SecretGeneration::skip),
+      abra->app_new("Custom-HTML", std::nullopt, domain, SecretGeneration::skip),
+      abra->app_new("mygit.org/x", std::nullopt, domain, SecretGeneration::skip),
+      abra->app_new("custom-html", "--chaos", domain, SecretGeneration::skip),
+      abra->app_new("custom-html", "1.0 0", domain, SecretGeneration::skip),
+      abra->deploy(domain, DeployOptions{DeployMode::release("1.0\n"), Force::no, ConvergeChecks::wait, std::nullopt}),
+      abra->secret_insert(domain, "-f", "v1", "/tmp/value"),
+      abra->secret_insert(domain, "db_password", "v 1", "/tmp/value"),
+      abra->secret_insert(domain, "db_password", "v1", "relative/value"),
+      abra->secret_insert(domain, "db_password", "v1", "/tmp/va\nlue"),
+      abra->restore(domain, "-a"),
+      abra->restore(domain, "latest;x"),
+  };
+  auto listed = abra->backup_list(domain, "--all", BackupListScope::volumes);
+  ASSERT_FALSE(listed.ok());
+  EXPECT_EQ(listed.error().kind, ErrorKind::usage);
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    ASSERT_FALSE(results[i].ok()) << "case " << i;
+    EXPECT_EQ(results[i].error().kind, ErrorKind::usage) << "case " << i;
+  }
+  EXPECT_TRUE(runner.commands().empty());
+}
+
+TEST(Abra, HostileServerNameInSettingsNeverReachesAbra) {
+  RecordingRunner runner;
+  auto settings = test_settings();
+  settings.server = "--offline";
+  auto abra = make_abra_driver(runner, settings);
+  auto status = abra->app_new("custom-html", std::nullopt, domain, SecretGeneration::skip);
+  ASSERT_FALSE(status.ok());
+  EXPECT_EQ(status.error().kind, ErrorKind::usage);
+  EXPECT_TRUE(runner.commands().empty());
+}
+
+// --- error kinds -----------------------------------------------------------------------------
+
+TEST_F(AbraFixture, DeployThatDidNotConvergeIsTheRecipeFailingWithAbrasStderrTail) {
+  runner.script({"/opt/abra", "app", "deploy"},
+                exited(1, "", "INFO waiting for services\nERRO app: task failed\nFATA deploy failed 🛑\n"));
+  auto status = abra->deploy(domain, DeployOptions{});
+  ASSERT_FALSE(status.ok());
+  EXPECT_EQ(status.error().kind, ErrorKind::check_failed);
+  EXPECT_NE(status.error().message.find("FATA deploy failed"), std::string::npos) << status.error().message;
+  EXPECT_NE(status.error().message.find("app deploy app1.ci.example.net"), std::string::npos);
+  EXPECT_NE(status.error().message.find("exited 1"), std::string::npos);
+}
+
+TEST_F(AbraFixture, DeployKilledByOurTimeoutIsATimeout) {
+  runner.script({"/opt/abra", "app", "deploy"}, fakes::timed_out());
+  auto status = abra->deploy(domain, DeployOptions{});
+  ASSERT_FALSE(status.ok());
+  EXPECT_EQ(status.error().kind, ErrorKind::timeout);
+  EXPECT_NE(status.error().message.find("timed out after 22s"), std::string::npos) << status.error().message;
+}
+
+TEST_F(AbraFixture, MissingAbraBinaryIsInfrastructureNotANamedThingMissing) {
+  runner.script({"/opt/abra"}, make_error(ErrorKind::not_found, "/opt/abra: no such file"));
+  auto status = abra->undeploy(domain);
+  ASSERT_FALSE(status.ok());
+  EXPECT_EQ(status.error().kind, ErrorKind::infra);
+  EXPECT_NE(status.error().message.find("no such file"), std::string::npos);
+}
+
+TEST_F(AbraFixture, InterruptionWhileAbraRunsStaysAnInterruption) {
+  runner.script({"/opt/abra"}, make_error(ErrorKind::interrupted, "SIGTERM"));
+  auto status = abra->deploy(domain, DeployOptions{});
+  ASSERT_FALSE(status.ok());
+  EXPECT_EQ(status.error().kind, ErrorKind::interrupted);
+}
+
+TEST_F(AbraFixture, UnreachableDockerDaemonDuringDeployIsInfrastructure) {
+  runner.script({"/opt/abra", "app", "deploy"},
+                exited(1, "", "FATA Cannot connect to the Docker daemon at unix:///var/run/docker.sock. "
+                              "Is the docker daemon running?\n"));
+  auto status = abra->deploy(domain, DeployOptions{});
+  ASSERT_FALSE(status.ok());
+  EXPECT_EQ(status.error().kind, ErrorKind::infra);
+}
+
+TEST_F(AbraFixture, DirtyRecipeTreeOnReleaseDeployIsTheHarnessesFault) {
+  runner.script({"/opt/abra", "app", "deploy"},
+                exited(1, "", "FATA custom-html (/x/recipes/custom-html) has locally unstaged changes? please "
+                              "commit/remove your changes before proceeding\n"));
+  auto status = abra->deploy(domain, DeployOptions{});
+  ASSERT_FALSE(status.ok());
+  EXPECT_EQ(status.error().kind, ErrorKind::infra);
+}
+
+TEST_F(AbraFixture, AbraKilledByASignalIsInfrastructure) {
+  Completion killed;
+  killed.signal = 9;
+  runner.script({"/opt/abra"}, killed);
+  auto status = abra->backup_create(domain);
+  ASSERT_FALSE(status.ok());
+  EXPECT_EQ(status.error().kind, ErrorKind::infra);
+  EXPECT_NE(status.error().message.find("signal 9"), std::string::npos);
+}
+
+TEST_F(AbraFixture, UndeployOfAnAppThatIsNotDeployedIsNotFound) {
+  runner.script({"/opt/abra", "app", "undeploy"}, exited(1, "", "FATA app1.ci.example.net is not deployed?\n"));
+  auto status = abra->undeploy(domain);
+  ASSERT_FALSE(status.ok());
+  EXPECT_EQ(status.error().kind, ErrorKind::not_found);
+}
+
+TEST_F(AbraFixture, FailedSetupCommandIsInfrastructure) {
+  runner.script({"/opt/abra", "app", "new"}, exited(1, "", "FATA app1.ci.example.net.env already exists?\n"));
+  auto status = abra->app_new("custom-html", std::nullopt, domain, SecretGeneration::generate_all);
+  ASSERT_FALSE(status.ok());
+  EXPECT_EQ(status.error().kind, ErrorKind::infra);
+}
+
+TEST_F(AbraFixture, FailedSecretGenerationNeverQuotesStdoutWhereTheValuesAre) {
+  runner.script({"/opt/abra", "app", "secret"}, exited(1, "db_password  hunter2-correct-horse\n", ""));
+  auto status = abra->secret_generate_all(domain);
+  ASSERT_FALSE(status.ok());
+  EXPECT_EQ(status.error().kind, ErrorKind::infra);
+  EXPECT_EQ(status.error().message.find("hunter2"), std::string::npos) << status.error().message;
+}
+
+TEST_F(AbraFixture, BackupWithoutBackupbotIsInfrastructureButAFailedBackupIsTheRecipes) {
+  runner.script({"/opt/abra", "app", "backup", "create"}, exited(1, "", "FATA no backupbot discovered, is it deployed?\n"));
+  auto no_bot = abra->backup_create(domain);
+  ASSERT_FALSE(no_bot.ok());
+  EXPECT_EQ(no_bot.error().kind, ErrorKind::infra);
+
+  runner.script({"/opt/abra", "app", "backup", "create"}, exited(1, "", "ERRO pre-hook failed: exit 2\n"));
+  auto hook_failed = abra->backup_create(domain);
+  ASSERT_FALSE(hook_failed.ok());
+  EXPECT_EQ(hook_failed.error().kind, ErrorKind::check_failed);
+}
+
+TEST_F(AbraFixture, RestoreOfAnUnknownSnapshotIsNotFound) {
+  runner.script({"/opt/abra", "app", "restore"}, exited(1, "No Snapshots with ID deadbeef found\n", ""));
+  auto status = abra->restore(domain, "deadbeef");
+  ASSERT_FALSE(status.ok());
+  EXPECT_EQ(status.error().kind, ErrorKind::not_found);
+}
+
+// --- output parsing --------------------------------------------------------------------------
+
+TEST(AbraParsing, SnapshotLinesSkipLogsCarriageReturnsAndColours) {
+  auto snapshots = parse_snapshot_lines(
+      "\x1b[1mINFO\x1b[0m backupbot: listing snapshots\r\n"
+      "{\"message\": \"restic snapshots\", \"levelname\": \"INFO\"}\r\n"
+      "2025-03-01T12:00:00 3f2a1b4c 1.2.0+3.4.5\r\n"
+      "2025-03-02T08:30:05 0a1b2c3d\r\n"
+      "2025-03-03 09:00:00 deadbeef 1.3.0+3.4.5\n");
+  ASSERT_TRUE(snapshots.ok()) << snapshots.error().message;
+  EXPECT_EQ(*snapshots, (std::vector<Snapshot>{{"2025-03-01T12:00:00", "3f2a1b4c", "1.2.0+3.4.5"},
+                                               {"2025-03-02T08:30:05", "0a1b2c3d", ""},
+                                               {"2025-03-03 09:00:00", "deadbeef", "1.3.0+3.4.5"}}));
+}
+
+TEST(AbraParsing, NoSnapshotsNoticeMeansAnEmptyList) {
+  auto snapshots = parse_snapshot_lines("WARNING: No Snapshots found for app app1.ci.example.net\n");
+  ASSERT_TRUE(snapshots.ok());
+  EXPECT_TRUE(snapshots->empty());
+  auto plain = parse_snapshot_lines("No Snapshots found for app app1_ci_example_net\n");
+  ASSERT_TRUE(plain.ok());
+  EXPECT_TRUE(plain->empty());
+}
+
+TEST(AbraParsing, UnexpectedSnapshotLineIsInfrastructureWithTheRawTail) {
+  auto snapshots = parse_snapshot_lines("2025-03-01T12:00:00 3f2a1b4c\nTraceback (most recent call last):\n");
+  ASSERT_FALSE(snapshots.ok());
+  EXPECT_EQ(snapshots.error().kind, ErrorKind::infra);
+  EXPECT_NE(snapshots.error().message.find("Traceback"), std::string::npos);
+  EXPECT_FALSE(parse_snapshot_lines("yesterday 3f2a1b4c\n").ok());
+  EXPECT_FALSE(parse_snapshot_lines("2025-03-01T12:00:00 not-hex!\n").ok());
+}
+
+TEST_F(AbraFixture, SnapshotsAreParsedFromAbrasStdout) {
+  runner.script({"/opt/abra", "app", "backup", "snapshots"},
+                exited(0, "2025-03-01T12:00:00 3f2a1b4c 1.2.0+3.4.5\n", "INFO some log on stderr\n"));
+  auto snapshots = abra->backup_snapshots(domain);
+  ASSERT_TRUE(snapshots.ok()) << snapshots.error().message;
+  ASSERT_EQ(snapshots->size(), 1u);
+  EXPECT_EQ(snapshots->front().id, "3f2a1b4c");
+}
+
+TEST_F(AbraFixture, SnapshotsCommandFailingWithNoSnapshotsMeansNone) {
+  runner.script({"/opt/abra", "app", "backup", "snapshots"}, exited(1, "", "WARN No Snapshots found for app\n"));
+  auto snapshots = abra->backup_snapshots(domain);
+  ASSERT_TRUE(snapshots.ok()) << snapshots.error().message;
+  EXPECT_TRUE(snapshots->empty());
+}
+
+TEST_F(AbraFixture, BackupListYieldsThePathsInTheSnapshot) {
+  runner.script({"/opt/abra", "app", "backup", "list"},
+                exited(0,
+                       "INFO listing snapshot 3f2a1b4c\r\n"
+                       "/var/lib/docker/volumes/app1_ci_example_net_data/_data\r\n"
+                       "/var/lib/docker/volumes/app1_ci_example_net_db/_data/backup.sql\r\n"
+                       "/secrets/db_password\r\n"));
+  auto paths = abra->backup_list(domain, "3f2a1b4c", BackupListScope::all_paths);
+  ASSERT_TRUE(paths.ok()) << paths.error().message;
+  EXPECT_EQ(*paths, (std::vector<std::string>{"/var/lib/docker/volumes/app1_ci_example_net_data/_data",
+                                              "/var/lib/docker/volumes/app1_ci_example_net_db/_data/backup.sql",
+                                              "/secrets/db_password"}));
+}
+
+TEST(AbraParsing, UnexpectedBackupListLineIsInfrastructure) {
+  auto paths = parse_backup_paths("/var/lib/docker/volumes/x_data/_data\nrestic: repository is locked\n");
+  ASSERT_FALSE(paths.ok());
+  EXPECT_EQ(paths.error().kind, ErrorKind::infra);
+  EXPECT_NE(paths.error().message.find("repository is locked"), std::string::npos);
+}
+
+// --- stack names ------------------------------------------------------------------------------
+
+TEST(StackName, DotsBecomeUnderscores) {
+  EXPECT_EQ(stack_name_for("app1.ci.example.net"), "app1_ci_example_net");
+  EXPECT_EQ(stack_name_for("ghos-9431a1.ci.commoninternet.net"), "ghos-9431a1_ci_commoninternet_net");
+}
+
+TEST(StackName, LongNamesAreCutTo45Characters) {
+  std::string domain45 = std::string(41, 'a') + ".net";
+  ASSERT_EQ(domain45.size(), 45u);
+  EXPECT_EQ(stack_name_for(domain45), std::string(41, 'a') + "_net");
+  std::string long_domain = "keycloak-c12afe0123.parent-discourse-4.ci.commoninternet.net";
+  std::string stack = stack_name_for(long_domain);
+  EXPECT_EQ(stack.size(), 45u);
+  EXPECT_EQ(stack, "keycloak-c12afe0123_parent-discourse-4_ci_com");
+}
+
+}  // namespace
+}  // namespace ccci::harness
