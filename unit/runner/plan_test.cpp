@@ -1,0 +1,125 @@
+#include "runner/plan.hpp"
+
+#include <gtest/gtest.h>
+
+#include "unit/fakes/fake_git.hpp"
+#include "unit/fakes/temp_dir.hpp"
+
+namespace ccci::runner {
+namespace {
+
+const std::string repo = "/repos/coop-cloud/fixture-web";
+const std::string main_sha = std::string(40, 'a');
+const std::string pr_sha = std::string(40, 'b');
+const std::string tag_sha = std::string(40, 'c');
+
+struct Planning : ::testing::Test {
+  fakes::FakeGit git;
+  fakes::TempDir state;
+  LastGreenStore store{state.path()};
+  PlanInputs in;
+
+  void SetUp() override {
+    git.repos[repo] = {{"HEAD", main_sha},
+                       {"refs/heads/main", main_sha},
+                       {"refs/pull/1/head", pr_sha},
+                       {"refs/tags/1.0.0+1.0", std::string(40, 'e')},
+                       {"refs/tags/1.0.0+1.0^{}", tag_sha}};
+    in.recipe = "fixture-web";
+    in.pr = 1;
+    in.src = "coop-cloud/fixture-web";
+    in.repo_url = repo;
+    in.stages = {Tier::install, Tier::upgrade, Tier::backup, Tier::restore, Tier::custom};
+    in.domain_suffix = "ccci.test";
+    in.nonce = "3a9c1e";
+  }
+};
+
+TEST_F(Planning, PrHeadIsResolvedAndBaseFallsBackToMainTip) {
+  auto plan = make_plan(in, git, store);
+  ASSERT_TRUE(plan.ok()) << plan.error().message;
+  EXPECT_EQ(plan->head_ref, "refs/pull/1/head");
+  EXPECT_EQ(plan->head_commit, pr_sha);
+  EXPECT_EQ(plan->base.source, BaseSource::target_branch);
+  EXPECT_EQ(plan->base.commit, main_sha);
+  EXPECT_EQ(plan->domain, "fixt-3a9c1e.ccci.test");
+  EXPECT_EQ(plan->run_id, "fixture-web-pr1-3a9c1e");
+  EXPECT_EQ(plan->expected_deploy_count, 1);
+  for (const auto& tier : plan->tiers) EXPECT_EQ(tier.intent.disposition, Disposition::run);
+}
+
+TEST_F(Planning, ExplicitRefIsTheHeadWithoutAskingTheRemote) {
+  in.ref = std::string(40, 'd');
+  auto plan = make_plan(in, git, store);
+  ASSERT_TRUE(plan.ok()) << plan.error().message;
+  EXPECT_EQ(plan->head_commit, std::string(40, 'd'));
+}
+
+TEST_F(Planning, UnknownPrIsAUsageErrorNamingThePr) {
+  in.pr = 7;
+  auto plan = make_plan(in, git, store);
+  ASSERT_FALSE(plan.ok());
+  EXPECT_EQ(plan.error().kind, harness::ErrorKind::usage);
+  EXPECT_NE(plan.error().message.find("PR 7"), std::string::npos);
+}
+
+TEST_F(Planning, UnreachableRepoIsInfrastructure) {
+  in.repo_url = "/repos/nowhere";
+  auto plan = make_plan(in, git, store);
+  ASSERT_FALSE(plan.ok());
+  EXPECT_EQ(plan.error().kind, harness::ErrorKind::infra);
+}
+
+TEST_F(Planning, DefaultBranchRunHasNoUpgradeBecauseBaseEqualsHead) {
+  in.pr.reset();
+  auto plan = make_plan(in, git, store);
+  ASSERT_TRUE(plan.ok()) << plan.error().message;
+  EXPECT_EQ(plan->head_commit, main_sha);
+  EXPECT_EQ(plan->base.source, BaseSource::skip);
+  EXPECT_EQ(plan->tiers[1].intent.disposition, Disposition::skip);
+  EXPECT_NE(plan->tiers[1].intent.reason.find("no upgrade base"), std::string::npos);
+  EXPECT_TRUE(plan->tiers[1].checks.empty());
+}
+
+TEST_F(Planning, PinnedBaseWinsAndIsTheTagsCommit) {
+  in.pinned_base = "1.0.0+1.0";
+  auto plan = make_plan(in, git, store);
+  ASSERT_TRUE(plan.ok()) << plan.error().message;
+  EXPECT_EQ(plan->base.source, BaseSource::pin);
+  EXPECT_EQ(plan->base.commit, tag_sha);
+}
+
+TEST_F(Planning, NotApplicableBackupMakesRestoreNotApplicableToo) {
+  in.not_applicable[Tier::backup] = "recipe has no backupbot labels";
+  auto plan = make_plan(in, git, store);
+  ASSERT_TRUE(plan.ok()) << plan.error().message;
+  EXPECT_EQ(plan->tiers[2].intent.disposition, Disposition::not_applicable);
+  EXPECT_EQ(plan->tiers[3].intent.disposition, Disposition::not_applicable);
+  EXPECT_EQ(plan->tiers[3].intent.reason, "backup is n/a: recipe has no backupbot labels");
+}
+
+TEST_F(Planning, StagesSubsetSkipsTheRestWithAReasonAndNoUpgradeBase) {
+  in.stages = {Tier::install, Tier::custom};
+  auto plan = make_plan(in, git, store);
+  ASSERT_TRUE(plan.ok()) << plan.error().message;
+  EXPECT_EQ(plan->base.source, BaseSource::skip);
+  EXPECT_EQ(plan->tiers[2].intent.disposition, Disposition::skip);
+  EXPECT_EQ(plan->tiers[2].intent.reason, "not requested (STAGES=install,custom)");
+  EXPECT_EQ(plan->tiers[4].intent.disposition, Disposition::run);
+}
+
+TEST_F(Planning, ChecksAreGenericThenOverlayAndDepsRaiseTheDeployCount) {
+  in.overlay_checks[Tier::install] = {{"homepage_title", CheckSource::overlay, "GET / contains the title"}};
+  in.deps = {"keycloak"};
+  auto plan = make_plan(in, git, store);
+  ASSERT_TRUE(plan.ok()) << plan.error().message;
+  const auto& checks = plan->tiers[0].checks;
+  ASSERT_GE(checks.size(), 2u);
+  EXPECT_EQ(checks.front().source, CheckSource::generic);
+  EXPECT_EQ(checks.back().name, "homepage_title");
+  EXPECT_EQ(plan->expected_deploy_count, 2);
+  EXPECT_NE(render_plan(*plan).find("deploys  2 (1 + 1 dependencies)"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace ccci::runner
