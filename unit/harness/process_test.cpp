@@ -11,6 +11,7 @@
 
 #include "harness/interrupt.hpp"
 #include "harness/log.hpp"
+#include "unit/fakes/fake_process.hpp"
 #include "unit/fakes/temp_dir.hpp"
 
 namespace ccci::harness {
@@ -243,6 +244,24 @@ TEST(CompletionDescribe, NamesTimeoutsInSeconds) {
   EXPECT_EQ(timed_out.describe(), "timed out after 30s");
   timed_out.elapsed = 1500ms;
   EXPECT_EQ(timed_out.describe(), "timed out after 1.5s");
+}
+
+// The fake of this seam: other tests rely on its matching rules, so they are pinned here.
+TEST(FakeProcessRunner, LongestPrefixWinsAndOnceRulesAnswerInOrder) {
+  fakes::FakeProcessRunner fake;
+  fake.on({"docker"}, fakes::FakeProcessRunner::exits(1))
+      .once({"docker", "ps"}, fakes::FakeProcessRunner::exits(0, "first"))
+      .once({"docker", "ps"}, make_error(ErrorKind::infra, "daemon gone"))
+      .on({"docker", "ps"}, fakes::FakeProcessRunner::exits(0, "steady"));
+  Command ps{{"docker", "ps", "-q"}, {}, {}, 1s};
+  EXPECT_EQ(fake.run(ps)->out, "first");
+  EXPECT_EQ(fake.run(ps).error().kind, ErrorKind::infra);
+  EXPECT_EQ(fake.run(ps)->out, "steady");
+  EXPECT_EQ(fake.run(ps)->out, "steady");
+  EXPECT_EQ(fake.run(Command{{"docker", "info"}, {}, {}, 1s})->exit_code, 1);
+  EXPECT_TRUE(fake.run(Command{{"abra"}, {}, {}, 1s})->succeeded()) << "the default answer is exit 0";
+  EXPECT_EQ(fake.count({"docker", "ps"}), 4u);
+  EXPECT_EQ(fake.argvs().back(), (std::vector<std::string>{"abra"}));
 }
 
 }  // namespace
