@@ -1,0 +1,268 @@
+#include "harness/process.hpp"
+
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include <signal.h>
+#include <stdlib.h>
+
+#include <gtest/gtest.h>
+
+#include "harness/interrupt.hpp"
+#include "harness/log.hpp"
+#include "unit/fakes/fake_process.hpp"
+#include "unit/fakes/temp_dir.hpp"
+
+namespace ccci::harness {
+namespace {
+
+using namespace std::chrono_literals;
+
+Command shell(const std::string& script, std::chrono::milliseconds timeout = 10s) {
+  return Command{{"sh", "-c", script}, inherited_environment({"PATH"}), {}, timeout};
+}
+
+/// A pid that no longer names a running process: gone, or a zombie waiting for init to reap it.
+bool process_is_gone(pid_t pid) {
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    if (::kill(pid, 0) != 0 && errno == ESRCH) return true;
+    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+    std::string line;
+    std::getline(stat, line);
+    auto close_paren = line.rfind(')');
+    if (close_paren != std::string::npos && close_paren + 2 < line.size() && line[close_paren + 2] == 'Z') return true;
+    std::this_thread::sleep_for(20ms);
+  }
+  return false;
+}
+
+pid_t read_pid(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  pid_t pid = 0;
+  in >> pid;
+  return pid;
+}
+
+class Process : public ::testing::Test {
+ protected:
+  void SetUp() override { reset_interrupt_for_tests(); }
+  void TearDown() override { reset_interrupt_for_tests(); }
+
+  std::ostringstream log_text_;
+  Logger log_{log_text_};
+  std::unique_ptr<ProcessRunner> runner_ = make_process_runner(log_);
+};
+
+TEST_F(Process, ReportsExitCodeAndCapturesBothStreams) {
+  auto done = runner_->run(shell("echo out; echo err >&2; exit 3"));
+  ASSERT_TRUE(done.ok()) << done.error().message;
+  EXPECT_EQ(done->exit_code, 3);
+  EXPECT_EQ(done->signal, 0);
+  EXPECT_FALSE(done->timed_out);
+  EXPECT_FALSE(done->succeeded());
+  EXPECT_EQ(done->out, "out\n");
+  EXPECT_EQ(done->err, "err\n");
+  EXPECT_EQ(done->describe(), "exit 3");
+}
+
+TEST_F(Process, ZeroExitSucceeds) {
+  auto done = runner_->run(shell("exit 0"));
+  ASSERT_TRUE(done.ok()) << done.error().message;
+  EXPECT_TRUE(done->succeeded());
+}
+
+TEST_F(Process, SignalDeathIsKeptApartFromExitCode) {
+  auto done = runner_->run(shell("kill -KILL $$"));
+  ASSERT_TRUE(done.ok()) << done.error().message;
+  EXPECT_EQ(done->signal, SIGKILL);
+  EXPECT_EQ(done->exit_code, -1);
+  EXPECT_FALSE(done->timed_out);
+  EXPECT_FALSE(done->succeeded());
+  EXPECT_EQ(done->describe(), "killed by signal 9 (SIGKILL)");
+}
+
+TEST_F(Process, TimeoutKillsTheWholeProcessGroup) {
+  fakes::TempDir dir;
+  auto pid_file = dir.path() / "grandchild.pid";
+  auto done = runner_->run(shell("sleep 30 & echo $! > '" + pid_file.string() + "'; wait", 500ms));
+  ASSERT_TRUE(done.ok()) << done.error().message;
+  EXPECT_TRUE(done->timed_out);
+  EXPECT_FALSE(done->succeeded());
+  EXPECT_EQ(done->signal, SIGTERM);
+  EXPECT_LT(done->elapsed, 5s);
+  EXPECT_EQ(done->describe().rfind("timed out after ", 0), 0u) << done->describe();
+  pid_t grandchild = read_pid(pid_file);
+  ASSERT_GT(grandchild, 0);
+  EXPECT_TRUE(process_is_gone(grandchild)) << "grandchild sleep " << grandchild << " survived the timeout";
+}
+
+TEST_F(Process, TimeoutEscalatesToKillWhenTheGroupIgnoresTerm) {
+  auto done = runner_->run(shell("trap '' TERM; sleep 30 & wait; sleep 30", 200ms));
+  ASSERT_TRUE(done.ok()) << done.error().message;
+  EXPECT_TRUE(done->timed_out);
+  EXPECT_EQ(done->signal, SIGKILL);
+  EXPECT_GE(done->elapsed, 2s);
+  EXPECT_LT(done->elapsed, 6s);
+}
+
+TEST_F(Process, ReadsMegabytesOnBothStreamsWithoutDeadlock) {
+  // stderr first: a runner that drained stdout before stderr would block on a full stderr pipe.
+  auto done = runner_->run(shell("head -c 3000000 /dev/zero | tr '\\0' e >&2; head -c 2000000 /dev/zero | tr '\\0' o"));
+  ASSERT_TRUE(done.ok()) << done.error().message;
+  EXPECT_TRUE(done->succeeded()) << done->describe();
+  EXPECT_EQ(done->out.size(), 2000000u);
+  EXPECT_EQ(done->err.size(), 3000000u);
+  EXPECT_EQ(done->out.find_first_not_of('o'), std::string::npos);
+  EXPECT_EQ(done->err.find_first_not_of('e'), std::string::npos);
+}
+
+TEST_F(Process, ExplicitEnvironmentIsTheChildsWholeEnvironment) {
+  ::setenv("CCCI_PROCESS_TEST_NOT_PASSED", "leak", 1);
+  Command command = shell("env");
+  command.env["CCCI_PASSED"] = "yes it is";
+  auto done = runner_->run(command);
+  ::unsetenv("CCCI_PROCESS_TEST_NOT_PASSED");
+  ASSERT_TRUE(done.ok()) << done.error().message;
+  EXPECT_NE(done->out.find("CCCI_PASSED=yes it is\n"), std::string::npos) << done->out;
+  EXPECT_EQ(done->out.find("CCCI_PROCESS_TEST_NOT_PASSED"), std::string::npos) << done->out;
+}
+
+TEST_F(Process, RunsInTheGivenWorkingDirectory) {
+  fakes::TempDir dir;
+  Command command = shell("pwd -P");
+  command.cwd = dir.path();
+  auto done = runner_->run(command);
+  ASSERT_TRUE(done.ok()) << done.error().message;
+  EXPECT_EQ(done->out, std::filesystem::canonical(dir.path()).string() + "\n");
+}
+
+TEST_F(Process, MissingWorkingDirectoryIsNotFound) {
+  Command command = shell("true");
+  command.cwd = "/nonexistent/ccci-dir";
+  auto done = runner_->run(command);
+  ASSERT_FALSE(done.ok());
+  EXPECT_EQ(done.error().kind, ErrorKind::not_found);
+  EXPECT_NE(done.error().message.find("/nonexistent/ccci-dir"), std::string::npos);
+}
+
+TEST_F(Process, MissingExecutableIsNotFoundNamingIt) {
+  auto done = runner_->run(Command{{"ccci-no-such-tool", "--x"}, inherited_environment({"PATH"}), {}, 5s});
+  ASSERT_FALSE(done.ok());
+  EXPECT_EQ(done.error().kind, ErrorKind::not_found);
+  EXPECT_NE(done.error().message.find("ccci-no-such-tool"), std::string::npos) << done.error().message;
+}
+
+TEST_F(Process, ExecutableIsLookedUpInTheCommandsPathNotOurs) {
+  fakes::TempDir dir;
+  auto tool = dir.write("bin/ccci-private-tool", "#!/bin/sh\necho private \"$1\"\n");
+  std::filesystem::permissions(tool, std::filesystem::perms::owner_exec, std::filesystem::perm_options::add);
+  Environment env = inherited_environment({"PATH"});
+  env["PATH"] = (dir.path() / "bin").string() + ":" + env["PATH"];
+  auto done = runner_->run(Command{{"ccci-private-tool", "hello"}, env, {}, 5s});
+  ASSERT_TRUE(done.ok()) << done.error().message;
+  EXPECT_EQ(done->out, "private hello\n");
+
+  auto without = runner_->run(Command{{"ccci-private-tool"}, inherited_environment({"PATH"}), {}, 5s});
+  ASSERT_FALSE(without.ok());
+  EXPECT_EQ(without.error().kind, ErrorKind::not_found);
+}
+
+TEST_F(Process, ZeroTimeoutIsAUsageError) {
+  auto done = runner_->run(shell("true", 0ms));
+  ASSERT_FALSE(done.ok());
+  EXPECT_EQ(done.error().kind, ErrorKind::usage);
+}
+
+TEST_F(Process, EmptyArgvIsAUsageError) {
+  auto done = runner_->run(Command{{}, inherited_environment({"PATH"}), {}, 5s});
+  ASSERT_FALSE(done.ok());
+  EXPECT_EQ(done.error().kind, ErrorKind::usage);
+}
+
+TEST_F(Process, InterruptKillsTheChildsGroupAndReportsInterrupted) {
+  fakes::TempDir dir;
+  auto pid_file = dir.path() / "grandchild.pid";
+  std::thread interrupter([&] {
+    for (int i = 0; i < 200 && !std::filesystem::exists(pid_file); ++i) std::this_thread::sleep_for(10ms);
+    request_interrupt_for_tests(SIGINT);
+  });
+  auto started = std::chrono::steady_clock::now();
+  auto done = runner_->run(shell("sleep 30 & echo $! > '" + pid_file.string() + "'; wait", 20s));
+  interrupter.join();
+  ASSERT_FALSE(done.ok());
+  EXPECT_EQ(done.error().kind, ErrorKind::interrupted);
+  EXPECT_NE(done.error().message.find("SIGINT"), std::string::npos) << done.error().message;
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 5s);
+  pid_t grandchild = read_pid(pid_file);
+  ASSERT_GT(grandchild, 0);
+  EXPECT_TRUE(process_is_gone(grandchild)) << "grandchild sleep " << grandchild << " survived the interrupt";
+}
+
+TEST_F(Process, PendingInterruptRefusesToStartUnlessShielded) {
+  request_interrupt_for_tests(SIGTERM);
+  auto refused = runner_->run(shell("echo started"));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().kind, ErrorKind::interrupted);
+  EXPECT_EQ(pending_interrupt(), SIGTERM);
+
+  InterruptShield teardown;
+  auto shielded = runner_->run(shell("echo started"));
+  ASSERT_TRUE(shielded.ok()) << shielded.error().message;
+  EXPECT_EQ(shielded->out, "started\n");
+
+  request_interrupt_for_tests(SIGINT);  // a second signal breaks through the shield
+  auto broken = runner_->run(shell("echo started"));
+  ASSERT_FALSE(broken.ok());
+  EXPECT_EQ(broken.error().kind, ErrorKind::interrupted);
+  EXPECT_EQ(pending_interrupt(), SIGTERM) << "the first signal decides the exit code";
+}
+
+TEST_F(Process, LogsEverySpawnWithArgvOutcomeAndDuration) {
+  log_.redactor().add_secret("s3cret-token");
+  auto done = runner_->run(shell("exit 4 # s3cret-token"));
+  ASSERT_TRUE(done.ok());
+  std::string text = log_text_.str();
+  EXPECT_NE(text.find("[process] sh -c "), std::string::npos) << text;
+  EXPECT_NE(text.find(": exit 4 after "), std::string::npos) << text;
+  EXPECT_EQ(text.find("s3cret-token"), std::string::npos) << text;
+}
+
+TEST(InheritedEnvironment, KeepsOnlyTheNamedVariables) {
+  ::setenv("CCCI_KEEP_ME", "kept", 1);
+  ::setenv("CCCI_DROP_ME", "dropped", 1);
+  Environment env = inherited_environment({"CCCI_KEEP_ME", "CCCI_NOT_SET_ANYWHERE"});
+  ::unsetenv("CCCI_KEEP_ME");
+  ::unsetenv("CCCI_DROP_ME");
+  EXPECT_EQ(env, (Environment{{"CCCI_KEEP_ME", "kept"}}));
+}
+
+TEST(CompletionDescribe, NamesTimeoutsInSeconds) {
+  Completion timed_out;
+  timed_out.timed_out = true;
+  timed_out.elapsed = 30000ms;
+  EXPECT_EQ(timed_out.describe(), "timed out after 30s");
+  timed_out.elapsed = 1500ms;
+  EXPECT_EQ(timed_out.describe(), "timed out after 1.5s");
+}
+
+// The fake of this seam: other tests rely on its matching rules, so they are pinned here.
+TEST(FakeProcessRunner, LongestPrefixWinsAndOnceRulesAnswerInOrder) {
+  fakes::FakeProcessRunner fake;
+  fake.on({"docker"}, fakes::FakeProcessRunner::exits(1))
+      .once({"docker", "ps"}, fakes::FakeProcessRunner::exits(0, "first"))
+      .once({"docker", "ps"}, make_error(ErrorKind::infra, "daemon gone"))
+      .on({"docker", "ps"}, fakes::FakeProcessRunner::exits(0, "steady"));
+  Command ps{{"docker", "ps", "-q"}, {}, {}, 1s};
+  EXPECT_EQ(fake.run(ps)->out, "first");
+  EXPECT_EQ(fake.run(ps).error().kind, ErrorKind::infra);
+  EXPECT_EQ(fake.run(ps)->out, "steady");
+  EXPECT_EQ(fake.run(ps)->out, "steady");
+  EXPECT_EQ(fake.run(Command{{"docker", "info"}, {}, {}, 1s})->exit_code, 1);
+  EXPECT_TRUE(fake.run(Command{{"abra"}, {}, {}, 1s})->succeeded()) << "the default answer is exit 0";
+  EXPECT_EQ(fake.count({"docker", "ps"}), 4u);
+  EXPECT_EQ(fake.argvs().back(), (std::vector<std::string>{"abra"}));
+}
+
+}  // namespace
+}  // namespace ccci::harness
