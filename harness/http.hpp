@@ -5,7 +5,9 @@
 /// fixed gateway (CURLOPT_CONNECT_TO) while Host, SNI and certificate checks keep the URL's name,
 /// and can trust a specific CA bundle. Verification is never turned off. send() fails with
 /// ErrorKind::infra (connect/TLS/transfer errors) or ErrorKind::timeout; any HTTP status,
-/// including 5xx, is a successful send() and is reported in HttpResponse.
+/// including 5xx, is a successful send() and is reported in HttpResponse. Redirects are not
+/// followed unless the request asks. Every request is logged (method, URL, outcome, duration).
+/// Thread-safe: each send() uses its own easy handle; create one HttpGlobal in main() first.
 #include <chrono>
 #include <filesystem>
 #include <memory>
@@ -21,12 +23,16 @@ class Logger;
 
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
+enum class Redirects { not_followed, followed };
+
 struct HttpRequest {
-  std::string method = "GET";
+  std::string method = "GET";               ///< GET, HEAD, POST, PUT, PATCH or DELETE
   std::string url;
   Headers headers;
   std::string body;
-  std::chrono::milliseconds timeout{30'000};
+  std::chrono::milliseconds timeout{30'000};          ///< the whole request; must be positive
+  std::chrono::milliseconds connect_timeout{10'000};  ///< TCP+TLS connect, capped by timeout
+  Redirects redirects = Redirects::not_followed;
 };
 
 struct HttpResponse {
@@ -49,5 +55,21 @@ class HttpClient {
 };
 
 std::unique_ptr<HttpClient> make_http_client(HttpRouting routing, Logger& log);
+
+/// libcurl's process-wide setup, done once: main() creates one before starting any thread and
+/// keeps it alive until every HttpClient is gone (curl_global_init is not thread-safe here).
+class HttpGlobal {
+ public:
+  HttpGlobal();
+  ~HttpGlobal();
+  HttpGlobal(const HttpGlobal&) = delete;
+  HttpGlobal& operator=(const HttpGlobal&) = delete;
+
+  /// ErrorKind::infra when libcurl could not initialise; HTTP requests would then all fail.
+  Status status() const;
+
+ private:
+  int init_code_;
+};
 
 }  // namespace ccci::harness

@@ -1,0 +1,228 @@
+#include "harness/http.hpp"
+
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "harness/log.hpp"
+#include "unit/fakes/loopback_http_server.hpp"
+#include "unit/fakes/temp_dir.hpp"
+#include "unit/fakes/tls_server.hpp"
+
+namespace ccci::harness {
+namespace {
+
+using namespace std::chrono_literals;
+using fakes::LoopbackHttpServer;
+using fakes::ReceivedRequest;
+
+bool contains(const std::string& text, std::string_view needle) { return text.find(needle) != std::string::npos; }
+
+// GCC 12 warns about designated initializers that leave members out, so requests are built here.
+HttpRequest request(std::string method, std::string url, std::chrono::milliseconds timeout = 5s) {
+  HttpRequest built;
+  built.method = std::move(method);
+  built.url = std::move(url);
+  built.timeout = timeout;
+  return built;
+}
+HttpRequest get(std::string url, std::chrono::milliseconds timeout = 5s) { return request("GET", std::move(url), timeout); }
+
+HttpRouting via_gateway(std::string host, int port = 0, std::filesystem::path ca_bundle = {}) {
+  HttpRouting routing;
+  routing.gateway_host = std::move(host);
+  routing.gateway_port = port;
+  routing.ca_bundle = std::move(ca_bundle);
+  return routing;
+}
+
+/// One throwaway CA, one certificate for app.ccci.test and one `openssl s_server` shared by the
+/// TLS tests (making them takes ~100ms; sharing keeps the suite fast).
+class HttpsThroughGateway : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new fakes::TempDir();
+    auto pki = fakes::make_test_pki(dir_->path(), {"app.ccci.test"});
+    ASSERT_TRUE(pki.ok()) << pki.error().message;
+    pki_ = *pki;
+    auto server = fakes::TlsServer::start(pki_, dir_->path());
+    ASSERT_TRUE(server.ok()) << server.error().message;
+    server_ = std::move(server).value().release();
+  }
+  static void TearDownTestSuite() {
+    delete server_;
+    delete dir_;
+    server_ = nullptr;
+    dir_ = nullptr;
+  }
+  void SetUp() override { ASSERT_NE(server_, nullptr) << "the TLS test server did not start"; }
+
+  std::string url(std::string_view host, int port) const {
+    return "https://" + std::string(host) + ":" + std::to_string(port) + "/";
+  }
+  std::unique_ptr<HttpClient> client(HttpRouting routing) { return make_http_client(std::move(routing), log_); }
+  HttpRouting via_loopback_trusting_ca() const { return via_gateway("127.0.0.1", 0, pki_.ca_cert); }
+
+  static inline fakes::TempDir* dir_ = nullptr;
+  static inline fakes::TestPki pki_;
+  static inline fakes::TlsServer* server_ = nullptr;
+  HttpGlobal curl_global_;
+  std::ostringstream log_text_;
+  Logger log_{log_text_};
+};
+
+TEST_F(HttpsThroughGateway, UrlNameIsRoutedToTheGatewayAndVerifiedAgainstTheCa) {
+  const std::string target = url("app.ccci.test", server_->port());
+  auto response = client(via_loopback_trusting_ca())->send(get(target, 5s));
+  ASSERT_TRUE(response.ok()) << response.error().message;
+  EXPECT_EQ(response->status, 200);
+  EXPECT_TRUE(contains(response->body, "s_server -www")) << response->body;
+  EXPECT_TRUE(contains(log_text_.str(), "[http] GET " + target + " -> 200 in ")) << log_text_.str();
+}
+
+TEST_F(HttpsThroughGateway, GatewayPortReplacesTheUrlsDefaultPort) {
+  HttpRouting routing = via_loopback_trusting_ca();
+  routing.gateway_port = server_->port();
+  auto response = client(routing)->send(get("https://app.ccci.test/", 5s));
+  ASSERT_TRUE(response.ok()) << response.error().message;
+  EXPECT_EQ(response->status, 200);
+}
+
+TEST_F(HttpsThroughGateway, WithoutTheCaBundleTheCertificateIsRejectedAsInfra) {
+  const std::string target = url("app.ccci.test", server_->port());
+  auto response = client(via_gateway("127.0.0.1"))->send(get(target, 5s));
+  ASSERT_FALSE(response.ok());
+  EXPECT_EQ(response.error().kind, ErrorKind::infra);
+  EXPECT_TRUE(contains(response.error().message, "certificate")) << response.error().message;
+  EXPECT_TRUE(contains(response.error().message, target)) << response.error().message;
+  EXPECT_TRUE(contains(response.error().message, "via gateway 127.0.0.1")) << response.error().message;
+  EXPECT_TRUE(contains(log_text_.str(), "[http] GET " + target + " failed (infra)")) << log_text_.str();
+}
+
+TEST_F(HttpsThroughGateway, NameTheCertificateDoesNotCoverIsRejectedAsInfra) {
+  auto response = client(via_loopback_trusting_ca())->send(get(url("other.ccci.test", server_->port()), 5s));
+  ASSERT_FALSE(response.ok());
+  EXPECT_EQ(response.error().kind, ErrorKind::infra);
+  EXPECT_TRUE(contains(response.error().message, "'other.ccci.test'")) << response.error().message;
+}
+
+TEST_F(HttpsThroughGateway, ClosedPortIsAnInfraError) {
+  const int closed_port = fakes::unused_loopback_port();
+  ASSERT_NE(closed_port, 0);
+  auto response = client(via_loopback_trusting_ca())->send(get(url("app.ccci.test", closed_port), 5s));
+  ASSERT_FALSE(response.ok());
+  EXPECT_EQ(response.error().kind, ErrorKind::infra);
+  EXPECT_TRUE(contains(response.error().message, "onnect")) << response.error().message;
+}
+
+TEST_F(HttpsThroughGateway, ServerThatAcceptsButNeverAnswersTimesOut) {
+  fakes::SilentServer silent;
+  auto started = std::chrono::steady_clock::now();
+  auto response = client(via_loopback_trusting_ca())->send(get(url("app.ccci.test", silent.port()), 300ms));
+  auto waited = std::chrono::steady_clock::now() - started;
+  ASSERT_FALSE(response.ok());
+  EXPECT_EQ(response.error().kind, ErrorKind::timeout) << response.error().message;
+  EXPECT_GE(waited, 250ms);
+  EXPECT_LT(waited, 3s);
+  EXPECT_TRUE(contains(log_text_.str(), "failed (timeout)")) << log_text_.str();
+}
+
+/// Plain-HTTP loopback server: the request as sent on the wire, and the response as parsed.
+class HttpWire : public ::testing::Test {
+ protected:
+  std::unique_ptr<HttpClient> client() { return make_http_client(via_gateway("127.0.0.1"), log_); }
+  std::string url(const LoopbackHttpServer& server, std::string_view path) const {
+    return "http://app.ccci.test:" + std::to_string(server.port()) + std::string(path);
+  }
+
+  HttpGlobal curl_global_;
+  std::ostringstream log_text_;
+  Logger log_{log_text_};
+};
+
+TEST_F(HttpWire, SendsMethodHeadersAndBodyWithTheUrlsHostAndCapturesTheResponse) {
+  LoopbackHttpServer server([](const ReceivedRequest&) {
+    return LoopbackHttpServer::response(201, "Created", "made", {{"X-Reply", "yes"}, {"Content-Type", "text/plain"}});
+  });
+  HttpRequest post = request("POST", url(server, "/items?x=1"));
+  post.headers = {{"Content-Type", "application/json"}, {"X-Ccci", "token"}};
+  post.body = R"({"name":"marker"})";
+  auto response = client()->send(post);
+  ASSERT_TRUE(response.ok()) << response.error().message;
+  EXPECT_EQ(response->status, 201);
+  EXPECT_EQ(response->body, "made");
+  EXPECT_NE(std::find(response->headers.begin(), response->headers.end(), std::pair<std::string, std::string>{"X-Reply", "yes"}),
+            response->headers.end());
+
+  auto received = server.requests();
+  ASSERT_EQ(received.size(), 1u);
+  EXPECT_EQ(received[0].method, "POST");
+  EXPECT_EQ(received[0].target, "/items?x=1");
+  EXPECT_EQ(received[0].header("Host"), "app.ccci.test:" + std::to_string(server.port()));
+  EXPECT_EQ(received[0].header("X-Ccci"), "token");
+  EXPECT_EQ(received[0].header("Content-Type"), "application/json");
+  EXPECT_EQ(received[0].body, R"({"name":"marker"})");
+  EXPECT_FALSE(received[0].has_header("Expect"));
+}
+
+TEST_F(HttpWire, EachMethodGoesOnTheWireAsAsked) {
+  LoopbackHttpServer server([](const ReceivedRequest&) { return LoopbackHttpServer::response(200, "OK", "body"); });
+  for (std::string method : {"GET", "HEAD", "PUT", "PATCH", "DELETE"}) {
+    auto response = client()->send(request(method, url(server, "/thing")));
+    ASSERT_TRUE(response.ok()) << method << ": " << response.error().message;
+    EXPECT_EQ(response->status, 200) << method;
+    EXPECT_EQ(response->body, method == "HEAD" ? "" : "body") << method;
+  }
+  auto received = server.requests();
+  ASSERT_EQ(received.size(), 5u);
+  EXPECT_EQ(received[0].method, "GET");
+  EXPECT_EQ(received[1].method, "HEAD");
+  EXPECT_EQ(received[2].method, "PUT");
+  EXPECT_EQ(received[2].header("Content-Length"), "0");  // an empty PUT still says so
+  EXPECT_EQ(received[3].method, "PATCH");
+  EXPECT_EQ(received[4].method, "DELETE");
+}
+
+TEST_F(HttpWire, ServerErrorStatusIsASuccessfulSend) {
+  LoopbackHttpServer server([](const ReceivedRequest&) {
+    return LoopbackHttpServer::response(503, "Service Unavailable", "starting");
+  });
+  auto response = client()->send(get(url(server, "/health"), 5s));
+  ASSERT_TRUE(response.ok()) << response.error().message;
+  EXPECT_EQ(response->status, 503);
+  EXPECT_EQ(response->body, "starting");
+}
+
+TEST_F(HttpWire, RedirectIsReportedUnlessFollowingIsAsked) {
+  LoopbackHttpServer server([](const ReceivedRequest& request) {
+    if (request.target == "/start") return LoopbackHttpServer::response(302, "Found", "", {{"Location", "/next"}});
+    return LoopbackHttpServer::response(200, "OK", "arrived");
+  });
+  auto reported = client()->send(get(url(server, "/start"), 5s));
+  ASSERT_TRUE(reported.ok()) << reported.error().message;
+  EXPECT_EQ(reported->status, 302);
+  EXPECT_EQ(server.requests().size(), 1u);
+
+  HttpRequest follow = get(url(server, "/start"));
+  follow.redirects = Redirects::followed;
+  auto followed = client()->send(follow);
+  ASSERT_TRUE(followed.ok()) << followed.error().message;
+  EXPECT_EQ(followed->status, 200);
+  EXPECT_EQ(followed->body, "arrived");
+  ASSERT_EQ(server.requests().size(), 3u);
+  EXPECT_EQ(server.requests()[2].target, "/next");
+}
+
+TEST_F(HttpWire, UnknownMethodAndMissingTimeoutAreUsageErrorsWithoutSending) {
+  LoopbackHttpServer server([](const ReceivedRequest&) { return LoopbackHttpServer::response(200, "OK"); });
+  auto bad_method = client()->send(request("BREW", url(server, "/")));
+  ASSERT_FALSE(bad_method.ok());
+  EXPECT_EQ(bad_method.error().kind, ErrorKind::usage);
+  auto no_timeout = client()->send(get(url(server, "/"), 0ms));
+  ASSERT_FALSE(no_timeout.ok());
+  EXPECT_EQ(no_timeout.error().kind, ErrorKind::usage);
+  EXPECT_TRUE(server.requests().empty());
+}
+
+}  // namespace
+}  // namespace ccci::harness
