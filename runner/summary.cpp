@@ -1,0 +1,119 @@
+#include "runner/summary.hpp"
+
+#include <cstdio>
+#include <sstream>
+
+#include "runner/verdict.hpp"
+
+namespace ccci::runner {
+namespace {
+
+constexpr size_t max_detail = 4000;
+
+std::string seconds(std::chrono::milliseconds duration) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.1fs", static_cast<double>(duration.count()) / 1000.0);
+  return buffer;
+}
+
+std::string_view icon(Verdict verdict) {
+  switch (verdict) {
+    case Verdict::green: return "✅";
+    case Verdict::red: return "❌";
+    case Verdict::error: return "⚠️";
+    case Verdict::interrupted: return "⏹️";
+  }
+  return "?";
+}
+
+std::string_view headline(Verdict verdict) {
+  switch (verdict) {
+    case Verdict::green: return "passed";
+    case Verdict::red: return "failed: the recipe broke a check";
+    case Verdict::error: return "errored: infrastructure or harness trouble, not the recipe's fault";
+    case Verdict::interrupted: return "interrupted";
+  }
+  return "";
+}
+
+/// Markdown table cells must stay on one line and must not open a new column.
+std::string cell(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '\n' || c == '\r') out += ' ';
+    else if (c == '|') out += "\\|";
+    else out += c;
+  }
+  return out;
+}
+
+std::string base_text(const UpgradeBase& base) {
+  if (base.source == BaseSource::skip) return "none (" + base.reason + ")";
+  std::string name = base.version.empty() ? base.branch : base.version;
+  return name + " @ " + base.commit.substr(0, 12) + ", from " + std::string(to_string(base.source));
+}
+
+std::string pr_text(const RunReport& report) { return report.pr ? " PR #" + std::to_string(*report.pr) : ""; }
+
+}  // namespace
+
+std::string render_summary_markdown(const RunReport& report) {
+  Verdict verdict = compute_verdict(report);
+  std::ostringstream md;
+  md << "### " << icon(verdict) << " ccci: " << report.recipe << pr_text(report) << " " << headline(verdict)
+     << " — level " << compute_level(report) << "/5\n\n";
+  md << "- head: `" << report.head_commit.substr(0, 12) << "` (" << report.head_ref << ")\n";
+  md << "- upgrade base: " << base_text(report.base) << "\n";
+  md << "- deployments: " << report.deploy_count << " of " << report.expected_deploy_count << " expected\n\n";
+  md << "| tier | status | time | note |\n|---|---|---|---|\n";
+  for (const auto& tier : report.tiers) {
+    md << "| " << to_string(tier.tier) << " | " << to_string(tier.status) << " | " << seconds(tier.duration) << " | "
+       << cell(tier.reason) << " |\n";
+  }
+  for (const auto& tier : report.tiers) {
+    for (const auto& check : tier.checks) {
+      if (check.status != CheckStatus::fail && check.status != CheckStatus::error) continue;
+      md << "\n**" << to_string(tier.tier) << " / " << check.name << "** (" << to_string(check.source) << ", "
+         << to_string(check.status) << "): " << cell(check.message) << "\n";
+      if (!check.detail.empty()) {
+        std::string detail = check.detail.substr(0, max_detail);
+        if (check.detail.size() > max_detail) detail += "\n… (truncated)";
+        md << "\n<details><summary>detail</summary>\n\n```\n" << detail << "\n```\n</details>\n";
+      }
+    }
+  }
+  if (!report.infra_errors.empty()) {
+    md << "\n**Infrastructure errors**\n";
+    for (const auto& error : report.infra_errors) md << "- " << cell(error) << "\n";
+  }
+  if (report.teardown.ran && !report.teardown.clean) {
+    md << "\n**Teardown left resources behind**: " << cell(report.teardown.message) << "\n";
+    for (const auto& item : report.teardown.residue) md << "- `" << item << "`\n";
+  }
+  return md.str();
+}
+
+std::string render_terminal_summary(const RunReport& report) {
+  Verdict verdict = compute_verdict(report);
+  std::ostringstream out;
+  out << "── " << report.run_id << " ──\n";
+  for (const auto& tier : report.tiers) {
+    char line[64];
+    std::snprintf(line, sizeof line, "  %-8s %-8s %8s", std::string(to_string(tier.tier)).c_str(),
+                  std::string(to_string(tier.status)).c_str(), seconds(tier.duration).c_str());
+    out << line << (tier.reason.empty() ? "" : "  " + tier.reason) << "\n";
+    for (const auto& check : tier.checks) {
+      if (check.status == CheckStatus::fail || check.status == CheckStatus::error) {
+        out << "      " << to_string(check.status) << " " << check.name << ": " << check.message << "\n";
+      }
+    }
+  }
+  for (const auto& error : report.infra_errors) out << "  infrastructure: " << error << "\n";
+  out << "  teardown " << (report.teardown.clean ? "clean" : "NOT clean") << ", deployments " << report.deploy_count
+      << "/" << report.expected_deploy_count << "\n";
+  out << "verdict: " << to_string(verdict) << ", level " << compute_level(report) << "/5, exit " << exit_code_for(report)
+      << "\n";
+  return out.str();
+}
+
+}  // namespace ccci::runner

@@ -1,0 +1,17 @@
+#pragma once
+/// Summary: the run told for people — summary.md (the PR comment) and a compact terminal table.
+#include <string>
+
+#include "runner/outcome.hpp"
+
+namespace ccci::runner {
+
+/// Markdown: headline with verdict and level, head and base, a table of the five tiers, then each
+/// failing or erroring check with its message and (collapsed, truncated) detail, then teardown
+/// residue and run-level errors.
+std::string render_summary_markdown(const RunReport& report);
+
+/// Plain text for the log: one line per tier, failures indented below, a closing verdict line.
+std::string render_terminal_summary(const RunReport& report);
+
+}  // namespace ccci::runner

@@ -1,0 +1,57 @@
+#include "runner/summary.hpp"
+
+#include <gtest/gtest.h>
+
+namespace ccci::runner {
+namespace {
+
+RunReport red_report() {
+  RunReport report;
+  report.run_id = "fixture-web-pr3-3a9c1e";
+  report.recipe = "fixture-web";
+  report.pr = 3;
+  report.head_ref = "refs/pull/3/head";
+  report.head_commit = std::string(40, 'b');
+  report.base = {BaseSource::target_branch, "", std::string(40, 'a'), "main", "tip of main"};
+  report.tiers = {
+      {Tier::install, TierStatus::pass, {}, {}, std::chrono::milliseconds(1500)},
+      {Tier::upgrade, TierStatus::fail, "check marker_survived failed: marker | missing", {
+           {"marker_survived", CheckSource::overlay, CheckStatus::fail, "GET /cgi-bin/marker answered 404, expected 200",
+            std::string(5000, 'x'), {}}}, {}},
+      {Tier::backup, TierStatus::skipped, "upgrade failed", {}, {}},
+      {Tier::restore, TierStatus::skipped, "upgrade failed", {}, {}},
+      {Tier::custom, TierStatus::skipped, "upgrade failed", {}, {}},
+  };
+  report.teardown = {true, true, {}, {}, {}};
+  report.deploy_count = 1;
+  return report;
+}
+
+TEST(Summary, RedRunNamesTheFailingCheckAndItsTier) {
+  std::string md = render_summary_markdown(red_report());
+  EXPECT_NE(md.find("❌ ccci: fixture-web PR #3 failed"), std::string::npos) << md;
+  EXPECT_NE(md.find("level 1/5"), std::string::npos);
+  EXPECT_NE(md.find("**upgrade / marker_survived** (overlay, fail): GET /cgi-bin/marker answered 404"), std::string::npos);
+  EXPECT_NE(md.find("| backup | skipped | 0.0s | upgrade failed |"), std::string::npos) << md;
+  EXPECT_NE(md.find("marker \\| missing"), std::string::npos) << "pipes in cells are escaped";
+  EXPECT_NE(md.find("… (truncated)"), std::string::npos);
+  EXPECT_NE(md.find("upgrade base: main @ aaaaaaaaaaaa, from target-branch"), std::string::npos) << md;
+}
+
+TEST(Summary, ResidueAndInfraErrorsAreShownAndTheRunIsAnError) {
+  auto report = red_report();
+  report.teardown = {true, false, {"volume fixt-3a9c1e_ccci_test_data"}, "teardown left resources behind", {}};
+  std::string md = render_summary_markdown(report);
+  EXPECT_NE(md.find("⚠️"), std::string::npos);
+  EXPECT_NE(md.find("`volume fixt-3a9c1e_ccci_test_data`"), std::string::npos);
+}
+
+TEST(Summary, TerminalSummaryEndsWithVerdictLevelAndExitCode) {
+  std::string text = render_terminal_summary(red_report());
+  EXPECT_NE(text.find("  upgrade  fail"), std::string::npos) << text;
+  EXPECT_NE(text.find("fail marker_survived: GET /cgi-bin/marker answered 404"), std::string::npos);
+  EXPECT_NE(text.find("verdict: red, level 1/5, exit 1"), std::string::npos) << text;
+}
+
+}  // namespace
+}  // namespace ccci::runner
