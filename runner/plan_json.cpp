@@ -1,0 +1,63 @@
+#include "runner/plan_json.hpp"
+
+#include <boost/json.hpp>
+#include <fstream>
+
+namespace ccci::runner {
+namespace {
+
+std::string_view disposition_name(Disposition disposition) {
+  switch (disposition) {
+    case Disposition::run: return "run";
+    case Disposition::not_applicable: return "n/a";
+    case Disposition::skip: return "skip";
+  }
+  return "unknown";
+}
+
+}  // namespace
+
+boost::json::value plan_to_json(const Plan& plan) {
+  boost::json::object root;
+  root["run_id"] = plan.run_id;
+  root["recipe"] = plan.recipe;
+  root["pr"] = plan.pr ? boost::json::value(*plan.pr) : boost::json::value(nullptr);
+  root["src"] = plan.src;
+  root["repo_url"] = plan.repo_url;
+  root["head"] = {{"ref", plan.head_ref}, {"commit", plan.head_commit}};
+  root["base"] = {{"source", to_string(plan.base.source)},
+                  {"version", plan.base.version},
+                  {"commit", plan.base.commit},
+                  {"branch", plan.base.branch},
+                  {"reason", plan.base.reason}};
+  root["domain"] = plan.domain;
+  boost::json::array deps;
+  for (const auto& dep : plan.deps) deps.emplace_back(dep);
+  root["deps"] = std::move(deps);
+  root["expected_deploy_count"] = plan.expected_deploy_count;
+  boost::json::array tiers;
+  for (const auto& tier : plan.tiers) {
+    boost::json::array checks;
+    for (const auto& check : tier.checks) {
+      checks.push_back({{"name", check.name}, {"source", to_string(check.source)}, {"description", check.description}});
+    }
+    tiers.push_back({{"tier", to_string(tier.intent.tier)},
+                     {"disposition", disposition_name(tier.intent.disposition)},
+                     {"reason", tier.intent.reason},
+                     {"checks", std::move(checks)}});
+  }
+  root["tiers"] = std::move(tiers);
+  return root;
+}
+
+harness::Status write_plan_json(const Plan& plan, const std::filesystem::path& out) {
+  std::error_code ec;
+  std::filesystem::create_directories(out, ec);
+  if (ec) return harness::make_error(harness::ErrorKind::infra, "cannot create " + out.string() + ": " + ec.message());
+  std::ofstream file(out / "plan.json");
+  file << boost::json::serialize(plan_to_json(plan)) << "\n";
+  if (!file) return harness::make_error(harness::ErrorKind::infra, "cannot write " + (out / "plan.json").string());
+  return harness::ok_status();
+}
+
+}  // namespace ccci::runner

@@ -1,0 +1,15 @@
+#pragma once
+/// plan.json: the resolved plan as JSON, for tools and for the !testme bridge.
+#include <boost/json/value.hpp>
+#include <filesystem>
+
+#include "harness/result.hpp"
+#include "runner/plan.hpp"
+
+namespace ccci::runner {
+
+boost::json::value plan_to_json(const Plan& plan);
+/// Writes `<out>/plan.json`, creating `out`.
+harness::Status write_plan_json(const Plan& plan, const std::filesystem::path& out);
+
+}  // namespace ccci::runner
