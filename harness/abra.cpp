@@ -299,7 +299,10 @@ class RealAbraDriver final : public AbraDriver {
     append(args, {spelling::domain});
     args.push_back(domain);
     if (secrets == SecretGeneration::generate_all) append(args, {spelling::generate_secrets});
+    // Without a version abra would check out the latest tag over the checkout ccci prepared.
+    if (!version) append(args, {spelling::chaos});
     append(args, {spelling::no_input});
+    if (settings_.fetch == RecipeFetch::offline) append(args, {spelling::offline});
     return status_of(run_abra(op_app_new, std::move(args), settings_.timeouts.command));
   }
 

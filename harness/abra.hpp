@@ -88,6 +88,8 @@ class AbraDriver {
  public:
   virtual ~AbraDriver() = default;
 
+  /// With a version abra checks that release tag out; without one the app is created in chaos
+  /// mode on the recipe checkout exactly as ccci prepared it.
   virtual Status app_new(const std::string& recipe, const std::optional<std::string>& version,
                          const std::string& domain, SecretGeneration secrets) = 0;
   virtual Status deploy(const std::string& domain, const DeployOptions& options) = 0;

@@ -44,7 +44,7 @@ struct AbraFixture : ::testing::Test {
 TEST_F(AbraFixture, AppNewPinsVersionServerDomainAndSecretsNonInteractively) {
   ASSERT_TRUE(abra->app_new("custom-html", "1.7.1+1.27.2", domain, SecretGeneration::generate_all).ok());
   EXPECT_EQ(only_argv(), (Argv{"/opt/abra", "app", "new", "custom-html", "1.7.1+1.27.2", "-s", "default", "-D",
-                               domain, "-S", "-n"}));
+                               domain, "-S", "-n", "-o"}));
   auto command = runner.commands().front();
   EXPECT_EQ(command.env.at("ABRA_DIR"), "/var/lib/ccci/run-1/abra");
   EXPECT_EQ(command.env.at("HOME"), "/home/ci");
@@ -52,9 +52,9 @@ TEST_F(AbraFixture, AppNewPinsVersionServerDomainAndSecretsNonInteractively) {
   EXPECT_EQ(command.timeout, std::chrono::seconds(11));
 }
 
-TEST_F(AbraFixture, AppNewWithoutVersionLeavesSecretsForLater) {
+TEST_F(AbraFixture, AppNewWithoutVersionKeepsTheCheckoutAndLeavesSecretsForLater) {
   ASSERT_TRUE(abra->app_new("custom-html", std::nullopt, domain, SecretGeneration::skip).ok());
-  EXPECT_EQ(only_argv(), (Argv{"/opt/abra", "app", "new", "custom-html", "-s", "default", "-D", domain, "-n"}));
+  EXPECT_EQ(only_argv(), (Argv{"/opt/abra", "app", "new", "custom-html", "-s", "default", "-D", domain, "-C", "-n", "-o"}));
 }
 
 TEST_F(AbraFixture, ReleaseDeployNamesTheVersionAndStaysOffline) {
