@@ -99,9 +99,20 @@ ensure_images() {
     "build_image_$builder" "$work" "$tag"
     rm -rf "$work"
   done
+  remove_dangling_images
+}
+
+# Images a rebuild replaced (untagged, still labelled), unless a container still uses them.
+remove_dangling_images() {
+  local ids old_tasks
+  # Swarm keeps the exited containers of replaced tasks, which would pin the old gateway image.
+  mapfile -t old_tasks < <(docker ps -aq --filter status=exited --filter "label=com.docker.swarm.service.name=$GATEWAY_SERVICE")
+  ((${#old_tasks[@]} == 0)) || docker rm "${old_tasks[@]}" >/dev/null 2>&1 || true
+  mapfile -t ids < <(docker image ls -q --filter dangling=true --filter "label=$TESTBED_LABEL.hash")
+  ((${#ids[@]} == 0)) || docker image rm "${ids[@]}" >/dev/null 2>&1 || true
 }
 
 testbed_images() {
-  docker image ls --filter "label=$TESTBED_LABEL.hash" --format '{{.Repository}}:{{.Tag}}' 2>/dev/null || true
+  docker image ls -q --filter "label=$TESTBED_LABEL.hash" 2>/dev/null | sort -u || true
 }
 

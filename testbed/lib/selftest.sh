@@ -10,8 +10,11 @@ SELFTEST_STACKS=("${SELFTEST_PREFIX}_hello" "${SELFTEST_PREFIX}_web" "${SELFTEST
 SELFTEST_JOB=${SELFTEST_PREFIX}_restic
 SELFTEST_FAILURES=0
 
-pass() { printf 'selftest: ok    %s\n' "$*" >&2; }
-fail() { printf 'selftest: FAIL  %s\n' "$*" >&2; SELFTEST_FAILURES=$((SELFTEST_FAILURES + 1)); }
+pass() { printf 'selftest: %4ss ok    %s\n' "$((SECONDS - SELFTEST_STARTED))" "$*" >&2; }
+fail() {
+  printf 'selftest: %4ss FAIL  %s\n' "$((SECONDS - SELFTEST_STARTED))" "$*" >&2
+  SELFTEST_FAILURES=$((SELFTEST_FAILURES + 1))
+}
 check() { # check DESCRIPTION CMD...
   local what=$1
   shift
@@ -88,8 +91,10 @@ selftest_cleanup() {
     wait_stack_gone "$stack"
     remove_volumes_of_stack "$stack"
   done
-  job_gone() { [[ -z $(docker ps -aq --filter "label=com.docker.swarm.service.name=$SELFTEST_JOB") ]]; }
-  poll_until 30 job_gone || true
+  # The containers of a finished job outlive its service (docker 20.10).
+  local job_containers
+  mapfile -t job_containers < <(docker ps -aq --filter "label=com.docker.swarm.service.name=$SELFTEST_JOB")
+  ((${#job_containers[@]} == 0)) || docker rm -f "${job_containers[@]}" >/dev/null 2>&1 || true
   gateway_sync 2>/dev/null || true
   if [[ -n ${SELFTEST_SNAPSHOT_TAG:-} ]]; then
     local restic=(restic --repo "$STATE/restic" --password-file "$STATE/restic.password") ids
@@ -107,7 +112,7 @@ version: "3.8"
 services:
   web:
     image: ccci/busybox:1
-    command: ["sh", "-c", "mkdir -p /www && echo 'hello from the testbed' > /www/index.html && exec httpd -f -p 80 -h /www"]
+    command: ["sh", "-c", "mkdir -p /www && echo 'hello from the testbed' > /www/index.html; httpd -f -p 80 -h /www & trap 'kill \$\$!' TERM; wait"]
     networks: [proxy]
     deploy:
       endpoint_mode: dnsrr
@@ -235,7 +240,7 @@ cmd_selftest() {
   # shellcheck disable=SC1091
   source "$STATE/env"
   set +a
-  local started=$SECONDS
+  SELFTEST_STARTED=$SECONDS
   SELFTEST_WORK=$(mktemp -d)
   trap selftest_cleanup EXIT
   selftest_hello
@@ -244,12 +249,13 @@ cmd_selftest() {
   selftest_db
   selftest_cleanup
   trap - EXIT
-  check "cleanup: no selftest stack, service or volume left" eval \
-    '[[ -z $(docker service ls -q --filter "name=$SELFTEST_PREFIX") && -z $(docker volume ls -q --filter "name=$SELFTEST_PREFIX") ]]'
+  check "cleanup: no selftest stack, service, container or volume left" eval \
+    '[[ -z $(docker service ls -q --filter "name=$SELFTEST_PREFIX") && -z $(docker volume ls -q --filter "name=$SELFTEST_PREFIX") &&
+      -z $(docker ps -aq --filter "name=$SELFTEST_PREFIX") ]]'
   check "cleanup: the gateway no longer routes the hand-made stack" status_is 404 "https://hello-selftest.$DOMAIN_SUFFIX/"
   if ((SELFTEST_FAILURES)); then
-    log "selftest: $SELFTEST_FAILURES check(s) failed in $((SECONDS - started)) s"
+    log "selftest: $SELFTEST_FAILURES check(s) failed in $((SECONDS - SELFTEST_STARTED)) s"
     return 1
   fi
-  log "selftest: all checks passed in $((SECONDS - started)) s"
+  log "selftest: all checks passed in $((SECONDS - SELFTEST_STARTED)) s"
 }
