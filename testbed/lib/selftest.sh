@@ -106,29 +106,60 @@ selftest_cleanup() {
 }
 
 selftest_hello() {
-  local stack=${SELFTEST_PREFIX}_hello host=hello-selftest.$DOMAIN_SUFFIX
-  cat >"$SELFTEST_WORK/hello.yml" <<EOF
+  local stack=${SELFTEST_PREFIX}_hello host=hello-selftest.$DOMAIN_SUFFIX d=$DOMAIN_SUFFIX
+  # web: one router naming three hosts; api: two traefik services, the router picks one by its
+  # .service label; hidden: has a router but is not on the proxy network, so it gets no route.
+  local serve="mkdir -p /www && echo \$\$GREETING > /www/index.html; httpd -f -p \$\$PORT -h /www & trap 'kill \$\$!' TERM; wait"
+  cat >"$SELFTEST_WORK/hello.yml" <<YAML
 version: "3.8"
+x-serve: &serve
+  image: ccci/busybox:1
+  command: ["sh", "-c", "$serve"]
 services:
   web:
-    image: ccci/busybox:1
-    command: ["sh", "-c", "mkdir -p /www && echo 'hello from the testbed' > /www/index.html; httpd -f -p 80 -h /www & trap 'kill \$\$!' TERM; wait"]
+    <<: *serve
+    environment: [GREETING=hello from the testbed, PORT=80]
     networks: [proxy]
     deploy:
       endpoint_mode: dnsrr
       labels:
         traefik.enable: "true"
-        traefik.http.routers.hello.rule: "Host(\`$host\`)"
+        traefik.http.routers.hello.rule: "Host(\`$host\`) || Host(\`hello2-selftest.$d\`, \`hello3-selftest.$d\`)"
         traefik.http.services.hello.loadbalancer.server.port: "80"
+  api:
+    <<: *serve
+    environment: [GREETING=hello from the api, PORT=8081]
+    networks: [proxy]
+    deploy:
+      endpoint_mode: dnsrr
+      labels:
+        traefik.enable: "true"
+        traefik.http.routers.api.rule: "Host(\`api-selftest.$d\`)"
+        traefik.http.routers.api.service: "api-main"
+        traefik.http.services.api-main.loadbalancer.server.port: "8081"
+        traefik.http.services.api-other.loadbalancer.server.port: "9999"
+  hidden:
+    <<: *serve
+    environment: [GREETING=unreachable, PORT=80]
+    deploy:
+      endpoint_mode: dnsrr
+      labels:
+        traefik.enable: "true"
+        traefik.http.routers.hidden.rule: "Host(\`hidden-selftest.$d\`)"
 networks:
   proxy:
     external: true
-EOF
+YAML
   docker stack deploy --detach=true --resolve-image never -c "$SELFTEST_WORK/hello.yml" "$stack" >/dev/null
   check "busybox image: service ${stack}_web reaches 1/1" wait_rolled "${stack}_web" ""
+  check "busybox image: service ${stack}_api reaches 1/1" wait_rolled "${stack}_api" ""
   gateway_sync
   check "gateway routes https://$host/ to the hand-made stack" eventually body_has "https://$host/" "hello from the testbed"
-  check "gateway answers 404 for a host without a router" status_is 404 "https://nobody-selftest.$DOMAIN_SUFFIX/"
+  check "gateway routes every host of a rule (|| and a list)" \
+    eval 'body_has "https://hello2-selftest.$d/" "hello from the testbed" && body_has "https://hello3-selftest.$d/" "hello from the testbed"'
+  check "gateway takes the port of the traefik service a router names" eventually body_has "https://api-selftest.$d/" "hello from the api"
+  check "gateway skips a service that is not on the proxy network" status_is 404 "https://hidden-selftest.$d/"
+  check "gateway answers 404 for a host without a router" status_is 404 "https://nobody-selftest.$d/"
   check "gateway redirects http to https" \
     eval '[[ $(curl -s -o /dev/null -w "%{http_code}" -H "Host: $host" http://127.0.0.1:$GATEWAY_HTTP_PORT/) == 308 ]]'
 }
