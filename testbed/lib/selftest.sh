@@ -64,8 +64,16 @@ deploy_recipe() {
   (
     cd "$checkout" || exit 1
     export STACK_NAME=$stack DOMAIN=$domain LETS_ENCRYPT_ENV=production EXTRA_DOMAINS="" TIMEOUT=120
-    docker stack deploy --detach=true --prune --resolve-image never -c compose.yml -c "$SELFTEST_WORK/$stack.testbed.yml" "$stack" >/dev/null
+    stack_deploy --prune -c compose.yml -c "$SELFTEST_WORK/$stack.testbed.yml" "$stack" >/dev/null
   )
+}
+
+# stack_deploy ARGS...: docker stack deploy without waiting (CLI >= 26 waits unless --detach; older
+# CLIs, like docker.io's 20.10, never wait and lack the flag) and without asking a registry.
+stack_deploy() {
+  local flags=(--resolve-image never)
+  docker stack deploy --help 2>/dev/null | grep -q -- '--detach' && flags+=(--detach=true)
+  docker stack deploy "${flags[@]}" "$@"
 }
 
 # run_label_hook SERVICE LABEL: docker exec the hook command a backupbot label holds, split the way
@@ -150,7 +158,7 @@ networks:
   proxy:
     external: true
 YAML
-  docker stack deploy --detach=true --resolve-image never -c "$SELFTEST_WORK/hello.yml" "$stack" >/dev/null
+  stack_deploy -c "$SELFTEST_WORK/hello.yml" "$stack" >/dev/null
   check "busybox image: service ${stack}_web reaches 1/1" wait_rolled "${stack}_web" ""
   check "busybox image: service ${stack}_api reaches 1/1" wait_rolled "${stack}_api" ""
   gateway_sync
