@@ -12,8 +12,9 @@ packages=(
   git libxml2-utils python3-jsonschema openssl
 )
 if [[ "${1:-}" == "--testbed" ]]; then
-  # the real Docker engine, the gateway, backups, and the binaries fixture images are built from
-  packages+=(docker.io caddy restic busybox-static sqlite3 iproute2)
+  # the real Docker engine, the gateway, backups, and the binaries fixture images are built from;
+  # curl probes the gateway, iptables/iproute2/procps let `ccci-testbed down` restore the host
+  packages+=(docker.io caddy restic busybox-static sqlite3 iproute2 iptables curl procps)
 fi
 
 missing=()
