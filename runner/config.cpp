@@ -1,0 +1,333 @@
+#include "runner/config.hpp"
+
+#include <algorithm>
+#include <regex>
+
+namespace ccci::runner {
+namespace {
+
+using harness::ErrorKind;
+using harness::make_error;
+using harness::Result;
+using harness::Status;
+
+/// One setting: its flag, our variable and (optionally) the Drone variable mapped onto it.
+struct Setting {
+  std::string_view flag;
+  std::string_view variable;
+  std::string_view drone = {};
+};
+
+constexpr Setting recipe_setting{"--recipe", "RECIPE", "DRONE_REPO_NAME"};
+constexpr Setting pr_setting{"--pr", "PR", "DRONE_PULL_REQUEST"};
+constexpr Setting ref_setting{"--ref", "REF", "DRONE_COMMIT_SHA"};
+constexpr Setting src_setting{"--src", "SRC", "DRONE_REPO"};
+constexpr Setting stages_setting{"--stages", "STAGES"};
+constexpr Setting out_setting{"--out", "OUT"};
+constexpr Setting recipes_dir_setting{"--recipes-dir", "CCCI_RECIPES_DIR"};
+constexpr Setting git_base_setting{"--git-base", "CCCI_GIT_BASE"};
+constexpr Setting state_dir_setting{"--state-dir", "CCCI_STATE_DIR"};
+constexpr Setting gateway_setting{"--gateway", "CCCI_GATEWAY"};
+constexpr Setting ca_setting{"--ca-bundle", "CCCI_CA_BUNDLE"};
+constexpr Setting suffix_setting{"--domain-suffix", "CCCI_DOMAIN_SUFFIX"};
+constexpr Setting abra_dir_setting{"--abra-dir", "ABRA_DIR"};
+constexpr Setting abra_setting{"--abra", "CCCI_ABRA"};
+constexpr Setting server_setting{"--server", "CCCI_SERVER"};
+
+constexpr Setting all_settings[] = {recipe_setting, pr_setting,        ref_setting,     src_setting,
+                                    stages_setting, out_setting,       recipes_dir_setting, git_base_setting,
+                                    state_dir_setting, gateway_setting, ca_setting,      suffix_setting,
+                                    abra_dir_setting, abra_setting,    server_setting};
+
+/// Printable form of a value for error messages: control characters escaped, long values cut.
+std::string shown(std::string_view value) {
+  std::string out = "'";
+  for (unsigned char c : value.substr(0, 80)) {
+    if (c < 0x20 || c == 0x7f) {
+      static constexpr char hex[] = "0123456789abcdef";
+      out += "\\x";
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out + (value.size() > 80 ? "…'" : "'");
+}
+
+class Sources {
+ public:
+  Sources(const std::map<std::string, std::string>& env, std::map<std::string, std::string> flags)
+      : env_(env), flags_(std::move(flags)) {}
+
+  /// The value of a setting and where it came from; nullopt when absent everywhere.
+  std::optional<std::pair<std::string, std::string>> lookup(const Setting& setting) const {
+    if (auto flag = flags_.find(std::string(setting.flag)); flag != flags_.end()) {
+      return std::pair{flag->second, "flag " + std::string(setting.flag)};
+    }
+    if (auto value = non_empty(setting.variable)) return std::pair{*value, "env " + std::string(setting.variable)};
+    if (!setting.drone.empty()) {
+      // DRONE_PULL_REQUEST is only meaningful on a pull_request event.
+      bool applies = setting.drone != "DRONE_PULL_REQUEST" || non_empty("DRONE_BUILD_EVENT") == "pull_request";
+      if (auto value = non_empty(setting.drone); value && applies) return std::pair{*value, "env " + std::string(setting.drone)};
+    }
+    return std::nullopt;
+  }
+
+ private:
+  std::optional<std::string> non_empty(std::string_view name) const {
+    auto found = env_.find(std::string(name));
+    if (found == env_.end() || found->second.empty()) return std::nullopt;
+    return found->second;
+  }
+
+  const std::map<std::string, std::string>& env_;
+  std::map<std::string, std::string> flags_;
+};
+
+harness::Error usage(const Setting& setting, std::string_view source, std::string_view value, std::string_view why) {
+  return make_error(ErrorKind::usage, std::string(setting.variable) + " (" + std::string(source) + ") = " + shown(value) +
+                                          ": " + std::string(why));
+}
+
+bool has_control_characters(std::string_view value) {
+  return std::any_of(value.begin(), value.end(), [](unsigned char c) { return c < 0x20 || c == 0x7f; });
+}
+
+Result<std::map<std::string, std::string>> parse_flags(const std::vector<std::string>& args, Mode& mode) {
+  std::map<std::string, std::string> flags;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (arg == "--help" || arg == "-h") {
+      mode = Mode::help;
+      continue;
+    }
+    if (arg == "--plan") {
+      if (mode != Mode::help) mode = Mode::plan_only;
+      continue;
+    }
+    std::string name = arg.substr(0, arg.find('='));
+    auto known = std::find_if(std::begin(all_settings), std::end(all_settings),
+                              [&](const Setting& s) { return s.flag == name; });
+    if (known == std::end(all_settings)) {
+      return make_error(ErrorKind::usage, "unknown argument " + shown(arg));
+    }
+    std::string value;
+    if (name.size() < arg.size()) {
+      value = arg.substr(name.size() + 1);
+    } else if (i + 1 < args.size()) {
+      value = args[++i];
+    } else {
+      return make_error(ErrorKind::usage, "flag " + name + " needs a value");
+    }
+    if (flags.count(name)) return make_error(ErrorKind::usage, "flag " + name + " given twice");
+    flags[name] = value;
+  }
+  return flags;
+}
+
+/// Reads one setting through `check`, recording where it came from.
+template <class Check>
+Status read_setting(const Sources& sources, const Setting& setting, Config& config, Check check) {
+  auto found = sources.lookup(setting);
+  if (!found) return harness::ok_status();
+  const auto& [value, source] = *found;
+  if (has_control_characters(value)) return usage(setting, source, value, "control characters are not allowed");
+  config.sources[std::string(setting.variable)] = source;
+  std::string why = check(value);
+  if (!why.empty()) return usage(setting, source, value, why);
+  return harness::ok_status();
+}
+
+std::string check_recipe(const std::string& value, Config& config) {
+  static const std::regex pattern("[a-z0-9][a-z0-9-]*");
+  if (value.size() > 40) return "a recipe name has at most 40 characters";
+  if (!std::regex_match(value, pattern)) return "a recipe name is lowercase letters, digits and '-', starting with a letter or digit";
+  config.recipe = value;
+  return {};
+}
+
+std::string check_pr(const std::string& value, Config& config) {
+  static const std::regex pattern("[1-9][0-9]{0,8}");
+  if (!std::regex_match(value, pattern)) return "a PR is a positive integer of at most 9 digits, without sign or leading zeros";
+  config.pr = std::stoi(value);
+  return {};
+}
+
+std::string check_ref(const std::string& value, Config& config) {
+  static const std::regex pattern("[0-9a-fA-F]{7,40}");
+  if (!std::regex_match(value, pattern)) return "a ref is a commit id: 7 to 40 hexadecimal digits";
+  std::string lower = value;
+  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+  config.ref = lower;
+  return {};
+}
+
+std::string check_src(const std::string& value, Config& config) {
+  static const std::regex pattern("[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*");
+  if (!std::regex_match(value, pattern) || value.find("..") != std::string::npos) {
+    return "SRC is owner/repo, each part letters, digits, '.', '_' or '-', starting with a letter or digit";
+  }
+  if (value.size() > 4 && value.compare(value.size() - 4, 4, ".git") == 0) return "give the repo without .git";
+  config.src = value;
+  return {};
+}
+
+std::string check_stages(const std::string& value, Config& config) {
+  std::vector<Tier> wanted;
+  size_t start = 0;
+  while (start <= value.size()) {
+    size_t comma = value.find(',', start);
+    std::string name = value.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    auto tier = tier_from_string(name);
+    if (!tier) return "unknown stage '" + name + "'; stages are install,upgrade,backup,restore,custom";
+    if (std::find(wanted.begin(), wanted.end(), *tier) != wanted.end()) return "stage '" + name + "' given twice";
+    wanted.push_back(*tier);
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  config.stages.clear();
+  for (Tier tier : all_tiers) {
+    bool asked = std::find(wanted.begin(), wanted.end(), tier) != wanted.end();
+    // One deployment serves every tier, so every tier needs the install.
+    if (asked || tier == Tier::install) config.stages.push_back(tier);
+  }
+  if (std::find(wanted.begin(), wanted.end(), Tier::install) == wanted.end()) config.sources["STAGES:install"] = "implied";
+  return {};
+}
+
+std::string check_path(const std::string& value, std::filesystem::path& into) {
+  if (value.empty()) return "a path must not be empty";
+  into = value;
+  return {};
+}
+
+std::string check_word(const std::string& value, std::string& into, std::string_view what) {
+  static const std::regex pattern("[A-Za-z0-9][A-Za-z0-9._-]*");
+  if (!std::regex_match(value, pattern)) return std::string(what) + " is letters, digits, '.', '_' or '-'";
+  into = value;
+  return {};
+}
+
+std::string check_gateway(const std::string& value, Config& config) {
+  static const std::regex pattern("([A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*)(:([0-9]{1,5}))?");
+  std::smatch match;
+  if (!std::regex_match(value, match, pattern)) return "a gateway is host[:port], the host a DNS name or IPv4 address";
+  config.gateway_host = match[1];
+  if (match[6].matched) {
+    int port = std::stoi(match[6]);
+    if (port < 1 || port > 65535) return "a gateway port is 1 to 65535";
+    config.gateway_port = port;
+  }
+  return {};
+}
+
+std::string check_domain_suffix(const std::string& value, Config& config) {
+  static const std::regex pattern("[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+");
+  if (!std::regex_match(value, pattern)) return "a domain suffix is lowercase DNS labels, at least two";
+  config.domain_suffix = value;
+  return {};
+}
+
+std::string check_git_base(const std::string& value, Config& config) {
+  if (value.empty() || value.front() == '-') return "a git base is a URL or an absolute directory";
+  config.git_base = value;
+  return {};
+}
+
+}  // namespace
+
+harness::Result<Config> parse_config(const std::map<std::string, std::string>& env, const std::vector<std::string>& args) {
+  Config config;
+  CCCI_TRY(auto flags, parse_flags(args, config.mode));
+  Sources sources(env, std::move(flags));
+  for (Tier tier : all_tiers) config.stages.push_back(tier);
+
+  CCCI_TRY_STATUS(read_setting(sources, recipe_setting, config, [&](auto& v) { return check_recipe(v, config); }));
+  CCCI_TRY_STATUS(read_setting(sources, pr_setting, config, [&](auto& v) { return check_pr(v, config); }));
+  CCCI_TRY_STATUS(read_setting(sources, ref_setting, config, [&](auto& v) { return check_ref(v, config); }));
+  CCCI_TRY_STATUS(read_setting(sources, src_setting, config, [&](auto& v) { return check_src(v, config); }));
+  CCCI_TRY_STATUS(read_setting(sources, stages_setting, config, [&](auto& v) { return check_stages(v, config); }));
+  CCCI_TRY_STATUS(read_setting(sources, out_setting, config, [&](auto& v) { return check_path(v, config.out); }));
+  CCCI_TRY_STATUS(read_setting(sources, recipes_dir_setting, config, [&](auto& v) { return check_path(v, config.recipes_dir); }));
+  CCCI_TRY_STATUS(read_setting(sources, git_base_setting, config, [&](auto& v) { return check_git_base(v, config); }));
+  CCCI_TRY_STATUS(read_setting(sources, state_dir_setting, config, [&](auto& v) { return check_path(v, config.state_dir); }));
+  CCCI_TRY_STATUS(read_setting(sources, gateway_setting, config, [&](auto& v) { return check_gateway(v, config); }));
+  CCCI_TRY_STATUS(read_setting(sources, ca_setting, config, [&](auto& v) {
+    std::filesystem::path path;
+    std::string why = check_path(v, path);
+    config.ca_bundle = path;
+    return why;
+  }));
+  CCCI_TRY_STATUS(read_setting(sources, suffix_setting, config, [&](auto& v) { return check_domain_suffix(v, config); }));
+  CCCI_TRY_STATUS(read_setting(sources, abra_dir_setting, config, [&](auto& v) {
+    std::filesystem::path path;
+    std::string why = check_path(v, path);
+    config.abra_dir = path;
+    return why;
+  }));
+  CCCI_TRY_STATUS(read_setting(sources, abra_setting, config, [&](auto& v) {
+    std::filesystem::path path;
+    std::string why = v.front() == '-' ? "an executable path must not start with '-'" : check_path(v, path);
+    config.abra = v;
+    return why;
+  }));
+  CCCI_TRY_STATUS(read_setting(sources, server_setting, config, [&](auto& v) { return check_word(v, config.server, "a server name"); }));
+
+  if (config.mode == Mode::help) return config;
+  if (config.recipe.empty()) {
+    return make_error(ErrorKind::usage, "RECIPE is required (or --recipe, or Drone's DRONE_REPO_NAME)");
+  }
+  if (config.src.empty()) {
+    config.src = "coop-cloud/" + config.recipe;
+    config.sources["SRC"] = "default";
+  }
+  return config;
+}
+
+std::string repo_url(const Config& config) {
+  const std::string& base = config.git_base;
+  bool local = base.front() == '/' || base.rfind("file://", 0) == 0 || std::filesystem::is_directory(base);
+  return base + "/" + config.src + (local ? "" : ".git");
+}
+
+std::string help_text() {
+  return R"(ccci-run — the CI test orchestrator for Co-op Cloud recipes
+
+Deploys a recipe once to Docker Swarm through abra, resolves the upgrade base (pinned version →
+last-green → target-branch tip → skip), runs the install, upgrade, backup, restore and custom
+tiers, tears everything down and writes junit/*.xml, results.json and summary.md to OUT.
+
+Usage:
+  RECIPE=discourse PR=4 ccci-run          a PR head
+  RECIPE=custom-html ccci-run             the recipe's default branch
+  RECIPE=discourse PR=4 ccci-run --plan   print the resolved plan and write plan.json; deploy nothing
+
+Settings (flag, then variable, then Drone's variable, then the default):
+  --recipe, RECIPE          recipe name, [a-z0-9][a-z0-9-]*, at most 40 characters (Drone: DRONE_REPO_NAME)
+  --pr, PR                  pull request number; its head is refs/pull/<PR>/head of SRC
+                            (Drone: DRONE_PULL_REQUEST, only when DRONE_BUILD_EVENT=pull_request)
+  --ref, REF                head commit, 7–40 hex digits; resolved from the repo when absent (Drone: DRONE_COMMIT_SHA)
+  --src, SRC                owner/repo of the recipe mirror (Drone: DRONE_REPO; default coop-cloud/<recipe>)
+  --stages, STAGES          comma list of install,upgrade,backup,restore,custom (default: all;
+                            install is always included: every tier runs on its one deployment)
+  --out, OUT                artifact directory (default ./out)
+  --recipes-dir, CCCI_RECIPES_DIR   enrolled recipe specs, <dir>/<recipe>/recipe.yml (default ./recipes)
+  --git-base, CCCI_GIT_BASE         where recipe repos live: <base>/<SRC>.git, or <dir>/<SRC> for a
+                                    local directory (default https://git.coopcloud.tech)
+  --state-dir, CCCI_STATE_DIR       ccci's state: last-green records, per-run abra homes (default /var/lib/ccci)
+  --gateway, CCCI_GATEWAY           host[:port] every https://<domain> request connects to (default: DNS)
+  --ca-bundle, CCCI_CA_BUNDLE       PEM bundle certificates are verified against (default: system store)
+  --domain-suffix, CCCI_DOMAIN_SUFFIX   apps are deployed at <name>-<nonce>.<suffix> (default ci.coopcloud.tech)
+  --abra-dir, ABRA_DIR              where per-run abra homes are made (default <state-dir>/abra)
+  --abra, CCCI_ABRA                 the abra executable (default abra, from PATH)
+  --server, CCCI_SERVER             the abra server apps are deployed to (default default)
+  --plan                    print the plan and stop
+  --help, -h                this text
+
+Exit codes: 0 green, 1 a check failed, 2 usage or spec error, 3 infrastructure error,
+130/143 interrupted by SIGINT/SIGTERM (after teardown).
+)";
+}
+
+}  // namespace ccci::runner

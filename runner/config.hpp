@@ -1,0 +1,53 @@
+#pragma once
+/// Config: what one ccci-run is asked to do, from the environment contract and flags.
+///
+/// Sources, strongest first: a flag (`--recipe x` or `--recipe=x`), our variable (RECIPE, PR,
+/// REF, SRC, STAGES, OUT, CCCI_*), Drone's variable (DRONE_REPO_NAME, DRONE_PULL_REQUEST on a
+/// pull_request event, DRONE_COMMIT_SHA, DRONE_REPO), the default. Validation is strict and runs
+/// before anything else; every problem is ErrorKind::usage naming the variable or flag and the
+/// offending value, so a hostile value never reaches a subprocess.
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "harness/result.hpp"
+#include "runner/outcome.hpp"
+
+namespace ccci::runner {
+
+enum class Mode { run, plan_only, help };
+
+struct Config {
+  Mode mode = Mode::run;
+  std::string recipe;
+  std::optional<int> pr;
+  std::optional<std::string> ref;           ///< lowercase hex, 7–40
+  std::string src;                          ///< owner/repo; default coop-cloud/<recipe>
+  std::vector<Tier> stages;                 ///< canonical order; install always included
+  std::filesystem::path out = "out";
+  std::filesystem::path recipes_dir = "recipes";
+  std::string git_base = "https://git.coopcloud.tech";
+  std::filesystem::path state_dir = "/var/lib/ccci";
+  std::string gateway_host;                 ///< empty: connect by DNS
+  int gateway_port = 0;                     ///< 0: keep the URL's port
+  std::optional<std::filesystem::path> ca_bundle;
+  std::string domain_suffix = "ci.coopcloud.tech";
+  std::optional<std::filesystem::path> abra_dir;
+  std::string abra = "abra";
+  std::string server = "default";
+  std::map<std::string, std::string> sources;  ///< setting → "flag --pr", "env PR", "default", …
+};
+
+harness::Result<Config> parse_config(const std::map<std::string, std::string>& env,
+                                     const std::vector<std::string>& args);
+
+/// Where the recipe's git repo lives: "<git_base>/<src>" for a local directory or file:// base,
+/// "<git_base>/<src>.git" otherwise.
+std::string repo_url(const Config& config);
+
+/// `ccci-run --help`.
+std::string help_text();
+
+}  // namespace ccci::runner
