@@ -1,0 +1,402 @@
+#include "runner/spec.hpp"
+
+#include <algorithm>
+#include <regex>
+#include <set>
+
+namespace ccci::runner {
+namespace {
+
+using harness::ErrorKind;
+using harness::Mark;
+using harness::Result;
+using harness::Status;
+using harness::YamlNode;
+
+harness::Error at(const Mark& mark, const std::string& message) {
+  return harness::make_error(ErrorKind::spec, harness::to_string(mark) + ": " + message);
+}
+
+/// Reads the keys of one mapping; finish() rejects every key nobody asked for.
+class Fields {
+ public:
+  Fields(const YamlNode& node, std::string what) : node_(node), what_(std::move(what)) {}
+
+  static Result<Fields> of(const YamlNode& node, const std::string& what) {
+    if (!node.is_mapping() && !node.is_null()) return at(node.mark, what + " must be a mapping, not a " + std::string(node.kind_name()));
+    return Fields(node, what);
+  }
+
+  const YamlNode* get(std::string_view key) {
+    known_.insert(std::string(key));
+    return node_.is_mapping() ? node_.find(key) : nullptr;
+  }
+
+  Status finish() const {
+    if (!node_.is_mapping()) return harness::ok_status();
+    for (const auto& [key, value] : node_.entries) {
+      if (!key.is_scalar() || !known_.count(key.scalar)) {
+        std::string names;
+        for (const auto& name : known_) names += (names.empty() ? "" : ", ") + name;
+        return at(key.mark, "unknown key '" + key.scalar + "' in " + what_ + " (known: " + names + ")");
+      }
+    }
+    return harness::ok_status();
+  }
+
+  const std::string& what() const { return what_; }
+
+ private:
+  const YamlNode& node_;
+  std::string what_;
+  std::set<std::string> known_;
+};
+
+Result<std::string> text(const YamlNode& node, const std::string& what, bool allow_empty = false) {
+  if (!node.is_scalar() || (node.is_null() && !node.quoted)) {
+    return at(node.mark, what + " must be a string, not a " + std::string(node.kind_name()));
+  }
+  if (node.scalar.empty() && !allow_empty) return at(node.mark, what + " must not be empty");
+  return node.scalar;
+}
+
+Result<int> integer(const YamlNode& node, const std::string& what, int low, int high) {
+  static const std::regex digits("-?[0-9]{1,9}");
+  if (!node.is_scalar() || node.quoted || !std::regex_match(node.scalar, digits)) {
+    return at(node.mark, what + " must be a whole number");
+  }
+  int value = std::stoi(node.scalar);
+  if (value < low || value > high) {
+    return at(node.mark, what + " must be between " + std::to_string(low) + " and " + std::to_string(high));
+  }
+  return value;
+}
+
+Result<std::vector<const YamlNode*>> sequence(const YamlNode& node, const std::string& what) {
+  if (!node.is_sequence()) return at(node.mark, what + " must be a list, not a " + std::string(node.kind_name()));
+  std::vector<const YamlNode*> items;
+  for (const auto& item : node.items) items.push_back(&item);
+  return items;
+}
+
+Result<std::vector<std::string>> strings(const YamlNode& node, const std::string& what) {
+  CCCI_TRY(auto items, sequence(node, what));
+  std::vector<std::string> out;
+  for (const auto* item : items) {
+    CCCI_TRY(std::string value, text(*item, "each entry of " + what, true));
+    out.push_back(value);
+  }
+  return out;
+}
+
+Result<std::chrono::milliseconds> duration(const YamlNode& node, const std::string& what) {
+  CCCI_TRY(std::string value, text(node, what));
+  auto parsed = parse_duration(value);
+  if (!parsed || parsed->count() <= 0) {
+    return at(node.mark, what + " '" + value + "' is not a duration like 500ms, 90s, 15m or 1h");
+  }
+  return *parsed;
+}
+
+Result<std::string> relative_path(const YamlNode& node, const std::string& what) {
+  CCCI_TRY(std::string value, text(node, what));
+  std::filesystem::path path(value);
+  bool escapes = std::any_of(path.begin(), path.end(), [](const auto& part) { return part == ".."; });
+  if (path.is_absolute() || escapes) return at(node.mark, what + " must be a path inside the recipe's spec folder");
+  return value;
+}
+
+Result<HttpStep> http_step(const YamlNode& node, const std::string& what) {
+  CCCI_TRY(Fields fields, Fields::of(node, what));
+  HttpStep step;
+  if (const auto* v = fields.get("method")) {
+    CCCI_TRY(step.method, text(*v, what + ".method"));
+    static const std::set<std::string> methods{"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"};
+    if (!methods.count(step.method)) return at(v->mark, what + ".method must be one of GET, HEAD, POST, PUT, PATCH, DELETE");
+  }
+  const auto* path = fields.get("path");
+  if (!path) return at(node.mark, what + " needs a path");
+  CCCI_TRY(step.path, text(*path, what + ".path"));
+  if (step.path.front() != '/') return at(path->mark, what + ".path must start with /");
+  if (const auto* v = fields.get("body")) {
+    CCCI_TRY(step.body, text(*v, what + ".body", true));
+  }
+  if (const auto* v = fields.get("headers")) {
+    CCCI_TRY(Fields headers, Fields::of(*v, what + ".headers"));
+    for (const auto& [key, value] : v->entries) {
+      CCCI_TRY(std::string header, text(value, what + ".headers." + key.scalar, true));
+      step.headers[key.scalar] = header;
+    }
+  }
+  if (const auto* v = fields.get("status")) {
+    CCCI_TRY(step.status, integer(*v, what + ".status", 100, 599));
+  }
+  if (const auto* v = fields.get("body_contains")) {
+    CCCI_TRY(step.body_contains, text(*v, what + ".body_contains"));
+  }
+  if (const auto* v = fields.get("body_not_contains")) {
+    CCCI_TRY(step.body_not_contains, text(*v, what + ".body_not_contains"));
+  }
+  CCCI_TRY_STATUS(fields.finish());
+  return step;
+}
+
+Result<ExecStep> exec_step(const YamlNode& node, const std::string& what) {
+  CCCI_TRY(Fields fields, Fields::of(node, what));
+  ExecStep step;
+  const auto* service = fields.get("service");
+  const auto* run = fields.get("run");
+  if (!service || !run) return at(node.mark, what + " needs a service and a run list");
+  CCCI_TRY(step.service, text(*service, what + ".service"));
+  static const std::regex name("[a-z0-9][a-z0-9_-]*");
+  if (!std::regex_match(step.service, name)) return at(service->mark, what + ".service must be a compose service name");
+  CCCI_TRY(step.argv, strings(*run, what + ".run"));
+  if (step.argv.empty()) return at(run->mark, what + ".run must not be empty");
+  if (const auto* v = fields.get("exit_code")) {
+    CCCI_TRY(step.exit_code, integer(*v, what + ".exit_code", 0, 255));
+  }
+  if (const auto* v = fields.get("stdout_contains")) {
+    CCCI_TRY(step.stdout_contains, text(*v, what + ".stdout_contains"));
+  }
+  CCCI_TRY_STATUS(fields.finish());
+  return step;
+}
+
+std::string default_name(const std::string& prefix) {
+  std::string out;
+  for (char c : prefix) out += std::isalnum(static_cast<unsigned char>(c)) ? static_cast<char>(std::tolower(c)) : '_';
+  return out;
+}
+
+Result<SpecCheck> check(const YamlNode& node, const std::string& what) {
+  CCCI_TRY(Fields fields, Fields::of(node, what));
+  SpecCheck result;
+  result.mark = node.mark;
+  const YamlNode* name = fields.get("name");
+  const YamlNode* http = fields.get("http");
+  const YamlNode* exec = fields.get("exec");
+  const YamlNode* script = fields.get("script");
+  const YamlNode* browser = fields.get("browser");
+  const YamlNode* args = fields.get("args");
+  CCCI_TRY_STATUS(fields.finish());
+  int kinds = (http != nullptr) + (exec != nullptr) + (script != nullptr) + (browser != nullptr);
+  if (kinds != 1) return at(node.mark, what + " needs exactly one of http, exec, script, browser");
+  if (args && !script) return at(args->mark, what + ".args belongs to a script check");
+  if (http) {
+    CCCI_TRY(HttpStep step, http_step(*http, what + ".http"));
+    result.name = default_name("http_" + step.method + "_" + step.path);
+    result.kind = step;
+  } else if (exec) {
+    CCCI_TRY(ExecStep step, exec_step(*exec, what + ".exec"));
+    result.name = default_name("exec_" + step.service + "_" + std::filesystem::path(step.argv[0]).filename().string());
+    result.kind = step;
+  } else if (script) {
+    ScriptCheck step;
+    CCCI_TRY(std::string path, relative_path(*script, what + ".script"));
+    step.path = path;
+    if (args) {
+      CCCI_TRY(step.args, strings(*args, what + ".args"));
+    }
+    result.kind = step;
+  } else {
+    CCCI_TRY(std::string path, relative_path(*browser, what + ".browser"));
+    result.kind = BrowserCheck{path};
+  }
+  if (name) {
+    CCCI_TRY(result.name, text(*name, what + ".name"));
+    static const std::regex pattern("[a-z0-9_]+");
+    if (!std::regex_match(result.name, pattern)) return at(name->mark, what + ".name must be lowercase letters, digits and _");
+  } else if (script || browser) {
+    return at(node.mark, what + " needs a name");
+  }
+  return result;
+}
+
+Result<SeedStep> seed_step(const YamlNode& node, const std::string& what) {
+  CCCI_TRY(Fields fields, Fields::of(node, what));
+  const YamlNode* http = fields.get("http");
+  const YamlNode* exec = fields.get("exec");
+  CCCI_TRY_STATUS(fields.finish());
+  if ((http != nullptr) == (exec != nullptr)) return at(node.mark, what + " needs exactly one of http, exec");
+  SeedStep step;
+  step.mark = node.mark;
+  if (http) {
+    CCCI_TRY(HttpStep h, http_step(*http, what + ".http"));
+    step.kind = h;
+  } else {
+    CCCI_TRY(ExecStep e, exec_step(*exec, what + ".exec"));
+    step.kind = e;
+  }
+  return step;
+}
+
+Result<Tier> tier_key(const YamlNode& key, const std::string& what) {
+  auto tier = tier_from_string(key.scalar);
+  if (!tier) return at(key.mark, "unknown tier '" + key.scalar + "' in " + what + " (tiers: install, upgrade, backup, restore, custom)");
+  return *tier;
+}
+
+Status read_checks(const YamlNode& node, RecipeSpec& spec) {
+  CCCI_TRY(Fields fields, Fields::of(node, "checks"));
+  for (const auto& [key, value] : node.entries) {
+    CCCI_TRY(Tier tier, tier_key(key, "checks"));
+    std::string what = "checks." + key.scalar;
+    CCCI_TRY(auto items, sequence(value, what));
+    std::set<std::string> names;
+    for (size_t i = 0; i < items.size(); ++i) {
+      CCCI_TRY(SpecCheck parsed, check(*items[i], what + "[" + std::to_string(i) + "]"));
+      if (!names.insert(parsed.name).second) return at(items[i]->mark, "a second check named '" + parsed.name + "' in " + what);
+      spec.checks[tier].push_back(std::move(parsed));
+    }
+  }
+  return harness::ok_status();
+}
+
+Status read_seeds(const YamlNode& node, RecipeSpec& spec) {
+  CCCI_TRY(Fields fields, Fields::of(node, "seeds"));
+  const std::pair<const char*, SeedOp> ops[] = {
+      {"pre_upgrade", SeedOp::pre_upgrade}, {"pre_backup", SeedOp::pre_backup}, {"pre_restore", SeedOp::pre_restore}};
+  for (const auto& [name, op] : ops) {
+    const YamlNode* steps = fields.get(name);
+    if (!steps) continue;
+    std::string what = std::string("seeds.") + name;
+    CCCI_TRY(auto items, sequence(*steps, what));
+    for (size_t i = 0; i < items.size(); ++i) {
+      CCCI_TRY(SeedStep step, seed_step(*items[i], what + "[" + std::to_string(i) + "]"));
+      spec.seeds[op].push_back(std::move(step));
+    }
+  }
+  return fields.finish();
+}
+
+Status read_top_level(const YamlNode& root, RecipeSpec& spec) {
+  CCCI_TRY(Fields fields, Fields::of(root, "the recipe spec"));
+  if (const auto* health = fields.get("health")) {
+    CCCI_TRY(Fields h, Fields::of(*health, "health"));
+    if (const auto* path = h.get("path")) {
+      CCCI_TRY(spec.health.path, text(*path, "health.path"));
+      if (spec.health.path.front() != '/') return at(path->mark, "health.path must start with /");
+    }
+    if (const auto* ok = h.get("ok")) {
+      CCCI_TRY(auto items, sequence(*ok, "health.ok"));
+      if (items.empty()) return at(ok->mark, "health.ok must list at least one status");
+      spec.health.ok.clear();
+      for (const auto* item : items) {
+        CCCI_TRY(int status, integer(*item, "each health.ok status", 100, 599));
+        spec.health.ok.push_back(status);
+      }
+    }
+    CCCI_TRY_STATUS(h.finish());
+  }
+  if (const auto* timeouts = fields.get("timeouts")) {
+    CCCI_TRY(Fields t, Fields::of(*timeouts, "timeouts"));
+    if (const auto* v = t.get("deploy")) {
+      CCCI_TRY(spec.timeouts.deploy, duration(*v, "timeouts.deploy"));
+    }
+    if (const auto* v = t.get("http")) {
+      CCCI_TRY(spec.timeouts.http, duration(*v, "timeouts.http"));
+    }
+    if (const auto* v = t.get("backup")) {
+      CCCI_TRY(spec.timeouts.backup, duration(*v, "timeouts.backup"));
+    }
+    CCCI_TRY_STATUS(t.finish());
+  }
+  if (const auto* env = fields.get("env")) {
+    CCCI_TRY(Fields e, Fields::of(*env, "env"));
+    static const std::regex key_pattern("[A-Z_][A-Z0-9_]*");
+    for (const auto& [key, value] : env->entries) {
+      if (!std::regex_match(key.scalar, key_pattern)) return at(key.mark, "env key '" + key.scalar + "' must be an upper-case variable name");
+      CCCI_TRY(spec.env[key.scalar], text(value, "env." + key.scalar, true));
+    }
+  }
+  if (const auto* deps = fields.get("deps")) {
+    CCCI_TRY(auto items, sequence(*deps, "deps"));
+    static const std::regex recipe("[a-z0-9][a-z0-9-]*");
+    for (const auto* item : items) {
+      CCCI_TRY(std::string dep, text(*item, "each dep"));
+      if (!std::regex_match(dep, recipe)) return at(item->mark, "dep '" + dep + "' is not a recipe name");
+      if (std::find(spec.deps.begin(), spec.deps.end(), dep) != spec.deps.end()) return at(item->mark, "dep '" + dep + "' listed twice");
+      spec.deps.push_back(dep);
+    }
+  }
+  if (const auto* upgrade = fields.get("upgrade")) {
+    CCCI_TRY(Fields u, Fields::of(*upgrade, "upgrade"));
+    if (const auto* base = u.get("base")) {
+      CCCI_TRY(std::string value, text(*base, "upgrade.base"));
+      static const std::regex version("[0-9A-Za-z][0-9A-Za-z.+_-]*");
+      if (value != "auto" && !std::regex_match(value, version)) return at(base->mark, "upgrade.base must be auto or a version tag");
+      if (value != "auto") spec.pinned_base = value;
+    }
+    CCCI_TRY_STATUS(u.finish());
+  }
+  if (const auto* na = fields.get("not_applicable")) {
+    CCCI_TRY(Fields n, Fields::of(*na, "not_applicable"));
+    for (const auto& [key, value] : na->entries) {
+      CCCI_TRY(Tier tier, tier_key(key, "not_applicable"));
+      if (tier == Tier::install) return at(key.mark, "install cannot be n/a: every other tier stands on it");
+      CCCI_TRY(spec.not_applicable[tier], text(value, "not_applicable." + key.scalar));
+    }
+  }
+  if (const auto* seeds = fields.get("seeds")) CCCI_TRY_STATUS(read_seeds(*seeds, spec));
+  if (const auto* checks = fields.get("checks")) {
+    CCCI_TRY_STATUS(read_checks(*checks, spec));
+    for (const auto& [key, value] : checks->entries) {
+      auto tier = tier_from_string(key.scalar);
+      if (tier && spec.not_applicable.count(*tier)) {
+        return at(key.mark, "tier " + key.scalar + " is n/a in this spec but has checks");
+      }
+    }
+  }
+  return fields.finish();
+}
+
+}  // namespace
+
+std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {
+  static const std::regex pattern("([0-9]{1,7})(ms|s|m|h)");
+  std::match_results<std::string_view::const_iterator> match;
+  if (!std::regex_match(text.begin(), text.end(), match, pattern)) return std::nullopt;
+  long long value = std::stoll(match[1].str());
+  std::string unit = match[2].str();
+  if (unit == "ms") return std::chrono::milliseconds(value);
+  if (unit == "s") return std::chrono::seconds(value);
+  if (unit == "m") return std::chrono::minutes(value);
+  return std::chrono::hours(value);
+}
+
+harness::Result<RecipeSpec> parse_spec(const YamlNode& root) {
+  RecipeSpec spec;
+  CCCI_TRY_STATUS(read_top_level(root, spec));
+  return spec;
+}
+
+harness::Result<RecipeSpec> load_spec(const std::filesystem::path& recipes_dir, const std::string& recipe) {
+  auto file = recipes_dir / recipe / "recipe.yml";
+  if (!std::filesystem::exists(file)) {
+    return harness::make_error(ErrorKind::spec, "recipe " + recipe + " is not enrolled: " + file.string() + " not found");
+  }
+  CCCI_TRY(YamlNode root, harness::load_yaml_file(file));
+  CCCI_TRY(RecipeSpec spec, parse_spec(root));
+  spec.dir = recipes_dir / recipe;
+  return spec;
+}
+
+std::string describe(const SpecCheck& check) {
+  struct Describe {
+    std::string operator()(const HttpStep& s) const {
+      std::string text = s.method + " " + s.path + " → " + std::to_string(s.status);
+      if (s.body_contains) text += ", body contains \"" + *s.body_contains + "\"";
+      return text;
+    }
+    std::string operator()(const ExecStep& s) const {
+      std::string text = "exec in " + s.service + ":";
+      for (const auto& arg : s.argv) text += " " + arg;
+      return text;
+    }
+    std::string operator()(const ScriptCheck& s) const { return "script " + s.path.string(); }
+    std::string operator()(const BrowserCheck& s) const { return "browser flow " + s.path.string(); }
+  };
+  return std::visit(Describe{}, check.kind);
+}
+
+}  // namespace ccci::runner

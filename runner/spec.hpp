@@ -1,0 +1,94 @@
+#pragma once
+/// RecipeSpec: what ccci knows about an enrolled recipe, from `recipes/<recipe>/recipe.yml`
+/// (documented key by key in docs/recipe-spec.md). Loading is strict: malformed YAML, unknown
+/// keys, wrong types and meaningless values are ErrorKind::spec naming file:line:col.
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "harness/result.hpp"
+#include "harness/yaml.hpp"
+#include "runner/operations.hpp"
+#include "runner/outcome.hpp"
+
+namespace ccci::runner {
+
+struct HealthSpec {
+  std::string path = "/";
+  std::vector<int> ok{200};
+};
+
+struct SpecTimeouts {
+  std::chrono::milliseconds deploy{std::chrono::minutes(15)};
+  std::chrono::milliseconds http{std::chrono::minutes(2)};
+  std::chrono::milliseconds backup{std::chrono::minutes(10)};
+};
+
+/// An HTTPS request to the app (through the gateway) and what its answer must be.
+struct HttpStep {
+  std::string method = "GET";
+  std::string path;
+  std::string body;
+  std::map<std::string, std::string> headers;
+  int status = 200;
+  std::optional<std::string> body_contains;
+  std::optional<std::string> body_not_contains;
+};
+
+/// A command run inside a service's running container and what it must do.
+struct ExecStep {
+  std::string service;
+  std::vector<std::string> argv;
+  int exit_code = 0;
+  std::optional<std::string> stdout_contains;
+};
+
+/// A program from the recipe's spec folder, run on the host with the run's facts in its env.
+struct ScriptCheck {
+  std::filesystem::path path;  ///< relative to the spec folder
+  std::vector<std::string> args;
+};
+
+/// A Playwright flow from the recipe's spec folder.
+struct BrowserCheck {
+  std::filesystem::path path;  ///< relative to the spec folder
+};
+
+struct SpecCheck {
+  std::string name;
+  std::variant<HttpStep, ExecStep, ScriptCheck, BrowserCheck> kind;
+  harness::Mark mark;
+};
+
+struct SeedStep {
+  std::variant<HttpStep, ExecStep> kind;
+  harness::Mark mark;
+};
+
+struct RecipeSpec {
+  std::filesystem::path dir;  ///< the spec's folder, recipes/<recipe>
+  HealthSpec health;
+  SpecTimeouts timeouts;
+  std::map<std::string, std::string> env;
+  std::vector<std::string> deps;
+  std::optional<std::string> pinned_base;  ///< nullopt: auto
+  std::map<Tier, std::string> not_applicable;
+  std::map<SeedOp, std::vector<SeedStep>> seeds;
+  std::map<Tier, std::vector<SpecCheck>> checks;
+};
+
+/// Loads `<recipes_dir>/<recipe>/recipe.yml`; a missing file says the recipe is not enrolled.
+harness::Result<RecipeSpec> load_spec(const std::filesystem::path& recipes_dir, const std::string& recipe);
+harness::Result<RecipeSpec> parse_spec(const harness::YamlNode& root);
+
+/// "500ms", "90s", "15m", "1h" (a whole number and a unit).
+std::optional<std::chrono::milliseconds> parse_duration(std::string_view text);
+
+/// One line for plans: "GET /cgi-bin/health → 200", "exec in db: sqlite3 …", "script checks/x.sh".
+std::string describe(const SpecCheck& check);
+
+}  // namespace ccci::runner

@@ -1,0 +1,188 @@
+#include "runner/spec.hpp"
+
+#include <gtest/gtest.h>
+
+#include "unit/fakes/temp_dir.hpp"
+
+namespace ccci::runner {
+namespace {
+
+harness::Result<RecipeSpec> parse(const std::string& yaml) {
+  auto root = harness::parse_yaml(yaml, "recipe.yml");
+  if (!root.ok()) return root.error();
+  return parse_spec(*root);
+}
+
+/// Parses `yaml`, expects a spec error, returns its message.
+std::string error_of(const std::string& yaml) {
+  auto spec = parse(yaml);
+  EXPECT_FALSE(spec.ok());
+  if (spec.ok()) return {};
+  EXPECT_EQ(spec.error().kind, harness::ErrorKind::spec);
+  return spec.error().message;
+}
+
+TEST(Spec, FullSpecBecomesTypedValues) {
+  auto spec = parse(R"(health: {path: /cgi-bin/health, ok: [200, 204]}
+timeouts: {deploy: 1h, http: 90s, backup: 500ms}
+env: {COMPOSE_FILE: "compose.yml:compose.ccci.yml", EMPTY: ""}
+deps: [keycloak]
+upgrade: {base: 1.0.0+1.0}
+not_applicable: {custom: "nothing functional to test"}
+seeds:
+  pre_upgrade:
+    - {http: {method: PUT, path: /cgi-bin/marker/up, body: upgrade-marker, status: 201}}
+  pre_backup:
+    - {exec: {service: db, run: [sh, -c, "echo hi"]}}
+checks:
+  install: [{http: {path: /, body_contains: fixture-web}}]
+  restore:
+    - {exec: {service: db, run: [cat, /data/m], stdout_contains: original, exit_code: 0}}
+    - {name: roundtrip, script: checks/roundtrip.sh, args: [x]}
+    - {name: browser_smoke, browser: browser/smoke.mjs}
+)");
+  ASSERT_TRUE(spec.ok()) << spec.error().message;
+  EXPECT_EQ(spec->health.path, "/cgi-bin/health");
+  EXPECT_EQ(spec->health.ok, (std::vector<int>{200, 204}));
+  EXPECT_EQ(spec->timeouts.deploy, std::chrono::hours(1));
+  EXPECT_EQ(spec->timeouts.http, std::chrono::seconds(90));
+  EXPECT_EQ(spec->timeouts.backup, std::chrono::milliseconds(500));
+  EXPECT_EQ(spec->env.at("COMPOSE_FILE"), "compose.yml:compose.ccci.yml");
+  EXPECT_EQ(spec->env.at("EMPTY"), "");
+  EXPECT_EQ(spec->deps, std::vector<std::string>{"keycloak"});
+  EXPECT_EQ(spec->pinned_base, "1.0.0+1.0");
+  EXPECT_EQ(spec->not_applicable.at(Tier::custom), "nothing functional to test");
+  const auto& seed = std::get<HttpStep>(spec->seeds.at(SeedOp::pre_upgrade).at(0).kind);
+  EXPECT_EQ(seed.method, "PUT");
+  EXPECT_EQ(seed.status, 201);
+  EXPECT_EQ(std::get<ExecStep>(spec->seeds.at(SeedOp::pre_backup).at(0).kind).argv,
+            (std::vector<std::string>{"sh", "-c", "echo hi"}));
+  const auto& install = spec->checks.at(Tier::install).at(0);
+  EXPECT_EQ(install.name, "http_get__");
+  EXPECT_EQ(std::get<HttpStep>(install.kind).body_contains, "fixture-web");
+  const auto& restore = spec->checks.at(Tier::restore);
+  ASSERT_EQ(restore.size(), 3u);
+  EXPECT_EQ(restore[0].name, "exec_db_cat");
+  EXPECT_EQ(std::get<ExecStep>(restore[0].kind).stdout_contains, "original");
+  EXPECT_EQ(std::get<ScriptCheck>(restore[1].kind).args, std::vector<std::string>{"x"});
+  EXPECT_EQ(std::get<BrowserCheck>(restore[2].kind).path, "browser/smoke.mjs");
+  EXPECT_EQ(harness::to_string(restore[1].mark), "recipe.yml:16:7");
+}
+
+TEST(Spec, EmptySpecTakesTheDefaults) {
+  auto spec = parse("");
+  ASSERT_TRUE(spec.ok()) << spec.error().message;
+  EXPECT_EQ(spec->health.path, "/");
+  EXPECT_EQ(spec->health.ok, std::vector<int>{200});
+  EXPECT_EQ(spec->timeouts.deploy, std::chrono::minutes(15));
+  EXPECT_FALSE(spec->pinned_base);
+}
+
+TEST(Spec, AutoBaseIsNoPin) {
+  auto spec = parse("upgrade: {base: auto}\n");
+  ASSERT_TRUE(spec.ok());
+  EXPECT_FALSE(spec->pinned_base);
+}
+
+struct BadSpec {
+  const char* yaml;
+  const char* expected;  ///< the message must start with this
+};
+
+class SpecError : public ::testing::TestWithParam<BadSpec> {};
+
+TEST_P(SpecError, NamesTheExactPosition) {
+  std::string message = error_of(GetParam().yaml);
+  EXPECT_EQ(message.rfind(GetParam().expected, 0), 0u) << message;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Spec, SpecError,
+    ::testing::Values(
+        BadSpec{"health: {path: /}\nhelth: {}\n", "recipe.yml:2:1: unknown key 'helth' in the recipe spec"},
+        BadSpec{"health:\n  path: /\n  okay: [200]\n", "recipe.yml:3:3: unknown key 'okay' in health"},
+        BadSpec{"health: {path: health}\n", "recipe.yml:1:16: health.path must start with /"},
+        BadSpec{"health: {ok: 200}\n", "recipe.yml:1:14: health.ok must be a list"},
+        BadSpec{"health: {ok: [999]}\n", "recipe.yml:1:15: each health.ok status must be between 100 and 599"},
+        BadSpec{"timeouts: {deploy: 10 minutes}\n", "recipe.yml:1:20: timeouts.deploy '10 minutes' is not a duration"},
+        BadSpec{"timeouts: {http: 0s}\n", "recipe.yml:1:18: timeouts.http '0s' is not a duration"},
+        BadSpec{"env: {compose_file: x}\n", "recipe.yml:1:7: env key 'compose_file' must be an upper-case"},
+        BadSpec{"env: {A: [1]}\n", "recipe.yml:1:10: env.A must be a string, not a sequence"},
+        BadSpec{"deps: [keycloak, keycloak]\n", "recipe.yml:1:18: dep 'keycloak' listed twice"},
+        BadSpec{"deps: keycloak\n", "recipe.yml:1:7: deps must be a list, not a scalar"},
+        BadSpec{"upgrade: {base: '--chaos'}\n", "recipe.yml:1:17: upgrade.base must be auto or a version tag"},
+        BadSpec{"not_applicable: {backups: x}\n", "recipe.yml:1:18: unknown tier 'backups' in not_applicable"},
+        BadSpec{"not_applicable: {install: x}\n", "recipe.yml:1:18: install cannot be n/a"},
+        BadSpec{"not_applicable: {backup: ''}\n", "recipe.yml:1:26: not_applicable.backup must not be empty"},
+        BadSpec{"not_applicable: {backup: x}\nchecks:\n  backup: [{http: {path: /}}]\n",
+                "recipe.yml:3:3: tier backup is n/a in this spec but has checks"},
+        BadSpec{"seeds:\n  pre_deploy: []\n", "recipe.yml:2:3: unknown key 'pre_deploy' in seeds"},
+        BadSpec{"seeds:\n  pre_upgrade:\n    - {http: {path: /}, exec: {service: db, run: [x]}}\n",
+                "recipe.yml:3:7: seeds.pre_upgrade[0] needs exactly one of http, exec"},
+        BadSpec{"checks:\n  install:\n    - {http: {path: /, status: 99}}\n",
+                "recipe.yml:3:32: checks.install[0].http.status must be between 100 and 599"},
+        BadSpec{"checks:\n  install:\n    - {http: {path: /, methd: GET}}\n",
+                "recipe.yml:3:24: unknown key 'methd' in checks.install[0].http"},
+        BadSpec{"checks:\n  install:\n    - {http: {path: /, method: FETCH}}\n",
+                "recipe.yml:3:32: checks.install[0].http.method must be one of"},
+        BadSpec{"checks:\n  custom:\n    - {script: checks/x.sh}\n", "recipe.yml:3:7: checks.custom[0] needs a name"},
+        BadSpec{"checks:\n  custom:\n    - {name: x, script: ../../etc/passwd}\n",
+                "recipe.yml:3:25: checks.custom[0].script must be a path inside the recipe's spec folder"},
+        BadSpec{"checks:\n  custom:\n    - {name: x, browser: /abs.mjs}\n",
+                "recipe.yml:3:26: checks.custom[0].browser must be a path inside"},
+        BadSpec{"checks:\n  custom:\n    - {name: Bad-Name, http: {path: /}}\n",
+                "recipe.yml:3:14: checks.custom[0].name must be lowercase letters, digits and _"},
+        BadSpec{"checks:\n  custom:\n    - {http: {path: /}}\n    - {http: {path: /}}\n",
+                "recipe.yml:4:7: a second check named 'http_get__' in checks.custom"},
+        BadSpec{"checks:\n  install:\n    - {exec: {service: db, run: []}}\n",
+                "recipe.yml:3:33: checks.install[0].exec.run must not be empty"},
+        BadSpec{"checks:\n  install:\n    - {exec: {service: db, run: [x], exit_code: one}}\n",
+                "recipe.yml:3:49: checks.install[0].exec.exit_code must be a whole number"},
+        BadSpec{"checks:\n  instal: []\n", "recipe.yml:2:3: unknown tier 'instal' in checks"},
+        BadSpec{"checks: [1]\n", "recipe.yml:1:9: checks must be a mapping, not a sequence"},
+        BadSpec{"health: {path: [/]\n", "recipe.yml:2:1: "}));
+
+TEST(Spec, DurationsTakeAWholeNumberAndAUnit) {
+  EXPECT_EQ(parse_duration("500ms"), std::chrono::milliseconds(500));
+  EXPECT_EQ(parse_duration("90s"), std::chrono::seconds(90));
+  EXPECT_EQ(parse_duration("15m"), std::chrono::minutes(15));
+  EXPECT_EQ(parse_duration("2h"), std::chrono::hours(2));
+  for (const char* bad : {"", "15", "1.5m", "-1s", "15 m", "1d", "m", "99999999s"}) {
+    EXPECT_FALSE(parse_duration(bad)) << bad;
+  }
+}
+
+TEST(Spec, MissingFileSaysTheRecipeIsNotEnrolled) {
+  fakes::TempDir dir;
+  auto spec = load_spec(dir.path(), "nope");
+  ASSERT_FALSE(spec.ok());
+  EXPECT_EQ(spec.error().kind, harness::ErrorKind::spec);
+  EXPECT_NE(spec.error().message.find("recipe nope is not enrolled"), std::string::npos);
+}
+
+TEST(Spec, LoadedSpecKnowsItsFolderAndFileName) {
+  fakes::TempDir dir;
+  dir.write("x/recipe.yml", "health: {path: nope}\n");
+  auto spec = load_spec(dir.path(), "x");
+  ASSERT_FALSE(spec.ok());
+  EXPECT_EQ(spec.error().message.rfind((dir.path() / "x/recipe.yml").string() + ":1:16:", 0), 0u) << spec.error().message;
+  dir.write("y/recipe.yml", "health: {path: /}\n");
+  auto good = load_spec(dir.path(), "y");
+  ASSERT_TRUE(good.ok());
+  EXPECT_EQ(good->dir, dir.path() / "y");
+}
+
+TEST(Spec, EveryEnrolledRecipeParses) {
+  std::filesystem::path recipes = std::filesystem::path(CCCI_SOURCE_DIR) / "recipes";
+  int seen = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(recipes)) {
+    if (!entry.is_directory()) continue;
+    ++seen;
+    auto spec = load_spec(recipes, entry.path().filename().string());
+    EXPECT_TRUE(spec.ok()) << entry.path() << ": " << spec.error().message;
+  }
+  if (seen == 0) GTEST_SKIP() << "no enrolled recipes";
+}
+
+}  // namespace
+}  // namespace ccci::runner
