@@ -1,7 +1,8 @@
 #include "runner/plan_json.hpp"
 
 #include <boost/json.hpp>
-#include <fstream>
+
+#include "runner/json_text.hpp"
 
 namespace ccci::runner {
 namespace {
@@ -51,13 +52,7 @@ boost::json::value plan_to_json(const Plan& plan) {
 }
 
 harness::Status write_plan_json(const Plan& plan, const std::filesystem::path& out) {
-  std::error_code ec;
-  std::filesystem::create_directories(out, ec);
-  if (ec) return harness::make_error(harness::ErrorKind::infra, "cannot create " + out.string() + ": " + ec.message());
-  std::ofstream file(out / "plan.json");
-  file << boost::json::serialize(plan_to_json(plan)) << "\n";
-  if (!file) return harness::make_error(harness::ErrorKind::infra, "cannot write " + (out / "plan.json").string());
-  return harness::ok_status();
+  return write_json_file(plan_to_json(plan), out / "plan.json");
 }
 
 }  // namespace ccci::runner

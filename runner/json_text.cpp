@@ -1,0 +1,51 @@
+#include "runner/json_text.hpp"
+
+#include <boost/json.hpp>
+#include <fstream>
+
+namespace ccci::runner {
+namespace {
+
+void print(std::string& out, const boost::json::value& value, int indent) {
+  const std::string pad(static_cast<size_t>(indent + 2), ' ');
+  if (const auto* object = value.if_object(); object && !object->empty()) {
+    out += "{\n";
+    size_t i = 0;
+    for (const auto& [key, item] : *object) {
+      out += pad + boost::json::serialize(boost::json::value(key)) + ": ";
+      print(out, item, indent + 2);
+      out += ++i < object->size() ? ",\n" : "\n";
+    }
+    out += std::string(static_cast<size_t>(indent), ' ') + "}";
+  } else if (const auto* array = value.if_array(); array && !array->empty()) {
+    out += "[\n";
+    for (size_t i = 0; i < array->size(); ++i) {
+      out += pad;
+      print(out, (*array)[i], indent + 2);
+      out += i + 1 < array->size() ? ",\n" : "\n";
+    }
+    out += std::string(static_cast<size_t>(indent), ' ') + "]";
+  } else {
+    out += boost::json::serialize(value);
+  }
+}
+
+}  // namespace
+
+std::string pretty_json(const boost::json::value& value) {
+  std::string out;
+  print(out, value, 0);
+  return out + "\n";
+}
+
+harness::Status write_json_file(const boost::json::value& value, const std::filesystem::path& file) {
+  std::error_code ec;
+  std::filesystem::create_directories(file.parent_path(), ec);
+  if (ec) return harness::make_error(harness::ErrorKind::infra, "cannot create " + file.parent_path().string() + ": " + ec.message());
+  std::ofstream out(file, std::ios::binary);
+  out << pretty_json(value);
+  if (!out) return harness::make_error(harness::ErrorKind::infra, "cannot write " + file.string());
+  return harness::ok_status();
+}
+
+}  // namespace ccci::runner

@@ -1,0 +1,15 @@
+#pragma once
+/// Pretty JSON text (2-space indent, keys in insertion order) for the files ccci writes.
+#include <boost/json/value.hpp>
+#include <filesystem>
+#include <string>
+
+#include "harness/result.hpp"
+
+namespace ccci::runner {
+
+std::string pretty_json(const boost::json::value& value);
+/// Writes pretty JSON to `file`, creating its directory.
+harness::Status write_json_file(const boost::json::value& value, const std::filesystem::path& file);
+
+}  // namespace ccci::runner

@@ -1,0 +1,153 @@
+#include "runner/junit.hpp"
+
+#include <pugixml.hpp>
+
+#include "harness/text.hpp"
+
+#include <cstdio>
+#include <map>
+
+namespace ccci::runner {
+namespace {
+
+constexpr size_t max_message = 500;
+
+std::string seconds(std::chrono::milliseconds duration) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.3f", static_cast<double>(duration.count()) / 1000.0);
+  return buffer;
+}
+
+bool allowed_in_xml(char32_t code) {
+  return code == 0x9 || code == 0xa || code == 0xd || (code >= 0x20 && code <= 0xd7ff) ||
+         (code >= 0xe000 && code <= 0xfffd) || code >= 0x10000;
+}
+
+std::string one_line(std::string_view text) {
+  std::string line(text.substr(0, text.find('\n')));
+  if (line.size() > max_message) line = line.substr(0, max_message) + "…";
+  return line;
+}
+
+struct SuiteCounts {
+  int tests = 0, failures = 0, errors = 0, skipped = 0;
+};
+
+class SuiteWriter {
+ public:
+  SuiteWriter(const RunReport& report, std::string_view name, const harness::Redactor& redactor)
+      : report_(report), redactor_(redactor) {
+    suite_ = document_.append_child("testsuite");
+    // Attributes in the order readers show them; counts are filled in by save().
+    for (const char* attribute : {"name", "tests", "failures", "errors", "skipped", "time", "timestamp"}) {
+      suite_.append_attribute(attribute);
+    }
+    suite_.attribute("name") = safe(std::string(name)).c_str();
+    suite_.attribute("timestamp") = report_.started_at.substr(0, 19).c_str();
+  }
+
+  void add(const std::string& classname, const std::string& name, CheckStatus status, const std::string& message,
+           const std::string& detail, std::chrono::milliseconds duration) {
+    auto testcase = suite_.append_child("testcase");
+    testcase.append_attribute("name") = safe(name).c_str();
+    testcase.append_attribute("classname") = safe(classname).c_str();
+    testcase.append_attribute("time") = seconds(duration).c_str();
+    ++counts_.tests;
+    total_ += duration;
+    const char* element = nullptr;
+    switch (status) {
+      case CheckStatus::pass: return;
+      case CheckStatus::fail: element = "failure"; ++counts_.failures; break;
+      case CheckStatus::error: element = "error"; ++counts_.errors; break;
+      case CheckStatus::skip: element = "skipped"; ++counts_.skipped; break;
+    }
+    auto result = testcase.append_child(element);
+    result.append_attribute("message") = one_line(safe(message)).c_str();
+    std::string body = detail.empty() ? message : message + "\n\n" + detail;
+    if (status != CheckStatus::skip) result.append_child(pugi::node_pcdata).set_value(safe(body).c_str());
+  }
+
+  bool save(const std::filesystem::path& file) {
+    suite_.attribute("tests") = counts_.tests;
+    suite_.attribute("failures") = counts_.failures;
+    suite_.attribute("errors") = counts_.errors;
+    suite_.attribute("skipped") = counts_.skipped;
+    suite_.attribute("time") = seconds(total_).c_str();
+    return document_.save_file(file.c_str(), "  ", pugi::format_default, pugi::encoding_utf8);
+  }
+
+ private:
+  std::string safe(const std::string& text) const { return xml_safe(redactor_.redact(text)); }
+
+  const RunReport& report_;
+  const harness::Redactor& redactor_;
+  pugi::xml_document document_;
+  pugi::xml_node suite_;
+  SuiteCounts counts_;
+  std::chrono::milliseconds total_{0};
+};
+
+CheckStatus status_of_tier(TierStatus status) {
+  switch (status) {
+    case TierStatus::pass: return CheckStatus::pass;
+    case TierStatus::fail: return CheckStatus::fail;
+    case TierStatus::error: return CheckStatus::error;
+    case TierStatus::skipped:
+    case TierStatus::not_applicable: return CheckStatus::skip;
+  }
+  return CheckStatus::error;
+}
+
+}  // namespace
+
+std::string xml_safe(std::string_view text) {
+  std::string repaired = harness::repair_utf8(harness::strip_ansi(text));
+  std::string out;
+  out.reserve(repaired.size());
+  harness::for_each_code_point(repaired, [&](char32_t code, std::string_view bytes) {
+    if (allowed_in_xml(code)) out.append(bytes);
+  });
+  return out;
+}
+
+harness::Status write_junit(const RunReport& report, const std::filesystem::path& dir, const harness::Redactor& redactor) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return harness::make_error(harness::ErrorKind::infra, "cannot create " + dir.string() + ": " + ec.message());
+  auto save = [&](SuiteWriter& writer, const std::string& stem) -> harness::Status {
+    if (!writer.save(dir / (stem + ".xml"))) {
+      return harness::make_error(harness::ErrorKind::infra, "cannot write " + (dir / (stem + ".xml")).string());
+    }
+    return harness::ok_status();
+  };
+  const std::string prefix = "ccci." + report.recipe + ".";
+  for (const auto& tier : report.tiers) {
+    std::string tier_name(to_string(tier.tier));
+    std::map<CheckSource, std::vector<const CheckOutcome*>> by_source;
+    for (const auto& check : tier.checks) by_source[check.source].push_back(&check);
+    if (by_source.empty()) {
+      // No checks ran: the tier itself is the one visible result, with its reason.
+      SuiteWriter writer(report, tier_name + ".generic", redactor);
+      writer.add(prefix + tier_name + ".generic", tier_name, status_of_tier(tier.status), tier.reason, {}, tier.duration);
+      CCCI_TRY_STATUS(save(writer, tier_name + "__generic"));
+      continue;
+    }
+    for (const auto& [source, checks] : by_source) {
+      std::string source_name(to_string(source));
+      SuiteWriter writer(report, tier_name + "." + source_name, redactor);
+      for (const auto* check : checks) {
+        writer.add(prefix + tier_name + "." + source_name, check->name, check->status, check->message, check->detail,
+                   check->duration);
+      }
+      CCCI_TRY_STATUS(save(writer, tier_name + "__" + source_name));
+    }
+  }
+  SuiteWriter teardown(report, "teardown.generic", redactor);
+  std::string residue;
+  for (const auto& item : report.teardown.residue) residue += item + "\n";
+  teardown.add(prefix + "teardown.generic", "teardown", report.teardown.clean ? CheckStatus::pass : CheckStatus::error,
+               report.teardown.message, residue, report.teardown.duration);
+  return save(teardown, "teardown__generic");
+}
+
+}  // namespace ccci::runner

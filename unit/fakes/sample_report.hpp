@@ -1,0 +1,13 @@
+#pragma once
+/// Sample RunReports for report tests: a green run and a red one with every kind of outcome.
+#include "runner/outcome.hpp"
+
+namespace ccci::fakes {
+
+/// Every tier passed, teardown clean, one deployment.
+runner::RunReport green_report();
+/// install pass; upgrade fail (overlay check) and error (generic check) with hostile text;
+/// backup skipped; restore n/a; custom skipped; unclean teardown.
+runner::RunReport mixed_report();
+
+}  // namespace ccci::fakes

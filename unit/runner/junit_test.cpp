@@ -1,0 +1,98 @@
+#include "runner/junit.hpp"
+
+#include <gtest/gtest.h>
+#include <pugixml.hpp>
+
+#include <cstdlib>
+
+#include "unit/fakes/sample_report.hpp"
+#include "unit/fakes/temp_dir.hpp"
+
+namespace ccci::runner {
+namespace {
+
+const std::string schema = std::string(CCCI_SHARED_DIR) + "/schemas/junit.xsd";
+
+/// xmllint's verdict on `file` against Jenkins' junit-10.xsd.
+int validate(const std::filesystem::path& file) {
+  std::string command = "xmllint --noout --schema '" + schema + "' '" + file.string() + "' 2>/dev/null";
+  return std::system(command.c_str());
+}
+
+pugi::xml_node suite_of(pugi::xml_document& doc, const std::filesystem::path& file) {
+  EXPECT_TRUE(doc.load_file(file.c_str())) << file;
+  return doc.child("testsuite");
+}
+
+TEST(Junit, EveryFileOfAGreenRunIsSchemaValid) {
+  fakes::TempDir dir;
+  harness::Redactor redactor;
+  ASSERT_TRUE(write_junit(fakes::green_report(), dir.path(), redactor).ok());
+  int files = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir.path())) {
+    ++files;
+    EXPECT_EQ(validate(entry.path()), 0) << entry.path();
+  }
+  EXPECT_EQ(files, 11);  // five tiers × (generic, overlay) + teardown
+  pugi::xml_document doc;
+  auto suite = suite_of(doc, dir.path() / "install__generic.xml");
+  EXPECT_STREQ(suite.attribute("tests").value(), "1");
+  EXPECT_STREQ(suite.attribute("failures").value(), "0");
+  EXPECT_STREQ(suite.attribute("time").value(), "1.234");
+  EXPECT_STREQ(suite.child("testcase").attribute("classname").value(), "ccci.fixture-web.install.generic");
+}
+
+TEST(Junit, TheSchemaCheckCanFail) {
+  fakes::TempDir dir;
+  auto bad = dir.write("bad.xml", "<testsuite name=\"x\"><testcase/></testsuite>");  // no tests/failures/errors
+  EXPECT_NE(validate(bad), 0);
+}
+
+TEST(Junit, FailureErrorAndSkippedComeFromTheTypedOutcomeAndHostileTextStaysValid) {
+  fakes::TempDir dir;
+  harness::Redactor redactor;
+  redactor.add_secret("hunter2");
+  ASSERT_TRUE(write_junit(fakes::mixed_report(), dir.path(), redactor).ok());
+  for (const auto& entry : std::filesystem::directory_iterator(dir.path())) EXPECT_EQ(validate(entry.path()), 0) << entry.path();
+
+  pugi::xml_document generic;
+  auto suite = suite_of(generic, dir.path() / "upgrade__generic.xml");
+  EXPECT_STREQ(suite.attribute("errors").value(), "1");
+  auto error = suite.child("testcase").child("error");
+  ASSERT_TRUE(error);
+  EXPECT_STREQ(error.attribute("message").value(), "docker inspect timed out");
+  std::string body = error.text().get();
+  EXPECT_EQ(body.find('\x1b'), std::string::npos);
+  EXPECT_EQ(body.find('\x07'), std::string::npos);
+  EXPECT_NE(body.find("red ANSI"), std::string::npos);
+  EXPECT_NE(body.find("]]>"), std::string::npos);
+  EXPECT_NE(body.find("\xef\xbf\xbd"), std::string::npos);
+  EXPECT_EQ(body.find("hunter2"), std::string::npos);
+
+  pugi::xml_document overlay;
+  auto failure = suite_of(overlay, dir.path() / "upgrade__overlay.xml").child("testcase").child("failure");
+  ASSERT_TRUE(failure);
+  EXPECT_STREQ(failure.attribute("message").value(), "GET /cgi-bin/marker answered 404 <&>\"'");
+
+  pugi::xml_document restore;
+  auto skipped = suite_of(restore, dir.path() / "restore__generic.xml").child("testcase").child("skipped");
+  ASSERT_TRUE(skipped) << "a n/a tier is visible with its reason";
+  EXPECT_STREQ(skipped.attribute("message").value(), "backup is n/a: no backupbot labels");
+
+  pugi::xml_document teardown;
+  auto teardown_error = suite_of(teardown, dir.path() / "teardown__generic.xml").child("testcase").child("error");
+  ASSERT_TRUE(teardown_error);
+  EXPECT_NE(std::string(teardown_error.text().get()).find("volume fixt-3a9c1e_ccci_test_data"), std::string::npos);
+}
+
+TEST(Junit, XmlSafeKeepsValidUtf8AndDropsWhatXmlForbids) {
+  EXPECT_EQ(xml_safe("héllo ✓ 𝄞"), "héllo ✓ 𝄞");
+  EXPECT_EQ(xml_safe("a\x1b[1;31mb\x1b[0mc"), "abc");
+  EXPECT_EQ(xml_safe(std::string("x\0y", 3)), "xy");
+  EXPECT_EQ(xml_safe("tab\tnl\ncr\r"), "tab\tnl\ncr\r");
+  EXPECT_EQ(xml_safe("\xc3"), "\xef\xbf\xbd");
+  EXPECT_EQ(xml_safe("\xed\xa0\x80"), "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");  // a UTF-16 surrogate is not UTF-8
+}
+
+}  // namespace
+}  // namespace ccci::runner
