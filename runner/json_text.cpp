@@ -1,6 +1,7 @@
 #include "runner/json_text.hpp"
 
 #include <boost/json.hpp>
+#include <cstdio>
 #include <fstream>
 
 namespace ccci::runner {
@@ -25,6 +26,11 @@ void print(std::string& out, const boost::json::value& value, int indent) {
       out += i + 1 < array->size() ? ",\n" : "\n";
     }
     out += std::string(static_cast<size_t>(indent), ' ') + "]";
+  } else if (value.is_double()) {
+    // serialize() would print 1.234E0; durations read better with at most three decimals.
+    char buffer[64];
+    std::snprintf(buffer, sizeof buffer, "%.3f", value.as_double());
+    out += buffer;
   } else {
     out += boost::json::serialize(value);
   }

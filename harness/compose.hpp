@@ -1,0 +1,70 @@
+#pragma once
+/// ComposeModel: the app's compose files as docker would deploy them — the only place ccci
+/// understands compose. Files come from COMPOSE_FILE (colon-separated, default compose.yml) in
+/// order; every scalar is interpolated from the app env (`${VAR}`, `${VAR:-default}`,
+/// `${VAR-default}`, `${VAR:?message}`, `${VAR?message}`, `$VAR`, `$$`); files merge the way
+/// docker's loader merges them (docs/compose-model.md). Unlike docker, a `depends_on` naming an
+/// undefined service is a warning, not an error, so images and services can still be listed.
+/// Errors are ErrorKind::spec naming file:line:col.
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "harness/result.hpp"
+#include "harness/yaml.hpp"
+
+namespace ccci::harness {
+
+struct VolumeMount {
+  std::string type;    ///< "volume", "bind" or "tmpfs"
+  std::string source;  ///< a volume key, a host path, or empty (anonymous)
+  std::string target;
+};
+
+struct ComposeService {
+  std::string name;
+  std::string image;
+  std::map<std::string, std::string> environment;
+  std::map<std::string, std::string> labels;
+  std::map<std::string, std::string> deploy_labels;
+  std::string endpoint_mode;
+  std::vector<VolumeMount> volumes;
+  std::vector<std::string> networks;
+  std::vector<std::string> secrets;
+  std::vector<std::string> configs;
+  std::vector<std::string> depends_on;
+  std::vector<std::string> ports;
+};
+
+struct TopLevelResource {
+  std::string name;  ///< the explicit `name:`, or empty
+  bool external = false;
+};
+
+class ComposeModel {
+ public:
+  std::map<std::string, ComposeService> services;
+  std::map<std::string, TopLevelResource> volumes, networks, secrets, configs;
+  std::vector<std::string> warnings;
+
+  std::vector<std::string> images() const;          ///< unique, sorted
+  std::vector<std::string> service_names() const;   ///< sorted
+  /// The paths a backup-bot-two snapshot of stack `stack` must hold (abra-cli.md §5): with
+  /// `backupbot.backup=true` on any service, every named volume any service mounts, as
+  /// /var/lib/docker/volumes/<volume>/_data, or .../_data/<p> for `…volumes.<v>.path=p1,p2`;
+  /// a volume labelled `backupbot.backup.volumes.<v>=false` is left out. Empty when off.
+  std::vector<std::string> backup_paths(const std::string& stack) const;
+  /// The docker name of a volume key: its explicit `name:` or "<stack>_<key>".
+  std::string volume_name(const std::string& stack, const std::string& key) const;
+  /// The port from `traefik.http.services.*.loadbalancer.server.port`, if any.
+  std::optional<int> traefik_port(const std::string& service) const;
+};
+
+Result<ComposeModel> load_compose(const std::filesystem::path& recipe_dir, const std::map<std::string, std::string>& env);
+
+/// Interpolates one scalar; `mark` is used in errors.
+Result<std::string> interpolate(std::string_view text, const std::map<std::string, std::string>& env, const Mark& mark);
+
+}  // namespace ccci::harness
