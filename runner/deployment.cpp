@@ -1,0 +1,329 @@
+#include "runner/deployment.hpp"
+
+#include <algorithm>
+
+#include "harness/compose.hpp"
+#include "harness/env_file.hpp"
+#include "harness/interrupt.hpp"
+#include "harness/poll.hpp"
+#include "runner/generic_checks.hpp"
+
+namespace ccci::runner {
+namespace {
+
+using harness::ErrorKind;
+using harness::make_error;
+using harness::Status;
+
+CheckOutcome outcome(std::string_view name, CheckStatus status, std::string message = {}, std::string detail = {}) {
+  return CheckOutcome{std::string(name), CheckSource::generic, status, std::move(message), std::move(detail), {}};
+}
+
+std::string join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
+  return out;
+}
+
+/// The ref to check out for an upgrade base.
+std::string base_ref(const UpgradeBase& base) {
+  if (!base.version.empty()) return "refs/tags/" + base.version;
+  return "refs/heads/" + base.branch;
+}
+
+bool covered(const std::string& expected, const std::vector<std::string>& listed) {
+  return std::any_of(listed.begin(), listed.end(), [&](const std::string& path) {
+    return path == expected || (path.size() > expected.size() && path.compare(0, expected.size(), expected) == 0 &&
+                                path[expected.size()] == '/');
+  });
+}
+
+}  // namespace
+
+Deployment::Deployment(DeploymentSettings settings, DeploymentSeams seams)
+    : settings_(std::move(settings)), seams_(seams), stack_(harness::stack_name_for(settings_.domain)),
+      checkout_(seams_.abra.recipe_dir(settings_.recipe)) {}
+
+harness::Result<std::map<std::string, std::string>> Deployment::app_env() const {
+  CCCI_TRY(auto env, harness::read_env_file(seams_.abra.app_env_path(settings_.domain)));
+  auto values = env.values();
+  values["STACK_NAME"] = stack_;
+  return values;
+}
+
+Status Deployment::deploy_dependencies() {
+  return make_error(ErrorKind::infra, "dependencies are not supported by this ccci yet");
+}
+
+Status Deployment::prepull_images(std::string_view which) {
+  CCCI_TRY(auto env, app_env());
+  auto model = harness::load_compose(checkout_, env);
+  if (!model.ok()) return make_error(ErrorKind::check_failed, "the " + std::string(which) + " compose files do not load: " + model.error().message);
+  for (const auto& image : model->images()) {
+    CCCI_TRY(bool present, seams_.docker.image_present(image));
+    if (present) continue;
+    auto pulled = seams_.docker.image_pull(image);
+    if (!pulled.ok()) {
+      if (pulled.error().kind == ErrorKind::not_found) {
+        return make_error(ErrorKind::check_failed, "the " + std::string(which) + " needs image " + image +
+                                                       ", which does not exist: " + pulled.error().message);
+      }
+      return pulled.error();
+    }
+  }
+  return harness::ok_status();
+}
+
+Status Deployment::wait_until_serving() {
+  harness::PollOptions options;
+  options.timeout = settings_.http_timeout;
+  auto result = harness::poll_until(seams_.clock, options, [&] {
+    CheckOutcome seen = check_serving_https();
+    if (seen.status == CheckStatus::pass) return harness::ProbeReport::done();
+    return harness::ProbeReport::pending(seen.message);
+  });
+  return harness::to_status(result, "https://" + settings_.domain + settings_.health_path + " to answer");
+}
+
+Status Deployment::install() {
+  CCCI_TRY_STATUS(seams_.git.clone(settings_.repo_url, checkout_));
+  bool has_base = settings_.base.source != BaseSource::skip;
+  CCCI_TRY_STATUS(seams_.git.fetch_and_checkout(checkout_, has_base ? base_ref(settings_.base) : settings_.head_ref));
+  std::optional<std::string> version;
+  if (has_base && !settings_.base.version.empty()) version = settings_.base.version;
+  CCCI_TRY_STATUS(seams_.abra.app_new(settings_.recipe, version, settings_.domain, harness::SecretGeneration::skip));
+  app_created_ = true;
+  if (!settings_.env_overlay.empty()) {
+    CCCI_TRY_STATUS(harness::set_env_values(seams_.abra.app_env_path(settings_.domain), settings_.env_overlay));
+  }
+  CCCI_TRY_STATUS(seams_.abra.secret_generate_all(settings_.domain));
+  CCCI_TRY_STATUS(prepull_images(has_base ? "upgrade base" : "head"));
+  harness::DeployOptions options;
+  options.mode = version ? harness::DeployMode::release(version) : harness::DeployMode::chaos();
+  ++deploy_count_;
+  CCCI_TRY_STATUS(seams_.abra.deploy(settings_.domain, options));
+  return wait_until_serving();
+}
+
+Status Deployment::seed(SeedOp op) { return seams_.steps.seed(op); }
+
+Status Deployment::upgrade() {
+  CCCI_TRY_STATUS(seams_.git.fetch_and_checkout(checkout_, settings_.head_ref));
+  CCCI_TRY_STATUS(prepull_images("head"));
+  harness::DeployOptions options;
+  options.mode = harness::DeployMode::chaos();
+  options.force = harness::Force::yes;
+  CCCI_TRY_STATUS(seams_.abra.deploy(settings_.domain, options));
+  CCCI_TRY_STATUS(prune_orphan_services());
+  return wait_until_serving();
+}
+
+Status Deployment::prune_orphan_services() {
+  CCCI_TRY(auto env, app_env());
+  CCCI_TRY(auto model, harness::load_compose(checkout_, env));
+  auto wanted = model.service_names();
+  CCCI_TRY(auto live, seams_.docker.service_ls(stack_));
+  std::vector<std::string> orphans;
+  for (const auto& service : live) {
+    std::string name = service.name.substr(std::min(service.name.size(), stack_.size() + 1));
+    if (std::find(wanted.begin(), wanted.end(), name) == wanted.end()) orphans.push_back(service.name);
+  }
+  if (orphans.empty()) return harness::ok_status();
+  seams_.log.info("deploy", "pruning services the head no longer defines: " + join(orphans));
+  CCCI_TRY_STATUS(seams_.docker.service_rm(orphans));
+  pruned_ = orphans;
+  return harness::ok_status();
+}
+
+Status Deployment::backup() {
+  CCCI_TRY(auto env, app_env());
+  CCCI_TRY(auto model, harness::load_compose(checkout_, env));
+  expected_paths_ = model.backup_paths(stack_);
+  if (expected_paths_.empty()) {
+    return make_error(ErrorKind::check_failed, "no service carries backupbot.backup=true, so a backup would hold nothing; "
+                                               "mark the backup tier n/a in the spec if that is intended");
+  }
+  // backup-bot-two enumerates paths once, before its hooks; a service mid-restart is silently left
+  // out and `backup create` still succeeds. So verify and re-run the whole backup.
+  for (int attempt = 1; attempt <= settings_.backup_attempts; ++attempt) {
+    CCCI_TRY_STATUS(seams_.abra.backup_create(settings_.domain));
+    CCCI_TRY(auto snapshots, seams_.abra.backup_snapshots(settings_.domain));
+    if (snapshots.empty()) return make_error(ErrorKind::check_failed, "backup create succeeded but no snapshot holds the app");
+    snapshot_ = snapshots.back().id;
+    CCCI_TRY(auto listed, seams_.abra.backup_list(settings_.domain, snapshot_, harness::BackupListScope::all_paths));
+    missing_paths_.clear();
+    for (const auto& path : expected_paths_) {
+      if (!covered(path, listed)) missing_paths_.push_back(path);
+    }
+    if (missing_paths_.empty()) return harness::ok_status();
+    seams_.log.info("backup", "snapshot " + *snapshot_ + " (attempt " + std::to_string(attempt) + ") misses " + join(missing_paths_));
+  }
+  return harness::ok_status();  // snapshot_covers_volumes reports what is missing
+}
+
+Status Deployment::restore() {
+  if (!snapshot_) return make_error(ErrorKind::infra, "no snapshot of this run to restore");
+  CCCI_TRY_STATUS(seams_.abra.restore(settings_.domain, snapshot_));
+  return wait_until_serving();
+}
+
+std::vector<CheckOutcome> Deployment::run_checks(Tier tier) {
+  auto outcomes = generic_outcomes(tier);
+  auto overlay = seams_.steps.checks(tier);
+  outcomes.insert(outcomes.end(), overlay.begin(), overlay.end());
+  return outcomes;
+}
+
+std::vector<CheckOutcome> Deployment::generic_outcomes(Tier tier) {
+  std::vector<CheckOutcome> outcomes;
+  for (const auto& check : generic_checks(tier)) {
+    auto start = seams_.clock.now();
+    CheckOutcome result;
+    if (check.name == generic::serving_https) result = check_serving_https();
+    else if (check.name == generic::services_converged) result = check_services_converged();
+    else if (check.name == generic::head_deployed) result = check_head_deployed();
+    else if (check.name == generic::orphans_pruned) result = check_orphans_pruned();
+    else if (check.name == generic::snapshot_covers_volumes) result = check_snapshot_coverage();
+    else result = outcome(check.name, CheckStatus::error, "no implementation for generic check " + std::string(check.name));
+    result.duration = std::chrono::duration_cast<std::chrono::milliseconds>(seams_.clock.now() - start);
+    outcomes.push_back(std::move(result));
+  }
+  return outcomes;
+}
+
+CheckOutcome Deployment::check_serving_https() {
+  harness::HttpRequest request;
+  request.url = "https://" + settings_.domain + settings_.health_path;
+  request.timeout = std::chrono::seconds(15);
+  auto response = seams_.http.send(request);
+  if (!response.ok()) {
+    // The gateway could not be reached or the TLS handshake failed: the harness's side.
+    return outcome(generic::serving_https, CheckStatus::error, response.error().message);
+  }
+  const auto& ok = settings_.health_ok;
+  if (std::find(ok.begin(), ok.end(), static_cast<int>(response->status)) != ok.end()) {
+    return outcome(generic::serving_https, CheckStatus::pass);
+  }
+  return outcome(generic::serving_https, CheckStatus::fail,
+                 request.url + " answered " + std::to_string(response->status), response->body.substr(0, 2000));
+}
+
+CheckOutcome Deployment::check_services_converged() {
+  auto services = seams_.docker.service_ls(stack_);
+  if (!services.ok()) return outcome(generic::services_converged, CheckStatus::error, services.error().message);
+  std::vector<std::string> behind;
+  for (const auto& service : *services) {
+    auto slash = service.replicas.find('/');
+    std::string running = service.replicas.substr(0, slash);
+    std::string desired = slash == std::string::npos ? "" : service.replicas.substr(slash + 1, service.replicas.find(' ') - slash - 1);
+    if (running != desired) behind.push_back(service.name + " " + service.replicas);
+  }
+  if (services->empty()) return outcome(generic::services_converged, CheckStatus::fail, "the stack " + stack_ + " has no services");
+  if (!behind.empty()) return outcome(generic::services_converged, CheckStatus::fail, "not converged: " + join(behind));
+  return outcome(generic::services_converged, CheckStatus::pass);
+}
+
+CheckOutcome Deployment::check_head_deployed() {
+  auto labels = seams_.docker.service_labels(stack_ + "_app");
+  if (!labels.ok()) return outcome(generic::head_deployed, CheckStatus::error, labels.error().message);
+  auto found = labels->find("coop-cloud." + stack_ + ".chaos-version");
+  if (found == labels->end()) {
+    return outcome(generic::head_deployed, CheckStatus::fail, "the app service has no chaos-version label: the head was not deployed in place");
+  }
+  std::string deployed = found->second;
+  if (deployed.size() >= 2 && deployed.compare(deployed.size() - 2, 2, "+U") == 0) deployed.resize(deployed.size() - 2);
+  std::string expected = settings_.head_commit.substr(0, 8);
+  if (deployed != expected) {
+    return outcome(generic::head_deployed, CheckStatus::fail, "deployed chaos-version " + found->second + ", expected the head " + expected);
+  }
+  return outcome(generic::head_deployed, CheckStatus::pass, "chaos-version " + found->second);
+}
+
+CheckOutcome Deployment::check_orphans_pruned() {
+  auto env = app_env();
+  if (!env.ok()) return outcome(generic::orphans_pruned, CheckStatus::error, env.error().message);
+  auto model = harness::load_compose(checkout_, *env);
+  if (!model.ok()) return outcome(generic::orphans_pruned, CheckStatus::fail, model.error().message);
+  auto live = seams_.docker.service_ls(stack_);
+  if (!live.ok()) return outcome(generic::orphans_pruned, CheckStatus::error, live.error().message);
+  auto wanted = model->service_names();
+  std::vector<std::string> extra;
+  for (const auto& service : *live) {
+    std::string name = service.name.substr(std::min(service.name.size(), stack_.size() + 1));
+    if (std::find(wanted.begin(), wanted.end(), name) == wanted.end()) extra.push_back(service.name);
+  }
+  if (!extra.empty()) return outcome(generic::orphans_pruned, CheckStatus::fail, "still running: " + join(extra));
+  return outcome(generic::orphans_pruned, CheckStatus::pass, pruned_.empty() ? "" : "pruned " + join(pruned_));
+}
+
+CheckOutcome Deployment::check_snapshot_coverage() {
+  if (!snapshot_) return outcome(generic::snapshot_covers_volumes, CheckStatus::error, "no snapshot was taken");
+  if (!missing_paths_.empty()) {
+    return outcome(generic::snapshot_covers_volumes, CheckStatus::fail,
+                   "snapshot " + *snapshot_ + " lacks " + join(missing_paths_) + " after " +
+                       std::to_string(settings_.backup_attempts) + " backups",
+                   "expected: " + join(expected_paths_));
+  }
+  return outcome(generic::snapshot_covers_volumes, CheckStatus::pass, "snapshot " + *snapshot_ + " covers " + join(expected_paths_));
+}
+
+TeardownOutcome Deployment::teardown() {
+  harness::InterruptShield shield;  // teardown must run even after Ctrl-C
+  TeardownOutcome result;
+  result.ran = true;
+  auto start = seams_.clock.now();
+  std::vector<std::string> notes;
+  if (app_created_) {
+    auto undeployed = seams_.abra.undeploy(settings_.domain);
+    if (!undeployed.ok() && undeployed.error().kind != ErrorKind::not_found) notes.push_back(undeployed.error().message);
+    // Volumes stay busy until the stack's containers are gone.
+    harness::PollOptions options;
+    options.timeout = std::chrono::minutes(2);
+    harness::poll_until(seams_.clock, options, [&] {
+      auto residue = seams_.docker.stack_residue(stack_);
+      if (!residue.ok()) return harness::ProbeReport::failed(residue.error().message);
+      return residue->services.empty() && residue->containers.empty() ? harness::ProbeReport::done()
+                                                                        : harness::ProbeReport::pending(residue->describe());
+    });
+    auto removed = seams_.abra.remove(settings_.domain);
+    if (!removed.ok()) notes.push_back(removed.error().message);
+  }
+  auto residue = seams_.docker.stack_residue(stack_);
+  if (residue.ok() && !residue->empty()) {
+    // abra left something: escalate to docker, then look again.
+    notes.push_back("abra left " + residue->describe() + "; removed with docker");
+    (void)seams_.docker.stack_rm(stack_);
+    harness::PollOptions options;
+    options.timeout = std::chrono::minutes(1);
+    harness::poll_until(seams_.clock, options, [&] {
+      auto now = seams_.docker.stack_residue(stack_);
+      if (!now.ok()) return harness::ProbeReport::failed(now.error().message);
+      if (now->services.empty() && now->containers.empty()) return harness::ProbeReport::done();
+      return harness::ProbeReport::pending(now->describe());
+    });
+    (void)seams_.docker.volume_rm(residue->volumes);
+    (void)seams_.docker.secret_rm(residue->secrets);
+    (void)seams_.docker.config_rm(residue->configs);
+    (void)seams_.docker.network_rm(residue->networks);
+    residue = seams_.docker.stack_residue(stack_);
+  }
+  if (!residue.ok()) {
+    result.clean = false;
+    result.message = "could not verify teardown: " + residue.error().message;
+  } else if (!residue->empty()) {
+    result.clean = false;
+    result.message = "teardown left " + residue->describe();
+    for (const auto& list : {residue->services, residue->containers, residue->volumes, residue->secrets, residue->configs, residue->networks}) {
+      result.residue.insert(result.residue.end(), list.begin(), list.end());
+    }
+  } else {
+    result.clean = true;
+    result.message = join(notes);
+  }
+  std::error_code ignored;
+  std::filesystem::remove_all(checkout_, ignored);
+  result.duration = std::chrono::duration_cast<std::chrono::milliseconds>(seams_.clock.now() - start);
+  return result;
+}
+
+}  // namespace ccci::runner

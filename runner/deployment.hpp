@@ -1,0 +1,97 @@
+#pragma once
+/// Deployment: the real Operations — one app of one recipe on a swarm, driven through abra.
+///
+/// install clones the recipe into the run's ABRA_DIR, checks out the upgrade base (or the head
+/// when there is none), creates the app, writes the spec's env overlay, generates secrets,
+/// prepulls every image (a missing image fails before anything is deployed, naming the image),
+/// deploys, and waits until the health URL answers through the gateway. upgrade checks out the
+/// head, prepulls, redeploys the same app in chaos mode, prunes services the head dropped, and
+/// waits. backup creates a snapshot and verifies it covers every backup-labelled volume path
+/// (re-running the whole backup when one is missing). restore restores this run's snapshot.
+/// teardown undeploys, removes the app, escalates to docker when abra leaves something, and
+/// verifies nothing of the stack is left. The deployment owns the run's ABRA_DIR.
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "harness/abra.hpp"
+#include "harness/clock.hpp"
+#include "harness/docker.hpp"
+#include "harness/git.hpp"
+#include "harness/http.hpp"
+#include "harness/log.hpp"
+#include "runner/operations.hpp"
+#include "runner/recipe_steps.hpp"
+#include "runner/upgrade_base.hpp"
+
+namespace ccci::runner {
+
+struct DeploymentSettings {
+  std::string recipe;
+  std::string domain;
+  std::string repo_url;
+  std::string head_ref;
+  std::string head_commit;
+  UpgradeBase base;
+  std::map<std::string, std::string> env_overlay;   ///< written into the app .env
+  std::string health_path = "/";
+  std::vector<int> health_ok{200};
+  std::chrono::milliseconds http_timeout{std::chrono::minutes(2)};
+  int backup_attempts = 3;
+};
+
+struct DeploymentSeams {
+  harness::AbraDriver& abra;
+  harness::DockerDriver& docker;
+  harness::Git& git;
+  harness::HttpClient& http;
+  harness::Clock& clock;
+  harness::Logger& log;
+  RecipeSteps& steps;
+};
+
+class Deployment final : public Operations {
+ public:
+  Deployment(DeploymentSettings settings, DeploymentSeams seams);
+
+  harness::Status deploy_dependencies() override;
+  harness::Status install() override;
+  harness::Status seed(SeedOp op) override;
+  harness::Status upgrade() override;
+  harness::Status backup() override;
+  harness::Status restore() override;
+  std::vector<CheckOutcome> run_checks(Tier tier) override;
+  TeardownOutcome teardown() override;
+  int deploy_count() const override { return deploy_count_; }
+
+  const std::string& stack() const { return stack_; }
+
+ private:
+  harness::Result<std::map<std::string, std::string>> app_env() const;
+  harness::Status prepull_images(std::string_view which);
+  harness::Status wait_until_serving();
+  harness::Status prune_orphan_services();
+  CheckOutcome check_serving_https();
+  CheckOutcome check_services_converged();
+  CheckOutcome check_head_deployed();
+  CheckOutcome check_orphans_pruned();
+  CheckOutcome check_snapshot_coverage();
+  std::vector<CheckOutcome> generic_outcomes(Tier tier);
+
+  DeploymentSettings settings_;
+  DeploymentSeams seams_;
+  std::string stack_;
+  std::filesystem::path checkout_;
+  int deploy_count_ = 0;
+  bool app_created_ = false;
+  std::vector<std::string> pruned_;
+  std::optional<std::string> snapshot_;
+  std::vector<std::string> missing_paths_;     ///< of the last backup attempt
+  std::vector<std::string> expected_paths_;
+};
+
+}  // namespace ccci::runner

@@ -1,0 +1,122 @@
+#include "runner/spec_steps.hpp"
+
+namespace ccci::runner {
+namespace {
+
+using harness::ErrorKind;
+
+CheckOutcome outcome(const std::string& name, CheckStatus status, std::string message = {}, std::string detail = {}) {
+  return CheckOutcome{name, CheckSource::overlay, status, std::move(message), std::move(detail), {}};
+}
+
+std::string excerpt(const std::string& text) { return text.size() > 2000 ? text.substr(0, 2000) + "\n…" : text; }
+
+}  // namespace
+
+SpecSteps::SpecSteps(const RecipeSpec& spec, StepFacts facts, harness::HttpClient& http, harness::DockerDriver& docker,
+                     harness::ProcessRunner& processes, harness::Clock& clock)
+    : spec_(spec), facts_(std::move(facts)), http_(http), docker_(docker), processes_(processes), clock_(clock) {}
+
+CheckOutcome SpecSteps::run_http(const std::string& name, const HttpStep& step) {
+  harness::HttpRequest request;
+  request.method = step.method;
+  request.url = "https://" + facts_.domain + step.path;
+  request.body = step.body;
+  for (const auto& header : step.headers) request.headers.push_back(header);
+  request.timeout = spec_.timeouts.http;
+  auto response = http_.send(request);
+  if (!response.ok()) return outcome(name, CheckStatus::error, response.error().message);
+  std::string what = step.method + " " + step.path;
+  if (response->status != step.status) {
+    return outcome(name, CheckStatus::fail,
+                   what + " answered " + std::to_string(response->status) + ", expected " + std::to_string(step.status),
+                   excerpt(response->body));
+  }
+  if (step.body_contains && response->body.find(*step.body_contains) == std::string::npos) {
+    return outcome(name, CheckStatus::fail, what + " answered without \"" + *step.body_contains + "\"", excerpt(response->body));
+  }
+  if (step.body_not_contains && response->body.find(*step.body_not_contains) != std::string::npos) {
+    return outcome(name, CheckStatus::fail, what + " answered with \"" + *step.body_not_contains + "\"", excerpt(response->body));
+  }
+  return outcome(name, CheckStatus::pass);
+}
+
+CheckOutcome SpecSteps::run_exec(const std::string& name, const ExecStep& step) {
+  std::string service = facts_.stack + "_" + step.service;
+  auto container = docker_.container_for_service(service);
+  if (!container.ok()) {
+    // No running container of a service the recipe defines: the recipe is not up.
+    CheckStatus status = container.error().kind == ErrorKind::not_found ? CheckStatus::fail : CheckStatus::error;
+    return outcome(name, status, "no running container of " + service + ": " + container.error().message);
+  }
+  auto done = docker_.exec(*container, step.argv, spec_.timeouts.http);
+  if (!done.ok()) return outcome(name, CheckStatus::error, done.error().message);
+  std::string command;
+  for (const auto& arg : step.argv) command += (command.empty() ? "" : " ") + arg;
+  std::string detail = "stdout:\n" + excerpt(done->out) + "\nstderr:\n" + excerpt(done->err);
+  if (done->timed_out || done->signal != 0 || done->exit_code != step.exit_code) {
+    return outcome(name, CheckStatus::fail,
+                   "`" + command + "` in " + step.service + ": " + done->describe() + ", expected exit " + std::to_string(step.exit_code),
+                   detail);
+  }
+  if (step.stdout_contains && done->out.find(*step.stdout_contains) == std::string::npos) {
+    return outcome(name, CheckStatus::fail, "`" + command + "` in " + step.service + " printed no \"" + *step.stdout_contains + "\"", detail);
+  }
+  return outcome(name, CheckStatus::pass);
+}
+
+CheckOutcome SpecSteps::run_script(const std::string& name, const ScriptCheck& step) {
+  harness::Command command;
+  command.argv = {std::filesystem::absolute(spec_.dir / step.path).string()};
+  command.argv.insert(command.argv.end(), step.args.begin(), step.args.end());
+  command.env = facts_.script_env;
+  command.env["CCCI_DOMAIN"] = facts_.domain;
+  command.env["CCCI_URL"] = "https://" + facts_.domain;
+  command.env["CCCI_STACK"] = facts_.stack;
+  command.cwd = spec_.dir;
+  command.timeout = spec_.timeouts.http;
+  auto done = processes_.run(command);
+  if (!done.ok()) return outcome(name, CheckStatus::error, done.error().message);
+  if (!done->succeeded()) {
+    return outcome(name, CheckStatus::fail, step.path.string() + ": " + done->describe(),
+                   "stdout:\n" + excerpt(done->out) + "\nstderr:\n" + excerpt(done->err));
+  }
+  return outcome(name, CheckStatus::pass);
+}
+
+harness::Status SpecSteps::seed(SeedOp op) {
+  auto steps = spec_.seeds.find(op);
+  if (steps == spec_.seeds.end()) return harness::ok_status();
+  for (size_t i = 0; i < steps->second.size(); ++i) {
+    const auto& step = steps->second[i];
+    std::string name = std::string(to_string(op)) + "[" + std::to_string(i) + "]";
+    CheckOutcome done = std::holds_alternative<HttpStep>(step.kind) ? run_http(name, std::get<HttpStep>(step.kind))
+                                                                    : run_exec(name, std::get<ExecStep>(step.kind));
+    if (done.status == CheckStatus::fail) {
+      return harness::make_error(ErrorKind::check_failed, "seed " + name + " (" + harness::to_string(step.mark) + "): " + done.message);
+    }
+    if (done.status == CheckStatus::error) {
+      return harness::make_error(ErrorKind::infra, "seed " + name + " could not run: " + done.message);
+    }
+  }
+  return harness::ok_status();
+}
+
+std::vector<CheckOutcome> SpecSteps::checks(Tier tier) {
+  std::vector<CheckOutcome> outcomes;
+  auto listed = spec_.checks.find(tier);
+  if (listed == spec_.checks.end()) return outcomes;
+  for (const auto& check : listed->second) {
+    auto start = clock_.now();
+    CheckOutcome done;
+    if (const auto* http = std::get_if<HttpStep>(&check.kind)) done = run_http(check.name, *http);
+    else if (const auto* exec = std::get_if<ExecStep>(&check.kind)) done = run_exec(check.name, *exec);
+    else if (const auto* script = std::get_if<ScriptCheck>(&check.kind)) done = run_script(check.name, *script);
+    else done = outcome(check.name, CheckStatus::error, "browser flows are not supported by this ccci yet");
+    done.duration = std::chrono::duration_cast<std::chrono::milliseconds>(clock_.now() - start);
+    outcomes.push_back(std::move(done));
+  }
+  return outcomes;
+}
+
+}  // namespace ccci::runner

@@ -1,0 +1,48 @@
+#pragma once
+/// SpecSteps: the RecipeSteps of a recipe spec — its seeds and overlay checks, run against the
+/// live app. http steps go to https://<domain><path> through the HttpClient (gateway + CA);
+/// exec steps run their argv in the service's running container; script checks run on the host
+/// with the run's facts in their environment (CCCI_DOMAIN, CCCI_URL, CCCI_STACK, CCCI_GATEWAY,
+/// CCCI_CA_BUNDLE). A step whose expectation does not hold is the recipe's failure; a step that
+/// could not be carried out (docker gone, gateway unreachable) is the harness's error.
+#include <string>
+#include <vector>
+
+#include "harness/clock.hpp"
+#include "harness/docker.hpp"
+#include "harness/http.hpp"
+#include "harness/log.hpp"
+#include "harness/process.hpp"
+#include "runner/recipe_steps.hpp"
+#include "runner/spec.hpp"
+
+namespace ccci::runner {
+
+struct StepFacts {
+  std::string domain;
+  std::string stack;
+  harness::Environment script_env;  ///< base environment for scripts (PATH, HOME, gateway, CA)
+};
+
+class SpecSteps final : public RecipeSteps {
+ public:
+  SpecSteps(const RecipeSpec& spec, StepFacts facts, harness::HttpClient& http, harness::DockerDriver& docker,
+            harness::ProcessRunner& processes, harness::Clock& clock);
+
+  harness::Status seed(SeedOp op) override;
+  std::vector<CheckOutcome> checks(Tier tier) override;
+
+ private:
+  CheckOutcome run_http(const std::string& name, const HttpStep& step);
+  CheckOutcome run_exec(const std::string& name, const ExecStep& step);
+  CheckOutcome run_script(const std::string& name, const ScriptCheck& step);
+
+  const RecipeSpec& spec_;
+  StepFacts facts_;
+  harness::HttpClient& http_;
+  harness::DockerDriver& docker_;
+  harness::ProcessRunner& processes_;
+  harness::Clock& clock_;
+};
+
+}  // namespace ccci::runner
