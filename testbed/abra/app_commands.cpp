@@ -1,0 +1,363 @@
+#include "testbed/abra/app_commands.hpp"
+
+#include <fstream>
+#include <random>
+#include <regex>
+#include <sstream>
+#include <sys/stat.h>
+
+#include "harness/abra.hpp"
+#include "harness/poll.hpp"
+#include "harness/clock.hpp"
+
+namespace ccci::testbed {
+namespace {
+
+using harness::ErrorKind;
+using harness::make_error;
+using harness::Status;
+using namespace std::chrono_literals;
+
+harness::Error fatal(const std::string& message) { return make_error(ErrorKind::check_failed, message); }
+
+std::string latest_tag(Context& context, const std::filesystem::path& dir) {
+  std::string tags = context.git(dir, {"tag", "--sort=v:refname"});
+  auto last = tags.rfind('\n');
+  return last == std::string::npos ? tags : tags.substr(last + 1);
+}
+
+Status checkout(Context& context, const std::filesystem::path& dir, const std::string& version) {
+  auto done = context.run({"git", "-C", dir.string(), "-c", "advice.detachedHead=false", "checkout", "-q",
+                           "refs/tags/" + version},
+                          60s);
+  if (!done.ok()) return fatal("unable to check out " + version + " in " + dir.string() + ": " + done.error().message);
+  return harness::ok_status();
+}
+
+bool dirty(Context& context, const std::filesystem::path& dir) {
+  auto done = context.run({"git", "-C", dir.string(), "status", "--porcelain"}, 60s);
+  return !done.ok() || !done->out.empty();
+}
+
+/// Rewrites (or adds) the TYPE line of the .env.
+Status write_type(const App& app, const std::string& version) {
+  std::ifstream in(app.env_path);
+  std::string text, line;
+  bool written = false;
+  while (std::getline(in, line)) {
+    if (!written && (line.rfind("TYPE=", 0) == 0 || line.rfind("RECIPE=", 0) == 0)) {
+      line = "TYPE=" + app.recipe + (version.empty() ? "" : ":" + version);
+      written = true;
+    }
+    text += line + "\n";
+  }
+  if (!written) text = "TYPE=" + app.recipe + ":" + version + "\n" + text;
+  std::ofstream(app.env_path, std::ios::trunc) << text;
+  return harness::ok_status();
+}
+
+struct SecretPlan {
+  std::string key;        ///< compose key
+  std::string name;       ///< docker secret name
+  bool generate = true;
+  size_t length = 32;
+};
+
+/// The secrets the compose files declare, with abra's `.env` modifiers.
+harness::Result<std::vector<SecretPlan>> secrets_of(const App& app) {
+  CCCI_TRY(auto model, harness::load_compose(app.recipe_dir, app.compose_env()));
+  std::vector<SecretPlan> plans;
+  for (const auto& [key, resource] : model.secrets) {
+    SecretPlan plan{key, resource.name, true, 32};
+    std::string upper;
+    for (char c : key) upper += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    const auto* version = app.env.find("SECRET_" + upper + "_VERSION");
+    if (plan.name.empty()) plan.name = app.stack + "_" + key + "_" + (version ? version->value : "v1");
+    if (version) {
+      if (version->comment.find("generate=false") != std::string::npos) plan.generate = false;
+      std::smatch match;
+      static const std::regex length("length=([0-9]+)");
+      if (std::regex_search(version->comment, match, length)) plan.length = std::stoul(match[1]);
+    }
+    plans.push_back(plan);
+  }
+  return plans;
+}
+
+bool secret_exists(Context& context, const std::string& name) {
+  auto done = context.run({"docker", "secret", "inspect", name}, 30s, {}, true);
+  return done.ok() && done->succeeded();
+}
+
+Status create_secret(Context& context, const App& app, const std::string& name, const std::string& value) {
+  auto file = context.abra_dir() / "tmp" / ("secret-" + name);
+  std::filesystem::create_directories(file.parent_path());
+  {
+    std::ofstream out(file, std::ios::trunc);
+    ::chmod(file.c_str(), 0600);
+    out << value;
+  }
+  auto done = context.run({"docker", "secret", "create", "--label", "com.docker.stack.namespace=" + app.stack, name, file.string()}, 30s);
+  std::filesystem::remove(file);
+  if (!done.ok()) return done.error();
+  return harness::ok_status();
+}
+
+/// Waits until every service of the stack runs its desired replicas with its current spec.
+Status wait_converged(Context& context, const App& app, std::chrono::seconds timeout) {
+  auto clock = harness::make_system_clock();
+  harness::PollOptions options;
+  options.timeout = timeout;
+  options.max_wait = 1s;
+  auto result = harness::poll_until(*clock, options, [&] {
+    auto services = stack_services(context, app.stack);
+    if (!services.ok()) return harness::ProbeReport::failed(services.error().message);
+    if (services->empty()) return harness::ProbeReport::pending("no services yet");
+    for (const auto& service : *services) {
+      auto state = context.run({"docker", "service", "inspect", "--format",
+                                "{{if .UpdateStatus}}{{.UpdateStatus.State}}{{end}}", service},
+                               30s, {}, true);
+      std::string update = state.ok() ? state->out : "";
+      if (update.find("rollback") != std::string::npos || update.find("paused") != std::string::npos) {
+        return harness::ProbeReport::failed(service + " update " + update);
+      }
+      if (update.find("updating") != std::string::npos) return harness::ProbeReport::pending(service + " is updating");
+      auto tasks = context.run({"docker", "service", "ps", "--filter", "desired-state=running", "--format",
+                                "{{.CurrentState}}|{{.Error}}", "--no-trunc", service},
+                               30s, {}, true);
+      if (!tasks.ok() || tasks->out.rfind("Running", 0) != 0) {
+        std::string last = tasks.ok() ? tasks->out.substr(0, tasks->out.find('\n')) : "";
+        return harness::ProbeReport::pending(service + ": " + (last.empty() ? "no running task" : last));
+      }
+    }
+    return harness::ProbeReport::done();
+  });
+  if (!result.done()) return fatal("deploy failed: " + result.last_message);
+  return harness::ok_status();
+}
+
+Status gateway_sync(Context& context) {
+  auto testbed = context.env().find("CCCI_TESTBED");
+  if (testbed == context.env().end() || testbed->second.empty()) return harness::ok_status();
+  auto done = context.run({testbed->second, "gateway-sync"}, 120s);
+  if (!done.ok()) return done.error();
+  return harness::ok_status();
+}
+
+std::string yaml_quote(const std::string& text) {
+  std::string out = "\"";
+  for (char c : text) out += (c == '"' || c == '\\') ? std::string("\\") + c : std::string(1, c);
+  return out + "\"";
+}
+
+}  // namespace
+
+std::string chaos_version(const std::string& head, bool is_dirty) { return head.substr(0, 8) + (is_dirty ? "+U" : ""); }
+
+std::string generate_secret(size_t length) {
+  static constexpr char alphabet[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+  std::random_device device;
+  std::uniform_int_distribution<size_t> pick(0, sizeof(alphabet) - 2);
+  std::string value;
+  for (size_t i = 0; i < length; ++i) value += alphabet[pick(device)];
+  return value;
+}
+
+Status app_new(Context& context, const Invocation& invocation) {
+  const std::string& recipe = invocation.positionals[0];
+  CCCI_TRY_STATUS(harness::validate_recipe_name(recipe));
+  std::string domain = invocation.value("domain");
+  std::string server = invocation.value("server");
+  if (domain.empty() || server.empty()) return make_error(ErrorKind::usage, "app new needs --server and --domain");
+  CCCI_TRY_STATUS(harness::validate_domain(domain));
+  auto dir = context.recipe_dir(recipe);
+  if (!std::filesystem::exists(dir / ".env.sample")) return fatal(dir.string() + "/.env.sample does not exist?");
+  auto env_path = context.abra_dir() / "servers" / server / (domain + ".env");
+  if (std::filesystem::exists(env_path)) return fatal(env_path.string() + " already exists?");
+  if (!invocation.has("chaos")) {
+    std::string version = invocation.positionals.size() > 1 ? invocation.positionals[1] : latest_tag(context, dir);
+    CCCI_TRY_STATUS(checkout(context, dir, version));
+  }
+  std::ifstream sample(dir / ".env.sample");
+  std::stringstream text;
+  text << sample.rdbuf();
+  std::string env = std::regex_replace(text.str(), std::regex(std::regex_replace(recipe, std::regex("[.+-]"), "\\$&") + "\\.example\\.com"), domain);
+  std::filesystem::create_directories(env_path.parent_path());
+  std::ofstream(env_path) << env;
+  if (invocation.has("secrets")) {
+    Invocation generate;
+    generate.positionals = {domain};
+    generate.switches = {"all"};
+    return app_secret_generate(context, generate);
+  }
+  return harness::ok_status();
+}
+
+Status app_secret_generate(Context& context, const Invocation& invocation) {
+  CCCI_TRY(App app, load_app(context, invocation.positionals[0]));
+  if (!invocation.has("all")) return make_error(ErrorKind::usage, "the stand-in only generates --all secrets");
+  CCCI_TRY(auto plans, secrets_of(app));
+  for (const auto& plan : plans) {
+    if (!plan.generate || secret_exists(context, plan.name)) continue;
+    CCCI_TRY_STATUS(create_secret(context, app, plan.name, generate_secret(plan.length)));
+  }
+  return harness::ok_status();
+}
+
+Status app_secret_insert(Context& context, const Invocation& invocation) {
+  CCCI_TRY(App app, load_app(context, invocation.positionals[0]));
+  const std::string& name = invocation.positionals[1];
+  const std::string& version = invocation.positionals[2];
+  if (invocation.positionals.size() < 4) return make_error(ErrorKind::usage, "secret insert needs a value or -f <file>");
+  std::string value = invocation.positionals[3];
+  if (invocation.has("file")) {
+    std::ifstream in(value);
+    if (!in) return fatal("cannot read " + value);
+    std::stringstream text;
+    text << in.rdbuf();
+    value = text.str();
+  }
+  return create_secret(context, app, app.stack + "_" + name + "_" + version, value);
+}
+
+Status app_deploy(Context& context, const Invocation& invocation) {
+  CCCI_TRY(App app, load_app(context, invocation.positionals[0]));
+  bool chaos = invocation.has("chaos");
+  CCCI_TRY(auto services, stack_services(context, app.stack));
+  if (!services.empty() && !invocation.has("force")) return fatal(app.domain + " is already deployed");
+  std::string version;
+  if (!chaos) {
+    if (dirty(context, app.recipe_dir)) {
+      return fatal(app.recipe + " (" + app.recipe_dir.string() +
+                   ") has locally unstaged changes? please commit/remove your changes before proceeding");
+    }
+    version = invocation.positionals.size() > 1 ? invocation.positionals[1]
+              : !app.env_version.empty()        ? app.env_version
+                                                : latest_tag(context, app.recipe_dir);
+    CCCI_TRY_STATUS(checkout(context, app.recipe_dir, version));
+  }
+  auto env = app.compose_env();
+  auto model = harness::load_compose(app.recipe_dir, env);
+  if (!model.ok()) return fatal("unable to read the compose files: " + model.error().message);
+  for (const auto& plan : *secrets_of(app)) {
+    if (!secret_exists(context, plan.name)) {
+      return fatal(plan.generate ? "secret not generated: " + plan.name : "secret not inserted (#generate=false): " + plan.name);
+    }
+  }
+  std::string prefix = "coop-cloud." + app.stack + ".";
+  std::map<std::string, std::string> labels{{prefix + "recipe", app.recipe}, {prefix + "chaos", chaos ? "true" : "false"}};
+  if (chaos) {
+    std::string head = context.git(app.recipe_dir, {"rev-parse", "HEAD"});
+    labels[prefix + "chaos-version"] = chaos_version(head, dirty(context, app.recipe_dir));
+    if (model->services.count("app")) {
+      auto own = model->services.at("app").deploy_labels.find(prefix + "version");
+      if (own != model->services.at("app").deploy_labels.end()) labels[prefix + "version"] = own->second;
+    }
+  } else {
+    labels[prefix + "version"] = version;
+  }
+  // Generated overlays live outside the checkout, so they never make it dirty.
+  auto overlay_dir = context.abra_dir() / "tmp" / app.stack;
+  std::filesystem::create_directories(overlay_dir);
+  std::ofstream labels_file(overlay_dir / "labels.yml", std::ios::trunc);
+  labels_file << "version: \"3.8\"\nservices:\n  app:\n    deploy:\n      labels:\n";
+  for (const auto& [key, value] : labels) labels_file << "        " << yaml_quote(key) << ": " << yaml_quote(value) << "\n";
+  labels_file.close();
+  // Like abra (Prune: false): services the new files drop keep running until someone prunes them.
+  std::vector<std::string> argv{"docker", "stack", "deploy", "--resolve-image", "never", "--detach=true"};
+  std::string files = env.count("COMPOSE_FILE") && !env["COMPOSE_FILE"].empty() ? env["COMPOSE_FILE"] : "compose.yml";
+  for (size_t start = 0; start <= files.size();) {
+    size_t colon = files.find(':', start);
+    std::string file = files.substr(start, colon == std::string::npos ? std::string::npos : colon - start);
+    if (!file.empty()) argv.insert(argv.end(), {"-c", (app.recipe_dir / file).string()});
+    if (colon == std::string::npos) break;
+    start = colon + 1;
+  }
+  if (model->services.count("app")) argv.insert(argv.end(), {"-c", (overlay_dir / "labels.yml").string()});
+  if (auto testbed = context.env().find("CCCI_TESTBED"); testbed != context.env().end() && !testbed->second.empty()) {
+    std::vector<std::string> overlay{testbed->second, "compose-overlay"};
+    for (const auto& name : model->service_names()) overlay.push_back(name);
+    CCCI_TRY(auto printed, context.run(overlay, 30s));
+    std::ofstream(overlay_dir / "testbed.yml", std::ios::trunc) << printed.out;
+    argv.insert(argv.end(), {"-c", (overlay_dir / "testbed.yml").string()});
+  }
+  argv.push_back(app.stack);
+  auto deployed = context.run(argv, 300s, {}, false, harness::Environment(env.begin(), env.end()));
+  if (!deployed.ok()) return fatal("deploy failed: " + deployed.error().message);
+  if (!invocation.has("no-converge-checks")) {
+    long timeout = 300;
+    if (model->services.count("app")) {
+      auto label = model->services.at("app").deploy_labels.find(prefix + "timeout");
+      if (label != model->services.at("app").deploy_labels.end()) timeout = std::atol(label->second.c_str());
+    }
+    CCCI_TRY_STATUS(wait_converged(context, app, std::chrono::seconds(timeout > 0 ? timeout : 300)));
+  }
+  CCCI_TRY_STATUS(gateway_sync(context));
+  if (!chaos) CCCI_TRY_STATUS(write_type(app, version));
+  return harness::ok_status();
+}
+
+Status app_undeploy(Context& context, const Invocation& invocation) {
+  CCCI_TRY(App app, load_app(context, invocation.positionals[0]));
+  CCCI_TRY(auto services, stack_services(context, app.stack));
+  if (services.empty()) return make_error(ErrorKind::not_found, app.domain + " is not deployed?");
+  CCCI_TRY(auto removed, context.run({"docker", "stack", "rm", app.stack}, 120s));
+  auto clock = harness::make_system_clock();
+  harness::PollOptions options;
+  options.timeout = 120s;
+  auto gone = harness::poll_until(*clock, options, [&] {
+    auto left = context.run({"docker", "ps", "-aq", "--filter", "label=com.docker.stack.namespace=" + app.stack}, 30s);
+    auto services_left = stack_services(context, app.stack);
+    bool empty = left.ok() && left->out.empty() && services_left.ok() && services_left->empty();
+    return empty ? harness::ProbeReport::done() : harness::ProbeReport::pending("containers of " + app.stack + " still there");
+  });
+  if (!gone.done()) return fatal("undeploy of " + app.domain + " did not finish: " + gone.last_message);
+  return gateway_sync(context);
+}
+
+namespace {
+
+/// docker objects of `kind` that belong to the stack: by namespace label, or by `<stack>_` name.
+harness::Result<std::vector<std::string>> owned(Context& context, const std::string& kind, const std::string& stack) {
+  std::vector<std::string> names;
+  for (const auto& filter : {"label=com.docker.stack.namespace=" + stack, "name=" + stack + "_"}) {
+    CCCI_TRY(auto done, context.run({"docker", kind, "ls", "--filter", filter, "--format", "{{.Name}}"}, 30s));
+    std::istringstream lines(done.out);
+    for (std::string name; std::getline(lines, name);) {
+      bool mine = name.rfind(stack + "_", 0) == 0 || std::string(filter).rfind("label=", 0) == 0;
+      if (mine && std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+    }
+  }
+  return names;
+}
+
+Status remove_all(Context& context, const std::string& kind, const std::string& stack) {
+  CCCI_TRY(auto names, owned(context, kind, stack));
+  if (names.empty()) return harness::ok_status();
+  std::vector<std::string> argv{"docker", kind, "rm"};
+  argv.insert(argv.end(), names.begin(), names.end());
+  CCCI_TRY(auto done, context.run(argv, 60s));
+  return harness::ok_status();
+}
+
+}  // namespace
+
+Status app_remove(Context& context, const Invocation& invocation) {
+  CCCI_TRY(App app, load_app(context, invocation.positionals[0]));
+  CCCI_TRY(auto services, stack_services(context, app.stack));
+  if (!services.empty()) return fatal(app.domain + " is still deployed. Run \"abra app undeploy " + app.domain + "\"");
+  CCCI_TRY_STATUS(remove_all(context, "volume", app.stack));
+  CCCI_TRY_STATUS(remove_all(context, "secret", app.stack));
+  CCCI_TRY_STATUS(remove_all(context, "config", app.stack));
+  std::filesystem::remove(app.env_path);
+  std::error_code ignored;
+  std::filesystem::remove_all(context.abra_dir() / "tmp" / app.stack, ignored);
+  return harness::ok_status();
+}
+
+Status app_volume_remove(Context& context, const Invocation& invocation) {
+  CCCI_TRY(App app, load_app(context, invocation.positionals[0]));
+  return remove_all(context, "volume", app.stack);
+}
+
+}  // namespace ccci::testbed

@@ -1,0 +1,24 @@
+#pragma once
+/// The stand-in's `abra app …` commands other than backups, imitating abra's documented
+/// behaviour (abra-cli.md §1–§3, §8; docs/abra-standin.md says what is fact and what assumed).
+#include "harness/result.hpp"
+#include "testbed/abra/cli.hpp"
+#include "testbed/abra/context.hpp"
+
+namespace ccci::testbed {
+
+harness::Status app_new(Context& context, const Invocation& invocation);
+harness::Status app_deploy(Context& context, const Invocation& invocation);
+harness::Status app_undeploy(Context& context, const Invocation& invocation);
+harness::Status app_remove(Context& context, const Invocation& invocation);
+harness::Status app_volume_remove(Context& context, const Invocation& invocation);
+harness::Status app_secret_generate(Context& context, const Invocation& invocation);
+harness::Status app_secret_insert(Context& context, const Invocation& invocation);
+
+/// "<first 8 hex of HEAD>" plus "+U" when the checkout has any change, untracked files included.
+std::string chaos_version(const std::string& head, bool dirty);
+
+/// The generated secret value: `length` random alphanumerics (abra: `# length=N`, default 32).
+std::string generate_secret(size_t length);
+
+}  // namespace ccci::testbed

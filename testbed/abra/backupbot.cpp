@@ -1,0 +1,231 @@
+#include "testbed/abra/backupbot.hpp"
+
+#include <boost/json.hpp>
+#include <algorithm>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <set>
+
+namespace ccci::testbed {
+namespace {
+
+using harness::ErrorKind;
+using harness::make_error;
+using harness::Status;
+using namespace std::chrono_literals;
+
+harness::Error fatal(const std::string& message) { return make_error(ErrorKind::check_failed, message); }
+
+struct Mount {
+  std::string volume;  ///< the docker volume name (<stack>_<key>)
+  std::string target;
+};
+
+struct RunningService {
+  std::string name;
+  std::map<std::string, std::string> labels;
+  std::vector<Mount> mounts;
+};
+
+harness::Result<std::vector<RunningService>> running_services(Context& context, const std::string& stack) {
+  CCCI_TRY(auto names, stack_services(context, stack));
+  std::vector<RunningService> services;
+  for (const auto& name : names) {
+    CCCI_TRY(auto inspected, context.run({"docker", "service", "inspect", "--format", "{{json .Spec}}", name}, 30s));
+    boost::system::error_code ec;
+    auto spec = boost::json::parse(inspected.out, ec);
+    if (ec || !spec.is_object()) return make_error(ErrorKind::infra, "cannot parse the spec of " + name);
+    RunningService service{name, {}, {}};
+    if (const auto* labels = spec.as_object().if_contains("Labels"); labels && labels->is_object()) {
+      for (const auto& [k, v] : labels->as_object()) service.labels[std::string(k)] = v.is_string() ? std::string(v.as_string()) : "";
+    }
+    const auto* task = spec.as_object().if_contains("TaskTemplate");
+    const auto* container = task && task->is_object() ? task->as_object().if_contains("ContainerSpec") : nullptr;
+    const auto* mounts = container && container->is_object() ? container->as_object().if_contains("Mounts") : nullptr;
+    if (mounts && mounts->is_array()) {
+      for (const auto& mount : mounts->as_array()) {
+        const auto& m = mount.as_object();
+        if (m.contains("Type") && m.at("Type").as_string() == "volume" && m.contains("Source")) {
+          service.mounts.push_back({std::string(m.at("Source").as_string()), std::string(m.at("Target").as_string())});
+        }
+      }
+    }
+    services.push_back(std::move(service));
+  }
+  return services;
+}
+
+std::string label(const RunningService& service, const std::string& key) {
+  auto found = service.labels.find(key);
+  return found == service.labels.end() ? "" : found->second;
+}
+
+/// Runs `hook` (split into words, as docker's SDK would) in a running container of `service`.
+Status run_hook(Context& context, const std::string& service, const std::string& hook) {
+  CCCI_TRY(auto ps, context.run({"docker", "ps", "-q", "--filter", "label=com.docker.swarm.service.name=" + service}, 30s));
+  std::string container = ps.out.substr(0, ps.out.find('\n'));
+  if (container.empty()) {
+    std::cerr << "ERRO no running container of " << service << " for hook: " << hook << "\n";
+    return harness::ok_status();  // backup-bot-two skips a hook without a container, logging an error
+  }
+  std::vector<std::string> argv{"docker", "exec", container};
+  for (auto& word : shell_words(hook)) argv.push_back(word);
+  auto done = context.run(argv, 600s, {}, true);
+  if (!done.ok()) return done.error();
+  if (!done->succeeded()) return fatal("hook failed in " + service + ": " + hook + ": " + done->describe() + ": " + done->err);
+  return harness::ok_status();
+}
+
+std::string app_version(const std::vector<RunningService>& services, const std::string& stack) {
+  for (const auto& service : services) {
+    std::string version = label(service, "coop-cloud." + stack + ".version");
+    if (!version.empty()) return version;
+  }
+  return "";
+}
+
+harness::Environment restic_env(Context& context) {
+  harness::Environment env;
+  for (const char* key : {"RESTIC_REPOSITORY", "RESTIC_PASSWORD_FILE"}) {
+    if (auto found = context.env().find(key); found != context.env().end()) env[key] = found->second;
+  }
+  return env;
+}
+
+harness::Result<std::vector<ResticSnapshot>> snapshots_of(Context& context, const std::string& stack) {
+  CCCI_TRY(auto done, context.run({"restic", "snapshots", "--json", "--tag", stack}, 120s, {}, false, restic_env(context)));
+  return parse_restic_snapshots(done.out);
+}
+
+}  // namespace
+
+harness::Result<std::vector<ResticSnapshot>> parse_restic_snapshots(const std::string& json) {
+  boost::system::error_code ec;
+  auto parsed = boost::json::parse(json, ec);
+  if (ec || !parsed.is_array()) return make_error(ErrorKind::infra, "restic snapshots printed no JSON list");
+  std::vector<ResticSnapshot> snapshots;
+  for (const auto& item : parsed.as_array()) {
+    const auto& s = item.as_object();
+    ResticSnapshot snapshot;
+    snapshot.time = std::string(s.at("time").as_string()).substr(0, 19);
+    snapshot.id = std::string(s.at("id").as_string());
+    snapshot.short_id = s.contains("short_id") ? std::string(s.at("short_id").as_string()) : snapshot.id.substr(0, 8);
+    if (const auto* tags = s.if_contains("tags"); tags && tags->is_array()) {
+      for (const auto& tag : tags->as_array()) {
+        std::string text(tag.as_string());
+        if (text.rfind("version=", 0) == 0) snapshot.version = text.substr(8);
+      }
+    }
+    snapshots.push_back(snapshot);
+  }
+  std::sort(snapshots.begin(), snapshots.end(), [](const auto& a, const auto& b) { return a.time < b.time; });
+  return snapshots;
+}
+
+Status backup_create(Context& context, const Invocation& invocation) {
+  CCCI_TRY(App app, load_app(context, invocation.positionals[0]));
+  CCCI_TRY(auto services, running_services(context, app.stack));
+  bool enabled = std::any_of(services.begin(), services.end(),
+                             [](const RunningService& s) { return label(s, "backupbot.backup") == "true"; });
+  if (!enabled) return fatal("no service of " + app.stack + " has backupbot.backup=true");
+  // Paths are enumerated once, before the hooks, as backup-bot-two does.
+  std::set<std::string> paths;
+  for (const auto& service : services) {
+    for (const auto& mount : service.mounts) {
+      std::string key = mount.volume.rfind(app.stack + "_", 0) == 0 ? mount.volume.substr(app.stack.size() + 1) : mount.volume;
+      std::string excluded, only;
+      for (const auto& s : services) {
+        if (excluded.empty()) excluded = label(s, "backupbot.backup.volumes." + key);
+        if (only.empty()) only = label(s, "backupbot.backup.volumes." + key + ".path");
+      }
+      if (excluded == "false") continue;
+      std::string root = "/var/lib/docker/volumes/" + mount.volume + "/_data";
+      if (only.empty()) {
+        paths.insert(root);
+        continue;
+      }
+      for (size_t start = 0; start <= only.size();) {
+        size_t comma = only.find(',', start);
+        std::string part = only.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+        if (!part.empty()) paths.insert(root + "/" + part);
+        if (comma == std::string::npos) break;
+        start = comma + 1;
+      }
+    }
+  }
+  for (const auto& service : services) {
+    if (auto hook = label(service, "backupbot.backup.pre-hook"); !hook.empty()) CCCI_TRY_STATUS(run_hook(context, service.name, hook));
+  }
+  // backup-bot-two's snapshots also hold the app's metadata; with every volume excluded that is
+  // all a snapshot holds.
+  auto manifest = context.abra_dir() / "tmp" / app.stack / "backupbot";
+  std::filesystem::create_directories(manifest);
+  std::ofstream(manifest / "app") << app.domain << "\n" << app_version(services, app.stack) << "\n";
+  std::vector<std::string> argv{"restic", "backup", "--tag", app.stack, "--host", "ccci", "--tag",
+                                "version=" + app_version(services, app.stack), manifest.string()};
+  argv.insert(argv.end(), paths.begin(), paths.end());
+  auto done = context.run(argv, 600s, {}, false, restic_env(context));
+  if (!done.ok()) return fatal("restic backup failed: " + done.error().message);
+  for (const auto& service : services) {
+    if (auto hook = label(service, "backupbot.backup.post-hook"); !hook.empty()) CCCI_TRY_STATUS(run_hook(context, service.name, hook));
+  }
+  std::cout << "INFO backup of " << app.domain << " done\n";
+  return harness::ok_status();
+}
+
+Status backup_snapshots(Context& context, const Invocation& invocation) {
+  CCCI_TRY(App app, load_app(context, invocation.positionals[0]));
+  CCCI_TRY(auto snapshots, snapshots_of(context, app.stack));
+  if (snapshots.empty()) {
+    std::cerr << "WARN No Snapshots found for app " << app.domain << "\n";
+    return harness::ok_status();
+  }
+  for (const auto& snapshot : snapshots) std::cout << snapshot.time << " " << snapshot.short_id << " " << snapshot.version << "\n";
+  return harness::ok_status();
+}
+
+Status backup_list(Context& context, const Invocation& invocation) {
+  CCCI_TRY(App app, load_app(context, invocation.positionals[0]));
+  std::string snapshot = invocation.value("snapshot");
+  std::vector<std::string> argv{"restic", "ls", "--json"};
+  if (snapshot.empty()) argv.insert(argv.end(), {"--tag", app.stack, "latest"});
+  else argv.push_back(snapshot);
+  CCCI_TRY(auto done, context.run(argv, 120s, {}, true, restic_env(context)));
+  if (!done.succeeded()) return fatal("No Snapshots with ID " + snapshot + " found");
+  bool all = invocation.has("all");
+  std::istringstream lines(done.out);
+  for (std::string line; std::getline(lines, line);) {
+    boost::system::error_code ec;
+    auto node = boost::json::parse(line, ec);
+    if (ec || !node.is_object() || !node.as_object().contains("path")) continue;
+    std::string path(node.as_object().at("path").as_string());
+    if (all || path.rfind("/var/lib/docker/volumes/", 0) == 0) std::cout << path << "\n";
+  }
+  return harness::ok_status();
+}
+
+Status restore(Context& context, const Invocation& invocation) {
+  CCCI_TRY(App app, load_app(context, invocation.positionals[0]));
+  CCCI_TRY(auto snapshots, snapshots_of(context, app.stack));
+  std::string wanted = invocation.value("snapshot");
+  const ResticSnapshot* chosen = nullptr;
+  for (const auto& snapshot : snapshots) {
+    if (wanted.empty() || snapshot.short_id == wanted || snapshot.id == wanted) chosen = &snapshot;
+  }
+  if (!chosen) return make_error(ErrorKind::not_found, "No Snapshots with ID " + wanted + " found");
+  CCCI_TRY(auto services, running_services(context, app.stack));
+  for (const auto& service : services) {
+    if (auto hook = label(service, "backupbot.restore.pre-hook"); !hook.empty()) CCCI_TRY_STATUS(run_hook(context, service.name, hook));
+  }
+  auto done = context.run({"restic", "restore", chosen->id, "--target", "/", "--include", "/var/lib/docker/volumes"}, 600s, {},
+                          false, restic_env(context));
+  if (!done.ok()) return fatal("restic restore failed: " + done.error().message);
+  for (const auto& service : services) {
+    if (auto hook = label(service, "backupbot.restore.post-hook"); !hook.empty()) CCCI_TRY_STATUS(run_hook(context, service.name, hook));
+  }
+  std::cout << "INFO restored snapshot " << chosen->short_id << " of " << app.domain << "\n";
+  return harness::ok_status();
+}
+
+}  // namespace ccci::testbed

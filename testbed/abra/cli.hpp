@@ -1,0 +1,30 @@
+#pragma once
+/// The stand-in's command line: exactly the subcommands and flags ccci's abra driver issues
+/// (harness/abra.cpp, docs/abra-contract.md), strict like abra itself — an unknown subcommand
+/// or flag is an error, never ignored.
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "harness/result.hpp"
+
+namespace ccci::testbed {
+
+struct Invocation {
+  std::string command;                       ///< "app new", "app deploy", "app backup create", …
+  std::vector<std::string> positionals;
+  std::set<std::string> switches;            ///< boolean flags given, by long name
+  std::map<std::string, std::string> values; ///< flags with a value, by long name
+
+  bool has(const std::string& flag) const { return switches.count(flag) > 0; }
+  std::string value(const std::string& flag) const {
+    auto found = values.find(flag);
+    return found == values.end() ? std::string() : found->second;
+  }
+};
+
+/// Parses argv without argv[0]. Errors are ErrorKind::usage with abra-like messages.
+harness::Result<Invocation> parse_command_line(const std::vector<std::string>& args);
+
+}  // namespace ccci::testbed
