@@ -339,15 +339,19 @@ std::string ComposeModel::volume_name(const std::string& stack, const std::strin
   return stack + "_" + key;
 }
 
+bool ComposeModel::backup_enabled() const {
+  return std::any_of(services.begin(), services.end(), [](const auto& entry) {
+    auto flag = entry.second.deploy_labels.find("backupbot.backup");
+    return flag != entry.second.deploy_labels.end() && flag->second == "true";
+  });
+}
+
 std::vector<std::string> ComposeModel::backup_paths(const std::string& stack) const {
+  if (!backup_enabled()) return {};
   std::map<std::string, std::string> labels;  // every service's deploy labels, together
-  bool enabled = false;
   for (const auto& [name, service] : services) {
     for (const auto& [key, value] : service.deploy_labels) labels[key] = value;
-    auto flag = service.deploy_labels.find("backupbot.backup");
-    enabled = enabled || (flag != service.deploy_labels.end() && flag->second == "true");
   }
-  if (!enabled) return {};
   std::set<std::string> paths;
   for (const auto& [name, service] : services) {
     for (const auto& mount : service.volumes) {

@@ -51,6 +51,8 @@ class ComposeModel {
 
   std::vector<std::string> images() const;          ///< unique, sorted
   std::vector<std::string> service_names() const;   ///< sorted
+  /// Whether any service carries `backupbot.backup=true`.
+  bool backup_enabled() const;
   /// The paths a backup-bot-two snapshot of stack `stack` must hold (abra-cli.md §5): with
   /// `backupbot.backup=true` on any service, every named volume any service mounts, as
   /// /var/lib/docker/volumes/<volume>/_data, or .../_data/<p> for `…volumes.<v>.path=p1,p2`;

@@ -135,6 +135,7 @@ int run_ccci(const std::map<std::string, std::string>& env, const std::vector<st
   settings.health_path = spec->health.path;
   settings.health_ok = spec->health.ok;
   settings.http_timeout = spec->timeouts.http;
+  settings.image_pull = config->pull_images ? ImagePull::missing : ImagePull::never;
   StepFacts facts{plan->domain, harness::stack_name_for(plan->domain), child_env};
   if (!config->gateway_host.empty()) {
     facts.script_env["CCCI_GATEWAY"] = config->gateway_host + (config->gateway_port ? ":" + std::to_string(config->gateway_port) : "");

@@ -33,11 +33,12 @@ constexpr Setting suffix_setting{"--domain-suffix", "CCCI_DOMAIN_SUFFIX"};
 constexpr Setting abra_dir_setting{"--abra-dir", "ABRA_DIR"};
 constexpr Setting abra_setting{"--abra", "CCCI_ABRA"};
 constexpr Setting server_setting{"--server", "CCCI_SERVER"};
+constexpr Setting pull_setting{"--pull", "CCCI_PULL"};
 
 constexpr Setting all_settings[] = {recipe_setting, pr_setting,        ref_setting,     src_setting,
                                     stages_setting, out_setting,       recipes_dir_setting, git_base_setting,
                                     state_dir_setting, gateway_setting, ca_setting,      suffix_setting,
-                                    abra_dir_setting, abra_setting,    server_setting};
+                                    abra_dir_setting, abra_setting,    server_setting, pull_setting};
 
 /// Printable form of a value for error messages: control characters escaped, long values cut.
 std::string shown(std::string_view value) {
@@ -273,6 +274,11 @@ harness::Result<Config> parse_config(const std::map<std::string, std::string>& e
     return why;
   }));
   CCCI_TRY_STATUS(read_setting(sources, server_setting, config, [&](auto& v) { return check_word(v, config.server, "a server name"); }));
+  CCCI_TRY_STATUS(read_setting(sources, pull_setting, config, [&](auto& v) {
+    if (v != "missing" && v != "never") return std::string("CCCI_PULL is missing (pull absent images) or never");
+    config.pull_images = v == "missing";
+    return std::string();
+  }));
 
   if (config.mode == Mode::help) return config;
   if (config.recipe.empty()) {
@@ -322,6 +328,8 @@ Settings (flag, then variable, then Drone's variable, then the default):
   --abra-dir, ABRA_DIR              where per-run abra homes are made (default <state-dir>/abra)
   --abra, CCCI_ABRA                 the abra executable (default abra, from PATH)
   --server, CCCI_SERVER             the abra server apps are deployed to (default default)
+  --pull, CCCI_PULL                 missing: pull images the host lacks before deploying (default);
+                                    never: the host's images are all there are (an absent one fails the tier)
   --plan                    print the plan and stop
   --help, -h                this text
 

@@ -37,6 +37,7 @@ struct Config {
   std::optional<std::filesystem::path> abra_dir;
   std::string abra = "abra";
   std::string server = "default";
+  bool pull_images = true;                  ///< CCCI_PULL=never: only images already on the host
   std::map<std::string, std::string> sources;  ///< setting → "flag --pr", "env PR", "default", …
 };
 

@@ -62,6 +62,10 @@ Status Deployment::prepull_images(std::string_view which) {
   for (const auto& image : model->images()) {
     CCCI_TRY(bool present, seams_.docker.image_present(image));
     if (present) continue;
+    if (settings_.image_pull == ImagePull::never) {
+      return make_error(ErrorKind::check_failed, "the " + std::string(which) + " needs image " + image +
+                                                     ", which is not on this host (images are never pulled here: CCCI_PULL=never)");
+    }
     auto pulled = seams_.docker.image_pull(image);
     if (!pulled.ok()) {
       if (pulled.error().kind == ErrorKind::not_found) {
@@ -138,11 +142,11 @@ Status Deployment::prune_orphan_services() {
 Status Deployment::backup() {
   CCCI_TRY(auto env, app_env());
   CCCI_TRY(auto model, harness::load_compose(checkout_, env));
-  expected_paths_ = model.backup_paths(stack_);
-  if (expected_paths_.empty()) {
+  if (!model.backup_enabled()) {
     return make_error(ErrorKind::check_failed, "no service carries backupbot.backup=true, so a backup would hold nothing; "
                                                "mark the backup tier n/a in the spec if that is intended");
   }
+  expected_paths_ = model.backup_paths(stack_);  // may be empty: the labels may exclude every volume
   // backup-bot-two enumerates paths once, before its hooks; a service mid-restart is silently left
   // out and `backup create` still succeeds. So verify and re-run the whole backup.
   for (int attempt = 1; attempt <= settings_.backup_attempts; ++attempt) {
@@ -263,6 +267,10 @@ CheckOutcome Deployment::check_snapshot_coverage() {
                    "snapshot " + *snapshot_ + " lacks " + join(missing_paths_) + " after " +
                        std::to_string(settings_.backup_attempts) + " backups",
                    "expected: " + join(expected_paths_));
+  }
+  if (expected_paths_.empty()) {
+    return outcome(generic::snapshot_covers_volumes, CheckStatus::pass,
+                   "snapshot " + *snapshot_ + " taken; the backupbot labels select no volume path");
   }
   return outcome(generic::snapshot_covers_volumes, CheckStatus::pass, "snapshot " + *snapshot_ + " covers " + join(expected_paths_));
 }

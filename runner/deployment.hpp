@@ -30,6 +30,10 @@
 
 namespace ccci::runner {
 
+/// Whether a missing image is pulled, or the host's image store is all there is (a registry-less
+/// testbed, or an operator who preloads images).
+enum class ImagePull { missing, never };
+
 struct DeploymentSettings {
   std::string recipe;
   std::string domain;
@@ -42,6 +46,7 @@ struct DeploymentSettings {
   std::vector<int> health_ok{200};
   std::chrono::milliseconds http_timeout{std::chrono::minutes(2)};
   int backup_attempts = 3;
+  ImagePull image_pull = ImagePull::missing;
 };
 
 struct DeploymentSeams {

@@ -138,7 +138,9 @@ TEST(Compose, BackupPathsFollowTheBackupbotLabels) {
   ASSERT_TRUE(model.ok()) << model.error().message;
   EXPECT_EQ(model->backup_paths("s"), (std::vector<std::string>{"/var/lib/docker/volumes/s_db-data/_data/backup.sql",
                                                                "/var/lib/docker/volumes/s_db-data/_data/extra.sql"}));
+  EXPECT_TRUE(model->backup_enabled());
   env["ENABLE_BACKUPS"] = "false";
+  EXPECT_FALSE(load_compose(recipe.dir.path(), env)->backup_enabled());
   EXPECT_TRUE(load_compose(recipe.dir.path(), env)->backup_paths("s").empty());
 }
 
@@ -148,6 +150,16 @@ TEST(Compose, NamedVolumeWithoutPathLabelIsBackedUpWhole) {
   auto model = load_compose(recipe.dir.path(), {});
   ASSERT_TRUE(model.ok()) << model.error().message;
   EXPECT_EQ(model->backup_paths("fixt_ccci_test"), std::vector<std::string>{"/var/lib/docker/volumes/fixt_ccci_test_data/_data"});
+}
+
+TEST(Compose, EveryVolumeExcludedLeavesBackupsOnButNothingToCover) {
+  Recipe recipe;
+  recipe.file("compose.yml", "services:\n  app:\n    image: x\n    volumes: [data:/data]\n    deploy:\n      labels: "
+                             "{backupbot.backup: \"true\", backupbot.backup.volumes.data: \"false\"}\nvolumes:\n  data:\n");
+  auto model = load_compose(recipe.dir.path(), {});
+  ASSERT_TRUE(model.ok()) << model.error().message;
+  EXPECT_TRUE(model->backup_enabled());
+  EXPECT_TRUE(model->backup_paths("s").empty());
 }
 
 TEST(Compose, ErrorsNameTheFileAndPosition) {

@@ -97,6 +97,12 @@ TEST(Config, GatewayHostAndPort) {
   EXPECT_EQ(config.gateway_port, 0);
 }
 
+TEST(Config, PullPolicy) {
+  EXPECT_TRUE(parse_ok({{"RECIPE", "x"}}).pull_images);
+  EXPECT_FALSE(parse_ok({{"RECIPE", "x"}, {"CCCI_PULL", "never"}}).pull_images);
+  EXPECT_NE(parse_error({{"RECIPE", "x"}, {"CCCI_PULL", "sometimes"}}).find("CCCI_PULL"), std::string::npos);
+}
+
 TEST(Config, HelpNeedsNoRecipe) {
   auto config = parse_ok({}, {"--help"});
   EXPECT_EQ(config.mode, Mode::help);
