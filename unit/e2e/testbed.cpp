@@ -1,23 +1,33 @@
 #include "unit/e2e/testbed.hpp"
 
 #include <boost/json.hpp>
-#include <array>
-#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
-#include <sys/wait.h>
+
+#include "harness/log.hpp"
+#include "harness/process.hpp"
 
 namespace ccci::e2e {
 namespace {
 
+using namespace std::chrono_literals;
+
 const std::filesystem::path source_dir = CCCI_SOURCE_DIR;
 const std::filesystem::path binary_dir = CCCI_BINARY_DIR;
 
-std::string quote(const std::string& text) {
-  std::string out = "'";
-  for (char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
+/// `ccci-testbed up` exits with this when no Docker daemon can be started on the machine.
+constexpr int testbed_unavailable_exit = 77;
+
+harness::ProcessRunner& runner() {
+  static std::ostringstream discarded;
+  static harness::Logger log(discarded);
+  static auto instance = harness::make_process_runner(log);
+  return *instance;
+}
+
+harness::Environment base_environment() {
+  return harness::inherited_environment({"PATH", "HOME", "LANG", "TMPDIR", "CCCI_TESTBED_DIR", "CCCI_TESTBED_LOCK"});
 }
 
 boost::json::value read_json(const std::filesystem::path& path) {
@@ -37,10 +47,10 @@ std::filesystem::path state_dir() {
 
 Testbed bring_up() {
   Testbed bed;
-  std::string output;
-  int status = shell(quote((source_dir / "testbed/ccci-testbed").string()) + " up", &output);
-  if (status != 0) {
-    bed.why_unavailable = "testbed/ccci-testbed up failed (exit " + std::to_string(status) + "):\n" + output;
+  auto up = run({(source_dir / "testbed/ccci-testbed").string(), "up"}, 20min);
+  if (up.exit_code != 0) {
+    bed.state = up.exit_code == testbed_unavailable_exit ? Testbed::State::no_docker : Testbed::State::broken;
+    bed.problem = "testbed/ccci-testbed up: " + up.describe + "\n" + up.output;
     return bed;
   }
   std::ifstream env_file(state_dir() / "env");
@@ -48,22 +58,27 @@ Testbed bring_up() {
     auto eq = line.find('=');
     if (eq != std::string::npos && line[0] != '#') bed.env[line.substr(0, eq)] = line.substr(eq + 1);
   }
-  bed.available = !bed.env.empty();
-  if (!bed.available) bed.why_unavailable = "the testbed wrote no env file";
+  bed.state = bed.env.empty() ? Testbed::State::broken : Testbed::State::ready;
+  if (bed.env.empty()) bed.problem = "the testbed wrote no env file at " + (state_dir() / "env").string();
   return bed;
 }
 
 }  // namespace
 
-int shell(const std::string& command, std::string* output) {
-  FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
-  if (!pipe) return -1;
-  std::string text;
-  std::array<char, 4096> buffer{};
-  while (size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe)) text.append(buffer.data(), n);
-  int status = ::pclose(pipe);
-  if (output) *output = text;
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+CommandResult run(const std::vector<std::string>& argv, std::chrono::milliseconds timeout,
+                  const std::map<std::string, std::string>& extra_env) {
+  harness::Command command{argv, base_environment(), {}, timeout};
+  for (const auto& [key, value] : extra_env) command.env[key] = value;
+  CommandResult result;
+  auto completion = runner().run(command);
+  if (!completion) {
+    result.describe = completion.error().message;
+    return result;
+  }
+  result.exit_code = completion->timed_out || completion->signal ? -1 : completion->exit_code;
+  result.describe = completion->describe();
+  result.output = completion->out + completion->err;
+  return result;
 }
 
 const Testbed& testbed() {
@@ -75,13 +90,17 @@ RunResult run_ccci(const std::string& recipe, int pr, const std::vector<std::str
   RunResult result;
   char pattern[] = "/tmp/ccci-e2e-XXXXXX";
   result.out_dir = ::mkdtemp(pattern);
-  std::string command = "env";
-  for (const auto& [key, value] : testbed().env) command += " " + quote(key + "=" + value);
-  command += " " + quote("PATH=" + (binary_dir / "testbed/bin").string() + ":" + std::getenv("PATH"));
-  command += " RECIPE=" + quote(recipe) + " PR=" + std::to_string(pr) + " OUT=" + quote(result.out_dir.string());
-  command += " " + quote((binary_dir / "runner/ccci-run").string());
-  for (const auto& arg : extra_args) command += " " + quote(arg);
-  result.exit_code = shell(command, &result.output);
+  std::map<std::string, std::string> env = testbed().env;
+  env["PATH"] = (binary_dir / "testbed/bin").string() + ":" + base_environment()["PATH"];
+  env["CCCI_RECIPES_DIR"] = (source_dir / "recipes").string();
+  env["RECIPE"] = recipe;
+  env["PR"] = std::to_string(pr);
+  env["OUT"] = result.out_dir.string();
+  std::vector<std::string> argv{(binary_dir / "runner/ccci-run").string()};
+  argv.insert(argv.end(), extra_args.begin(), extra_args.end());
+  auto command = run(argv, 15min, env);
+  result.exit_code = command.exit_code;
+  result.output = command.describe + "\n" + command.output;
   result.results = read_json(result.out_dir / "results.json");
   result.plan = read_json(result.out_dir / "plan.json");
   return result;
@@ -89,21 +108,15 @@ RunResult run_ccci(const std::string& recipe, int pr, const std::vector<std::str
 
 std::vector<std::string> leftovers_of(const std::string& stack) {
   std::vector<std::string> found;
-  const std::pair<const char*, std::string> queries[] = {
-      {"service", "docker service ls --format '{{.Name}}'"},
-      {"container", "docker ps -a --format '{{.Names}}'"},
-      {"volume", "docker volume ls --format '{{.Name}}'"},
-      {"secret", "docker secret ls --format '{{.Name}}'"},
-      {"config", "docker config ls --format '{{.Name}}'"},
-      {"network", "docker network ls --format '{{.Name}}'"},
-  };
-  for (const auto& [kind, command] : queries) {
-    std::string output;
-    if (shell(command, &output) != 0) {
-      found.push_back(std::string(kind) + " query failed: " + output);
+  for (const char* kind : {"stack", "service", "container", "volume", "secret", "config", "network"}) {
+    std::vector<std::string> argv{"docker", kind, "ls", "--format", "{{.Name}}"};
+    if (std::string(kind) == "container") argv = {"docker", "ps", "-a", "--format", "{{.Names}}"};
+    auto listing = run(argv, 1min);
+    if (listing.exit_code != 0) {
+      found.push_back(std::string("docker ") + kind + " listing failed: " + listing.describe + " " + listing.output);
       continue;
     }
-    std::istringstream lines(output);
+    std::istringstream lines(listing.output);
     for (std::string name; std::getline(lines, name);) {
       if (name.find(stack) != std::string::npos) found.push_back(std::string(kind) + " " + name);
     }

@@ -2,6 +2,7 @@
 /// The testbed for e2e suites: brings it up once per test binary (`testbed/ccci-testbed up`),
 /// loads its env, runs ccci-run against it and inspects what docker holds afterwards. When no
 /// Docker daemon can be started on this machine every e2e test skips, never fails.
+#include <chrono>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -13,12 +14,15 @@
 namespace ccci::e2e {
 
 struct Testbed {
-  bool available = false;
-  std::string why_unavailable;
+  enum class State { ready, no_docker, broken };
+  State state = State::broken;
+  std::string problem;                     ///< why not ready: the command, its exit and output
   std::map<std::string, std::string> env;  ///< the testbed's env file
 };
 
-/// Brings the testbed up on first use; later calls return the same answer.
+/// Brings the testbed up on first use (once per test process). `no_docker` only when
+/// `ccci-testbed up` reports that no Docker daemon can start here; every other
+/// failure is `broken`. Later calls return the same answer.
 const Testbed& testbed();
 
 struct RunResult {
@@ -32,11 +36,18 @@ struct RunResult {
 /// Runs build/runner/ccci-run with RECIPE, PR and the testbed env; OUT is a fresh directory.
 RunResult run_ccci(const std::string& recipe, int pr, const std::vector<std::string>& extra_args = {});
 
-/// Every docker object whose name mentions `stack` (services, containers, volumes, secrets,
-/// configs, networks), as "kind name" lines. Empty means clean.
+/// Every docker object whose name mentions `stack` (stacks, services, containers, volumes,
+/// secrets, configs, networks), as "kind name" lines. Empty means clean.
 std::vector<std::string> leftovers_of(const std::string& stack);
 
-/// Runs a command line through /bin/sh (test code only), returns exit status and output.
-int shell(const std::string& command, std::string* output = nullptr);
+struct CommandResult {
+  int exit_code = -1;   ///< -1 when it could not start, timed out or was killed
+  std::string describe; ///< "exit 0", "timed out after 60s", or why it could not start
+  std::string output;   ///< stdout, then stderr
+};
+
+/// Runs argv through the harness's process runner with PATH/HOME inherited plus `extra_env`.
+CommandResult run(const std::vector<std::string>& argv, std::chrono::milliseconds timeout,
+                  const std::map<std::string, std::string>& extra_env = {});
 
 }  // namespace ccci::e2e

@@ -1,0 +1,121 @@
+// The whole lifecycle on the testbed: real swarm, real git repos, HTTPS through the gateway,
+// backups with restic. Each test is one ccci-run; after every run, green or red, nothing of its
+// stack may be left. Skips (never fails) where no Docker daemon can be started.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+
+#include "unit/e2e/testbed.hpp"
+
+namespace ccci::e2e {
+namespace {
+
+namespace json = boost::json;
+
+class Lifecycle : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    switch (testbed().state) {
+      case Testbed::State::ready: break;
+      case Testbed::State::no_docker: GTEST_SKIP() << "no Docker daemon can start here: " << testbed().problem;
+      case Testbed::State::broken: FAIL() << "the testbed did not come up: " << testbed().problem;
+    }
+  }
+
+  /// Runs ccci-run and checks what every run must satisfy, whatever its verdict.
+  RunResult run(const std::string& recipe, int pr) {
+    RunResult result = run_ccci(recipe, pr);
+    last_ = result;
+    EXPECT_TRUE(result.results.is_object()) << "no results.json; output:\n" << result.output;
+    EXPECT_TRUE(result.plan.is_object()) << "no plan.json";
+    if (result.plan.is_object()) {
+      std::string domain(result.plan.at("domain").as_string());
+      std::string stack = domain;
+      std::replace(stack.begin(), stack.end(), '.', '_');
+      EXPECT_EQ(leftovers_of(stack), std::vector<std::string>{}) << "the run left resources behind";
+    }
+    if (result.results.is_object()) {
+      EXPECT_TRUE(results().at("teardown").at("clean").as_bool());
+      EXPECT_EQ(results().at("deploy_count").as_int64(), 1);
+    }
+    return result;
+  }
+
+  const json::object& results() const { return last_.results.as_object(); }
+  const json::object& tier(const std::string& name) const {
+    for (const auto& t : results().at("tiers").as_array()) {
+      if (t.at("tier").as_string() == name) return t.as_object();
+    }
+    throw std::runtime_error("no tier " + name);
+  }
+  std::string status(const std::string& name) const { return std::string(tier(name).at("status").as_string()); }
+  std::string reason(const std::string& name) const { return std::string(tier(name).at("reason").as_string()); }
+  const json::object* check(const std::string& tier_name, const std::string& check_name) const {
+    for (const auto& c : tier(tier_name).at("checks").as_array()) {
+      if (c.at("name").as_string() == check_name) return &c.as_object();
+    }
+    return nullptr;
+  }
+
+  void expect_green_through_every_tier(const RunResult& result) {
+    ASSERT_EQ(result.exit_code, 0) << result.output;
+    EXPECT_EQ(results().at("verdict").as_string(), "green");
+    EXPECT_GE(results().at("level").as_int64(), 4);
+    for (const char* name : {"install", "upgrade", "backup", "restore", "custom"}) EXPECT_EQ(status(name), "pass") << name;
+    const auto* head = check("upgrade", "head_deployed");
+    ASSERT_NE(head, nullptr);
+    EXPECT_EQ(head->at("status").as_string(), "pass");
+    std::string head_commit(results().at("head").at("commit").as_string());
+    EXPECT_EQ(std::string(head->at("message").as_string()).find("chaos-version " + head_commit.substr(0, 8)), 0u)
+        << head->at("message");
+    EXPECT_EQ(results().at("base").at("source").as_string(), "target-branch");
+  }
+
+  RunResult last_;
+};
+
+TEST_F(Lifecycle, FixtureWebPassesEveryTierOnOneDeployment) {
+  expect_green_through_every_tier(run("fixture-web", 1));
+}
+
+TEST_F(Lifecycle, FixtureDbPassesEveryTierWithItsDumpAndRestoreHooks) {
+  expect_green_through_every_tier(run("fixture-db", 1));
+  const auto* coverage = check("backup", "snapshot_covers_volumes");
+  ASSERT_NE(coverage, nullptr);
+  EXPECT_NE(std::string(coverage->at("message").as_string()).find("_db-data/_data/backup.sql"), std::string::npos);
+}
+
+TEST_F(Lifecycle, HeadWithAMissingImageIsRedInUpgradeBeforeAnythingIsDeployed) {
+  auto result = run("fixture-web", 2);
+  EXPECT_EQ(result.exit_code, 1) << result.output;
+  EXPECT_EQ(status("install"), "pass");
+  EXPECT_EQ(status("upgrade"), "fail");
+  EXPECT_NE(reason("upgrade").find("needs image ccci/fixture-web:9.9-missing"), std::string::npos) << reason("upgrade");
+  EXPECT_EQ(status("backup"), "skipped");
+  EXPECT_EQ(reason("backup"), "upgrade failed");
+}
+
+TEST_F(Lifecycle, HeadWhoseUpgradeLosesTheDataIsRedInUpgrade) {
+  auto result = run("fixture-web", 3);
+  EXPECT_EQ(result.exit_code, 1) << result.output;
+  EXPECT_EQ(status("upgrade"), "fail");
+  const auto* marker = check("upgrade", "upgrade_marker_survived");
+  ASSERT_NE(marker, nullptr);
+  EXPECT_EQ(marker->at("status").as_string(), "fail");
+  EXPECT_NE(std::string(marker->at("message").as_string()).find("answered 404, expected 200"), std::string::npos);
+  EXPECT_EQ(results().at("level").as_int64(), 1);
+}
+
+TEST_F(Lifecycle, RestoreThatBringsNothingBackIsRedInRestore) {
+  auto result = run("fixture-web", 4);
+  EXPECT_EQ(result.exit_code, 1) << result.output;
+  EXPECT_EQ(status("backup"), "pass");
+  EXPECT_EQ(status("restore"), "fail");
+  const auto* marker = check("restore", "backup_marker_restored");
+  ASSERT_NE(marker, nullptr);
+  EXPECT_EQ(marker->at("status").as_string(), "fail");
+  EXPECT_EQ(results().at("level").as_int64(), 2);
+}
+
+}  // namespace
+}  // namespace ccci::e2e
