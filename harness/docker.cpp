@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <future>
 #include <optional>
 #include <set>
 #include <span>
@@ -228,9 +229,12 @@ class RealDockerDriver final : public DockerDriver {
 
   Result<Residue> label_residue(const std::string& label_filter) override {
     CCCI_TRY_STATUS(validate_name("label filter", label_filter, label_filter_chars));
+    std::vector<NameQuery> queries;
+    for (const auto& kind : residue_kinds()) queries.push_back({&kind, "label=" + label_filter});
+    auto answers = list_concurrently(queries);
     Residue residue;
-    for (const auto& kind : residue_kinds()) {
-      CCCI_TRY(residue.*kind.field, list_names(kind, "label=" + label_filter));
+    for (size_t i = 0; i < queries.size(); ++i) {
+      CCCI_TRY(residue.*queries[i].kind->field, std::move(answers[i]));
     }
     return residue;
   }
@@ -238,10 +242,17 @@ class RealDockerDriver final : public DockerDriver {
   Result<Residue> stack_residue(const std::string& stack) override {
     CCCI_TRY_STATUS(validate_name("stack name", stack, object_name_chars));
     const std::string prefix = stack + "_";
-    Residue residue;
+    std::vector<NameQuery> queries;
     for (const auto& kind : residue_kinds()) {
-      CCCI_TRY(auto labelled, list_names(kind, "label=" + stack_namespace_label(stack)));
-      CCCI_TRY(auto named, list_names(kind, "name=" + prefix));
+      queries.push_back({&kind, "label=" + stack_namespace_label(stack)});
+      queries.push_back({&kind, "name=" + prefix});
+    }
+    auto answers = list_concurrently(queries);
+    Residue residue;
+    for (size_t i = 0; i < queries.size(); i += 2) {
+      const ResidueKind& kind = *queries[i].kind;
+      CCCI_TRY(auto labelled, std::move(answers[i]));
+      CCCI_TRY(auto named, std::move(answers[i + 1]));
       std::set<std::string> names(labelled.begin(), labelled.end());
       // docker's name filter matches substrings; keep only real "<stack>_" prefixes.
       for (auto& name : named) {
@@ -333,6 +344,23 @@ class RealDockerDriver final : public DockerDriver {
     CCCI_TRY(auto completion, run_docker(std::move(args), Missing::success));
     (void)completion;
     return ok_status();
+  }
+
+  struct NameQuery {
+    const ResidueKind* kind;
+    std::string filter;
+  };
+
+  /// The queries are independent docker round trips (~50 ms each), so they run at once; the
+  /// answers come back in the queries' order.
+  std::vector<Result<std::vector<std::string>>> list_concurrently(const std::vector<NameQuery>& queries) {
+    std::vector<std::future<Result<std::vector<std::string>>>> pending;
+    for (const auto& query : queries) {
+      pending.push_back(std::async(std::launch::async, [this, &query] { return list_names(*query.kind, query.filter); }));
+    }
+    std::vector<Result<std::vector<std::string>>> answers;
+    for (auto& future : pending) answers.push_back(future.get());
+    return answers;
   }
 
   Result<std::vector<std::string>> list_names(const ResidueKind& kind, const std::string& filter) {

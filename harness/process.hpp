@@ -7,7 +7,8 @@
 /// period. A non-zero exit is not an error of run(): it is reported in Completion, with the exit
 /// code and the terminating signal kept apart. run() fails (ErrorKind::infra / not_found) only
 /// when the process could not be started at all, and with ErrorKind::interrupted when the run
-/// was interrupted while the child ran (the child's group is killed first).
+/// was interrupted while the child ran (the child's group is killed first). run() may be called
+/// from several threads at once; each call owns its child and pipes.
 #include <chrono>
 #include <filesystem>
 #include <map>

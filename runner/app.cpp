@@ -17,6 +17,7 @@
 #include "runner/naming.hpp"
 #include "runner/plan.hpp"
 #include "runner/plan_json.hpp"
+#include "runner/progress.hpp"
 #include "runner/reports.hpp"
 #include "runner/spec.hpp"
 #include "runner/spec_steps.hpp"
@@ -156,7 +157,7 @@ int run_ccci(const std::map<std::string, std::string>& env, const std::vector<st
   report.started_at = utc_now();
   auto start = clock->now();
 
-  TierMachine machine(deployment, *clock, [] { return harness::pending_interrupt(); });
+  TierMachine machine(deployment, *clock, [] { return harness::pending_interrupt(); }, terminal_progress(log));
   MachineResult result = machine.run(machine_inputs(*plan));
   report.tiers = std::move(result.tiers);
   report.teardown = std::move(result.teardown);

@@ -40,8 +40,9 @@ std::string_view to_string(SeedOp op) {
   return "unknown";
 }
 
-TierMachine::TierMachine(Operations& ops, harness::Clock& clock, std::function<int()> pending_interrupt)
-    : ops_(ops), clock_(clock), pending_interrupt_(std::move(pending_interrupt)) {}
+TierMachine::TierMachine(Operations& ops, harness::Clock& clock, std::function<int()> pending_interrupt,
+                         MachineObserver observer)
+    : ops_(ops), clock_(clock), pending_interrupt_(std::move(pending_interrupt)), observer_(std::move(observer)) {}
 
 Status TierMachine::perform(Tier tier, bool has_dependencies) {
   switch (tier) {
@@ -65,6 +66,7 @@ Status TierMachine::perform(Tier tier, bool has_dependencies) {
 
 TierOutcome TierMachine::run_tier(const TierIntent& intent, bool has_dependencies) {
   TierOutcome outcome{intent.tier, TierStatus::pass, {}, {}, {}};
+  if (observer_.tier_started) observer_.tier_started(intent.tier);
   auto start = clock_.now();
   Status done = perform(intent.tier, has_dependencies);
   if (!done.ok()) {
@@ -81,6 +83,10 @@ TierOutcome TierMachine::run_tier(const TierIntent& intent, bool has_dependencie
 
 MachineResult TierMachine::run(const MachineInputs& inputs) {
   MachineResult result;
+  auto finish = [&](TierOutcome outcome) {
+    if (observer_.tier_finished) observer_.tier_finished(outcome);
+    result.tiers.push_back(std::move(outcome));
+  };
   std::string stop_reason;  // set once a tier fails, errors or the run is interrupted
   try {
     for (const auto& intent : inputs.tiers) {
@@ -91,15 +97,15 @@ MachineResult TierMachine::run(const MachineInputs& inputs) {
         }
       }
       if (!stop_reason.empty()) {
-        result.tiers.push_back({intent.tier, TierStatus::skipped, stop_reason, {}, {}});
+        finish({intent.tier, TierStatus::skipped, stop_reason, {}, {}});
         continue;
       }
       if (intent.disposition == Disposition::not_applicable) {
-        result.tiers.push_back({intent.tier, TierStatus::not_applicable, intent.reason, {}, {}});
+        finish({intent.tier, TierStatus::not_applicable, intent.reason, {}, {}});
         continue;
       }
       if (intent.disposition == Disposition::skip) {
-        result.tiers.push_back({intent.tier, TierStatus::skipped, intent.reason, {}, {}});
+        finish({intent.tier, TierStatus::skipped, intent.reason, {}, {}});
         continue;
       }
       TierOutcome outcome = run_tier(intent, inputs.has_dependencies);
@@ -110,7 +116,7 @@ MachineResult TierMachine::run(const MachineInputs& inputs) {
         result.interrupt_signal = sig;
         stop_reason = "interrupted by " + signal_name(sig);
       }
-      result.tiers.push_back(std::move(outcome));
+      finish(std::move(outcome));
     }
   } catch (const std::exception& e) {
     result.infra_errors.push_back(std::string("unexpected exception: ") + e.what());
@@ -119,9 +125,10 @@ MachineResult TierMachine::run(const MachineInputs& inputs) {
   }
   // Tiers never reached because of an exception are still reported.
   for (size_t i = result.tiers.size(); i < inputs.tiers.size(); ++i) {
-    result.tiers.push_back({inputs.tiers[i].tier, TierStatus::skipped, "the run stopped on an internal error", {}, {}});
+    finish({inputs.tiers[i].tier, TierStatus::skipped, "the run stopped on an internal error", {}, {}});
   }
 
+  if (observer_.teardown_started) observer_.teardown_started();
   auto teardown_start = clock_.now();
   try {
     result.teardown = ops_.teardown();
@@ -134,6 +141,7 @@ MachineResult TierMachine::run(const MachineInputs& inputs) {
     for (const auto& item : result.teardown.residue) what += "; left: " + item;
     result.infra_errors.push_back(what);
   }
+  if (observer_.teardown_finished) observer_.teardown_finished(result.teardown);
 
   result.deploy_count = ops_.deploy_count();
   // More deployments than planned is always wrong (something reinstalled); fewer is wrong only

@@ -43,10 +43,20 @@ struct MachineResult {
   int interrupt_signal = 0;
 };
 
+/// Told as the machine moves on, for live progress; any member may be left empty. Every tier
+/// is reported finished exactly once, in order, including skipped and n/a ones (never started).
+struct MachineObserver {
+  std::function<void(Tier)> tier_started;
+  std::function<void(const TierOutcome&)> tier_finished;
+  std::function<void()> teardown_started;
+  std::function<void(const TeardownOutcome&)> teardown_finished;
+};
+
 class TierMachine {
  public:
   /// `pending_interrupt` returns 0, or the signal (SIGINT/SIGTERM) that asked the run to stop.
-  TierMachine(Operations& ops, harness::Clock& clock, std::function<int()> pending_interrupt);
+  TierMachine(Operations& ops, harness::Clock& clock, std::function<int()> pending_interrupt,
+              MachineObserver observer = {});
 
   MachineResult run(const MachineInputs& inputs);
 
@@ -57,6 +67,7 @@ class TierMachine {
   Operations& ops_;
   harness::Clock& clock_;
   std::function<int()> pending_interrupt_;
+  MachineObserver observer_;
 };
 
 }  // namespace ccci::runner

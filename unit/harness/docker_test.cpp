@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "unit/fakes/recording_runner.hpp"
 
 namespace ccci::harness {
@@ -267,13 +269,15 @@ TEST_F(DockerFixture, LabelResidueListsAllSixKinds) {
   runner.script({"/usr/bin/docker", "volume", "ls"}, exited(0, "app1_ci_example_net_data\n"));
   auto residue = docker->label_residue("ccci.run=r42");
   ASSERT_TRUE(residue.ok()) << residue.error().message;
-  EXPECT_EQ(runner.argvs(), (std::vector<Argv>{
-                                {"/usr/bin/docker", "service", "ls", "--filter", "label=ccci.run=r42", "--format", "{{.Name}}"},
-                                {"/usr/bin/docker", "ps", "-a", "--filter", "label=ccci.run=r42", "--format", "{{.Names}}"},
-                                {"/usr/bin/docker", "volume", "ls", "--filter", "label=ccci.run=r42", "--format", "{{.Name}}"},
-                                {"/usr/bin/docker", "secret", "ls", "--filter", "label=ccci.run=r42", "--format", "{{.Name}}"},
+  auto argvs = runner.argvs();  // the six queries run concurrently, in no particular order
+  std::sort(argvs.begin(), argvs.end());
+  EXPECT_EQ(argvs, (std::vector<Argv>{
                                 {"/usr/bin/docker", "config", "ls", "--filter", "label=ccci.run=r42", "--format", "{{.Name}}"},
                                 {"/usr/bin/docker", "network", "ls", "--filter", "label=ccci.run=r42", "--format", "{{.Name}}"},
+                                {"/usr/bin/docker", "ps", "-a", "--filter", "label=ccci.run=r42", "--format", "{{.Names}}"},
+                                {"/usr/bin/docker", "secret", "ls", "--filter", "label=ccci.run=r42", "--format", "{{.Name}}"},
+                                {"/usr/bin/docker", "service", "ls", "--filter", "label=ccci.run=r42", "--format", "{{.Name}}"},
+                                {"/usr/bin/docker", "volume", "ls", "--filter", "label=ccci.run=r42", "--format", "{{.Name}}"},
                             }));
   EXPECT_EQ(residue->volumes, (std::vector<std::string>{"app1_ci_example_net_data"}));
   EXPECT_FALSE(residue->empty());

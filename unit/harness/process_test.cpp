@@ -66,6 +66,24 @@ TEST_F(Process, ReportsExitCodeAndCapturesBothStreams) {
   EXPECT_EQ(done->describe(), "exit 3");
 }
 
+TEST_F(Process, RunsFromSeveralThreadsAtOnceEachWithItsOwnOutput) {
+  constexpr int kThreads = 8;
+  std::vector<Result<Completion>> results(kThreads, make_error(ErrorKind::infra, "not run"));
+  std::vector<std::thread> threads;
+  auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < kThreads; ++i) {
+    threads.emplace_back([&, i] { results[i] = runner_->run(shell("sleep 0.5; echo " + std::to_string(i))); });
+  }
+  for (auto& thread : threads) thread.join();
+  auto elapsed = std::chrono::steady_clock::now() - start;
+  for (int i = 0; i < kThreads; ++i) {
+    ASSERT_TRUE(results[i].ok()) << results[i].error().message;
+    EXPECT_EQ(results[i]->out, std::to_string(i) + "\n");
+    EXPECT_TRUE(results[i]->succeeded());
+  }
+  EXPECT_LT(elapsed, 8 * 500ms) << "the children did not run at the same time";
+}
+
 TEST_F(Process, ZeroExitSucceeds) {
   auto done = runner_->run(shell("exit 0"));
   ASSERT_TRUE(done.ok()) << done.error().message;

@@ -49,6 +49,27 @@ TEST(TierMachine, RunsEveryOperationOnceInOrderAndTearsDown) {
   EXPECT_TRUE(result.teardown.clean);
 }
 
+TEST(TierMachine, TellsItsObserverEveryTierInOrderAsItHappens) {
+  FakeOperations ops;
+  ops.answers["upgrade"] = make_error(ErrorKind::check_failed, "head image missing");
+  auto clock = harness::make_system_clock();
+  std::vector<std::string> events;
+  MachineObserver observer;
+  observer.tier_started = [&](Tier tier) { events.push_back("start " + std::string(to_string(tier))); };
+  observer.tier_finished = [&](const TierOutcome& tier) {
+    events.push_back(std::string(to_string(tier.tier)) + " " + std::string(to_string(tier.status)));
+  };
+  observer.teardown_started = [&] { events.push_back("teardown"); };
+  observer.teardown_finished = [&](const TeardownOutcome& teardown) {
+    events.push_back(teardown.clean ? "clean" : "residue");
+  };
+  TierMachine machine(ops, *clock, ops.interrupt_source(), observer);
+  machine.run(all_tiers_run());
+  EXPECT_EQ(events, (std::vector<std::string>{"start install", "install pass", "start upgrade", "upgrade fail",
+                                              "backup skipped", "restore skipped", "custom skipped", "teardown",
+                                              "clean"}));
+}
+
 TEST(TierMachine, DeploysDependenciesBeforeInstall) {
   Machine m;
   auto result = m.run(all_tiers_run(true));

@@ -1,0 +1,48 @@
+#include "runner/progress.hpp"
+
+#include <cstdio>
+
+namespace ccci::runner {
+namespace {
+
+std::string seconds(std::chrono::milliseconds duration) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.1fs", static_cast<double>(duration.count()) / 1000.0);
+  return buffer;
+}
+
+std::string check_line(Tier tier, const CheckOutcome& check) {
+  std::string line = std::string(to_string(tier)) + "/" + check.name + " [" + std::string(to_string(check.source)) +
+                     "]: " + std::string(to_string(check.status));
+  if (!check.message.empty()) line += " — " + check.message;
+  return line;
+}
+
+std::string tier_line(const TierOutcome& tier) {
+  std::string line = std::string(to_string(tier.tier)) + ": " + std::string(to_string(tier.status));
+  if (tier.status == TierStatus::pass || tier.status == TierStatus::fail || tier.status == TierStatus::error) {
+    line += " in " + seconds(tier.duration);
+  }
+  if (!tier.reason.empty()) line += " — " + tier.reason;
+  return line;
+}
+
+}  // namespace
+
+MachineObserver terminal_progress(harness::Logger& log) {
+  MachineObserver observer;
+  observer.tier_started = [&log](Tier tier) { log.info("tier", std::string(to_string(tier)) + ": started"); };
+  observer.tier_finished = [&log](const TierOutcome& tier) {
+    for (const auto& check : tier.checks) log.info("check", check_line(tier.tier, check));
+    log.info("tier", tier_line(tier));
+  };
+  observer.teardown_started = [&log] { log.info("tier", "teardown: started"); };
+  observer.teardown_finished = [&log](const TeardownOutcome& teardown) {
+    std::string line = std::string("teardown: ") + (teardown.clean ? "clean" : "NOT clean") + " in " + seconds(teardown.duration);
+    if (!teardown.message.empty()) line += " — " + teardown.message;
+    log.info("tier", line);
+  };
+  return observer;
+}
+
+}  // namespace ccci::runner
