@@ -11,7 +11,10 @@
 #include <set>
 #include <sstream>
 
+#include <fcntl.h>
+#include <linux/close_range.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -51,6 +54,21 @@ struct NewProcessGroup {
   template <class Launcher>
   bp::error_code on_exec_setup(Launcher&, const bp::filesystem::path&, const char* const*) {
     if (::setpgid(0, 0) != 0) return bp::error_code(errno, bp::system_category());
+    return {};
+  }
+};
+
+/// Leaves the child nothing but stdin, stdout and stderr: every other descriptor is marked
+/// close-on-exec. Boost 1.81's own close_all skips the range below its error pipe (it compares
+/// each whitelist entry with itself), so without this the child kept copies of our pipes — and a
+/// daemon it started (dockerd from `ccci-testbed up`) held them open, and us waiting, forever.
+struct OnlyStandardStreams {
+  template <class Launcher>
+  bp::error_code on_exec_setup(Launcher&, const bp::filesystem::path&, const char* const*) {
+    if (::close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) == 0) return {};
+    struct rlimit limit {};
+    rlim_t highest = ::getrlimit(RLIMIT_NOFILE, &limit) == 0 ? std::min<rlim_t>(limit.rlim_cur, 1 << 16) : 1024;
+    for (int fd = 3; fd < static_cast<int>(highest); ++fd) ::fcntl(fd, F_SETFD, FD_CLOEXEC);
     return {};
   }
 };
@@ -159,7 +177,7 @@ class ChildSession {
     auto process = launcher(context_.get_executor(), launch_error, executable_, args,
                             bp::process_stdio{nullptr, out_pipe_, err_pipe_},
                             ExplicitEnvironment{env_entries}, bp::process_start_dir{cwd},
-                            NewProcessGroup{});
+                            NewProcessGroup{}, OnlyStandardStreams{});
     if (launch_error) {
       return make_error(ErrorKind::infra,
                         "could not start " + command_.argv.front() + ": " + launch_error.message());

@@ -56,15 +56,9 @@ Status write_type(const App& app, const std::string& version) {
   return harness::ok_status();
 }
 
-struct SecretPlan {
-  std::string key;        ///< compose key
-  std::string name;       ///< docker secret name
-  bool generate = true;
-  size_t length = 32;
-};
+}  // namespace
 
-/// The secrets the compose files declare, with abra's `.env` modifiers.
-harness::Result<std::vector<SecretPlan>> secrets_of(const App& app) {
+harness::Result<std::vector<SecretPlan>> secret_plans(const App& app) {
   CCCI_TRY(auto model, harness::load_compose(app.recipe_dir, app.compose_env()));
   std::vector<SecretPlan> plans;
   for (const auto& [key, resource] : model.secrets) {
@@ -83,6 +77,8 @@ harness::Result<std::vector<SecretPlan>> secrets_of(const App& app) {
   }
   return plans;
 }
+
+namespace {
 
 bool secret_exists(Context& context, const std::string& name) {
   auto done = context.run({"docker", "secret", "inspect", name}, 30s, {}, true);
@@ -196,7 +192,7 @@ Status app_new(Context& context, const Invocation& invocation) {
 Status app_secret_generate(Context& context, const Invocation& invocation) {
   CCCI_TRY(App app, load_app(context, invocation.positionals[0]));
   if (!invocation.has("all")) return make_error(ErrorKind::usage, "the stand-in only generates --all secrets");
-  CCCI_TRY(auto plans, secrets_of(app));
+  CCCI_TRY(auto plans, secret_plans(app));
   for (const auto& plan : plans) {
     if (!plan.generate || secret_exists(context, plan.name)) continue;
     CCCI_TRY_STATUS(create_secret(context, app, plan.name, generate_secret(plan.length)));
@@ -239,7 +235,8 @@ Status app_deploy(Context& context, const Invocation& invocation) {
   auto env = app.compose_env();
   auto model = harness::load_compose(app.recipe_dir, env);
   if (!model.ok()) return fatal("unable to read the compose files: " + model.error().message);
-  for (const auto& plan : *secrets_of(app)) {
+  CCCI_TRY(auto plans, secret_plans(app));
+  for (const auto& plan : plans) {
     if (!secret_exists(context, plan.name)) {
       return fatal(plan.generate ? "secret not generated: " + plan.name : "secret not inserted (#generate=false): " + plan.name);
     }

@@ -106,14 +106,21 @@ harness::Result<std::vector<ResticSnapshot>> parse_restic_snapshots(const std::s
   if (ec || !parsed.is_array()) return make_error(ErrorKind::infra, "restic snapshots printed no JSON list");
   std::vector<ResticSnapshot> snapshots;
   for (const auto& item : parsed.as_array()) {
-    const auto& s = item.as_object();
+    const auto* s = item.if_object();
+    const auto* time = s ? s->if_contains("time") : nullptr;
+    const auto* id = s ? s->if_contains("id") : nullptr;
+    if (!time || !time->is_string() || !id || !id->is_string()) {
+      return make_error(ErrorKind::infra, "restic snapshots printed an entry without time and id: " + boost::json::serialize(item));
+    }
     ResticSnapshot snapshot;
-    snapshot.time = std::string(s.at("time").as_string()).substr(0, 19);
-    snapshot.id = std::string(s.at("id").as_string());
-    snapshot.short_id = s.contains("short_id") ? std::string(s.at("short_id").as_string()) : snapshot.id.substr(0, 8);
-    if (const auto* tags = s.if_contains("tags"); tags && tags->is_array()) {
-      for (const auto& tag : tags->as_array()) {
-        std::string text(tag.as_string());
+    snapshot.time = std::string(time->get_string()).substr(0, 19);
+    snapshot.id = std::string(id->get_string());
+    const auto* short_id = s->if_contains("short_id");
+    snapshot.short_id = short_id && short_id->is_string() ? std::string(short_id->get_string()) : snapshot.id.substr(0, 8);
+    if (const auto* tags = s->if_contains("tags"); tags && tags->is_array()) {
+      for (const auto& tag : tags->get_array()) {
+        if (!tag.is_string()) continue;
+        std::string text(tag.get_string());
         if (text.rfind("version=", 0) == 0) snapshot.version = text.substr(8);
       }
     }

@@ -1,5 +1,6 @@
 #include "harness/process.hpp"
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -82,6 +83,31 @@ TEST_F(Process, RunsFromSeveralThreadsAtOnceEachWithItsOwnOutput) {
     EXPECT_TRUE(results[i]->succeeded());
   }
   EXPECT_LT(elapsed, 8 * 500ms) << "the children did not run at the same time";
+}
+
+// A daemon the child starts with its streams redirected (as `ccci-testbed up` starts dockerd)
+// must not inherit any other copy of our pipes, or we would wait for its EOF until the timeout.
+TEST_F(Process, ABackgroundedGrandchildWithRedirectedStreamsDoesNotHoldTheRunOpen) {
+  auto start = std::chrono::steady_clock::now();
+  auto done = runner_->run(shell("sleep 5 </dev/null >/dev/null 2>&1 & echo started", 20s));
+  auto elapsed = std::chrono::steady_clock::now() - start;
+  ASSERT_TRUE(done.ok()) << done.error().message;
+  EXPECT_EQ(done->out, "started\n");
+  EXPECT_TRUE(done->succeeded()) << done->describe();
+  EXPECT_LT(elapsed, 3s);
+}
+
+TEST_F(Process, TheChildInheritsNoDescriptorButItsThreeStreams) {
+  auto done = runner_->run(Command{{"ls", "/proc/self/fd"}, inherited_environment({"PATH"}), {}, 10s});
+  ASSERT_TRUE(done.ok()) << done.error().message;
+  // ls itself opens one descriptor to read the directory: the highest listed.
+  std::istringstream listed(done->out);
+  std::vector<int> fds;
+  for (int fd; listed >> fd;) fds.push_back(fd);
+  std::sort(fds.begin(), fds.end());
+  ASSERT_GE(fds.size(), 4u) << done->out;
+  fds.pop_back();
+  EXPECT_EQ(fds, (std::vector<int>{0, 1, 2})) << done->out;
 }
 
 TEST_F(Process, ZeroExitSucceeds) {
