@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cctype>
+
 #include "unit/fakes/temp_dir.hpp"
 
 namespace ccci::runner {
@@ -89,6 +91,17 @@ struct BadSpec {
   const char* expected;  ///< the message must start with this
 };
 
+void PrintTo(const BadSpec& spec, std::ostream* out) { *out << spec.expected; }
+
+/// A readable gtest name for case `index`: its number and the alphanumerics of `text`.
+std::string test_name(size_t index, const std::string& text) {
+  std::string name = std::to_string(index) + "_";
+  for (char c : text.substr(0, 40)) {
+    if (std::isalnum(static_cast<unsigned char>(c))) name += c;
+  }
+  return name;
+}
+
 class SpecError : public ::testing::TestWithParam<BadSpec> {};
 
 TEST_P(SpecError, NamesTheExactPosition) {
@@ -140,7 +153,8 @@ INSTANTIATE_TEST_SUITE_P(
                 "recipe.yml:3:49: checks.install[0].exec.exit_code must be a whole number"},
         BadSpec{"checks:\n  instal: []\n", "recipe.yml:2:3: unknown tier 'instal' in checks"},
         BadSpec{"checks: [1]\n", "recipe.yml:1:9: checks must be a mapping, not a sequence"},
-        BadSpec{"health: {path: [/]\n", "recipe.yml:2:1: "}));
+        BadSpec{"health: {path: [/]\n", "recipe.yml:2:1: "}),
+    [](const auto& param_info) { return test_name(param_info.index, param_info.param.expected); });
 
 TEST(Spec, DurationsTakeAWholeNumberAndAUnit) {
   EXPECT_EQ(parse_duration("500ms"), std::chrono::milliseconds(500));
