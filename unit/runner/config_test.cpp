@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include <cctype>
+#include "unit/fakes/param_name.hpp"
 
 namespace ccci::runner {
 namespace {
@@ -125,15 +125,6 @@ struct Hostile {
 
 void PrintTo(const Hostile& hostile, std::ostream* out) { *out << hostile.variable; }
 
-/// A readable gtest name for case `index`: its number and the alphanumerics of `text`.
-std::string test_name(size_t index, const std::string& text) {
-  std::string name = std::to_string(index) + "_";
-  for (char c : text.substr(0, 40)) {
-    if (std::isalnum(static_cast<unsigned char>(c))) name += c;
-  }
-  return name;
-}
-
 class HostileValue : public ::testing::TestWithParam<Hostile> {};
 
 TEST_P(HostileValue, IsRejectedNamingTheVariable) {
@@ -157,7 +148,7 @@ INSTANTIATE_TEST_SUITE_P(
                       Hostile{"CCCI_GATEWAY", "127.0.0.1:70000"}, Hostile{"CCCI_GATEWAY", "http://x"},
                       Hostile{"CCCI_DOMAIN_SUFFIX", "localhost"}, Hostile{"CCCI_ABRA", "--exec=evil"},
                       Hostile{"CCCI_SERVER", "-s"}, Hostile{"CCCI_GIT_BASE", "--upload-pack=x"}),
-    [](const auto& param_info) { return test_name(param_info.index, param_info.param.variable); });
+    [](const auto& param_info) { return fakes::param_test_name(param_info.index, param_info.param.variable); });
 
 TEST(Config, UnknownFlagAndMissingValueAreUsageErrors) {
   EXPECT_NE(parse_error({{"RECIPE", "x"}}, {"--recipee", "y"}).find("unknown argument '--recipee'"), std::string::npos);

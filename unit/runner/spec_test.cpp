@@ -2,8 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include <cctype>
-
+#include "unit/fakes/param_name.hpp"
 #include "unit/fakes/temp_dir.hpp"
 
 namespace ccci::runner {
@@ -93,15 +92,6 @@ struct BadSpec {
 
 void PrintTo(const BadSpec& spec, std::ostream* out) { *out << spec.expected; }
 
-/// A readable gtest name for case `index`: its number and the alphanumerics of `text`.
-std::string test_name(size_t index, const std::string& text) {
-  std::string name = std::to_string(index) + "_";
-  for (char c : text.substr(0, 40)) {
-    if (std::isalnum(static_cast<unsigned char>(c))) name += c;
-  }
-  return name;
-}
-
 class SpecError : public ::testing::TestWithParam<BadSpec> {};
 
 TEST_P(SpecError, NamesTheExactPosition) {
@@ -154,7 +144,7 @@ INSTANTIATE_TEST_SUITE_P(
         BadSpec{"checks:\n  instal: []\n", "recipe.yml:2:3: unknown tier 'instal' in checks"},
         BadSpec{"checks: [1]\n", "recipe.yml:1:9: checks must be a mapping, not a sequence"},
         BadSpec{"health: {path: [/]\n", "recipe.yml:2:1: "}),
-    [](const auto& param_info) { return test_name(param_info.index, param_info.param.expected); });
+    [](const auto& param_info) { return fakes::param_test_name(param_info.index, param_info.param.expected); });
 
 TEST(Spec, DurationsTakeAWholeNumberAndAUnit) {
   EXPECT_EQ(parse_duration("500ms"), std::chrono::milliseconds(500));
