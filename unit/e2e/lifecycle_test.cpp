@@ -23,8 +23,8 @@ class Lifecycle : public ::testing::Test {
   }
 
   /// Runs ccci-run and checks what every run must satisfy, whatever its verdict.
-  RunResult run(const std::string& recipe, int pr) {
-    RunResult result = run_ccci(recipe, pr);
+  RunResult run(const std::string& recipe, int pr, const std::string& terminate_after = {}) {
+    RunResult result = terminate_after.empty() ? run_ccci(recipe, pr) : run_ccci_terminated(recipe, pr, terminate_after);
     last_ = result;
     EXPECT_TRUE(result.results.is_object()) << "no results.json; output:\n" << result.output;
     EXPECT_TRUE(result.plan.is_object()) << "no plan.json";
@@ -115,6 +115,17 @@ TEST_F(Lifecycle, RestoreThatBringsNothingBackIsRedInRestore) {
   ASSERT_NE(marker, nullptr);
   EXPECT_EQ(marker->at("status").as_string(), "fail");
   EXPECT_EQ(results().at("level").as_int64(), 2);
+}
+
+TEST_F(Lifecycle, SigtermDuringTheUpgradeStillTearsDownAndExits143) {
+  auto result = run("fixture-web", 1, "[tier] upgrade: started");
+  EXPECT_EQ(result.exit_code, 143) << result.output;
+  EXPECT_EQ(results().at("verdict").as_string(), "interrupted");
+  EXPECT_EQ(status("install"), "pass");
+  EXPECT_NE(status("upgrade"), "pass");
+  EXPECT_EQ(status("backup"), "skipped");
+  EXPECT_EQ(reason("backup"), "interrupted by SIGTERM");
+  EXPECT_NE(result.output.find("[tier] teardown: clean"), std::string::npos) << result.output;
 }
 
 }  // namespace

@@ -86,7 +86,26 @@ const Testbed& testbed() {
   return bed;
 }
 
-RunResult run_ccci(const std::string& recipe, int pr, const std::vector<std::string>& extra_args) {
+namespace {
+
+/// Starts ccci-run in the background, waits for a line of its output, sends it SIGTERM and
+/// waits for it (test code: a fixed script, the values as arguments and environment).
+constexpr const char* terminate_script = R"(
+"$@" >"$OUT/ccci-run.log" 2>&1 &
+pid=$!
+until grep -qF -- "$CCCI_E2E_WAIT_FOR" "$OUT/ccci-run.log"; do
+  kill -0 "$pid" 2>/dev/null || break
+  sleep 0.1
+done
+kill -TERM "$pid" 2>/dev/null
+wait "$pid"
+status=$?
+cat "$OUT/ccci-run.log"
+exit "$status"
+)";
+
+RunResult run_ccci_with(const std::string& recipe, int pr, const std::vector<std::string>& extra_args,
+                        const std::string& terminate_after) {
   RunResult result;
   char pattern[] = "/tmp/ccci-e2e-XXXXXX";
   result.out_dir = ::mkdtemp(pattern);
@@ -96,7 +115,12 @@ RunResult run_ccci(const std::string& recipe, int pr, const std::vector<std::str
   env["RECIPE"] = recipe;
   env["PR"] = std::to_string(pr);
   env["OUT"] = result.out_dir.string();
-  std::vector<std::string> argv{(binary_dir / "runner/ccci-run").string()};
+  std::vector<std::string> argv;
+  if (!terminate_after.empty()) {
+    env["CCCI_E2E_WAIT_FOR"] = terminate_after;
+    argv = {"sh", "-c", terminate_script, "sh"};
+  }
+  argv.push_back((binary_dir / "runner/ccci-run").string());
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());
   auto command = run(argv, 15min, env);
   result.exit_code = command.exit_code;
@@ -104,6 +128,16 @@ RunResult run_ccci(const std::string& recipe, int pr, const std::vector<std::str
   result.results = read_json(result.out_dir / "results.json");
   result.plan = read_json(result.out_dir / "plan.json");
   return result;
+}
+
+}  // namespace
+
+RunResult run_ccci(const std::string& recipe, int pr, const std::vector<std::string>& extra_args) {
+  return run_ccci_with(recipe, pr, extra_args, {});
+}
+
+RunResult run_ccci_terminated(const std::string& recipe, int pr, const std::string& after_line) {
+  return run_ccci_with(recipe, pr, {}, after_line);
 }
 
 std::vector<std::string> leftovers_of(const std::string& stack) {

@@ -36,6 +36,9 @@ struct RunResult {
 /// Runs build/runner/ccci-run with RECIPE, PR and the testbed env; OUT is a fresh directory.
 RunResult run_ccci(const std::string& recipe, int pr, const std::vector<std::string>& extra_args = {});
 
+/// Like run_ccci, but sends ccci-run SIGTERM as soon as its output contains `after_line`.
+RunResult run_ccci_terminated(const std::string& recipe, int pr, const std::string& after_line);
+
 /// Every docker object whose name mentions `stack` (stacks, services, containers, volumes,
 /// secrets, configs, networks), as "kind name" lines. Empty means clean.
 std::vector<std::string> leftovers_of(const std::string& stack);
