@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <mutex>
 #include <sstream>
 
 namespace ccci::harness {
@@ -62,6 +63,14 @@ class RealGit final : public Git {
 
   Result<std::map<std::string, std::string>> list_remote_refs(const std::string& repo) override {
     CCCI_TRY_STATUS(check_repository(repo));
+    std::lock_guard lock(listed_mutex_);
+    if (auto known = listed_.find(repo); known != listed_.end()) return known->second;
+    CCCI_TRY(auto refs, read_remote_refs(repo));
+    listed_.emplace(repo, refs);
+    return refs;
+  }
+
+  Result<std::map<std::string, std::string>> read_remote_refs(const std::string& repo) {
     CCCI_TRY(auto listing, git({"ls-remote", "--", repo}, {}, "list refs of " + repo));
     std::map<std::string, std::string> refs;
     std::istringstream lines(listing.out);
@@ -116,6 +125,8 @@ class RealGit final : public Git {
   ProcessRunner& runner_;
   Environment env_;
   std::chrono::milliseconds timeout_;
+  std::mutex listed_mutex_;
+  std::map<std::string, std::map<std::string, std::string>> listed_;  ///< repo → its refs, as first listed
 };
 
 }  // namespace

@@ -18,7 +18,8 @@ class Git {
  public:
   virtual ~Git() = default;
   /// All refs of `repo` (URL or path): full ref name → sha. Annotated tags also appear peeled
-  /// as "refs/tags/<t>^{}".
+  /// as "refs/tags/<t>^{}". The real Git lists each repo once and answers later calls from that
+  /// listing, so one run resolves its head and its base from one consistent set of refs.
   virtual Result<std::map<std::string, std::string>> list_remote_refs(const std::string& repo) = 0;
   /// The commit a ref points to (peeled for annotated tags); not_found when absent.
   Result<std::string> resolve_remote_ref(const std::string& repo, const std::string& ref);

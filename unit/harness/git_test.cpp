@@ -162,6 +162,20 @@ TEST(GitArgv, BuildsArgvAndEnvironmentWithoutAShell) {
   EXPECT_EQ(runner.commands()[2].cwd, "/work/clone");
 }
 
+TEST(GitArgv, ListsEachRepoOnceAndRetriesAFailedListing) {
+  FakeProcessRunner runner;
+  runner.once({"git", "ls-remote", "--", "/a"}, FakeProcessRunner::exits(128, "", "fatal: unable to access\n"));
+  runner.on({"git", "ls-remote", "--", "/a"}, FakeProcessRunner::exits(0, "abc123\trefs/heads/main\n"));
+  runner.on({"git", "ls-remote", "--", "/b"}, FakeProcessRunner::exits(0, "def456\trefs/heads/master\n"));
+  auto git = make_git(runner, {});
+  EXPECT_FALSE(git->list_remote_refs("/a").ok());
+  EXPECT_EQ(git->resolve_remote_ref("/a", "refs/heads/main").value(), "abc123");
+  EXPECT_EQ(git->list_remote_refs("/a")->at("refs/heads/main"), "abc123");
+  EXPECT_EQ(git->resolve_remote_ref("/b", "master").value(), "def456");
+  EXPECT_EQ(runner.count({"git", "ls-remote", "--", "/a"}), 2u);
+  EXPECT_EQ(runner.count({"git", "ls-remote", "--", "/b"}), 1u);
+}
+
 TEST(GitArgv, GarbledLsRemoteOutputIsInfra) {
   FakeProcessRunner runner;
   runner.on({"git", "ls-remote"}, FakeProcessRunner::exits(0, "not a ref line\n"));
