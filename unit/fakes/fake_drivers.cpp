@@ -1,0 +1,161 @@
+#include "unit/fakes/fake_drivers.hpp"
+
+#include <algorithm>
+#include <fstream>
+
+namespace ccci::fakes {
+
+using harness::ErrorKind;
+using harness::make_error;
+using harness::Status;
+
+namespace {
+
+std::string join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& item : items) out += (out.empty() ? "" : " ") + item;
+  return out;
+}
+
+}  // namespace
+
+// --- FakeAbra ----------------------------------------------------------------------------------
+
+Status FakeAbra::record(const std::string& operation, const std::string& line) {
+  calls.push_back(line);
+  if (auto failure = failures.find(operation); failure != failures.end()) return failure->second;
+  return harness::ok_status();
+}
+
+Status FakeAbra::app_new(const std::string& recipe, const std::optional<std::string>& version, const std::string& domain,
+                         harness::SecretGeneration) {
+  CCCI_TRY_STATUS(record("app_new", "app_new " + recipe + " " + version.value_or("chaos")));
+  std::filesystem::create_directories(app_env_path(domain).parent_path());
+  std::ofstream(app_env_path(domain)) << env_sample;
+  return harness::ok_status();
+}
+
+Status FakeAbra::deploy(const std::string&, const harness::DeployOptions& options) {
+  std::string line = "deploy ";
+  line += options.mode.kind == harness::DeployMode::Kind::chaos ? "chaos" : "release " + options.mode.version.value_or("");
+  if (options.force == harness::Force::yes) line += " force";
+  return record("deploy", line);
+}
+
+Status FakeAbra::undeploy(const std::string&) { return record("undeploy", "undeploy"); }
+Status FakeAbra::remove(const std::string&) { return record("remove", "remove"); }
+Status FakeAbra::volume_remove(const std::string&) { return record("volume_remove", "volume_remove"); }
+Status FakeAbra::secret_generate_all(const std::string&) { return record("secret_generate_all", "secret_generate_all"); }
+Status FakeAbra::secret_insert(const std::string&, const std::string& name, const std::string& version,
+                               const std::filesystem::path&) {
+  return record("secret_insert", "secret_insert " + name + " " + version);
+}
+
+Status FakeAbra::backup_create(const std::string&) {
+  CCCI_TRY_STATUS(record("backup_create", "backup_create"));
+  snapshots.push_back({"2026-11-23T08:00:0" + std::to_string(snapshots.size()), "snap" + std::to_string(snapshots.size() + 1), ""});
+  return harness::ok_status();
+}
+
+harness::Result<std::vector<harness::Snapshot>> FakeAbra::backup_snapshots(const std::string&) {
+  CCCI_TRY_STATUS(record("backup_snapshots", "backup_snapshots"));
+  return snapshots;
+}
+
+harness::Result<std::vector<std::string>> FakeAbra::backup_list(const std::string&, const std::optional<std::string>& snapshot,
+                                                                 harness::BackupListScope) {
+  CCCI_TRY_STATUS(record("backup_list", "backup_list " + snapshot.value_or("latest")));
+  if (listings.empty()) return std::vector<std::string>{};
+  auto listing = listings.front();
+  if (listings.size() > 1) listings.pop_front();
+  return listing;
+}
+
+Status FakeAbra::restore(const std::string&, const std::optional<std::string>& snapshot) {
+  return record("restore", "restore " + snapshot.value_or("latest"));
+}
+
+std::filesystem::path FakeAbra::app_env_path(const std::string& domain) const {
+  return abra_dir_ / "servers" / "default" / (domain + ".env");
+}
+
+std::filesystem::path FakeAbra::recipe_dir(const std::string& recipe) const { return abra_dir_ / "recipes" / recipe; }
+
+// --- FakeDocker --------------------------------------------------------------------------------
+
+Status FakeDocker::record(const std::string& operation, const std::string& line) {
+  calls.push_back(line);
+  if (auto failure = failures.find(operation); failure != failures.end()) return failure->second;
+  return harness::ok_status();
+}
+
+harness::Result<std::vector<harness::ServiceSummary>> FakeDocker::service_ls(const std::string& stack) {
+  CCCI_TRY_STATUS(record("service_ls", "service_ls " + stack));
+  return services;
+}
+
+harness::Result<std::map<std::string, std::string>> FakeDocker::service_labels(const std::string& service) {
+  CCCI_TRY_STATUS(record("service_labels", "service_labels " + service));
+  auto found = labels.find(service);
+  if (found == labels.end()) return make_error(ErrorKind::not_found, "no such service: " + service);
+  return found->second;
+}
+
+Status FakeDocker::service_rm(const std::vector<std::string>& names) {
+  CCCI_TRY_STATUS(record("service_rm", "service_rm " + join(names)));
+  std::erase_if(services, [&](const auto& s) { return std::find(names.begin(), names.end(), s.name) != names.end(); });
+  return harness::ok_status();
+}
+
+harness::Result<bool> FakeDocker::image_present(const std::string& image) {
+  CCCI_TRY_STATUS(record("image_present", "image_present " + image));
+  return images.count(image) > 0;
+}
+
+Status FakeDocker::image_pull(const std::string& image) {
+  CCCI_TRY_STATUS(record("image_pull", "image_pull " + image));
+  if (!pullable.count(image)) return make_error(ErrorKind::not_found, "manifest for " + image + " not found");
+  images.insert(image);
+  return harness::ok_status();
+}
+
+harness::Result<bool> FakeDocker::stack_services_converged(const std::string& stack) {
+  CCCI_TRY_STATUS(record("stack_services_converged", "stack_services_converged " + stack));
+  return true;
+}
+
+harness::Result<std::string> FakeDocker::container_for_service(const std::string& service) {
+  CCCI_TRY_STATUS(record("container_for_service", "container_for_service " + service));
+  return std::string("c0ffee");
+}
+
+harness::Result<harness::Completion> FakeDocker::exec(const std::string& container, const std::vector<std::string>& argv,
+                                                      std::chrono::milliseconds) {
+  CCCI_TRY_STATUS(record("exec", "exec " + container + " " + join(argv)));
+  harness::Completion done;
+  done.exit_code = 0;
+  return done;
+}
+
+harness::Result<harness::Residue> FakeDocker::label_residue(const std::string& label_filter) {
+  CCCI_TRY_STATUS(record("label_residue", "label_residue " + label_filter));
+  return harness::Residue{};
+}
+
+harness::Result<harness::Residue> FakeDocker::stack_residue(const std::string& stack) {
+  CCCI_TRY_STATUS(record("stack_residue", "stack_residue " + stack));
+  if (residues.empty()) return harness::Residue{};
+  auto residue = residues.front();
+  if (residues.size() > 1) residues.pop_front();
+  return residue;
+}
+
+Status FakeDocker::stack_rm(const std::string& stack) { return record("stack_rm", "stack_rm " + stack); }
+Status FakeDocker::volume_rm(const std::vector<std::string>& volumes) { return record("volume_rm", "volume_rm " + join(volumes)); }
+Status FakeDocker::secret_rm(const std::vector<std::string>& secrets) { return record("secret_rm", "secret_rm " + join(secrets)); }
+Status FakeDocker::network_rm(const std::vector<std::string>& networks) {
+  return record("network_rm", "network_rm " + join(networks));
+}
+Status FakeDocker::config_rm(const std::vector<std::string>& configs) { return record("config_rm", "config_rm " + join(configs)); }
+
+}  // namespace ccci::fakes

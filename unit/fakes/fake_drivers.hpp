@@ -1,0 +1,85 @@
+#pragma once
+/// FakeAbra and FakeDocker: the two drivers as in-memory worlds for Deployment tests. Every call
+/// is recorded as one line ("deploy chaos force", "service_rm a_b"); an operation fails when a
+/// test puts an Error under its name in `failures`. FakeAbra keeps its ABRA_DIR in a directory
+/// the test owns, so the compose model and the app .env are real files.
+#include <deque>
+#include <filesystem>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "harness/abra.hpp"
+#include "harness/docker.hpp"
+
+namespace ccci::fakes {
+
+class FakeAbra final : public harness::AbraDriver {
+ public:
+  explicit FakeAbra(std::filesystem::path abra_dir) : abra_dir_(std::move(abra_dir)) {}
+
+  std::vector<std::string> calls;
+  std::map<std::string, harness::Error> failures;  ///< by operation name ("deploy", "backup_create", …)
+  /// The .env `app new` writes (the recipe's .env.sample in abra).
+  std::string env_sample = "TYPE=fixture\nCOMPOSE_FILE=compose.yml\n";
+  std::vector<harness::Snapshot> snapshots;        ///< grows by one per backup_create
+  /// What backup_list answers, one entry per call; the last repeats.
+  std::deque<std::vector<std::string>> listings;
+
+  harness::Status app_new(const std::string& recipe, const std::optional<std::string>& version,
+                          const std::string& domain, harness::SecretGeneration secrets) override;
+  harness::Status deploy(const std::string& domain, const harness::DeployOptions& options) override;
+  harness::Status undeploy(const std::string& domain) override;
+  harness::Status remove(const std::string& domain) override;
+  harness::Status volume_remove(const std::string& domain) override;
+  harness::Status secret_generate_all(const std::string& domain) override;
+  harness::Status secret_insert(const std::string& domain, const std::string& name, const std::string& version,
+                                const std::filesystem::path& value_file) override;
+  harness::Status backup_create(const std::string& domain) override;
+  harness::Result<std::vector<harness::Snapshot>> backup_snapshots(const std::string& domain) override;
+  harness::Result<std::vector<std::string>> backup_list(const std::string& domain,
+                                                        const std::optional<std::string>& snapshot,
+                                                        harness::BackupListScope scope) override;
+  harness::Status restore(const std::string& domain, const std::optional<std::string>& snapshot) override;
+  std::filesystem::path app_env_path(const std::string& domain) const override;
+  std::filesystem::path recipe_dir(const std::string& recipe) const override;
+
+ private:
+  harness::Status record(const std::string& operation, const std::string& line);
+  std::filesystem::path abra_dir_;
+};
+
+class FakeDocker final : public harness::DockerDriver {
+ public:
+  std::vector<std::string> calls;
+  std::map<std::string, harness::Error> failures;  ///< by operation name ("image_pull", …)
+  std::set<std::string> images;                    ///< present on the host
+  std::set<std::string> pullable;                  ///< image_pull adds these; others are not_found
+  std::vector<harness::ServiceSummary> services;   ///< what service_ls answers (service_rm removes)
+  std::map<std::string, std::map<std::string, std::string>> labels;  ///< by service name
+  /// What stack_residue answers, one entry per call; the last repeats. Empty: nothing left.
+  std::deque<harness::Residue> residues;
+
+  harness::Result<std::vector<harness::ServiceSummary>> service_ls(const std::string& stack) override;
+  harness::Result<std::map<std::string, std::string>> service_labels(const std::string& service) override;
+  harness::Status service_rm(const std::vector<std::string>& names) override;
+  harness::Result<bool> image_present(const std::string& image) override;
+  harness::Status image_pull(const std::string& image) override;
+  harness::Result<bool> stack_services_converged(const std::string& stack) override;
+  harness::Result<std::string> container_for_service(const std::string& service) override;
+  harness::Result<harness::Completion> exec(const std::string& container, const std::vector<std::string>& argv,
+                                            std::chrono::milliseconds timeout) override;
+  harness::Result<harness::Residue> label_residue(const std::string& label_filter) override;
+  harness::Result<harness::Residue> stack_residue(const std::string& stack) override;
+  harness::Status stack_rm(const std::string& stack) override;
+  harness::Status volume_rm(const std::vector<std::string>& volumes) override;
+  harness::Status secret_rm(const std::vector<std::string>& secrets) override;
+  harness::Status network_rm(const std::vector<std::string>& networks) override;
+  harness::Status config_rm(const std::vector<std::string>& configs) override;
+
+ private:
+  harness::Status record(const std::string& operation, const std::string& line);
+};
+
+}  // namespace ccci::fakes

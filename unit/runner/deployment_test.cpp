@@ -1,0 +1,292 @@
+// Deployment, the real Operations, against in-memory abra, docker, git and HTTP: the order of
+// operations, image prepull policies, orphan pruning, backup coverage with re-runs, restore by
+// this run's snapshot, the head_deployed check and teardown's escalation. The same code runs on
+// the testbed in unit/e2e/lifecycle_test.cpp.
+#include "runner/deployment.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <sstream>
+
+#include "harness/env_file.hpp"
+#include "runner/generic_checks.hpp"
+#include "unit/fakes/fake_clock.hpp"
+#include "unit/fakes/fake_drivers.hpp"
+#include "unit/fakes/fake_git.hpp"
+#include "unit/fakes/fake_http.hpp"
+#include "unit/fakes/temp_dir.hpp"
+
+namespace ccci::runner {
+namespace {
+
+using harness::ErrorKind;
+using harness::make_error;
+
+constexpr const char* domain = "fixt-abc123.ccci.test";
+constexpr const char* stack = "fixt-abc123_ccci_test";
+constexpr const char* health = "https://fixt-abc123.ccci.test/health";
+const std::string data_path = std::string("/var/lib/docker/volumes/") + stack + "_data/_data";
+
+class NoSteps final : public RecipeSteps {
+ public:
+  harness::Status seed(SeedOp) override { return harness::ok_status(); }
+  std::vector<CheckOutcome> checks(Tier) override { return {}; }
+};
+
+class DeploymentTest : public ::testing::Test {
+ protected:
+  DeploymentTest() : abra(dir.path() / "abra") {
+    write_compose(R"(version: "3.8"
+services:
+  app:
+    image: ccci/fixture:1.1
+    volumes: [data:/data]
+    deploy:
+      labels:
+        backupbot.backup: "true"
+volumes:
+  data:
+)");
+    docker.images = {"ccci/fixture:1.1"};
+    docker.services = {{"id1", std::string(stack) + "_app", "replicated", "1/1", "ccci/fixture:1.1"}};
+    docker.labels[std::string(stack) + "_app"] = {{std::string("coop-cloud.") + stack + ".chaos-version", "d0e96233+U"}};
+    http.respond("GET", health, 200, "ok");
+    settings.recipe = "fixture";
+    settings.domain = domain;
+    settings.repo_url = "/repos/fixture";
+    settings.head_ref = "refs/pull/1/head";
+    settings.head_commit = "d0e96233a8f940b3ac4a9f10da84b9a9c0a2686a";
+    settings.base = UpgradeBase{BaseSource::target_branch, "", "da4fa07699b4c576b637ba9c8911d7ce8eb17b5d", "main", "tip of main"};
+    settings.health_path = "/health";
+    settings.image_pull = ImagePull::never;
+  }
+
+  void write_compose(const std::string& text) { dir.write("abra/recipes/fixture/compose.yml", text); }
+
+  Deployment& deployment() {
+    if (!deployment_) deployment_ = std::make_unique<Deployment>(settings, DeploymentSeams{abra, docker, git, http, clock, log, steps});
+    return *deployment_;
+  }
+
+  CheckOutcome check(Tier tier, std::string_view name) {
+    for (auto& outcome : deployment().run_checks(tier)) {
+      if (outcome.name == name) return outcome;
+    }
+    ADD_FAILURE() << "no check " << name << " in " << to_string(tier);
+    return {};
+  }
+
+  fakes::TempDir dir;
+  fakes::FakeAbra abra;
+  fakes::FakeDocker docker;
+  fakes::FakeGit git;
+  fakes::FakeHttpClient http;
+  fakes::FakeClock clock;
+  std::ostringstream log_text;
+  harness::Logger log{log_text};
+  NoSteps steps;
+  DeploymentSettings settings;
+  std::unique_ptr<Deployment> deployment_;
+};
+
+TEST_F(DeploymentTest, InstallDeploysTheBaseOnceAfterSecretsAndPrepull) {
+  ASSERT_TRUE(deployment().install().ok());
+  EXPECT_EQ(git.calls.back(), "checkout " + abra.recipe_dir("fixture").string() + " refs/heads/main");
+  EXPECT_EQ(abra.calls, (std::vector<std::string>{"app_new fixture chaos", "secret_generate_all", "deploy chaos"}));
+  EXPECT_EQ(docker.calls.front(), "image_present ccci/fixture:1.1");
+  EXPECT_EQ(deployment().deploy_count(), 1);
+  EXPECT_EQ(http.count("GET", health), 1);
+}
+
+TEST_F(DeploymentTest, APinnedBaseIsCheckedOutAndDeployedAsThatRelease) {
+  settings.base = UpgradeBase{BaseSource::pin, "1.0.0+1.0", "abc", "", "pinned in the spec"};
+  ASSERT_TRUE(deployment().install().ok());
+  EXPECT_EQ(git.calls.back(), "checkout " + abra.recipe_dir("fixture").string() + " refs/tags/1.0.0+1.0");
+  EXPECT_EQ(abra.calls.front(), "app_new fixture 1.0.0+1.0");
+  EXPECT_EQ(abra.calls.back(), "deploy release 1.0.0+1.0");
+}
+
+TEST_F(DeploymentTest, WithoutABaseTheHeadIsInstalled) {
+  settings.base = UpgradeBase{BaseSource::skip, "", "", "", "no main branch"};
+  ASSERT_TRUE(deployment().install().ok());
+  EXPECT_EQ(git.calls.back(), "checkout " + abra.recipe_dir("fixture").string() + " refs/pull/1/head");
+}
+
+TEST_F(DeploymentTest, TheSpecEnvOverlayIsWrittenIntoTheAppEnvBeforeDeploying) {
+  settings.env_overlay = {{"ENABLE_BACKUPS", "true"}};
+  ASSERT_TRUE(deployment().install().ok());
+  auto env = harness::read_env_file(abra.app_env_path(domain));
+  ASSERT_TRUE(env.ok()) << env.error().message;
+  EXPECT_EQ(env->values().at("ENABLE_BACKUPS"), "true");
+  EXPECT_EQ(env->values().at("COMPOSE_FILE"), "compose.yml") << "the rest of the .env is kept";
+}
+
+TEST_F(DeploymentTest, AMissingImageFailsBeforeAnyDeployNamingTheImage) {
+  docker.images.clear();
+  auto installed = deployment().install();
+  ASSERT_FALSE(installed.ok());
+  EXPECT_EQ(installed.error().kind, ErrorKind::check_failed);
+  EXPECT_EQ(installed.error().message,
+            "the upgrade base needs image ccci/fixture:1.1, which is not on this host (images are never pulled here: CCCI_PULL=never)");
+  EXPECT_EQ(std::count(abra.calls.begin(), abra.calls.end(), "deploy chaos"), 0);
+  EXPECT_EQ(deployment().deploy_count(), 0);
+}
+
+TEST_F(DeploymentTest, WithPullingOnAMissingImageIsPulledAndOneThatDoesNotExistFails) {
+  settings.image_pull = ImagePull::missing;
+  docker.images.clear();
+  docker.pullable = {"ccci/fixture:1.1"};
+  ASSERT_TRUE(deployment().install().ok());
+  EXPECT_NE(std::find(docker.calls.begin(), docker.calls.end(), "image_pull ccci/fixture:1.1"), docker.calls.end());
+
+  write_compose("services:\n  app:\n    image: ccci/fixture:9.9\n");
+  auto upgraded = deployment().upgrade();
+  ASSERT_FALSE(upgraded.ok());
+  EXPECT_EQ(upgraded.error().kind, ErrorKind::check_failed);
+  EXPECT_NE(upgraded.error().message.find("the head needs image ccci/fixture:9.9, which does not exist"), std::string::npos)
+      << upgraded.error().message;
+}
+
+TEST_F(DeploymentTest, AFailedPullForAnotherReasonIsTheInfrastructures) {
+  settings.image_pull = ImagePull::missing;
+  docker.images.clear();
+  docker.failures.emplace("image_pull", make_error(ErrorKind::infra, "registry unreachable"));
+  auto installed = deployment().install();
+  ASSERT_FALSE(installed.ok());
+  EXPECT_EQ(installed.error().kind, ErrorKind::infra);
+}
+
+TEST_F(DeploymentTest, UpgradeRedeploysTheHeadInPlaceAndPrunesServicesItDropped) {
+  ASSERT_TRUE(deployment().install().ok());
+  docker.services.push_back({"id2", std::string(stack) + "_worker", "replicated", "1/1", "ccci/fixture:1.0"});
+  ASSERT_TRUE(deployment().upgrade().ok());
+  EXPECT_EQ(git.calls.back(), "checkout " + abra.recipe_dir("fixture").string() + " refs/pull/1/head");
+  EXPECT_EQ(abra.calls.back(), "deploy chaos force");
+  EXPECT_NE(std::find(docker.calls.begin(), docker.calls.end(), "service_rm " + std::string(stack) + "_worker"), docker.calls.end());
+  EXPECT_EQ(deployment().deploy_count(), 1) << "an upgrade is not a new deployment";
+  auto pruned = check(Tier::upgrade, generic::orphans_pruned);
+  EXPECT_EQ(pruned.status, CheckStatus::pass);
+  EXPECT_EQ(pruned.message, "pruned " + std::string(stack) + "_worker");
+}
+
+TEST_F(DeploymentTest, HeadDeployedComparesTheChaosVersionIgnoringAbrasDirtyMark) {
+  auto deployed = check(Tier::upgrade, generic::head_deployed);
+  EXPECT_EQ(deployed.status, CheckStatus::pass);
+  EXPECT_EQ(deployed.message, "chaos-version d0e96233+U");
+
+  settings.head_commit = "1234567890abcdef1234567890abcdef12345678";
+  deployment_.reset();
+  auto other = check(Tier::upgrade, generic::head_deployed);
+  EXPECT_EQ(other.status, CheckStatus::fail);
+  EXPECT_EQ(other.message, "deployed chaos-version d0e96233+U, expected the head 12345678");
+}
+
+TEST_F(DeploymentTest, ServingChecksFailOnAWrongStatusAndErrOnAnUnreachableGateway) {
+  // Answers in turn: 200 (scripted by the fixture), 502, then no connection.
+  http.respond("GET", health, 502, "bad gateway");
+  http.fail("GET", health, ErrorKind::infra, "could not connect to the gateway");
+  EXPECT_EQ(check(Tier::install, generic::serving_https).status, CheckStatus::pass);
+  auto failing = check(Tier::install, generic::serving_https);
+  EXPECT_EQ(failing.status, CheckStatus::fail);
+  EXPECT_EQ(failing.message, std::string(health) + " answered 502");
+  EXPECT_EQ(failing.detail, "bad gateway");
+  auto unreachable = check(Tier::install, generic::serving_https);
+  EXPECT_EQ(unreachable.status, CheckStatus::error) << "the gateway is the harness's side, not the recipe's";
+  EXPECT_EQ(unreachable.message, "could not connect to the gateway");
+}
+
+TEST_F(DeploymentTest, AnInstallThatNeverServesFailsAfterTheHttpTimeout) {
+  fakes::FakeHttpClient down;
+  down.respond("GET", health, 503, "starting");
+  Deployment never(settings, DeploymentSeams{abra, docker, git, down, clock, log, steps});
+  auto installed = never.install();
+  ASSERT_FALSE(installed.ok());
+  EXPECT_GE(clock.elapsed(), settings.http_timeout);
+  EXPECT_LT(clock.elapsed(), settings.http_timeout + std::chrono::seconds(5));
+}
+
+TEST_F(DeploymentTest, BackupVerifiesCoverageAndReRunsTheWholeBackupWhenAPathIsMissing) {
+  ASSERT_TRUE(deployment().install().ok());
+  abra.listings = {{"/secrets/app"}, {data_path + "/marker", data_path}};
+  ASSERT_TRUE(deployment().backup().ok());
+  EXPECT_EQ(std::count(abra.calls.begin(), abra.calls.end(), "backup_create"), 2);
+  auto coverage = check(Tier::backup, generic::snapshot_covers_volumes);
+  EXPECT_EQ(coverage.status, CheckStatus::pass);
+  EXPECT_EQ(coverage.message, "snapshot snap2 covers " + data_path);
+
+  ASSERT_TRUE(deployment().restore().ok());
+  EXPECT_EQ(abra.calls.back(), "restore snap2") << "restore names this run's snapshot, never 'latest'";
+}
+
+TEST_F(DeploymentTest, BackupMissingAPathEveryTimeFailsCoverageNamingIt) {
+  ASSERT_TRUE(deployment().install().ok());
+  abra.listings = {{"/secrets/app"}};
+  ASSERT_TRUE(deployment().backup().ok());
+  EXPECT_EQ(std::count(abra.calls.begin(), abra.calls.end(), "backup_create"), settings.backup_attempts);
+  auto coverage = check(Tier::backup, generic::snapshot_covers_volumes);
+  EXPECT_EQ(coverage.status, CheckStatus::fail);
+  EXPECT_EQ(coverage.message, "snapshot snap3 lacks " + data_path + " after 3 backups");
+}
+
+TEST_F(DeploymentTest, BackupOfARecipeWithoutBackupLabelsFailsSayingHowToMarkItNa) {
+  write_compose("services:\n  app:\n    image: ccci/fixture:1.1\n");
+  ASSERT_TRUE(deployment().install().ok());
+  auto backed_up = deployment().backup();
+  ASSERT_FALSE(backed_up.ok());
+  EXPECT_EQ(backed_up.error().kind, ErrorKind::check_failed);
+  EXPECT_NE(backed_up.error().message.find("mark the backup tier n/a"), std::string::npos);
+}
+
+TEST_F(DeploymentTest, RestoreWithoutASnapshotOfThisRunIsAnInfrastructureError) {
+  auto restored = deployment().restore();
+  ASSERT_FALSE(restored.ok());
+  EXPECT_EQ(restored.error().kind, ErrorKind::infra);
+}
+
+TEST_F(DeploymentTest, TeardownUndeploysRemovesAndVerifiesNothingIsLeft) {
+  ASSERT_TRUE(deployment().install().ok());
+  auto teardown = deployment().teardown();
+  EXPECT_TRUE(teardown.ran);
+  EXPECT_TRUE(teardown.clean);
+  EXPECT_EQ(abra.calls.back(), "remove");
+  EXPECT_EQ(abra.calls[abra.calls.size() - 2], "undeploy");
+  EXPECT_FALSE(std::filesystem::exists(abra.recipe_dir("fixture"))) << "the run's checkout is removed";
+}
+
+TEST_F(DeploymentTest, TeardownEscalatesToDockerWhenAbraLeavesSomething) {
+  ASSERT_TRUE(deployment().install().ok());
+  harness::Residue left;
+  left.volumes = {std::string(stack) + "_data"};
+  left.secrets = {std::string(stack) + "_db_password_v1"};
+  // Empty while undeploy waits for containers, then abra's leftovers, then clean.
+  docker.residues = {harness::Residue{}, left, harness::Residue{}};
+  auto teardown = deployment().teardown();
+  EXPECT_TRUE(teardown.clean);
+  EXPECT_NE(std::find(docker.calls.begin(), docker.calls.end(), "volume_rm " + std::string(stack) + "_data"), docker.calls.end());
+  EXPECT_NE(std::find(docker.calls.begin(), docker.calls.end(), "secret_rm " + std::string(stack) + "_db_password_v1"),
+            docker.calls.end());
+  EXPECT_NE(teardown.message.find("removed with docker"), std::string::npos) << teardown.message;
+}
+
+TEST_F(DeploymentTest, ResidueThatWillNotGoMakesTeardownUncleanListingIt) {
+  ASSERT_TRUE(deployment().install().ok());
+  harness::Residue stuck;
+  stuck.networks = {std::string(stack) + "_internal"};
+  docker.residues = {harness::Residue{}, stuck};
+  auto teardown = deployment().teardown();
+  EXPECT_FALSE(teardown.clean);
+  EXPECT_EQ(teardown.residue, std::vector<std::string>{std::string(stack) + "_internal"});
+  EXPECT_EQ(teardown.message, "teardown left networks: " + std::string(stack) + "_internal");
+}
+
+TEST_F(DeploymentTest, TeardownThatCannotQueryDockerIsNeverClean) {
+  docker.failures.emplace("stack_residue", make_error(ErrorKind::infra, "Cannot connect to the Docker daemon"));
+  auto teardown = deployment().teardown();
+  EXPECT_FALSE(teardown.clean);
+  EXPECT_EQ(teardown.message, "could not verify teardown: Cannot connect to the Docker daemon");
+  EXPECT_TRUE(abra.calls.empty()) << "no app was created, so abra has nothing to remove";
+}
+
+}  // namespace
+}  // namespace ccci::runner
