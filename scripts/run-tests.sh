@@ -1,9 +1,17 @@
 #!/usr/bin/env bash
 # From a fresh machine: install everything, build, and run the whole test suite under ctest
-# (hermetic unit tests, then the testbed e2e suites, which start Docker themselves).
+# (hermetic unit tests, then the testbed e2e suites, which bring the testbed up themselves).
+# A testbed that was not running before is taken down afterwards, so the machine is left as it
+# was found; one that was running is left running.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh --testbed
 bash scripts/build.sh
-cd build
-ctest --output-on-failure --timeout 1800 "$@"
+testbed_was_up=no
+testbed/ccci-testbed status >/dev/null 2>&1 && testbed_was_up=yes
+status=0
+(cd build && ctest --output-on-failure --timeout 1800 "$@") || status=$?
+if [[ $testbed_was_up == no ]] && [[ -d ${CCCI_TESTBED_DIR:-/var/lib/ccci-testbed} ]]; then
+  testbed/ccci-testbed down >/dev/null 2>&1 || { echo "run-tests: ccci-testbed down failed" >&2; status=1; }
+fi
+exit "$status"
