@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
+#include <chrono>
+#include <filesystem>
 
 #include "unit/e2e/testbed.hpp"
 
@@ -34,11 +36,30 @@ class Lifecycle : public ::testing::Test {
       std::replace(stack.begin(), stack.end(), '.', '_');
       EXPECT_EQ(leftovers_of(stack), std::vector<std::string>{}) << "the run left resources behind";
     }
+    expect_reports_valid(result.out_dir);
     if (result.results.is_object()) {
       EXPECT_TRUE(results().at("teardown").at("clean").as_bool());
       EXPECT_EQ(results().at("deploy_count").as_int64(), 1);
     }
     return result;
+  }
+
+  /// results.json against docs/results.schema.json, every JUnit file against the shared XSD.
+  static void expect_reports_valid(const std::filesystem::path& out) {
+    const std::filesystem::path source = CCCI_SOURCE_DIR;
+    auto schema = e2e::run({"python3", "-c",
+                       "import json,sys,jsonschema; jsonschema.validate(json.load(open(sys.argv[1])), json.load(open(sys.argv[2])))",
+                       (out / "results.json").string(), (source / "docs/results.schema.json").string()},
+                      std::chrono::minutes(1));
+    EXPECT_EQ(schema.exit_code, 0) << "results.json does not match its schema: " << schema.output;
+    int junit_files = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(out / "junit")) {
+      ++junit_files;
+      auto xsd = e2e::run({"xmllint", "--noout", "--schema", (source / "../shared/schemas/junit.xsd").string(), entry.path().string()},
+                     std::chrono::minutes(1));
+      EXPECT_EQ(xsd.exit_code, 0) << xsd.output;
+    }
+    EXPECT_GT(junit_files, 0);
   }
 
   const json::object& results() const { return last_.results.as_object(); }
