@@ -7,6 +7,8 @@
 #include <span>
 #include <sstream>
 
+#include "harness/text.hpp"
+
 namespace ccci::harness {
 namespace {
 
@@ -109,97 +111,11 @@ constexpr Operation op_restore{"abra app restore", ErrorKind::check_failed, back
 // ---------------------------------------------------------------------------------------------
 // Text helpers.
 
-std::string lowercase(std::string_view text) {
-  std::string result(text);
-  std::transform(result.begin(), result.end(), result.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return result;
-}
+/// abra's output as trimmed lines, colours removed.
+std::vector<std::string> clean_lines(std::string_view text) { return trimmed_lines(strip_ansi(text)); }
 
-/// A value quoted for a message, with control characters made visible.
-std::string printable(std::string_view value) {
-  std::string result = "\"";
-  for (unsigned char c : value.substr(0, 200)) {
-    if (c < 0x20 || c == 0x7f) {
-      constexpr char hex[] = "0123456789abcdef";
-      result += "\\x";
-      result += hex[c >> 4];
-      result += hex[c & 0xf];
-    } else {
-      result += static_cast<char>(c);
-    }
-  }
-  if (value.size() > 200) result += "...";
-  return result + "\"";
-}
-
-/// Removes ANSI escape sequences (abra and backupbot colour their output under a TTY).
-std::string strip_ansi(std::string_view text) {
-  std::string result;
-  result.reserve(text.size());
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] != '\x1b') {
-      result += text[i];
-      continue;
-    }
-    if (i + 1 < text.size() && text[i + 1] == '[') {  // CSI: ESC [ params final-byte
-      i += 2;
-      while (i < text.size() && !(text[i] >= 0x40 && text[i] <= 0x7e)) ++i;
-    } else if (i + 1 < text.size() && text[i + 1] == ']') {  // OSC: ends with BEL or ESC \.
-      i += 2;
-      while (i < text.size() && text[i] != '\x07' && text[i] != '\x1b') ++i;
-      if (i < text.size() && text[i] == '\x1b') ++i;
-    } else {
-      ++i;
-    }
-  }
-  return result;
-}
-
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
-  return text;
-}
-
-std::vector<std::string> clean_lines(std::string_view text) {
-  std::vector<std::string> lines;
-  std::string plain = strip_ansi(text);
-  std::istringstream stream(plain);
-  for (std::string line; std::getline(stream, line);) {
-    auto trimmed = trim(line);
-    if (!trimmed.empty()) lines.emplace_back(trimmed);
-  }
-  return lines;
-}
-
-/// The last lines of `text`, for a message: enough to see abra's FATA line and its cause.
-std::string tail(std::string_view text) {
-  constexpr std::size_t max_lines = 15;
-  constexpr std::size_t max_chars = 2000;
-  auto lines = clean_lines(text);
-  std::size_t first = lines.size() > max_lines ? lines.size() - max_lines : 0;
-  std::string result;
-  for (std::size_t i = first; i < lines.size(); ++i) {
-    if (!result.empty()) result += '\n';
-    result += lines[i];
-  }
-  if (result.size() > max_chars) result = "..." + result.substr(result.size() - max_chars);
-  return result;
-}
-
-std::string join(const std::vector<std::string>& argv) {
-  std::string result;
-  for (const auto& arg : argv) {
-    if (!result.empty()) result += ' ';
-    result += arg;
-  }
-  return result;
-}
-
-std::string seconds(std::chrono::milliseconds duration) {
-  return std::to_string(std::chrono::duration_cast<std::chrono::seconds>(duration).count()) + "s";
-}
+/// The end of abra's output, for a message: enough to see its FATA line and the cause.
+std::string tail(std::string_view text) { return last_lines(strip_ansi(text), 15, 2000); }
 
 /// Log lines of abra (charmbracelet: "INFO …"), of backupbot (python logging, or JSON with
 /// MACHINE_LOGS=true) and its "no snapshots" notice are not data.
@@ -449,7 +365,7 @@ class RealAbraDriver final : public AbraDriver {
     command.env = settings_.env;
     command.env["ABRA_DIR"] = settings_.abra_dir.string();
     command.timeout = timeout;
-    const std::string shown = "`" + join(command.argv) + "`";
+    const std::string shown = "`" + join(command.argv, " ") + "`";
 
     auto result = runner_.run(command);
     if (!result) {
@@ -460,7 +376,7 @@ class RealAbraDriver final : public AbraDriver {
     }
     Completion& completion = *result;
     if (completion.timed_out) {
-      return make_error(ErrorKind::timeout, shown + " timed out after " + seconds(timeout) +
+      return make_error(ErrorKind::timeout, shown + " timed out after " + format_duration(timeout) +
                                                 failure_detail(op, completion));
     }
     if (completion.signal != 0) {

@@ -7,9 +7,10 @@
 #include <optional>
 #include <set>
 #include <span>
-#include <sstream>
 
 #include <boost/json.hpp>
+
+#include "harness/text.hpp"
 
 namespace ccci::harness {
 namespace {
@@ -36,68 +37,12 @@ constexpr std::array image_missing{
 // ---------------------------------------------------------------------------------------------
 // Text helpers.
 
-std::string lowercase(std::string_view text) {
-  std::string result(text);
-  std::transform(result.begin(), result.end(), result.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return result;
-}
+/// The end of docker's output, for a message.
+std::string tail(std::string_view text) { return last_lines(text, 10, 1500); }
 
 bool contains_any(std::string_view haystack, std::span<const std::string_view> needles) {
   return std::any_of(needles.begin(), needles.end(),
                      [&](std::string_view needle) { return haystack.find(needle) != std::string_view::npos; });
-}
-
-std::string printable(std::string_view value) {
-  std::string result = "\"";
-  for (unsigned char c : value.substr(0, 200)) {
-    if (c < 0x20 || c == 0x7f) {
-      constexpr char hex[] = "0123456789abcdef";
-      result += "\\x";
-      result += hex[c >> 4];
-      result += hex[c & 0xf];
-    } else {
-      result += static_cast<char>(c);
-    }
-  }
-  if (value.size() > 200) result += "...";
-  return result + "\"";
-}
-
-std::vector<std::string> lines_of(std::string_view text) {
-  std::vector<std::string> lines;
-  std::istringstream stream{std::string(text)};
-  for (std::string line; std::getline(stream, line);) {
-    while (!line.empty() && std::isspace(static_cast<unsigned char>(line.back()))) line.pop_back();
-    std::size_t start = 0;
-    while (start < line.size() && std::isspace(static_cast<unsigned char>(line[start]))) ++start;
-    if (start < line.size()) lines.push_back(line.substr(start));
-  }
-  return lines;
-}
-
-/// The last lines of `text`, for a message.
-std::string tail(std::string_view text) {
-  constexpr std::size_t max_lines = 10;
-  constexpr std::size_t max_chars = 1500;
-  auto lines = lines_of(text);
-  std::size_t first = lines.size() > max_lines ? lines.size() - max_lines : 0;
-  std::string result;
-  for (std::size_t i = first; i < lines.size(); ++i) {
-    if (!result.empty()) result += '\n';
-    result += lines[i];
-  }
-  if (result.size() > max_chars) result = "..." + result.substr(result.size() - max_chars);
-  return result;
-}
-
-std::string join(const std::vector<std::string>& words, std::string_view separator) {
-  std::string result;
-  for (const auto& word : words) {
-    if (!result.empty()) result += separator;
-    result += word;
-  }
-  return result;
 }
 
 Error unparsable(std::string_view what, std::string_view why, std::string_view text) {
@@ -202,7 +147,7 @@ class RealDockerDriver final : public DockerDriver {
     CCCI_TRY_STATUS(validate_name("service name", service, object_name_chars));
     CCCI_TRY(auto completion, run_docker({"ps", "--filter", "label=com.docker.swarm.service.name=" + service,
                                           "--filter", "status=running", "--format", "{{.ID}}"}));
-    auto ids = lines_of(completion.out);
+    auto ids = trimmed_lines(completion.out);
     if (ids.empty()) return make_error(ErrorKind::not_found, "no running container for service " + service);
     return ids.front();  // docker ps lists the newest first
   }
@@ -330,7 +275,7 @@ class RealDockerDriver final : public DockerDriver {
 
   /// docker prints one "No such …" line per missing name (and exits 1 even if others went).
   static bool every_line_says_missing(const std::string& lowered_err) {
-    auto lines = lines_of(lowered_err);
+    auto lines = trimmed_lines(lowered_err);
     return !lines.empty() && std::all_of(lines.begin(), lines.end(), [](const std::string& line) {
       return line.find("no such") != std::string::npos || line.find("not found") != std::string::npos ||
              line.find("nothing found in stack") != std::string::npos;
@@ -367,7 +312,7 @@ class RealDockerDriver final : public DockerDriver {
     std::vector<std::string> args = kind.list_argv;
     args.insert(args.end(), {"--filter", filter, "--format", std::string(kind.name_format)});
     CCCI_TRY(auto completion, run_docker(std::move(args)));
-    return lines_of(completion.out);
+    return trimmed_lines(completion.out);
   }
 
   ProcessRunner& runner_;
@@ -410,7 +355,7 @@ std::string stack_namespace_label(std::string_view stack) {
 
 Result<std::vector<ServiceSummary>> parse_service_ls(std::string_view json_lines) {
   std::vector<ServiceSummary> services;
-  for (const auto& line : lines_of(json_lines)) {
+  for (const auto& line : trimmed_lines(json_lines)) {
     boost::system::error_code ec;
     boost::json::value row = boost::json::parse(line, ec);
     if (ec) return unparsable("docker service ls output", ec.message(), json_lines);

@@ -9,7 +9,6 @@
 #include <cstring>
 #include <optional>
 #include <set>
-#include <sstream>
 
 #include <fcntl.h>
 #include <linux/close_range.h>
@@ -31,6 +30,7 @@
 
 #include "harness/interrupt.hpp"
 #include "harness/log.hpp"
+#include "harness/text.hpp"
 
 extern char** environ;
 
@@ -88,17 +88,6 @@ struct ExplicitEnvironment {
   }
   std::vector<const char*> pointers;
 };
-
-std::string format_duration(std::chrono::milliseconds duration) {
-  auto ms = duration.count();
-  if (ms < 1000) return std::to_string(ms) + "ms";
-  if (ms % 1000 == 0) return std::to_string(ms / 1000) + "s";
-  std::ostringstream text;
-  text.setf(std::ios::fixed);
-  text.precision(1);
-  text << static_cast<double>(ms) / 1000.0 << "s";
-  return text.str();
-}
 
 std::string quote_argv(const std::vector<std::string>& argv) {
   std::string line;

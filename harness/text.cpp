@@ -1,5 +1,8 @@
 #include "harness/text.hpp"
 
+#include <cctype>
+#include <cstdio>
+
 namespace ccci::harness {
 
 size_t utf8_sequence(std::string_view text, size_t i, char32_t& code) {
@@ -37,19 +40,86 @@ std::string repair_utf8(std::string_view text) {
 std::string strip_ansi(std::string_view text) {
   std::string out;
   out.reserve(text.size());
-  for (size_t i = 0; i < text.size();) {
+  for (size_t i = 0; i < text.size(); ++i) {
     if (text[i] != '\x1b') {
-      out += text[i++];
+      out += text[i];
       continue;
     }
-    size_t j = i + 1;
-    if (j < text.size() && text[j] == '[') {
-      ++j;
-      while (j < text.size() && !(text[j] >= 0x40 && text[j] <= 0x7e)) ++j;
+    if (i + 1 < text.size() && text[i + 1] == '[') {  // CSI: ESC [ params final-byte
+      i += 2;
+      while (i < text.size() && !(text[i] >= 0x40 && text[i] <= 0x7e)) ++i;
+    } else if (i + 1 < text.size() && text[i + 1] == ']') {  // OSC: ends with BEL or ESC \.
+      i += 2;
+      while (i < text.size() && text[i] != '\x07' && text[i] != '\x1b') ++i;
+      if (i < text.size() && text[i] == '\x1b') ++i;
+    } else {
+      ++i;
     }
-    i = std::min(text.size(), j + 1);
   }
   return out;
+}
+
+std::vector<std::string> trimmed_lines(std::string_view text) {
+  std::vector<std::string> lines;
+  auto is_space = [](char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; };
+  while (!text.empty()) {
+    size_t end = text.find('\n');
+    std::string_view line = text.substr(0, end);
+    text = end == std::string_view::npos ? std::string_view() : text.substr(end + 1);
+    while (!line.empty() && is_space(line.front())) line.remove_prefix(1);
+    while (!line.empty() && is_space(line.back())) line.remove_suffix(1);
+    if (!line.empty()) lines.emplace_back(line);
+  }
+  return lines;
+}
+
+std::string last_lines(std::string_view text, size_t max_lines, size_t max_chars) {
+  auto lines = trimmed_lines(text);
+  if (lines.size() > max_lines) lines.erase(lines.begin(), lines.end() - static_cast<std::ptrdiff_t>(max_lines));
+  std::string result = join(lines, "\n");
+  if (result.size() > max_chars) result = "..." + result.substr(result.size() - max_chars);
+  return result;
+}
+
+std::string join(const std::vector<std::string>& items, std::string_view separator) {
+  std::string result;
+  for (const auto& item : items) {
+    if (!result.empty()) result += separator;
+    result += item;
+  }
+  return result;
+}
+
+std::string lowercase(std::string_view text) {
+  std::string result(text);
+  for (char& c : result) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return result;
+}
+
+std::string printable(std::string_view value) {
+  constexpr size_t max_bytes = 200;
+  constexpr char hex[] = "0123456789abcdef";
+  std::string result = "\"";
+  for (unsigned char c : value.substr(0, max_bytes)) {
+    if (c < 0x20 || c == 0x7f) {
+      result += "\\x";
+      result += hex[c >> 4];
+      result += hex[c & 0xf];
+    } else {
+      result += static_cast<char>(c);
+    }
+  }
+  if (value.size() > max_bytes) result += "...";
+  return result + "\"";
+}
+
+std::string format_duration(std::chrono::milliseconds duration) {
+  auto ms = duration.count();
+  if (ms < 1000) return std::to_string(ms) + "ms";
+  if (ms % 1000 == 0) return std::to_string(ms / 1000) + "s";
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.1fs", static_cast<double>(ms) / 1000.0);
+  return buffer;
 }
 
 }  // namespace ccci::harness

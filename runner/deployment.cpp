@@ -6,6 +6,7 @@
 #include "harness/env_file.hpp"
 #include "harness/interrupt.hpp"
 #include "harness/poll.hpp"
+#include "harness/text.hpp"
 #include "runner/generic_checks.hpp"
 
 namespace ccci::runner {
@@ -17,12 +18,6 @@ using harness::Status;
 
 CheckOutcome outcome(std::string_view name, CheckStatus status, std::string message = {}, std::string detail = {}) {
   return CheckOutcome{std::string(name), CheckSource::generic, status, std::move(message), std::move(detail), {}};
-}
-
-std::string join(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
-  return out;
 }
 
 /// The ref to check out for an upgrade base.
@@ -133,7 +128,7 @@ Status Deployment::prune_orphan_services() {
     if (std::find(wanted.begin(), wanted.end(), name) == wanted.end()) orphans.push_back(service.name);
   }
   if (orphans.empty()) return harness::ok_status();
-  seams_.log.info("deploy", "pruning services the head no longer defines: " + join(orphans));
+  seams_.log.info("deploy", "pruning services the head no longer defines: " + harness::join(orphans, ", "));
   CCCI_TRY_STATUS(seams_.docker.service_rm(orphans));
   pruned_ = orphans;
   return harness::ok_status();
@@ -160,7 +155,7 @@ Status Deployment::backup() {
       if (!covered(path, listed)) missing_paths_.push_back(path);
     }
     if (missing_paths_.empty()) return harness::ok_status();
-    seams_.log.info("backup", "snapshot " + *snapshot_ + " (attempt " + std::to_string(attempt) + ") misses " + join(missing_paths_));
+    seams_.log.info("backup", "snapshot " + *snapshot_ + " (attempt " + std::to_string(attempt) + ") misses " + harness::join(missing_paths_, ", "));
   }
   return harness::ok_status();  // snapshot_covers_volumes reports what is missing
 }
@@ -223,7 +218,7 @@ CheckOutcome Deployment::check_services_converged() {
     if (running != desired) behind.push_back(service.name + " " + service.replicas);
   }
   if (services->empty()) return outcome(generic::services_converged, CheckStatus::fail, "the stack " + stack_ + " has no services");
-  if (!behind.empty()) return outcome(generic::services_converged, CheckStatus::fail, "not converged: " + join(behind));
+  if (!behind.empty()) return outcome(generic::services_converged, CheckStatus::fail, "not converged: " + harness::join(behind, ", "));
   return outcome(generic::services_converged, CheckStatus::pass);
 }
 
@@ -256,23 +251,23 @@ CheckOutcome Deployment::check_orphans_pruned() {
     std::string name = service.name.substr(std::min(service.name.size(), stack_.size() + 1));
     if (std::find(wanted.begin(), wanted.end(), name) == wanted.end()) extra.push_back(service.name);
   }
-  if (!extra.empty()) return outcome(generic::orphans_pruned, CheckStatus::fail, "still running: " + join(extra));
-  return outcome(generic::orphans_pruned, CheckStatus::pass, pruned_.empty() ? "" : "pruned " + join(pruned_));
+  if (!extra.empty()) return outcome(generic::orphans_pruned, CheckStatus::fail, "still running: " + harness::join(extra, ", "));
+  return outcome(generic::orphans_pruned, CheckStatus::pass, pruned_.empty() ? "" : "pruned " + harness::join(pruned_, ", "));
 }
 
 CheckOutcome Deployment::check_snapshot_coverage() {
   if (!snapshot_) return outcome(generic::snapshot_covers_volumes, CheckStatus::error, "no snapshot was taken");
   if (!missing_paths_.empty()) {
     return outcome(generic::snapshot_covers_volumes, CheckStatus::fail,
-                   "snapshot " + *snapshot_ + " lacks " + join(missing_paths_) + " after " +
+                   "snapshot " + *snapshot_ + " lacks " + harness::join(missing_paths_, ", ") + " after " +
                        std::to_string(settings_.backup_attempts) + " backups",
-                   "expected: " + join(expected_paths_));
+                   "expected: " + harness::join(expected_paths_, ", "));
   }
   if (expected_paths_.empty()) {
     return outcome(generic::snapshot_covers_volumes, CheckStatus::pass,
                    "snapshot " + *snapshot_ + " taken; the backupbot labels select no volume path");
   }
-  return outcome(generic::snapshot_covers_volumes, CheckStatus::pass, "snapshot " + *snapshot_ + " covers " + join(expected_paths_));
+  return outcome(generic::snapshot_covers_volumes, CheckStatus::pass, "snapshot " + *snapshot_ + " covers " + harness::join(expected_paths_, ", "));
 }
 
 TeardownOutcome Deployment::teardown() {
@@ -326,7 +321,7 @@ TeardownOutcome Deployment::teardown() {
     }
   } else {
     result.clean = true;
-    result.message = join(notes);
+    result.message = harness::join(notes, ", ");
   }
   std::error_code ignored;
   std::filesystem::remove_all(checkout_, ignored);

@@ -3,21 +3,12 @@
 #include <fstream>
 
 #include "harness/abra.hpp"
+#include "harness/text.hpp"
 
 namespace ccci::testbed {
 
 using harness::ErrorKind;
 using harness::make_error;
-
-namespace {
-
-std::string tail(const std::string& text) {
-  std::string trimmed = text.size() > 1500 ? text.substr(text.size() - 1500) : text;
-  while (!trimmed.empty() && (trimmed.back() == '\n' || trimmed.back() == ' ')) trimmed.pop_back();
-  return trimmed;
-}
-
-}  // namespace
 
 Context::Context(harness::ProcessRunner& runner, harness::Environment env) : runner_(runner), env_(std::move(env)) {
   auto dir = env_.find("ABRA_DIR");
@@ -48,7 +39,7 @@ harness::Result<harness::Completion> Context::run(std::vector<std::string> argv,
   if (!done.ok()) return done.error();
   if (!done->succeeded() && !allow_failure) {
     return make_error(ErrorKind::infra, command.argv[0] + " " + (command.argv.size() > 1 ? command.argv[1] : "") + ": " +
-                                            done->describe() + ": " + tail(done->err.empty() ? done->out : done->err));
+                                            done->describe() + ": " + harness::last_lines(done->err.empty() ? done->out : done->err, 20, 1500));
   }
   return done;
 }

@@ -3,21 +3,13 @@
 #include <algorithm>
 #include <fstream>
 
+#include "harness/text.hpp"
+
 namespace ccci::fakes {
 
 using harness::ErrorKind;
 using harness::make_error;
 using harness::Status;
-
-namespace {
-
-std::string join(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& item : items) out += (out.empty() ? "" : " ") + item;
-  return out;
-}
-
-}  // namespace
 
 // --- FakeAbra ----------------------------------------------------------------------------------
 
@@ -102,7 +94,7 @@ harness::Result<std::map<std::string, std::string>> FakeDocker::service_labels(c
 }
 
 Status FakeDocker::service_rm(const std::vector<std::string>& names) {
-  CCCI_TRY_STATUS(record("service_rm", "service_rm " + join(names)));
+  CCCI_TRY_STATUS(record("service_rm", "service_rm " + harness::join(names, " ")));
   std::erase_if(services, [&](const auto& s) { return std::find(names.begin(), names.end(), s.name) != names.end(); });
   return harness::ok_status();
 }
@@ -131,7 +123,7 @@ harness::Result<std::string> FakeDocker::container_for_service(const std::string
 
 harness::Result<harness::Completion> FakeDocker::exec(const std::string& container, const std::vector<std::string>& argv,
                                                       std::chrono::milliseconds) {
-  CCCI_TRY_STATUS(record("exec", "exec " + container + " " + join(argv)));
+  CCCI_TRY_STATUS(record("exec", "exec " + container + " " + harness::join(argv, " ")));
   harness::Completion done;
   done.exit_code = 0;
   return done;
@@ -151,11 +143,11 @@ harness::Result<harness::Residue> FakeDocker::stack_residue(const std::string& s
 }
 
 Status FakeDocker::stack_rm(const std::string& stack) { return record("stack_rm", "stack_rm " + stack); }
-Status FakeDocker::volume_rm(const std::vector<std::string>& volumes) { return record("volume_rm", "volume_rm " + join(volumes)); }
-Status FakeDocker::secret_rm(const std::vector<std::string>& secrets) { return record("secret_rm", "secret_rm " + join(secrets)); }
+Status FakeDocker::volume_rm(const std::vector<std::string>& volumes) { return record("volume_rm", "volume_rm " + harness::join(volumes, " ")); }
+Status FakeDocker::secret_rm(const std::vector<std::string>& secrets) { return record("secret_rm", "secret_rm " + harness::join(secrets, " ")); }
 Status FakeDocker::network_rm(const std::vector<std::string>& networks) {
-  return record("network_rm", "network_rm " + join(networks));
+  return record("network_rm", "network_rm " + harness::join(networks, " "));
 }
-Status FakeDocker::config_rm(const std::vector<std::string>& configs) { return record("config_rm", "config_rm " + join(configs)); }
+Status FakeDocker::config_rm(const std::vector<std::string>& configs) { return record("config_rm", "config_rm " + harness::join(configs, " ")); }
 
 }  // namespace ccci::fakes
