@@ -1,15 +1,9 @@
 #include "runner/progress.hpp"
 
-#include <cstdio>
+#include "runner/summary.hpp"
 
 namespace ccci::runner {
 namespace {
-
-std::string seconds(std::chrono::milliseconds duration) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.1fs", static_cast<double>(duration.count()) / 1000.0);
-  return buffer;
-}
 
 std::string check_line(Tier tier, const CheckOutcome& check) {
   std::string line = std::string(to_string(tier)) + "/" + check.name + " [" + std::string(to_string(check.source)) +
@@ -21,7 +15,7 @@ std::string check_line(Tier tier, const CheckOutcome& check) {
 std::string tier_line(const TierOutcome& tier) {
   std::string line = std::string(to_string(tier.tier)) + ": " + std::string(to_string(tier.status));
   if (tier.status == TierStatus::pass || tier.status == TierStatus::fail || tier.status == TierStatus::error) {
-    line += " in " + seconds(tier.duration);
+    line += " in " + format_seconds(tier.duration);
   }
   if (!tier.reason.empty()) line += " — " + tier.reason;
   return line;
@@ -38,7 +32,7 @@ MachineObserver terminal_progress(harness::Logger& log) {
   };
   observer.teardown_started = [&log] { log.info("tier", "teardown: started"); };
   observer.teardown_finished = [&log](const TeardownOutcome& teardown) {
-    std::string line = std::string("teardown: ") + (teardown.clean ? "clean" : "NOT clean") + " in " + seconds(teardown.duration);
+    std::string line = std::string("teardown: ") + (teardown.clean ? "clean" : "NOT clean") + " in " + format_seconds(teardown.duration);
     if (!teardown.message.empty()) line += " — " + teardown.message;
     log.info("tier", line);
   };

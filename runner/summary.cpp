@@ -10,12 +10,6 @@ namespace {
 
 constexpr size_t max_detail = 4000;
 
-std::string seconds(std::chrono::milliseconds duration) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.1fs", static_cast<double>(duration.count()) / 1000.0);
-  return buffer;
-}
-
 std::string_view icon(Verdict verdict) {
   switch (verdict) {
     case Verdict::green: return "✅";
@@ -67,7 +61,7 @@ std::string render_summary_markdown(const RunReport& report) {
   md << "- deployments: " << report.deploy_count << " of " << report.expected_deploy_count << " expected\n\n";
   md << "| tier | status | time | note |\n|---|---|---|---|\n";
   for (const auto& tier : report.tiers) {
-    md << "| " << to_string(tier.tier) << " | " << to_string(tier.status) << " | " << seconds(tier.duration) << " | "
+    md << "| " << to_string(tier.tier) << " | " << to_string(tier.status) << " | " << format_seconds(tier.duration) << " | "
        << cell(tier.reason) << " |\n";
   }
   for (const auto& tier : report.tiers) {
@@ -100,7 +94,7 @@ std::string render_terminal_summary(const RunReport& report) {
   for (const auto& tier : report.tiers) {
     char line[64];
     std::snprintf(line, sizeof line, "  %-8s %-8s %8s", std::string(to_string(tier.tier)).c_str(),
-                  std::string(to_string(tier.status)).c_str(), seconds(tier.duration).c_str());
+                  std::string(to_string(tier.status)).c_str(), format_seconds(tier.duration).c_str());
     out << line << (tier.reason.empty() ? "" : "  " + tier.reason) << "\n";
     for (const auto& check : tier.checks) {
       if (check.status == CheckStatus::fail || check.status == CheckStatus::error) {
@@ -114,6 +108,12 @@ std::string render_terminal_summary(const RunReport& report) {
   out << "verdict: " << to_string(verdict) << ", level " << compute_level(report) << "/5, exit " << exit_code_for(report)
       << "\n";
   return out.str();
+}
+
+std::string format_seconds(std::chrono::milliseconds duration) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.1fs", static_cast<double>(duration.count()) / 1000.0);
+  return buffer;
 }
 
 }  // namespace ccci::runner
