@@ -120,13 +120,8 @@ Status Deployment::upgrade() {
 Status Deployment::prune_orphan_services() {
   CCCI_TRY(auto env, app_env());
   CCCI_TRY(auto model, harness::load_compose(checkout_, env));
-  auto wanted = model.service_names();
   CCCI_TRY(auto live, seams_.docker.service_ls(stack_));
-  std::vector<std::string> orphans;
-  for (const auto& service : live) {
-    std::string name = service.name.substr(std::min(service.name.size(), stack_.size() + 1));
-    if (std::find(wanted.begin(), wanted.end(), name) == wanted.end()) orphans.push_back(service.name);
-  }
+  auto orphans = orphans_among(live, model.service_names());
   if (orphans.empty()) return harness::ok_status();
   seams_.log.info("deploy", "pruning services the head no longer defines: " + harness::join(orphans, ", "));
   CCCI_TRY_STATUS(seams_.docker.service_rm(orphans));
@@ -245,12 +240,7 @@ CheckOutcome Deployment::check_orphans_pruned() {
   if (!model.ok()) return outcome(generic::orphans_pruned, CheckStatus::fail, model.error().message);
   auto live = seams_.docker.service_ls(stack_);
   if (!live.ok()) return outcome(generic::orphans_pruned, CheckStatus::error, live.error().message);
-  auto wanted = model->service_names();
-  std::vector<std::string> extra;
-  for (const auto& service : *live) {
-    std::string name = service.name.substr(std::min(service.name.size(), stack_.size() + 1));
-    if (std::find(wanted.begin(), wanted.end(), name) == wanted.end()) extra.push_back(service.name);
-  }
+  auto extra = orphans_among(*live, model->service_names());
   if (!extra.empty()) return outcome(generic::orphans_pruned, CheckStatus::fail, "still running: " + harness::join(extra, ", "));
   return outcome(generic::orphans_pruned, CheckStatus::pass, pruned_.empty() ? "" : "pruned " + harness::join(pruned_, ", "));
 }
@@ -270,6 +260,27 @@ CheckOutcome Deployment::check_snapshot_coverage() {
   return outcome(generic::snapshot_covers_volumes, CheckStatus::pass, "snapshot " + *snapshot_ + " covers " + harness::join(expected_paths_, ", "));
 }
 
+void Deployment::wait_until_stack_stopped(std::chrono::milliseconds timeout) {
+  harness::PollOptions options;
+  options.timeout = timeout;
+  harness::poll_until(seams_.clock, options, [&] {
+    auto residue = seams_.docker.stack_residue(stack_);
+    if (!residue.ok()) return harness::ProbeReport::failed(residue.error().message);
+    if (residue->services.empty() && residue->containers.empty()) return harness::ProbeReport::done();
+    return harness::ProbeReport::pending(residue->describe());
+  });
+}
+
+std::vector<std::string> Deployment::orphans_among(const std::vector<harness::ServiceSummary>& live,
+                                                  const std::vector<std::string>& wanted) const {
+  std::vector<std::string> orphans;
+  for (const auto& service : live) {
+    std::string name = service.name.substr(std::min(service.name.size(), stack_.size() + 1));
+    if (std::find(wanted.begin(), wanted.end(), name) == wanted.end()) orphans.push_back(service.name);
+  }
+  return orphans;
+}
+
 TeardownOutcome Deployment::teardown() {
   harness::InterruptShield shield;  // teardown must run even after Ctrl-C
   TeardownOutcome result;
@@ -279,15 +290,7 @@ TeardownOutcome Deployment::teardown() {
   if (app_created_) {
     auto undeployed = seams_.abra.undeploy(settings_.domain);
     if (!undeployed.ok() && undeployed.error().kind != ErrorKind::not_found) notes.push_back(undeployed.error().message);
-    // Volumes stay busy until the stack's containers are gone.
-    harness::PollOptions options;
-    options.timeout = std::chrono::minutes(2);
-    harness::poll_until(seams_.clock, options, [&] {
-      auto residue = seams_.docker.stack_residue(stack_);
-      if (!residue.ok()) return harness::ProbeReport::failed(residue.error().message);
-      return residue->services.empty() && residue->containers.empty() ? harness::ProbeReport::done()
-                                                                        : harness::ProbeReport::pending(residue->describe());
-    });
+    wait_until_stack_stopped(std::chrono::minutes(2));
     auto removed = seams_.abra.remove(settings_.domain);
     if (!removed.ok()) notes.push_back(removed.error().message);
   }
@@ -296,14 +299,7 @@ TeardownOutcome Deployment::teardown() {
     // abra left something: escalate to docker, then look again.
     notes.push_back("abra left " + residue->describe() + "; removed with docker");
     (void)seams_.docker.stack_rm(stack_);
-    harness::PollOptions options;
-    options.timeout = std::chrono::minutes(1);
-    harness::poll_until(seams_.clock, options, [&] {
-      auto now = seams_.docker.stack_residue(stack_);
-      if (!now.ok()) return harness::ProbeReport::failed(now.error().message);
-      if (now->services.empty() && now->containers.empty()) return harness::ProbeReport::done();
-      return harness::ProbeReport::pending(now->describe());
-    });
+    wait_until_stack_stopped(std::chrono::minutes(1));
     (void)seams_.docker.volume_rm(residue->volumes);
     (void)seams_.docker.secret_rm(residue->secrets);
     (void)seams_.docker.config_rm(residue->configs);

@@ -18,8 +18,6 @@ using harness::make_error;
 using harness::Status;
 using namespace std::chrono_literals;
 
-harness::Error fatal(const std::string& message) { return make_error(ErrorKind::check_failed, message); }
-
 std::string latest_tag(Context& context, const std::filesystem::path& dir) {
   std::string tags = context.git(dir, {"tag", "--sort=v:refname"});
   auto last = tags.rfind('\n');

@@ -15,8 +15,6 @@ using harness::make_error;
 using harness::Status;
 using namespace std::chrono_literals;
 
-harness::Error fatal(const std::string& message) { return make_error(ErrorKind::check_failed, message); }
-
 struct Mount {
   std::string volume;  ///< the docker volume name (<stack>_<key>)
   std::string target;

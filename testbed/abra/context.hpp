@@ -56,6 +56,11 @@ harness::Result<App> load_app(Context& context, const std::string& domain);
 /// The stack's services as docker lists them ("<stack>_<service>").
 harness::Result<std::vector<std::string>> stack_services(Context& context, const std::string& stack);
 
+/// A failure abra would report as `FATA <message>` (main prints it and exits 1).
+inline harness::Error fatal(const std::string& message) {
+  return harness::make_error(harness::ErrorKind::check_failed, message);
+}
+
 /// Splits a hook string into words the way a POSIX shell would (quotes, backslashes), without
 /// expanding anything — how backup-bot-two hands hook strings to docker exec.
 std::vector<std::string> shell_words(const std::string& text);
