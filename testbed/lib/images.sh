@@ -9,6 +9,7 @@ image_inputs_hash() {
     (cd "$TESTBED_SRC/images" && find . -type f -print0 | sort -z | xargs -0 sha256sum)
     (cd "$TESTBED_SRC/images" && find . -printf '%p %m\n' | sort)
     dpkg-query -W busybox-static caddy sqlite3 restic libc6 2>/dev/null
+    lighttpd_version
   } | sha256sum | cut -c1-16
 }
 
@@ -31,13 +32,52 @@ rootfs_base() {
 
 # copy_binary ROOT BINARY: the binary and every shared library ldd lists, at the same paths.
 copy_binary() {
-  local root=$1 bin=$2 lib
+  local root=$1 bin=$2
   mkdir -p "$root$(dirname "$bin")"
   cp -L "$bin" "$root$bin"
+  copy_libraries "$root" "$bin"
+}
+
+# copy_libraries ROOT BINARY: every shared library ldd lists for BINARY, at the host's paths.
+copy_libraries() {
+  local root=$1 bin=$2 lib
   for lib in $(ldd "$bin" 2>/dev/null | grep -o '/[^ ]*' || true); do
     mkdir -p "$root$(dirname "$lib")"
     cp -L "$lib" "$root$lib"
   done
+}
+
+# The fixture apps are served by Debian's lighttpd: busybox httpd reads Content-Length only for
+# POST, so it hands a CGI program of any other method only the body bytes that arrived with the
+# headers, and a PUT sent in two writes was stored empty. lighttpd reads the whole body first, for
+# every method. Its package is unpacked, never installed, so no lighttpd service starts on the host.
+lighttpd_version() { apt-cache policy lighttpd 2>/dev/null | awk '/Candidate:/ {print "lighttpd", $2}'; }
+
+lighttpd_tree() {
+  [[ -d ${LIGHTTPD_TREE:-} ]] && return 0
+  local debs=$STATE/debs
+  mkdir -p "$debs"
+  if ! compgen -G "$debs/lighttpd_*.deb" >/dev/null; then
+    (cd "$debs" && apt-get download -q lighttpd >/dev/null 2>&1) ||
+      { apt-get update -q >/dev/null 2>&1 && (cd "$debs" && apt-get download -q lighttpd >/dev/null); } ||
+      die "cannot download Debian's lighttpd package (apt-get download lighttpd)"
+  fi
+  LIGHTTPD_TREE=$(mktemp -d)
+  dpkg-deb -x "$(compgen -G "$debs/lighttpd_*.deb" | tail -n1)" "$LIGHTTPD_TREE"
+}
+
+# add_lighttpd ROOT: lighttpd, the modules serve-cgi loads, and serve-cgi itself.
+add_lighttpd() {
+  local root=$1 module
+  lighttpd_tree
+  mkdir -p "$root/usr/sbin" "$root/usr/lib/lighttpd"
+  cp "$LIGHTTPD_TREE/usr/sbin/lighttpd" "$root/usr/sbin/lighttpd"
+  copy_libraries "$root" "$LIGHTTPD_TREE/usr/sbin/lighttpd"
+  for module in mod_cgi mod_accesslog; do
+    cp "$LIGHTTPD_TREE/usr/lib/lighttpd/$module.so" "$root/usr/lib/lighttpd/"
+    copy_libraries "$root" "$LIGHTTPD_TREE/usr/lib/lighttpd/$module.so"
+  done
+  cp -a "$TESTBED_SRC/images/lighttpd/." "$root/"
 }
 
 # import_rootfs ROOT TAG CHANGE...: docker import the tree as TAG with Dockerfile-style changes.
@@ -66,6 +106,7 @@ build_image_caddy() {
 build_image_sqlite() {
   rootfs_base "$1/root"
   copy_binary "$1/root" /usr/bin/sqlite3
+  add_lighttpd "$1/root"
   cp -a "$TESTBED_SRC/images/sqlite/." "$1/root/"
   mkdir -p "$1/root/var/lib/sqlite"
   import_rootfs "$1/root" "$2" "ENV SQLITE_DB=/var/lib/sqlite/app.db" 'EXPOSE 8080' \
@@ -82,6 +123,7 @@ build_image_restic() {
 build_fixture_app() {
   local dir=$1 tag=$2 app=$3
   rootfs_base "$dir/root"
+  add_lighttpd "$dir/root"
   cp -a "$TESTBED_SRC/images/$app/." "$dir/root/"
   echo "${tag##*:}" >"$dir/root/etc/fixture-version"
   import_rootfs "$dir/root" "$tag" 'EXPOSE 80' "CMD [\"$app\"]"
@@ -105,6 +147,7 @@ ensure_images() {
     rm -rf "$work"
   done
   [[ -z ${BASE_ROOTFS:-} ]] || rm -rf "$(dirname "$BASE_ROOTFS")"
+  [[ -z ${LIGHTTPD_TREE:-} ]] || rm -rf "$LIGHTTPD_TREE"
   remove_dangling_images
 }
 
