@@ -96,8 +96,7 @@ std::string lowercase(std::string_view text) {
   return result;
 }
 
-std::string printable(std::string_view value) {
-  constexpr size_t max_bytes = 200;
+std::string printable(std::string_view value, size_t max_bytes) {
   constexpr char hex[] = "0123456789abcdef";
   std::string result = "\"";
   for (unsigned char c : value.substr(0, max_bytes)) {

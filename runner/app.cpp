@@ -142,7 +142,7 @@ int run_ccci(const std::map<std::string, std::string>& env, const std::vector<st
     facts.script_env["CCCI_GATEWAY"] = config->gateway_host + (config->gateway_port ? ":" + std::to_string(config->gateway_port) : "");
   }
   if (config->ca_bundle) facts.script_env["CCCI_CA_BUNDLE"] = config->ca_bundle->string();
-  SpecSteps steps(*spec, facts, *http, *docker, *processes, *clock);
+  SpecSteps steps(*spec, facts, *http, *docker, *processes, *clock, log.redactor());
   Deployment deployment(settings, {*abra, *docker, *git, *http, *clock, log, steps});
 
   RunReport report;

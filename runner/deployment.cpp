@@ -198,8 +198,11 @@ CheckOutcome Deployment::check_serving_https() {
   if (std::find(ok.begin(), ok.end(), static_cast<int>(response->status)) != ok.end()) {
     return outcome(generic::serving_https, CheckStatus::pass);
   }
+  std::string body = seams_.log.redactor().redact(response->body);
   return outcome(generic::serving_https, CheckStatus::fail,
-                 request.url + " answered " + std::to_string(response->status), response->body.substr(0, 2000));
+                 request.url + " answered " + std::to_string(response->status) + "; " +
+                     (body.empty() ? "an empty body" : "body " + harness::printable(body, 300)),
+                 body.substr(0, 2000));
 }
 
 CheckOutcome Deployment::check_services_converged() {

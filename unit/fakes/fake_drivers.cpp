@@ -126,6 +126,10 @@ harness::Result<harness::Completion> FakeDocker::exec(const std::string& contain
   CCCI_TRY_STATUS(record("exec", "exec " + container + " " + harness::join(argv, " ")));
   harness::Completion done;
   done.exit_code = 0;
+  if (!exec_answers.empty()) {
+    done = exec_answers.front();
+    exec_answers.pop_front();
+  }
   return done;
 }
 

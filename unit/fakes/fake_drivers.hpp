@@ -58,6 +58,7 @@ class FakeDocker final : public harness::DockerDriver {
   std::set<std::string> pullable;                  ///< image_pull adds these; others are not_found
   std::vector<harness::ServiceSummary> services;   ///< what service_ls answers (service_rm removes)
   std::map<std::string, std::map<std::string, std::string>> labels;  ///< by service name
+  std::deque<harness::Completion> exec_answers;    ///< consumed in order; then exec exits 0 silently
   /// What stack_residue answers, one entry per call; the last repeats. Empty: nothing left.
   std::deque<harness::Residue> residues;
 

@@ -189,7 +189,7 @@ TEST_F(DeploymentTest, ServingChecksFailOnAWrongStatusAndErrOnAnUnreachableGatew
   EXPECT_EQ(check(Tier::install, generic::serving_https).status, CheckStatus::pass);
   auto failing = check(Tier::install, generic::serving_https);
   EXPECT_EQ(failing.status, CheckStatus::fail);
-  EXPECT_EQ(failing.message, std::string(health) + " answered 502");
+  EXPECT_EQ(failing.message, std::string(health) + " answered 502; body \"bad gateway\"");
   EXPECT_EQ(failing.detail, "bad gateway");
   auto unreachable = check(Tier::install, generic::serving_https);
   EXPECT_EQ(unreachable.status, CheckStatus::error) << "the gateway is the harness's side, not the recipe's";
