@@ -142,7 +142,7 @@ void merge(YamlNode& base, const YamlNode& over, const std::string& key, int dep
   if (base.is_mapping() && over.is_mapping()) {
     for (const auto& [k, v] : over.entries) {
       auto existing = std::find_if(base.entries.begin(), base.entries.end(),
-                                   [&](const auto& entry) { return entry.first.scalar == k.scalar; });
+                                   [&key = k](const auto& entry) { return entry.first.scalar == key.scalar; });
       if (existing == base.entries.end()) base.entries.emplace_back(k, v);
       else merge(existing->second, v, k.scalar, depth + 1);
     }
