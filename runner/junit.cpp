@@ -2,10 +2,12 @@
 
 #include <pugixml.hpp>
 
+#include "harness/atomic_file.hpp"
 #include "harness/text.hpp"
 
 #include <cstdio>
 #include <map>
+#include <sstream>
 
 namespace ccci::runner {
 namespace {
@@ -67,13 +69,15 @@ class SuiteWriter {
     if (status != CheckStatus::skip) result.append_child(pugi::node_pcdata).set_value(safe(body).c_str());
   }
 
-  bool save(const std::filesystem::path& file) {
+  harness::Status save(const std::filesystem::path& file) {
     suite_.attribute("tests") = counts_.tests;
     suite_.attribute("failures") = counts_.failures;
     suite_.attribute("errors") = counts_.errors;
     suite_.attribute("skipped") = counts_.skipped;
     suite_.attribute("time") = seconds(total_).c_str();
-    return document_.save_file(file.c_str(), "  ", pugi::format_default, pugi::encoding_utf8);
+    std::ostringstream text;
+    document_.save(text, "  ", pugi::format_default, pugi::encoding_utf8);
+    return harness::write_file_atomically(file, text.str());
   }
 
  private:
@@ -114,12 +118,7 @@ harness::Status write_junit(const RunReport& report, const std::filesystem::path
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) return harness::make_error(harness::ErrorKind::infra, "cannot create " + dir.string() + ": " + ec.message());
-  auto save = [&](SuiteWriter& writer, const std::string& stem) -> harness::Status {
-    if (!writer.save(dir / (stem + ".xml"))) {
-      return harness::make_error(harness::ErrorKind::infra, "cannot write " + (dir / (stem + ".xml")).string());
-    }
-    return harness::ok_status();
-  };
+  auto save = [&](SuiteWriter& writer, const std::string& stem) { return writer.save(dir / (stem + ".xml")); };
   const std::string prefix = "ccci." + report.recipe + ".";
   for (const auto& tier : report.tiers) {
     std::string tier_name(to_string(tier.tier));
