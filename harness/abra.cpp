@@ -343,6 +343,8 @@ class RealAbraDriver final : public AbraDriver {
     return settings_.abra_dir / "recipes" / recipe;
   }
 
+  std::filesystem::path logs_dir() const override { return settings_.abra_dir / "logs" / settings_.server; }
+
  private:
   static std::string str(std::string_view text) { return std::string(text); }
 

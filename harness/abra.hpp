@@ -117,6 +117,8 @@ class AbraDriver {
   virtual std::filesystem::path app_env_path(const std::string& domain) const = 0;
   /// $ABRA_DIR/recipes/<recipe>
   virtual std::filesystem::path recipe_dir(const std::string& recipe) const = 0;
+  /// $ABRA_DIR/logs/<server>: abra writes a log of its commands there (docs/abra-contract.md).
+  virtual std::filesystem::path logs_dir() const = 0;
 };
 
 std::unique_ptr<AbraDriver> make_abra_driver(ProcessRunner& runner, AbraSettings settings);

@@ -137,6 +137,7 @@ int run_ccci(const std::map<std::string, std::string>& env, const std::vector<st
   settings.health_ok = spec->health.ok;
   settings.http_timeout = spec->timeouts.http;
   settings.image_pull = config->pull_images ? ImagePull::missing : ImagePull::never;
+  settings.evidence.out = config->out;
   StepFacts facts{plan->domain, harness::stack_name_for(plan->domain), child_env};
   if (!config->gateway_host.empty()) {
     facts.script_env["CCCI_GATEWAY"] = config->gateway_host + (config->gateway_port ? ":" + std::to_string(config->gateway_port) : "");
@@ -161,6 +162,7 @@ int run_ccci(const std::map<std::string, std::string>& env, const std::vector<st
   MachineResult result = machine.run(machine_inputs(*plan));
   report.tiers = std::move(result.tiers);
   report.teardown = std::move(result.teardown);
+  report.evidence = std::move(result.evidence);
   report.deploy_count = result.deploy_count;
   report.infra_errors = std::move(result.infra_errors);
   report.interrupt_signal = result.interrupt_signal;

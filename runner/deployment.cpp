@@ -263,6 +263,17 @@ CheckOutcome Deployment::check_snapshot_coverage() {
   return outcome(generic::snapshot_covers_volumes, CheckStatus::pass, "snapshot " + *snapshot_ + " covers " + harness::join(expected_paths_, ", "));
 }
 
+Evidence Deployment::collect_evidence() {
+  EvidenceSources sources{{}, seams_.abra.logs_dir()};
+  auto live = seams_.docker.service_ls(stack_);
+  if (live.ok()) {
+    for (const auto& service : *live) sources.services.push_back(service.name);
+  }
+  Evidence evidence = runner::collect_evidence(seams_.docker, seams_.clock, seams_.log.redactor(), settings_.evidence, sources);
+  if (!live.ok()) evidence.notes.insert(evidence.notes.begin(), "services of " + stack_ + ": " + live.error().message);
+  return evidence;
+}
+
 void Deployment::wait_until_stack_stopped(std::chrono::milliseconds timeout) {
   harness::PollOptions options;
   options.timeout = timeout;

@@ -49,7 +49,8 @@ class SuiteWriter {
   }
 
   void add(const std::string& classname, const std::string& name, CheckStatus status, const std::string& message,
-           const std::string& detail, std::chrono::milliseconds duration) {
+           const std::string& detail, std::chrono::milliseconds duration,
+           const std::vector<std::string>& attachments = {}) {
     auto testcase = suite_.append_child("testcase");
     testcase.append_attribute("name") = safe(name).c_str();
     testcase.append_attribute("classname") = safe(classname).c_str();
@@ -67,6 +68,12 @@ class SuiteWriter {
     result.append_attribute("message") = one_line(safe(message)).c_str();
     std::string body = detail.empty() ? message : message + "\n\n" + detail;
     if (status != CheckStatus::skip) result.append_child(pugi::node_pcdata).set_value(safe(body).c_str());
+    if ((status == CheckStatus::fail || status == CheckStatus::error) && !attachments.empty()) {
+      // The Jenkins JUnit Attachments convention, which GitLab reads too: paths relative to OUT.
+      std::string lines;
+      for (const auto& file : attachments) lines += "[[ATTACHMENT|" + file + "]]\n";
+      testcase.append_child("system-out").append_child(pugi::node_pcdata).set_value(safe(lines).c_str());
+    }
   }
 
   harness::Status save(const std::filesystem::path& file) {
@@ -127,7 +134,8 @@ harness::Status write_junit(const RunReport& report, const std::filesystem::path
     if (by_source.empty()) {
       // No checks ran: the tier itself is the one visible result, with its reason.
       SuiteWriter writer(report, tier_name + ".generic", redactor);
-      writer.add(prefix + tier_name + ".generic", tier_name, status_of_tier(tier.status), tier.reason, {}, tier.duration);
+      writer.add(prefix + tier_name + ".generic", tier_name, status_of_tier(tier.status), tier.reason, {}, tier.duration,
+                 report.evidence.files);
       CCCI_TRY_STATUS(save(writer, tier_name + "__generic"));
       continue;
     }
@@ -136,7 +144,7 @@ harness::Status write_junit(const RunReport& report, const std::filesystem::path
       SuiteWriter writer(report, tier_name + "." + source_name, redactor);
       for (const auto* check : checks) {
         writer.add(prefix + tier_name + "." + source_name, check->name, check->status, check->message, check->detail,
-                   check->duration);
+                   check->duration, report.evidence.files);
       }
       CCCI_TRY_STATUS(save(writer, tier_name + "__" + source_name));
     }

@@ -6,6 +6,8 @@
 #include <boost/json.hpp>
 #include <chrono>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 
 #include "unit/e2e/testbed.hpp"
 
@@ -78,8 +80,40 @@ class Lifecycle : public ::testing::Test {
     return nullptr;
   }
 
+  /// A red run gathered the stack's tasks, its services' logs and abra's logs before teardown, and
+  /// every failed JUnit case links them.
+  void expect_evidence(const RunResult& result, const std::string& failed_suite) {
+    const auto& evidence = results().at("evidence").as_object();
+    EXPECT_TRUE(evidence.at("collected").as_bool());
+    std::vector<std::string> files;
+    for (const auto& file : evidence.at("files").as_array()) files.emplace_back(file.as_string());
+    std::string stack(last_.plan.at("domain").as_string());
+    std::replace(stack.begin(), stack.end(), '.', '_');
+    auto has = [&](const std::string& file) { return std::find(files.begin(), files.end(), file) != files.end(); };
+    EXPECT_TRUE(has("evidence/tasks.txt")) << result.output;
+    EXPECT_TRUE(has("evidence/logs/" + stack + "_app.log")) << result.output;
+    EXPECT_TRUE(std::any_of(files.begin(), files.end(), [](const std::string& f) { return f.rfind("evidence/abra/", 0) == 0; }))
+        << "abra's own logs are part of the evidence";
+    for (const auto& file : files) EXPECT_TRUE(std::filesystem::is_regular_file(result.out_dir / file)) << file;
+    std::string tasks = read_text(result.out_dir / "evidence/tasks.txt");
+    EXPECT_NE(tasks.find("## " + stack + "_app"), std::string::npos) << tasks;
+    EXPECT_NE(tasks.find("CURRENT STATE"), std::string::npos) << tasks;
+    EXPECT_NE(read_text(result.out_dir / ("evidence/logs/" + stack + "_app.log")).find("GET /cgi-bin/health"), std::string::npos);
+    std::string junit = read_text(result.out_dir / "junit" / failed_suite);
+    EXPECT_NE(junit.find("[[ATTACHMENT|evidence/tasks.txt]]"), std::string::npos) << junit;
+  }
+
+  static std::string read_text(const std::filesystem::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+  }
+
   void expect_green_through_every_tier(const RunResult& result) {
     ASSERT_EQ(result.exit_code, 0) << result.output;
+    EXPECT_FALSE(results().at("evidence").at("collected").as_bool());
+    EXPECT_FALSE(std::filesystem::exists(result.out_dir / "evidence")) << "a green run collects no evidence";
     EXPECT_EQ(results().at("verdict").as_string(), "green");
     EXPECT_GE(results().at("level").as_int64(), 4);
     for (const char* name : {"install", "upgrade", "backup", "restore", "custom"}) EXPECT_EQ(status(name), "pass") << name;
@@ -114,6 +148,7 @@ TEST_F(Lifecycle, HeadWithAMissingImageIsRedInUpgradeBeforeAnythingIsDeployed) {
   EXPECT_NE(reason("upgrade").find("needs image ccci/fixture-web:9.9-missing"), std::string::npos) << reason("upgrade");
   EXPECT_EQ(status("backup"), "skipped");
   EXPECT_EQ(reason("backup"), "upgrade failed");
+  expect_evidence(result, "upgrade__generic.xml");
 }
 
 TEST_F(Lifecycle, HeadWhoseUpgradeLosesTheDataIsRedInUpgrade) {
@@ -125,6 +160,7 @@ TEST_F(Lifecycle, HeadWhoseUpgradeLosesTheDataIsRedInUpgrade) {
   EXPECT_EQ(marker->at("status").as_string(), "fail");
   EXPECT_NE(std::string(marker->at("message").as_string()).find("answered 404, expected 200"), std::string::npos);
   EXPECT_EQ(results().at("level").as_int64(), 1);
+  expect_evidence(result, "upgrade__overlay.xml");
 }
 
 TEST_F(Lifecycle, RestoreThatBringsNothingBackIsRedInRestore) {
@@ -135,7 +171,11 @@ TEST_F(Lifecycle, RestoreThatBringsNothingBackIsRedInRestore) {
   const auto* marker = check("restore", "backup_marker_restored");
   ASSERT_NE(marker, nullptr);
   EXPECT_EQ(marker->at("status").as_string(), "fail");
+  EXPECT_EQ(std::string(marker->at("message").as_string()),
+            "GET /cgi-bin/marker/backup answered 404, expected 200; body \"no marker backup\\x0a\"")
+      << "a failed check says what it got";
   EXPECT_EQ(results().at("level").as_int64(), 2);
+  expect_evidence(result, "restore__overlay.xml");
 }
 
 TEST_F(Lifecycle, SigtermDuringTheUpgradeStillTearsDownAndExits143) {
