@@ -120,6 +120,7 @@ int run_ccci(const std::map<std::string, std::string>& env, const std::vector<st
   abra_settings.env = child_env;
   abra_settings.timeouts.deploy = spec->timeouts.deploy;
   abra_settings.timeouts.backup = spec->timeouts.backup;
+  abra_settings.redactor = &log.redactor();
   auto abra = harness::make_abra_driver(*processes, abra_settings);
   harness::DockerSettings docker_settings;
   docker_settings.env = child_env;

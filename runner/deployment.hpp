@@ -81,6 +81,8 @@ class Deployment final : public Operations {
 
  private:
   harness::Result<std::map<std::string, std::string>> app_env() const;
+  /// The redactor learns the values of the app .env's keys that name secrets (…PASSWORD, …TOKEN).
+  harness::Status register_env_secrets();
   harness::Status prepull_images(std::string_view which);
   harness::Status wait_until_serving();
   harness::Status prune_orphan_services();
