@@ -3,12 +3,10 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
-#include <unordered_map>
 
 namespace ccci::harness {
 namespace {
 
-constexpr size_t none = std::string_view::npos;
 constexpr size_t min_needle = 4;
 // `\u00XX` spells one byte in six characters; no other escape spells a byte in more.
 constexpr size_t widest_escape_per_byte = 6;
@@ -110,50 +108,10 @@ bool read_escape(std::string_view text, size_t pos, Escape& out) {
   return true;
 }
 
-/// One attempt to read a needle from one text position. Where both the byte itself and an escape
-/// fit (a `\` in the needle facing `\\` in the text, say), both readings are followed and the
-/// longer wins; those forks are memoised, so even a needle of backslashes stays polynomial.
-class Attempt {
- public:
-  Attempt(std::string_view needle, std::string_view text, std::unordered_map<uint64_t, size_t>& memo)
-      : needle_(needle), text_(text), memo_(memo) {}
-
-  /// The end of the longest reading of needle[i..] starting at text[pos], or `none`.
-  size_t longest(size_t i, size_t pos) {
-    while (i < needle_.size()) {
-      if (pos >= text_.size()) return none;
-      bool as_itself = text_[pos] == needle_[i];
-      Escape escape;
-      bool as_escape = starts_escape(text_[pos]) && read_escape(text_, pos, escape) &&
-                       escape.size <= needle_.size() - i && std::memcmp(escape.bytes, needle_.data() + i, escape.size) == 0;
-      if (as_itself && as_escape) return fork(i, pos, escape);
-      if (as_itself) {
-        ++i;
-        ++pos;
-      } else if (as_escape) {
-        i += escape.size;
-        pos += escape.length;
-      } else {
-        return none;
-      }
-    }
-    return pos;
-  }
-
- private:
-  size_t fork(size_t i, size_t pos, const Escape& escape) {
-    uint64_t key = static_cast<uint64_t>(i) << 32 | pos;
-    if (auto seen = memo_.find(key); seen != memo_.end()) return seen->second;
-    size_t plain = longest(i + 1, pos + 1);
-    size_t escaped = longest(i + escape.size, pos + escape.length);
-    size_t best = plain == none ? escaped : escaped == none ? plain : std::max(plain, escaped);
-    memo_.emplace(key, best);
-    return best;
-  }
-
-  std::string_view needle_;
-  std::string_view text_;
-  std::unordered_map<uint64_t, size_t>& memo_;
+/// A needle being read: needle[index] is the next byte to find, from text position `start` on.
+struct Thread {
+  uint64_t key;  // needle number << 32 | index
+  size_t start;
 };
 
 }  // namespace
@@ -173,41 +131,79 @@ SecretMatcher::SecretMatcher(std::vector<std::string> needles) : by_first_byte_(
 }
 
 std::vector<TextSpan> SecretMatcher::find(std::string_view text, size_t starts_before) const {
-  std::vector<TextSpan> spans;
-  if (needles_.empty()) return spans;
+  if (needles_.empty()) return {};
   starts_before = std::min(starts_before, text.size());
-  std::unordered_map<uint64_t, size_t> memo;
-  size_t best = none;
-  auto try_needles = [&](unsigned char first, size_t pos) {
-    for (size_t index : by_first_byte_[first]) {
-      if (!memo.empty()) memo.clear();
-      size_t end = Attempt(needles_[index], text, memo).longest(0, pos);
-      if (end != none && (best == none || end > best)) best = end;
+  // One pass over the text, reading every needle at once. Threads wait at the text position of
+  // their next byte; an escape jumps at most 12 bytes ahead (a surrogate pair), so 16 queues do.
+  constexpr size_t queues = 16;
+  std::vector<Thread> waiting[queues];
+  size_t live = 0;
+  std::vector<TextSpan> found;
+  auto advance = [&](const Thread& thread, size_t bytes_read, size_t next_pos) {
+    uint64_t key = thread.key + bytes_read;
+    if ((key & 0xFFFFFFFF) == needles_[key >> 32].size()) {
+      found.push_back({thread.start, next_pos});
+    } else {
+      waiting[next_pos % queues].push_back({key, thread.start});
+      ++live;
     }
   };
-  // The shortest occurrence is a needle spelt plainly, 4 bytes: no start in the last 3 can match.
-  for (size_t pos = 0; pos < starts_before && pos + min_needle <= text.size(); ++pos) {
-    auto c = static_cast<unsigned char>(text[pos]);
-    best = none;
-    if (!starts_escape(static_cast<char>(c))) {
-      // The common case: a plain byte. Only needles starting with it, and only if the next byte
-      // (when plain too) is their second.
-      if (by_first_byte_[c].empty()) continue;
-      auto next = static_cast<unsigned char>(text[pos + 1]);
-      if (!starts_escape(static_cast<char>(next)) && !first_pairs_[c << 8 | next]) continue;
-      try_needles(c, pos);
-    } else {
-      try_needles(c, pos);
-      Escape escape;
-      if (read_escape(text, pos, escape) && static_cast<unsigned char>(escape.bytes[0]) != c) {
-        try_needles(static_cast<unsigned char>(escape.bytes[0]), pos);
+  auto start_needles = [&](std::vector<Thread>& here, unsigned char first, size_t pos) {
+    for (uint64_t index : by_first_byte_[first]) here.push_back({index << 32, pos});
+  };
+  // A needle can start at `pos` when its byte could be a needle's first byte, unless that byte
+  // and the next are both plain and no needle starts with the pair. The shortest occurrence is a
+  // needle spelt plainly, 4 bytes, so none starts in the last 3.
+  auto may_start = [&](size_t pos) {
+    auto first = static_cast<unsigned char>(text[pos]);
+    if (starts_escape(static_cast<char>(first))) return true;
+    if (by_first_byte_[first].empty()) return false;
+    auto next = static_cast<unsigned char>(text[pos + 1]);
+    return starts_escape(static_cast<char>(next)) || first_pairs_[first << 8 | next];
+  };
+  size_t last_start = std::min(starts_before, text.size() - std::min(text.size(), min_needle - 1));
+  for (size_t pos = 0; pos < text.size(); ++pos) {
+    if (live == 0) {  // nothing being read: skip to where a needle may start
+      while (pos < last_start && !may_start(pos)) ++pos;
+      if (pos >= last_start) break;
+    }
+    auto& here = waiting[pos % queues];
+    live -= here.size();
+    char c = text[pos];
+    Escape escape;
+    bool escaped = starts_escape(c) && read_escape(text, pos, escape);
+    if (pos < last_start && may_start(pos)) {
+      start_needles(here, static_cast<unsigned char>(c), pos);
+      if (escaped && escape.bytes[0] != c) start_needles(here, static_cast<unsigned char>(escape.bytes[0]), pos);
+    }
+    if (here.empty()) continue;
+    // Threads at the same byte of the same needle have the same future: the earliest start's
+    // span holds every later one's, so only it is kept. This bounds the threads per position by
+    // the needles' total length even where both readings fit everywhere (a secret of
+    // backslashes in a run of them), so the pass stays linear in the text.
+    if (here.size() > 1) {
+      std::sort(here.begin(), here.end(),
+                [](const Thread& a, const Thread& b) { return a.key < b.key || (a.key == b.key && a.start < b.start); });
+      here.erase(std::unique(here.begin(), here.end(), [](const Thread& a, const Thread& b) { return a.key == b.key; }),
+                 here.end());
+    }
+    for (const Thread& thread : here) {
+      const std::string& needle = needles_[thread.key >> 32];
+      size_t index = thread.key & 0xFFFFFFFF;
+      if (needle[index] == c) advance(thread, 1, pos + 1);
+      if (escaped && escape.size <= needle.size() - index && std::memcmp(escape.bytes, needle.data() + index, escape.size) == 0) {
+        advance(thread, escape.size, pos + escape.length);
       }
     }
-    if (best == none) continue;
-    if (!spans.empty() && pos <= spans.back().end) {
-      spans.back().end = std::max(spans.back().end, best);
+    here.clear();
+  }
+  std::sort(found.begin(), found.end(), [](const TextSpan& a, const TextSpan& b) { return a.begin < b.begin; });
+  std::vector<TextSpan> spans;
+  for (const auto& span : found) {
+    if (!spans.empty() && span.begin <= spans.back().end) {
+      spans.back().end = std::max(spans.back().end, span.end);
     } else {
-      spans.push_back({pos, best});
+      spans.push_back(span);
     }
   }
   return spans;

@@ -26,10 +26,12 @@ class SecretMatcher {
   /// Needles shorter than 4 bytes are dropped (they would match ordinary words); duplicates too.
   explicit SecretMatcher(std::vector<std::string> needles = {});
 
-  /// The spans covered by an occurrence of any needle that starts before `starts_before`, each
-  /// occurrence taken at its longest; spans that overlap or touch are merged, so the result is
-  /// sorted and disjoint. Linear in the text for ordinary input: each position is tried only
-  /// against the needles whose first two bytes it can spell.
+  /// The bytes covered by occurrences of any needle that start before `starts_before` (an
+  /// occurrence may run past it, up to the end of `text`); spans that overlap or touch are merged,
+  /// so the result is sorted and disjoint. One pass reading all needles at once: needles start
+  /// only where the text can spell their first two bytes, and threads at the same byte of the
+  /// same needle are merged, so the time is linear in the text even for adversarial input (at
+  /// worst by a factor of the needles' length: a secret of backslashes in a run of them).
   std::vector<TextSpan> find(std::string_view text, size_t starts_before) const;
   std::vector<TextSpan> find(std::string_view text) const { return find(text, text.size()); }
 
