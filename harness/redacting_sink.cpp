@@ -11,23 +11,25 @@ RedactingSink::~RedactingSink() { flush(); }
 
 void RedactingSink::write(std::string_view text) {
   pending_ += text;
-  size_t window = redactor_.matcher()->longest_occurrence();
+  // One snapshot for the window and the search: a secret added meanwhile waits for the next write.
+  auto matcher = redactor_.matcher();
+  size_t window = matcher->longest_occurrence();
   // An occurrence starting before `limit` ends within pending_, so it is found whole now.
   size_t limit = window == 0 ? pending_.size() : pending_.size() - std::min(pending_.size(), window - 1);
   if (release_ == Release::at_newline) {
     if (size_t newline = pending_.rfind('\n'); newline != std::string::npos) limit = std::max(limit, newline + 1);
   }
-  release(limit);
+  release(limit, *matcher);
 }
 
 void RedactingSink::flush() {
-  release(pending_.size());
+  release(pending_.size(), *redactor_.matcher());
   out_.flush();
 }
 
-void RedactingSink::release(size_t limit) {
+void RedactingSink::release(size_t limit, const SecretMatcher& matcher) {
   if (limit == 0) return;
-  std::vector<TextSpan> spans = redactor_.matcher()->find(pending_, limit);
+  std::vector<TextSpan> spans = matcher.find(pending_, limit);
   // The tail of the last mask released is a span of its own, joined with whatever it touches.
   if (masked_ahead_ > 0) {
     TextSpan carried{0, masked_ahead_};

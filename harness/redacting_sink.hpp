@@ -39,7 +39,7 @@ class RedactingSink {
 
  private:
   /// Writes pending_[0, limit) redacted and keeps the rest.
-  void release(size_t limit);
+  void release(size_t limit, const SecretMatcher& matcher);
 
   std::ostream& out_;
   const Redactor& redactor_;
