@@ -245,7 +245,9 @@ std::optional<std::string> surviving_form(std::string_view text, std::string_vie
       {"json-unescaped", json_unescape(text)},
   };
   for (size_t i = 0, n = readings.size(); i < n; ++i) {
-    for (auto& [name, bytes] : base64_readings(readings[i].second)) readings.emplace_back(readings[i].first + ", " + name, std::move(bytes));
+    for (auto& [name, bytes] : base64_readings(readings[i].second)) {
+      readings.emplace_back(readings[i].first + ", " + name, std::move(bytes));
+    }
   }
   size_t piece = std::min<size_t>(4, secret.size());
   for (const auto& [name, bytes] : readings) {
