@@ -151,15 +151,24 @@ std::vector<TextSpan> SecretMatcher::find(std::string_view text, size_t starts_b
   auto start_needles = [&](std::vector<Thread>& here, unsigned char first, size_t pos) {
     for (uint64_t index : by_first_byte_[first]) here.push_back({index << 32, pos});
   };
-  // A needle can start at `pos` when its byte could be a needle's first byte, unless that byte
-  // and the next are both plain and no needle starts with the pair. The shortest occurrence is a
-  // needle spelt plainly, 4 bytes, so none starts in the last 3.
+  auto is_pair = [&](char first, char second) {
+    return first_pairs_[static_cast<unsigned char>(first) << 8 | static_cast<unsigned char>(second)];
+  };
+  // Whether a needle starts with `first` and then a byte the text can spell at `pos`.
+  auto pair_ahead = [&](char first, size_t pos) {
+    if (pos >= text.size()) return false;
+    if (is_pair(first, text[pos])) return true;
+    Escape next;
+    return starts_escape(text[pos]) && read_escape(text, pos, next) && is_pair(first, next.bytes[0]);
+  };
+  // The quick test for skipping: a plain byte followed by a plain byte is exact; anything
+  // escaped is left to the exact test below. The shortest occurrence is a needle spelt plainly,
+  // 4 bytes, so none starts in the last 3.
   auto may_start = [&](size_t pos) {
     auto first = static_cast<unsigned char>(text[pos]);
     if (starts_escape(static_cast<char>(first))) return true;
     if (by_first_byte_[first].empty()) return false;
-    auto next = static_cast<unsigned char>(text[pos + 1]);
-    return starts_escape(static_cast<char>(next)) || first_pairs_[first << 8 | next];
+    return starts_escape(text[pos + 1]) || is_pair(text[pos], text[pos + 1]);
   };
   size_t last_start = std::min(starts_before, text.size() - std::min(text.size(), min_needle - 1));
   for (size_t pos = 0; pos < text.size(); ++pos) {
@@ -172,9 +181,15 @@ std::vector<TextSpan> SecretMatcher::find(std::string_view text, size_t starts_b
     char c = text[pos];
     Escape escape;
     bool escaped = starts_escape(c) && read_escape(text, pos, escape);
+    // New threads for the needles whose first two bytes the text spells here, either reading.
     if (pos < last_start && may_start(pos)) {
-      start_needles(here, static_cast<unsigned char>(c), pos);
-      if (escaped && escape.bytes[0] != c) start_needles(here, static_cast<unsigned char>(escape.bytes[0]), pos);
+      bool start_plain = pair_ahead(c, pos + 1);
+      if (escaped) {
+        bool fits = escape.size > 1 ? is_pair(escape.bytes[0], escape.bytes[1]) : pair_ahead(escape.bytes[0], pos + escape.length);
+        if (fits && escape.bytes[0] == c) start_plain = true;
+        if (fits && escape.bytes[0] != c) start_needles(here, static_cast<unsigned char>(escape.bytes[0]), pos);
+      }
+      if (start_plain) start_needles(here, static_cast<unsigned char>(c), pos);
     }
     if (here.empty()) continue;
     // Threads at the same byte of the same needle have the same future: the earliest start's
