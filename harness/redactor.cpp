@@ -47,6 +47,20 @@ std::vector<std::string_view> values_to_mask(std::string_view secret) {
   return values;
 }
 
+/// `text` with each span (sorted and disjoint, as SecretMatcher::find returns them) masked.
+std::string mask_spans(std::string_view text, const std::vector<TextSpan>& spans) {
+  std::string out;
+  out.reserve(text.size());
+  size_t copied = 0;
+  for (const auto& span : spans) {
+    out.append(text, copied, span.begin - copied);
+    out += Redactor::mask;
+    copied = span.end;
+  }
+  out.append(text, copied);
+  return out;
+}
+
 }  // namespace
 
 Redactor::Redactor() : matcher_(std::make_shared<SecretMatcher>()) {}
@@ -80,18 +94,5 @@ std::shared_ptr<const SecretMatcher> Redactor::matcher() const {
 }
 
 std::string Redactor::redact(std::string_view text) const { return mask_spans(text, matcher()->find(text)); }
-
-std::string mask_spans(std::string_view text, const std::vector<TextSpan>& spans) {
-  std::string out;
-  out.reserve(text.size());
-  size_t copied = 0;
-  for (const auto& span : spans) {
-    out.append(text, copied, span.begin - copied);
-    out += Redactor::mask;
-    copied = span.end;
-  }
-  out.append(text, copied);
-  return out;
-}
 
 }  // namespace ccci::harness

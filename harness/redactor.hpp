@@ -44,8 +44,4 @@ class Redactor {
   std::shared_ptr<const SecretMatcher> matcher_;
 };
 
-/// `text` with each span replaced by Redactor::mask (spans sorted and disjoint, as
-/// SecretMatcher::find returns them).
-std::string mask_spans(std::string_view text, const std::vector<TextSpan>& spans);
-
 }  // namespace ccci::harness
