@@ -1,5 +1,7 @@
 #include "runner/spec_steps.hpp"
 
+#include <algorithm>
+
 #include "harness/text.hpp"
 
 namespace ccci::runner {
@@ -14,6 +16,14 @@ constexpr size_t excerpt_bytes = 2000;
 
 CheckOutcome outcome(const std::string& name, CheckStatus status, std::string message = {}, std::string detail = {}) {
   return CheckOutcome{name, CheckSource::overlay, status, std::move(message), std::move(detail), {}};
+}
+
+/// An exec's argv for a one-line message: joined, its first line only, at most 120 bytes.
+std::string shown_command(const std::vector<std::string>& argv) {
+  constexpr size_t max_bytes = 120;
+  std::string joined = harness::join(argv, " ");
+  size_t cut = std::min(joined.find('\n'), max_bytes);
+  return cut < joined.size() ? joined.substr(0, cut) + " …" : joined;
 }
 
 std::string retries_note(const std::vector<std::string>& retried) {
@@ -83,8 +93,7 @@ CheckOutcome SpecSteps::run_exec(const std::string& name, const ExecStep& step) 
   }
   auto done = docker_.exec(*container, step.argv, spec_.timeouts.http);
   if (!done.ok()) return outcome(name, CheckStatus::error, done.error().message);
-  std::string command;
-  for (const auto& arg : step.argv) command += (command.empty() ? "" : " ") + arg;
+  std::string command = shown_command(step.argv);
   std::string detail = "stdout:\n" + excerpt(done->out) + "\nstderr:\n" + excerpt(done->err);
   if (done->timed_out || done->signal != 0 || done->exit_code != step.exit_code) {
     return outcome(name, CheckStatus::fail,

@@ -63,7 +63,7 @@ deploy_recipe() {
   "$TESTBED_SRC/ccci-testbed" compose-overlay "$@" >"$SELFTEST_WORK/$stack.testbed.yml"
   (
     cd "$checkout" || exit 1
-    export STACK_NAME=$stack DOMAIN=$domain LETS_ENCRYPT_ENV=production EXTRA_DOMAINS="" TIMEOUT=120
+    export STACK_NAME=$stack DOMAIN=$domain LETS_ENCRYPT_ENV=production EXTRA_DOMAINS="" TIMEOUT=120 SECRET_DB_PASSWORD_VERSION=v1
     stack_deploy --prune -c compose.yml -c "$SELFTEST_WORK/$stack.testbed.yml" "$stack" >/dev/null
   )
 }
@@ -138,7 +138,7 @@ check_split_writes() {
 }
 
 selftest_cleanup() {
-  local stack
+  local stack secrets
   docker service rm "$SELFTEST_JOB" >/dev/null 2>&1 || true
   for stack in "${SELFTEST_STACKS[@]}"; do
     docker stack rm "$stack" >/dev/null 2>&1 || true
@@ -147,6 +147,8 @@ selftest_cleanup() {
     wait_stack_gone "$stack"
     remove_volumes_of_stack "$stack"
   done
+  mapfile -t secrets < <(docker secret ls -q --filter "label=$TESTBED_LABEL=selftest")
+  ((${#secrets[@]} == 0)) || docker secret rm "${secrets[@]}" >/dev/null 2>&1 || true
   # The containers of a finished job outlive its service (docker 20.10).
   local job_containers
   mapfile -t job_containers < <(docker ps -aq --filter "label=com.docker.swarm.service.name=$SELFTEST_JOB")
@@ -287,6 +289,9 @@ selftest_db() {
   local repo=$CCCI_GIT_BASE/coop-cloud/fixture-db checkout=$SELFTEST_WORK/fixture-db tasks
   git clone -q "$repo" "$checkout"
   git -C "$checkout" checkout -q --detach 1.0.0+1.0
+  # The database password, as `abra app secret generate` would create it.
+  head -c 24 /dev/urandom | base64 | tr -d '\n/+=' | docker secret create --label "$TESTBED_LABEL=selftest" \
+    "${stack}_db_password_v1" - >/dev/null
   deploy_recipe "$stack" "$host" "$checkout" app db
   check "sqlite image: service ${stack}_db reaches 1/1 (healthcheck runs sqlite3)" wait_rolled "${stack}_db" ""
   check "fixture-db: 1.0.0+1.0 app reaches 1/1" wait_rolled "${stack}_app" ""
@@ -295,6 +300,10 @@ selftest_db() {
   check "fixture-db: PUT a marker (written through the db service)" \
     eventually status_is 201 -X PUT --data-binary "it's-$$" "https://$host/cgi-bin/marker/backup"
   check "fixture-db: GET the marker" body_has "https://$host/cgi-bin/marker/backup" "it's-$$"
+  refused_without_password() {
+    [[ $(docker exec "$(app_container "$1")" wget -O - --post-data "SELECT 1;" http://db:8080/cgi-bin/sql 2>&1) == *"401 Unauthorized"* ]]
+  }
+  check "sqlite image: a query without the database password is refused (401)" refused_without_password "${stack}_app"
   check_split_writes "$stack" "$host"
 
   # Upgrade to PR 1 keeps the database.
@@ -338,9 +347,9 @@ cmd_selftest() {
   selftest_db
   selftest_cleanup
   trap - EXIT
-  check "cleanup: no selftest stack, service, container or volume left" eval \
+  check "cleanup: no selftest stack, service, container, volume or secret left" eval \
     '[[ -z $(docker service ls -q --filter "name=$SELFTEST_PREFIX") && -z $(docker volume ls -q --filter "name=$SELFTEST_PREFIX") &&
-      -z $(docker ps -aq --filter "name=$SELFTEST_PREFIX") ]]'
+      -z $(docker ps -aq --filter "name=$SELFTEST_PREFIX") && -z $(docker secret ls -q --filter "name=$SELFTEST_PREFIX") ]]'
   check "cleanup: the gateway no longer routes the hand-made stack" status_is 404 "https://hello-selftest.$DOMAIN_SUFFIX/"
   if ((SELFTEST_FAILURES)); then
     log "selftest: $SELFTEST_FAILURES check(s) failed in $((SECONDS - SELFTEST_STARTED)) s"

@@ -101,6 +101,15 @@ TEST_F(SpecStepsTest, AFailedExecCheckSaysItsExitAndTheEndOfItsOutput) {
             "`ls /data` in app: exit 1, expected exit 0; output ends \"ls: /data: No such file or directory\"");
 }
 
+TEST_F(SpecStepsTest, ALongOrMultiLineExecScriptIsShownByItsFirstLine) {
+  ExecStep script;
+  script.service = "app";
+  script.argv = {"sh", "-c", "set -e\nlong script"};
+  spec.checks[Tier::custom].push_back(check_of("script", script));
+  docker.exec_answers.push_back(fakes::FakeProcessRunner::exits(2));
+  EXPECT_EQ(only_check(Tier::custom).message, "`sh -c set -e …` in app: exit 2, expected exit 0; no output");
+}
+
 TEST_F(SpecStepsTest, AnExecThatPrintsTheWrongThingQuotesWhatItPrinted) {
   ExecStep count;
   count.service = "db";
