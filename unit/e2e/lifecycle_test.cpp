@@ -17,16 +17,8 @@ namespace {
 
 namespace json = boost::json;
 
-class Lifecycle : public ::testing::Test {
+class Lifecycle : public OnTestbed {
  protected:
-  void SetUp() override {
-    switch (testbed().state) {
-      case Testbed::State::ready: break;
-      case Testbed::State::no_docker: GTEST_SKIP() << "no Docker daemon can start here: " << testbed().problem;
-      case Testbed::State::broken: FAIL() << "the testbed did not come up: " << testbed().problem;
-    }
-  }
-
   /// Runs ccci-run and checks what every run must satisfy, whatever its verdict.
   RunResult run(const std::string& recipe, int pr, const std::string& terminate_after = {}) {
     RunResult result = terminate_after.empty() ? run_ccci(recipe, pr) : run_ccci_terminated(recipe, pr, terminate_after);

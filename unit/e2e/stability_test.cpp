@@ -62,16 +62,8 @@ void expect_green(const RunResult& run, const std::string& what) {
   }
 }
 
-class Stability : public ::testing::Test {
+class Stability : public OnTestbed {
  protected:
-  void SetUp() override {
-    switch (testbed().state) {
-      case Testbed::State::ready: break;
-      case Testbed::State::no_docker: GTEST_SKIP() << "no Docker daemon can start here: " << testbed().problem;
-      case Testbed::State::broken: FAIL() << "the testbed did not come up: " << testbed().problem;
-    }
-  }
-
   static void green_in_a_row(const std::string& recipe) {
     for (int i = 1; i <= runs_in_a_row; ++i) {
       RunResult run = run_ccci(recipe, 1);

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include <boost/json/value.hpp>
+#include <gtest/gtest.h>
 
 namespace ccci::e2e {
 
@@ -24,6 +25,19 @@ struct Testbed {
 /// `ccci-testbed up` reports that no Docker daemon can start here; every other
 /// failure is `broken`. Later calls return the same answer.
 const Testbed& testbed();
+
+/// The fixture of every e2e suite: skips where no Docker daemon can start, fails where the
+/// testbed is broken.
+class OnTestbed : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    switch (testbed().state) {
+      case Testbed::State::ready: break;
+      case Testbed::State::no_docker: GTEST_SKIP() << "no Docker daemon can start here: " << testbed().problem;
+      case Testbed::State::broken: FAIL() << "the testbed did not come up: " << testbed().problem;
+    }
+  }
+};
 
 struct RunResult {
   int exit_code = -1;

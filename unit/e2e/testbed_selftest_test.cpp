@@ -14,12 +14,9 @@ namespace {
 
 using namespace std::chrono_literals;
 
-TEST(TestbedSelftest, EveryImageFixtureAndTheGatewayBehaveAsTheRealThingsDo) {
-  switch (testbed().state) {
-    case Testbed::State::ready: break;
-    case Testbed::State::no_docker: GTEST_SKIP() << "no Docker daemon can start here: " << testbed().problem;
-    case Testbed::State::broken: FAIL() << "the testbed did not come up: " << testbed().problem;
-  }
+class TestbedSelftest : public OnTestbed {};
+
+TEST_F(TestbedSelftest, EveryImageFixtureAndTheGatewayBehaveAsTheRealThingsDo) {
   auto selftest = run({(std::filesystem::path(CCCI_SOURCE_DIR) / "testbed/ccci-testbed").string(), "selftest"}, 10min);
   EXPECT_EQ(selftest.exit_code, 0) << selftest.describe << "\n" << selftest.output;
   EXPECT_NE(selftest.output.find("selftest: all checks passed"), std::string::npos) << selftest.output;
