@@ -96,10 +96,11 @@ std::string lowercase(std::string_view text) {
   return result;
 }
 
-std::string printable(std::string_view value) {
-  constexpr size_t max_bytes = 200;
+std::string printable(std::string_view value) { return quoted(value, '"', 200); }
+
+std::string quoted(std::string_view value, char quote, size_t max_bytes) {
   constexpr char hex[] = "0123456789abcdef";
-  std::string result = "\"";
+  std::string result(1, quote);
   for (unsigned char c : value.substr(0, max_bytes)) {
     if (c < 0x20 || c == 0x7f) {
       result += "\\x";
@@ -110,7 +111,7 @@ std::string printable(std::string_view value) {
     }
   }
   if (value.size() > max_bytes) result += "...";
-  return result + "\"";
+  return result + quote;
 }
 
 std::string format_duration(std::chrono::milliseconds duration) {

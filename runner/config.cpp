@@ -7,6 +7,8 @@
 #include <cstring>
 #include <string_view>
 
+#include "harness/text.hpp"
+
 namespace ccci::runner {
 namespace {
 
@@ -45,20 +47,7 @@ constexpr Setting all_settings[] = {recipe_setting, pr_setting,        ref_setti
                                     abra_dir_setting, abra_setting,    server_setting, pull_setting};
 
 /// Printable form of a value for error messages: control characters escaped, long values cut.
-std::string shown(std::string_view value) {
-  std::string out = "'";
-  for (unsigned char c : value.substr(0, 80)) {
-    if (c < 0x20 || c == 0x7f) {
-      static constexpr char hex[] = "0123456789abcdef";
-      out += "\\x";
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  return out + (value.size() > 80 ? "…'" : "'");
-}
+std::string shown(std::string_view value) { return harness::quoted(value, '\'', 80); }
 
 class Sources {
  public:
