@@ -4,6 +4,8 @@
 #include <charconv>
 #include <set>
 #include <sstream>
+#include <unordered_map>
+#include <unordered_set>
 
 namespace ccci::harness {
 namespace {
@@ -107,20 +109,24 @@ std::string volume_target(const YamlNode& node) {
 void merge(YamlNode& base, const YamlNode& over, const std::string& key, int depth);
 
 void merge_sequence(YamlNode& base, const YamlNode& over, const std::string& key) {
+  // Indexed, not searched per item: thousands of hostile items must not take minutes.
   if (key == "volumes") {
+    std::unordered_map<std::string, size_t> first_with_target;
+    for (size_t i = 0; i < base.items.size(); ++i) first_with_target.emplace(volume_target(base.items[i]), i);
     for (const auto& item : over.items) {
-      std::string target = volume_target(item);
-      auto same = std::find_if(base.items.begin(), base.items.end(), [&](const YamlNode& b) { return volume_target(b) == target; });
-      if (same != base.items.end()) *same = item;
-      else base.items.push_back(item);
+      auto [same, added] = first_with_target.emplace(volume_target(item), base.items.size());
+      if (added) base.items.push_back(item);
+      else base.items[same->second] = item;
     }
     return;
   }
   if (appends(key) || key == "networks") {
+    std::unordered_set<std::string> identities;
+    for (const auto& b : base.items) identities.insert(scalar_identity(b));
     for (const auto& item : over.items) {
-      bool seen = std::any_of(base.items.begin(), base.items.end(),
-                              [&](const YamlNode& b) { return scalar_identity(b) == scalar_identity(item) && item.is_scalar(); });
-      if (!seen) base.items.push_back(item);
+      if (item.is_scalar() && identities.count(scalar_identity(item))) continue;
+      identities.insert(scalar_identity(item));
+      base.items.push_back(item);
     }
     return;
   }
@@ -155,12 +161,17 @@ void merge(YamlNode& base, const YamlNode& over, const std::string& key, int dep
   base = over;
 }
 
-Status interpolate_tree(YamlNode& node, const std::map<std::string, std::string>& env) {
+/// `budget`: bytes all interpolated scalars of the model may still take (`${BIG}` 100,000 times).
+Status interpolate_tree(YamlNode& node, const std::map<std::string, std::string>& env, size_t& budget) {
   if (node.is_scalar()) {
     CCCI_TRY(node.scalar, interpolate(node.scalar, env, node.mark));
+    if (node.scalar.size() > budget) {
+      return at(node.mark, "interpolated values exceed " + std::to_string(YamlLimits::max_text_bytes >> 20) + " MiB");
+    }
+    budget -= node.scalar.size();
   }
-  for (auto& item : node.items) CCCI_TRY_STATUS(interpolate_tree(item, env));
-  for (auto& [key, value] : node.entries) CCCI_TRY_STATUS(interpolate_tree(value, env));
+  for (auto& item : node.items) CCCI_TRY_STATUS(interpolate_tree(item, env, budget));
+  for (auto& [key, value] : node.entries) CCCI_TRY_STATUS(interpolate_tree(value, env, budget));
   return ok_status();
 }
 
@@ -275,7 +286,24 @@ std::vector<std::string> split(const std::string& text, char separator) {
 }  // namespace
 
 Result<std::string> interpolate(std::string_view text, const std::map<std::string, std::string>& env, const Mark& mark) {
+  // Defaults nest (`${A:-${B:-…}}`) and each level recurses through braced() and rescans the
+  // rest of the text: a hostile scalar must not nest deep enough to exhaust stack or time.
+  constexpr int max_nesting = 16;
+  static thread_local int nesting = 0;
+  if (nesting >= max_nesting) return at(mark, "interpolation nested more than " + std::to_string(max_nesting) + " levels deep");
+  ++nesting;
+  struct LeaveLevel {
+    ~LeaveLevel() { --nesting; }
+  } leave_level;
+  // An interpolated scalar is held to the bound of a written one.
+  constexpr size_t max_bytes = YamlLimits::max_scalar_bytes;
   std::string out;
+  auto append = [&](const std::string& value) {
+    if (value.size() > max_bytes - std::min(out.size(), max_bytes)) return false;
+    out += value;
+    return true;
+  };
+  auto too_long = [&] { return at(mark, "interpolation makes the value longer than " + std::to_string(max_bytes >> 10) + " KiB"); };
   for (size_t i = 0; i < text.size(); ++i) {
     if (text[i] != '$') {
       out += text[i];
@@ -288,13 +316,13 @@ Result<std::string> interpolate(std::string_view text, const std::map<std::strin
       size_t close = closing_brace(text, i + 2);
       if (close == std::string_view::npos) return at(mark, "unterminated ${ in " + std::string(text));
       CCCI_TRY(std::string value, braced(text.substr(i + 2, close - i - 2), env, mark));
-      out += value;
+      if (!append(value)) return too_long();
       i = close;
     } else if (i + 1 < text.size() && name_char(text[i + 1])) {
       size_t end = i + 1;
       while (end < text.size() && name_char(text[end])) ++end;
       auto found = env.find(std::string(text.substr(i + 1, end - i - 1)));
-      if (found != env.end()) out += found->second;
+      if (found != env.end() && !append(found->second)) return too_long();
       i = end - 1;
     } else {
       return at(mark, "invalid interpolation: a lone $ in " + std::string(text) + " (write $$ for a dollar)");
@@ -308,10 +336,15 @@ Result<ComposeModel> load_compose(const std::filesystem::path& recipe_dir, const
   if (auto found = env.find("COMPOSE_FILE"); found != env.end() && !found->second.empty()) files = found->second;
   YamlNode merged;
   bool first = true;
+  constexpr size_t max_files = 16;  // each is held to YamlLimits; real recipes enable a handful
+  if (split(files, ':').size() > max_files) {
+    return make_error(ErrorKind::spec, "COMPOSE_FILE names more than " + std::to_string(max_files) + " files");
+  }
+  size_t interpolation_budget = YamlLimits::max_text_bytes;
   for (const auto& file : split(files, ':')) {
     CCCI_TRY(YamlNode root, load_yaml_file(recipe_dir / file));
     if (!root.is_mapping()) return at(root.mark, "a compose file must be a mapping");
-    CCCI_TRY_STATUS(interpolate_tree(root, env));
+    CCCI_TRY_STATUS(interpolate_tree(root, env, interpolation_budget));
     if (first) merged = std::move(root);
     else merge(merged, root, "", 0);
     first = false;
@@ -378,7 +411,7 @@ std::optional<int> ComposeModel::traefik_port(const std::string& service) const 
         key.compare(key.size() - 25, 25, ".loadbalancer.server.port") == 0) {
       int port = 0;
       auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), port);
-      if (error != std::errc() || end != value.data() + value.size()) return std::nullopt;
+      if (error != std::errc() || end != value.data() + value.size() || port < 1 || port > 65535) return std::nullopt;
       return port;
     }
   }
