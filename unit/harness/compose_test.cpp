@@ -47,9 +47,9 @@ TEST(ComposeInterpolation, NestingIsBoundedWithPosition) {
   std::string nested = "x";
   for (int i = 0; i < 15; ++i) nested = "${U" + std::to_string(i) + ":-" + nested + "}";
   EXPECT_EQ(*interp(nested, env), "x") << "fifteen defaults deep is fine";
-  std::string deep = "x";
-  for (int i = 0; i < 50'000; ++i) deep = "${A:-" + deep;
-  deep += std::string(50'000, '}');
+  std::string deep;
+  for (int i = 0; i < 50'000; ++i) deep += "${A:-";
+  deep += "x" + std::string(50'000, '}');
   auto result = interp(deep, env);
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.error().message.rfind("c.yml:3:5: interpolation nested more than 16 levels deep", 0), 0u);
