@@ -228,11 +228,22 @@ Result<EnvFile> read_env_file(const std::filesystem::path& path, const std::map<
 }
 
 Status set_env_values(const std::filesystem::path& path, const std::map<std::string, std::string>& values) {
+  // Every value must read back as itself: a name, and no byte double quotes cannot carry.
+  for (const auto& [key, value] : values) {
+    if (!assignment_at(key + "=", 0)) return make_error(ErrorKind::spec, path.string() + ": cannot set '" + key + "': not a variable name");
+    if (value.find_first_of(std::string_view("\r\0", 2)) != std::string::npos) {
+      return make_error(ErrorKind::spec, path.string() + ": cannot set " + key + ": a carriage return or NUL cannot be written to an env file");
+    }
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) return make_error(ErrorKind::not_found, path.string() + ": cannot read");
   auto quoted = [](const std::string& value) {
     std::string out = "\"";
     for (char c : value) {
+      if (c == '\n') {
+        out += "\\n";  // a raw newline would end the line and start another assignment
+        continue;
+      }
       if (c == '"' || c == '\\' || c == '$') out += '\\';
       out += c;
     }

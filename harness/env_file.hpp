@@ -50,7 +50,9 @@ Result<std::optional<size_t>> comment_number(const EnvEntry& entry, std::string_
                                              const std::string& file);
 
 /// Sets each KEY=value in an existing .env: the line of a key that is there is replaced, a new
-/// key is appended; every other line stays as it was. Values are written double-quoted.
+/// key is appended; every other line stays as it was. Values are written double-quoted (a
+/// newline as `\n`) and read back as themselves; a key that is not a variable name or a value
+/// holding a carriage return or NUL is ErrorKind::spec and nothing is written.
 Status set_env_values(const std::filesystem::path& path, const std::map<std::string, std::string>& values);
 
 }  // namespace ccci::harness

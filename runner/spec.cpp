@@ -353,6 +353,10 @@ Status read_top_level(const YamlNode& root, RecipeSpec& spec) {
     for (const auto& [key, value] : env->entries) {
       if (!is_variable_name(key.scalar)) return at(key.mark, "env key " + shown(key.scalar) + " must be an upper-case variable name");
       CCCI_TRY(spec.env[key.scalar], text(value, "env." + key.scalar, true));
+      // The value goes into the app's .env, one line per variable: see set_env_values.
+      if (spec.env[key.scalar].find_first_of(std::string_view("\r\0", 2)) != std::string::npos) {
+        return at(value.mark, "env." + key.scalar + " must not contain a carriage return or NUL");
+      }
     }
   }
   if (const auto* deps = fields.get("deps")) {

@@ -83,6 +83,28 @@ std::string error_of(const std::string& text, const std::string& file = "app.env
   return env.error().message;
 }
 
+TEST(EnvFile, SetValuesWritesEveryValueSoItReadsBackAsItself) {
+  fakes::TempDir dir;
+  auto path = dir.write("app.env", "A=1\n");
+  std::map<std::string, std::string> values{{"A", "two\nlines"}, {"B", "x\nEVIL=1"}, {"C", "q\"\\$D #c"}};
+  ASSERT_TRUE(set_env_values(path, values).ok());
+  auto env = read_env_file(path);
+  ASSERT_TRUE(env.ok()) << env.error().message;
+  EXPECT_EQ(env->values(), values) << "no value injects a line of its own";
+}
+
+TEST(EnvFile, SetValuesRefusesWhatAnEnvFileCannotHold) {
+  fakes::TempDir dir;
+  auto path = dir.write("app.env", "A=1\n");
+  auto carriage = set_env_values(path, {{"A", "x\ry"}});
+  ASSERT_FALSE(carriage.ok());
+  EXPECT_EQ(carriage.error().kind, ErrorKind::spec);
+  EXPECT_NE(carriage.error().message.find("cannot set A: a carriage return or NUL"), std::string::npos);
+  EXPECT_FALSE(set_env_values(path, {{"A", std::string("x\0y", 3)}}).ok());
+  EXPECT_FALSE(set_env_values(path, {{"NOT A NAME", "x"}}).ok());
+  EXPECT_EQ(read_env_file(path)->values().at("A"), "1") << "nothing was written";
+}
+
 TEST(EnvFile, ThirtyThousandCharacterValuesAreReadNotCrashedOn) {
   std::string value(30'000, 'x');
   for (const std::string& line : {"A=" + value, "export A=\"" + value + "\"", "A='" + value + "' # length=12"}) {

@@ -114,6 +114,8 @@ INSTANTIATE_TEST_SUITE_P(
         BadSpec{"timeouts: {http: 0s}\n", "recipe.yml:1:18: timeouts.http '0s' is not a duration"},
         BadSpec{"env: {compose_file: x}\n", "recipe.yml:1:7: env key 'compose_file' must be an upper-case"},
         BadSpec{"env: {A: [1]}\n", "recipe.yml:1:10: env.A must be a string, not a sequence"},
+        BadSpec{"env: {A: \"x\\ry\"}\n", "recipe.yml:1:10: env.A must not contain a carriage return or NUL"},
+        BadSpec{"env: {A: \"x\\0\"}\n", "recipe.yml:1:10: env.A must not contain a carriage return or NUL"},
         BadSpec{"deps: [keycloak, keycloak]\n", "recipe.yml:1:18: dep 'keycloak' listed twice"},
         BadSpec{"deps: keycloak\n", "recipe.yml:1:7: deps must be a list, not a scalar"},
         BadSpec{"upgrade: {base: '--chaos'}\n", "recipe.yml:1:17: upgrade.base must be auto or a version tag"},
