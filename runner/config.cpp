@@ -225,7 +225,7 @@ std::string check_stages(const std::string& value, Config& config) {
     size_t comma = value.find(',', start);
     std::string name = value.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
     auto tier = tier_from_string(name);
-    if (!tier) return "unknown stage '" + name + "'; stages are install,upgrade,backup,restore,custom";
+    if (!tier) return "unknown stage " + shown(name) + "; stages are install,upgrade,backup,restore,custom";
     if (std::find(wanted.begin(), wanted.end(), *tier) != wanted.end()) return "stage '" + name + "' given twice";
     wanted.push_back(*tier);
     if (comma == std::string::npos) break;

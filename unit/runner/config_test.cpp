@@ -192,6 +192,13 @@ TEST(Config, ThirtyThousandCharacterSettingIsAUsageErrorNotACrash) {
   EXPECT_NE(parse_error({}, {"--server", std::string(30'000, 's')}).find("CCCI_SERVER (flag --server)"), std::string::npos);
 }
 
+TEST(Config, UnknownStageIsCutInTheMessage) {
+  // Found by fuzz_config: the stage name was quoted whole, whatever its length.
+  std::string message = parse_error({{"RECIPE", "x"}, {"STAGES", "install," + std::string(4000, 'z')}});
+  EXPECT_NE(message.find("unknown stage 'zzz"), std::string::npos) << message;
+  EXPECT_LT(message.size(), 400u);
+}
+
 TEST(Config, SettingsUpToTheLengthLimitAreStillRead) {
   std::string path = "/" + std::string(4095, 'p');
   EXPECT_EQ(parse_ok({{"RECIPE", "x"}, {"CCCI_STATE_DIR", path}}).state_dir, path);
