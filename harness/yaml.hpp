@@ -9,7 +9,8 @@
 /// checked before the copy is made, so a "billion laughs" document stops after a few copies.
 /// Input must be UTF-8 of the characters YAML allows; a NUL, a control character or a bad byte is
 /// reported at its own line and column.
-/// Errors are ErrorKind::spec and every message starts with "file:line:col: ".
+/// Every parse error is ErrorKind::spec and its message starts with "file:line:col: "; a file that
+/// cannot be opened is ErrorKind::not_found.
 #include <cstddef>
 #include <filesystem>
 #include <string>
