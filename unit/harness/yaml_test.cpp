@@ -139,7 +139,8 @@ std::string mapping_of(int keys) {
 TEST(YamlLimits, TenThousandKeysParseQuickly) {
   std::string text = mapping_of(static_cast<int>(YamlLimits::max_entries));
   Result<YamlNode> doc = YamlNode{};
-  EXPECT_LT(milliseconds_of([&] { doc = parse_yaml(text, "h.yml"); }), 1000);
+  // ~0.3 s in a Debug build, ~0.08 s optimised; checking each key against all earlier ones took 9 s.
+  EXPECT_LT(milliseconds_of([&] { doc = parse_yaml(text, "h.yml"); }), 2000);
   ASSERT_TRUE(doc.ok()) << doc.error().message;
   EXPECT_EQ(doc->entries.size(), YamlLimits::max_entries);
   EXPECT_EQ(doc->entries.back().first.scalar, "key9999");
@@ -149,7 +150,7 @@ TEST(YamlLimits, TenThousandKeysParseQuickly) {
 TEST(YamlLimits, FortyThousandKeysAreRejectedAtTheFirstKeyTooMany) {
   std::string message;
   std::string text = mapping_of(40'000);
-  EXPECT_LT(milliseconds_of([&] { message = error_of(text); }), 1000);
+  EXPECT_LT(milliseconds_of([&] { message = error_of(text); }), 2000);
   EXPECT_EQ(message.rfind("h.yml:10001:1: a mapping of more than 10000 keys", 0), 0u) << message;
 }
 
