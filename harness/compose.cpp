@@ -4,8 +4,6 @@
 #include <charconv>
 #include <set>
 #include <sstream>
-#include <unordered_map>
-#include <unordered_set>
 
 namespace ccci::harness {
 namespace {
@@ -109,24 +107,20 @@ std::string volume_target(const YamlNode& node) {
 void merge(YamlNode& base, const YamlNode& over, const std::string& key, int depth);
 
 void merge_sequence(YamlNode& base, const YamlNode& over, const std::string& key) {
-  // Indexed, not searched per item: thousands of hostile items must not take minutes.
   if (key == "volumes") {
-    std::unordered_map<std::string, size_t> first_with_target;
-    for (size_t i = 0; i < base.items.size(); ++i) first_with_target.emplace(volume_target(base.items[i]), i);
     for (const auto& item : over.items) {
-      auto [same, added] = first_with_target.emplace(volume_target(item), base.items.size());
-      if (added) base.items.push_back(item);
-      else base.items[same->second] = item;
+      std::string target = volume_target(item);
+      auto same = std::find_if(base.items.begin(), base.items.end(), [&](const YamlNode& b) { return volume_target(b) == target; });
+      if (same != base.items.end()) *same = item;
+      else base.items.push_back(item);
     }
     return;
   }
   if (appends(key) || key == "networks") {
-    std::unordered_set<std::string> identities;
-    for (const auto& b : base.items) identities.insert(scalar_identity(b));
     for (const auto& item : over.items) {
-      if (item.is_scalar() && identities.count(scalar_identity(item))) continue;
-      identities.insert(scalar_identity(item));
-      base.items.push_back(item);
+      bool seen = std::any_of(base.items.begin(), base.items.end(),
+                              [&](const YamlNode& b) { return scalar_identity(b) == scalar_identity(item) && item.is_scalar(); });
+      if (!seen) base.items.push_back(item);
     }
     return;
   }
@@ -161,18 +155,24 @@ void merge(YamlNode& base, const YamlNode& over, const std::string& key, int dep
   base = over;
 }
 
-/// `budget`: bytes all interpolated scalars of the model may still take (`${BIG}` 100,000 times).
-Status interpolate_tree(YamlNode& node, const std::map<std::string, std::string>& env, size_t& budget) {
-  if (node.is_scalar()) {
-    CCCI_TRY(node.scalar, interpolate(node.scalar, env, node.mark));
-    if (node.scalar.size() > budget) {
-      return at(node.mark, "interpolated values exceed " + std::to_string(YamlLimits::max_text_bytes >> 20) + " MiB");
+Status interpolate_tree(YamlNode& node, const std::map<std::string, std::string>& env) {
+  // One file's interpolated scalars together stay within a bound: `${BIG}` written 100,000
+  // times must not become gigabytes (with at most 16 files, a model stays within 128 MiB).
+  constexpr size_t max_file_bytes = size_t{8} << 20;
+  size_t budget = max_file_bytes;
+  auto walk = [&](auto& self, YamlNode& at_node) -> Status {
+    if (at_node.is_scalar()) {
+      CCCI_TRY(at_node.scalar, interpolate(at_node.scalar, env, at_node.mark));
+      if (at_node.scalar.size() > budget) {
+        return at(at_node.mark, "interpolated values exceed " + std::to_string(max_file_bytes >> 20) + " MiB in this file");
+      }
+      budget -= at_node.scalar.size();
     }
-    budget -= node.scalar.size();
-  }
-  for (auto& item : node.items) CCCI_TRY_STATUS(interpolate_tree(item, env, budget));
-  for (auto& [key, value] : node.entries) CCCI_TRY_STATUS(interpolate_tree(value, env, budget));
-  return ok_status();
+    for (auto& item : at_node.items) CCCI_TRY_STATUS(self(self, item));
+    for (auto& [key, value] : at_node.entries) CCCI_TRY_STATUS(self(self, value));
+    return ok_status();
+  };
+  return walk(walk, node);
 }
 
 // ---- the model ------------------------------------------------------------------------------
@@ -332,19 +332,19 @@ Result<std::string> interpolate(std::string_view text, const std::map<std::strin
 }
 
 Result<ComposeModel> load_compose(const std::filesystem::path& recipe_dir, const std::map<std::string, std::string>& env) {
+  // Each file is held to YamlLimits, and the recipe's env cannot list one file thousands of times.
+  constexpr size_t max_files = 16;
+  if (auto listed = env.find("COMPOSE_FILE"); listed != env.end() && split(listed->second, ':').size() > max_files) {
+    return make_error(ErrorKind::spec, "COMPOSE_FILE names more than " + std::to_string(max_files) + " files");
+  }
   std::string files = "compose.yml";
   if (auto found = env.find("COMPOSE_FILE"); found != env.end() && !found->second.empty()) files = found->second;
   YamlNode merged;
   bool first = true;
-  constexpr size_t max_files = 16;  // each is held to YamlLimits; real recipes enable a handful
-  if (split(files, ':').size() > max_files) {
-    return make_error(ErrorKind::spec, "COMPOSE_FILE names more than " + std::to_string(max_files) + " files");
-  }
-  size_t interpolation_budget = YamlLimits::max_text_bytes;
   for (const auto& file : split(files, ':')) {
     CCCI_TRY(YamlNode root, load_yaml_file(recipe_dir / file));
     if (!root.is_mapping()) return at(root.mark, "a compose file must be a mapping");
-    CCCI_TRY_STATUS(interpolate_tree(root, env, interpolation_budget));
+    CCCI_TRY_STATUS(interpolate_tree(root, env));
     if (first) merged = std::move(root);
     else merge(merged, root, "", 0);
     first = false;

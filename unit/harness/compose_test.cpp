@@ -3,7 +3,6 @@
 #include <gtest/gtest.h>
 
 #include <array>
-#include <chrono>
 #include <cstdio>
 
 #include "unit/fakes/temp_dir.hpp"
@@ -40,28 +39,6 @@ TEST(ComposeInterpolation, RequiredVariablesNamePositionAndMessage) {
   EXPECT_TRUE(interp("${EMPTY?x}", env).ok());
   EXPECT_FALSE(interp("${open", env).ok());
   EXPECT_FALSE(interp("cost $ 5", env).ok());
-}
-
-TEST(ComposeInterpolation, NestingIsBoundedWithPosition) {
-  Env env{{"SET", "v"}};
-  std::string nested = "x";
-  for (int i = 0; i < 15; ++i) nested = "${U" + std::to_string(i) + ":-" + nested + "}";
-  EXPECT_EQ(*interp(nested, env), "x") << "fifteen defaults deep is fine";
-  std::string deep;
-  for (int i = 0; i < 50'000; ++i) deep += "${A:-";
-  deep += "x" + std::string(50'000, '}');
-  auto result = interp(deep, env);
-  ASSERT_FALSE(result.ok());
-  EXPECT_EQ(result.error().message.rfind("c.yml:3:5: interpolation nested more than 16 levels deep", 0), 0u);
-  EXPECT_EQ(*interp("${SET}", env), "v") << "the nesting count is released after an error";
-}
-
-TEST(ComposeInterpolation, ExpansionIsBoundedWithPosition) {
-  Env env{{"BIG", std::string(60'000, 'b')}};
-  EXPECT_EQ(interp("${BIG}${BIG}${BIG}${BIG}", env)->size(), 240'000u);
-  auto result = interp("${BIG}${BIG}${BIG}${BIG}$BIG", env);
-  ASSERT_FALSE(result.ok());
-  EXPECT_EQ(result.error().message, "c.yml:3:5: interpolation makes the value longer than 256 KiB");
 }
 
 struct Recipe {
@@ -185,62 +162,49 @@ TEST(Compose, EveryVolumeExcludedLeavesBackupsOnButNothingToCover) {
   EXPECT_TRUE(model->backup_paths("s").empty());
 }
 
-TEST(Compose, ErrorsNameTheFileAndPosition) {
-  Recipe recipe;
-  recipe.file("compose.yml", "services:\n  app:\n    image: ${IMAGE:?the recipe needs IMAGE}\n");
-  auto model = load_compose(recipe.dir.path(), {});
-  ASSERT_FALSE(model.ok());
-  EXPECT_EQ(model.error().message, (recipe.dir.path() / "compose.yml").string() +
-                                       ":3:12: required variable IMAGE is missing a value: the recipe needs IMAGE");
-  auto missing = load_compose(recipe.dir.path(), {{"COMPOSE_FILE", "compose.yml:nope.yml"}, {"IMAGE", "x"}});
-  ASSERT_FALSE(missing.ok());
-  EXPECT_NE(missing.error().message.find("nope.yml"), std::string::npos);
+TEST(ComposeInterpolation, NestingIsBoundedWithPosition) {
+  Env env{{"SET", "v"}};
+  std::string nested = "x";
+  for (int i = 0; i < 15; ++i) nested = "${U" + std::to_string(i) + ":-" + nested + "}";
+  EXPECT_EQ(*interp(nested, env), "x") << "fifteen defaults deep is fine";
+  std::string deep;
+  for (int i = 0; i < 50'000; ++i) deep += "${A:-";
+  deep += "x" + std::string(50'000, '}');
+  auto result = interp(deep, env);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().message.rfind("c.yml:3:5: interpolation nested more than 16 levels deep", 0), 0u);
+  EXPECT_EQ(*interp("${SET}", env), "v") << "the nesting count is released after an error";
 }
 
-TEST(Compose, InterpolatedValuesAreBoundedForTheWholeModel) {
+TEST(ComposeInterpolation, ExpansionIsBoundedWithPosition) {
+  Env env{{"BIG", std::string(60'000, 'b')}};
+  EXPECT_EQ(interp("${BIG}${BIG}${BIG}${BIG}", env)->size(), 240'000u);
+  auto result = interp("${BIG}${BIG}${BIG}${BIG}$BIG", env);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().message, "c.yml:3:5: interpolation makes the value longer than 256 KiB");
+}
+
+TEST(Compose, InterpolatedValuesAreBoundedPerFile) {
   Recipe recipe;
   std::string compose = "services:\n  app:\n    image: x\n    command:\n";
-  for (int i = 0; i < 1000; ++i) compose += "      - ${BIG}\n";
+  for (int i = 0; i < 200; ++i) compose += "      - ${BIG}\n";
   recipe.file("compose.yml", compose);
   auto model = load_compose(recipe.dir.path(), {{"BIG", std::string(60'000, 'b')}});
   ASSERT_FALSE(model.ok());
-  // 32 MiB / 60,000 bytes: 559 items fit, the 560th (line 564) is one too many.
-  EXPECT_EQ(model.error().message, (recipe.dir.path() / "compose.yml").string() + ":564:9: interpolated values exceed 32 MiB");
+  // 8 MiB / 60,000 bytes: 139 items fit, the 140th (line 144) is one too many.
+  EXPECT_EQ(model.error().message, (recipe.dir.path() / "compose.yml").string() + ":144:9: interpolated values exceed 8 MiB in this file");
 }
 
 TEST(Compose, ComposeFileListIsBounded) {
   Recipe recipe;
   recipe.file("compose.yml", "services: {app: {image: x}}\n");
   std::string files = "compose.yml";
-  for (int i = 0; i < 16; ++i) files += ":compose.yml";
-  auto model = load_compose(recipe.dir.path(), {{"COMPOSE_FILE", files}});
+  for (int i = 0; i < 15; ++i) files += ":compose.yml";
+  EXPECT_TRUE(load_compose(recipe.dir.path(), {{"COMPOSE_FILE", files}}).ok()) << "sixteen files are fine";
+  auto model = load_compose(recipe.dir.path(), {{"COMPOSE_FILE", files + ":compose.yml"}});
   ASSERT_FALSE(model.ok());
   EXPECT_EQ(model.error().kind, ErrorKind::spec);
   EXPECT_EQ(model.error().message, "COMPOSE_FILE names more than 16 files");
-}
-
-TEST(Compose, MergingThousandsOfListItemsIsFast) {
-  Recipe recipe;
-  std::string base = "services:\n  app:\n    image: x\n    volumes:\n", over = base;
-  std::string ports = "    ports:\n";
-  for (int i = 0; i < 5000; ++i) {
-    base += "      - v" + std::to_string(i) + ":/data/" + std::to_string(i) + "\n";
-    over += "      - w" + std::to_string(i) + ":/data/" + std::to_string(i % 2500 + 2500) + "\n";
-    ports += "      - \"" + std::to_string(10000 + i % 4000) + ":80\"\n";
-  }
-  recipe.file("a.yml", base + ports);
-  recipe.file("b.yml", over + ports);
-  auto start = std::chrono::steady_clock::now();
-  auto model = load_compose(recipe.dir.path(), {{"COMPOSE_FILE", "a.yml:b.yml"}});
-  auto took = std::chrono::steady_clock::now() - start;
-  ASSERT_TRUE(model.ok()) << model.error().message;
-  EXPECT_LT(took, std::chrono::seconds(2));
-  const auto& app = model->services.at("app");
-  ASSERT_EQ(app.volumes.size(), 5000u);
-  EXPECT_EQ(app.volumes[2499].source, "v2499");
-  EXPECT_EQ(app.volumes[2500].source, "w2500") << "the last override of a target wins";
-  EXPECT_EQ(app.volumes[4999].source, "w4999");
-  EXPECT_EQ(app.ports.size(), 5000u) << "the first file's list is kept whole; the second adds nothing new";
 }
 
 TEST(Compose, TraefikPortOutsideTheRangeIsNoPort) {
@@ -253,6 +217,18 @@ TEST(Compose, TraefikPortOutsideTheRangeIsNoPort) {
   ASSERT_TRUE(model.ok()) << model.error().message;
   EXPECT_FALSE(model->traefik_port("app"));
   EXPECT_EQ(model->traefik_port("web"), 8080);
+}
+
+TEST(Compose, ErrorsNameTheFileAndPosition) {
+  Recipe recipe;
+  recipe.file("compose.yml", "services:\n  app:\n    image: ${IMAGE:?the recipe needs IMAGE}\n");
+  auto model = load_compose(recipe.dir.path(), {});
+  ASSERT_FALSE(model.ok());
+  EXPECT_EQ(model.error().message, (recipe.dir.path() / "compose.yml").string() +
+                                       ":3:12: required variable IMAGE is missing a value: the recipe needs IMAGE");
+  auto missing = load_compose(recipe.dir.path(), {{"COMPOSE_FILE", "compose.yml:nope.yml"}, {"IMAGE", "x"}});
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.error().message.find("nope.yml"), std::string::npos);
 }
 
 // ---- differential: docker's own loader is the oracle -------------------------------------
