@@ -8,3 +8,5 @@ pkg_check_modules(YAML REQUIRED IMPORTED_TARGET yaml-0.1)
 if(CCCI_TESTS)
   find_package(GTest REQUIRED)
 endif()
+# Optional: Google Benchmark (libbenchmark-dev) for bench/; without it the benchmarks are skipped.
+find_package(benchmark QUIET)

@@ -3,10 +3,12 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <fstream>
 #include <initializer_list>
 #include <span>
 #include <sstream>
 
+#include "harness/redactor.hpp"
 #include "harness/text.hpp"
 
 namespace ccci::harness {
@@ -94,6 +96,7 @@ constexpr std::array backupbot_rules{
 };
 
 constexpr Operation op_app_new{"abra app new", ErrorKind::infra, app_new_rules};
+constexpr Operation op_app_new_with_secrets{"abra app new", ErrorKind::infra, app_new_rules, true};
 constexpr Operation op_deploy{"abra app deploy", ErrorKind::check_failed, deploy_rules};
 constexpr Operation op_undeploy{"abra app undeploy", ErrorKind::infra, undeploy_rules};
 constexpr Operation op_remove{"abra app rm", ErrorKind::infra, remove_rules};
@@ -151,6 +154,33 @@ bool is_clock(std::string_view text) {
 bool is_snapshot_id(std::string_view text) {
   return text.size() >= 8 && text.size() <= 64 &&
          std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isxdigit(c); });
+}
+
+/// A table row's cells: split at table bars (ASCII or box drawing) and at runs of two or more
+/// spaces; a single space stays inside a cell.
+std::vector<std::string> table_cells(std::string row) {
+  for (std::string_view bar : {"\u2502", "\u2503", "\u2551", "|"}) {
+    for (size_t at = row.find(bar); at != std::string::npos; at = row.find(bar, at)) row.replace(at, bar.size(), "  ");
+  }
+  std::vector<std::string> cells;
+  std::string cell;
+  int spaces = 0;
+  for (char c : row) {
+    if (c == ' ' || c == '\t') {
+      ++spaces;
+      continue;
+    }
+    if (spaces >= 2 && !cell.empty()) {
+      cells.push_back(cell);
+      cell.clear();
+    } else if (spaces == 1 && !cell.empty()) {
+      cell += ' ';
+    }
+    spaces = 0;
+    cell += c;
+  }
+  if (!cell.empty()) cells.push_back(cell);
+  return cells;
 }
 
 Error unparsable(std::string_view what, std::string_view line, std::string_view text) {
@@ -219,7 +249,8 @@ class RealAbraDriver final : public AbraDriver {
     if (!version) append(args, {spelling::chaos});
     append(args, {spelling::no_input});
     if (settings_.fetch == RecipeFetch::offline) append(args, {spelling::offline});
-    return status_of(run_abra(op_app_new, std::move(args), settings_.timeouts.command));
+    const Operation& op = secrets == SecretGeneration::generate_all ? op_app_new_with_secrets : op_app_new;
+    return status_of(run_abra(op, std::move(args), settings_.timeouts.command));
   }
 
   Status deploy(const std::string& domain, const DeployOptions& options) override {
@@ -277,6 +308,12 @@ class RealAbraDriver final : public AbraDriver {
     CCCI_TRY_STATUS(validate_token("secret name", name, 64, "_-"));
     CCCI_TRY_STATUS(validate_token("secret version", version, 32, "._-"));
     CCCI_TRY_STATUS(validate_value_file(value_file));
+    if (settings_.redactor) {
+      std::ifstream in(value_file, std::ios::binary);
+      std::ostringstream value;
+      value << in.rdbuf();
+      settings_.redactor->add_secret(value.str());
+    }
     return status_of(run_abra(op_secret_insert,
                               {str(spelling::app), str(spelling::secret), str(spelling::secret_insert),
                                domain, name, version, str(spelling::value_from_file),
@@ -343,6 +380,8 @@ class RealAbraDriver final : public AbraDriver {
     return settings_.abra_dir / "recipes" / recipe;
   }
 
+  std::filesystem::path logs_dir() const override { return settings_.abra_dir / "logs" / settings_.server; }
+
  private:
   static std::string str(std::string_view text) { return std::string(text); }
 
@@ -375,6 +414,9 @@ class RealAbraDriver final : public AbraDriver {
       return make_error(kind, "cannot run " + shown + ": " + error.message);
     }
     Completion& completion = *result;
+    if (op.stdout_may_hold_secrets && settings_.redactor) {
+      for (const auto& value : parse_generated_secrets(completion.out)) settings_.redactor->add_secret(value);
+    }
     if (completion.timed_out) {
       return make_error(ErrorKind::timeout, shown + " timed out after " + format_duration(timeout) +
                                                 failure_detail(op, completion));
@@ -481,6 +523,27 @@ Result<std::vector<Snapshot>> parse_snapshot_lines(std::string_view text) {
     snapshots.push_back(Snapshot{tokens[0], tokens[1], tokens.size() == 3 ? tokens[2] : ""});
   }
   return snapshots;
+}
+
+std::vector<std::string> parse_generated_secrets(std::string_view text) {
+  std::vector<std::string> values;
+  for (const auto& line : clean_lines(text)) {
+    if (is_log_line(line)) continue;
+    bool border = std::all_of(line.begin(), line.end(), [](unsigned char c) {
+      return c >= 0x80 || c == '-' || c == '+' || c == '=' || c == ' ' || c == '|';
+    });
+    if (border) continue;
+    auto cells = table_cells(line);
+    if (cells.empty()) continue;
+    if (cells.size() >= 2 && lowercase(cells.front()) == "name" && lowercase(cells.back()) == "value") continue;
+    if (cells.size() == 1) {
+      // "<name> <value>" with a single space, or a bare value: both readings are kept.
+      auto space = cells.front().find(' ');
+      if (space != std::string::npos) values.push_back(cells.front().substr(space + 1));
+    }
+    values.push_back(cells.back());
+  }
+  return values;
 }
 
 Result<std::vector<std::string>> parse_backup_paths(std::string_view text) {

@@ -15,6 +15,9 @@
 ///   environment: ErrorKind::infra. "Not deployed" / "no such snapshot" are ErrorKind::not_found.
 /// Messages carry the tail of abra's stderr (never stdout of secret commands: it holds the
 /// generated values); the Logger's redactor masks secrets when the message is logged.
+/// Every secret value abra prints (`secret generate`, `app new -S`) or is given (`secret insert`)
+/// is registered with AbraSettings::redactor before the command's outcome is returned, so nothing
+/// the run prints afterwards can show it.
 #include <chrono>
 #include <filesystem>
 #include <memory>
@@ -28,6 +31,8 @@
 #include "harness/result.hpp"
 
 namespace ccci::harness {
+
+class Redactor;
 
 /// Whether `abra app new` also generates and inserts every secret the recipe declares.
 enum class SecretGeneration { skip, generate_all };
@@ -82,6 +87,7 @@ struct AbraSettings {
   Environment env;                  ///< passed through to abra; ABRA_DIR is set on top
   RecipeFetch fetch = RecipeFetch::offline;
   AbraTimeouts timeouts;
+  Redactor* redactor = nullptr;     ///< learns every secret value abra prints or is given
 };
 
 class AbraDriver {
@@ -117,6 +123,8 @@ class AbraDriver {
   virtual std::filesystem::path app_env_path(const std::string& domain) const = 0;
   /// $ABRA_DIR/recipes/<recipe>
   virtual std::filesystem::path recipe_dir(const std::string& recipe) const = 0;
+  /// $ABRA_DIR/logs/<server>: abra writes a log of its commands there (docs/abra-contract.md).
+  virtual std::filesystem::path logs_dir() const = 0;
 };
 
 std::unique_ptr<AbraDriver> make_abra_driver(ProcessRunner& runner, AbraSettings settings);
@@ -133,5 +141,10 @@ Status validate_recipe_name(std::string_view recipe);
 /// that does not fit is ErrorKind::infra with the raw text's tail.
 Result<std::vector<Snapshot>> parse_snapshot_lines(std::string_view text);
 Result<std::vector<std::string>> parse_backup_paths(std::string_view text);
+/// The values in `abra app secret generate`'s output, a NAME/VALUE table (abra-cli.md §1,
+/// [RECALL] format), read loosely: cells split on table bars or runs of spaces; the last cell of
+/// every row that is not a border, the header or a log line is a value. Reading too much only
+/// masks more; missing a value would leak it.
+std::vector<std::string> parse_generated_secrets(std::string_view text);
 
 }  // namespace ccci::harness

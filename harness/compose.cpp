@@ -1,7 +1,9 @@
 #include "harness/compose.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
+#include <fstream>
 #include <set>
 #include <sstream>
 
@@ -48,15 +50,64 @@ Result<std::string> braced(std::string_view inner, const std::map<std::string, s
   return at(mark, "invalid interpolation ${" + std::string(inner) + "}");
 }
 
-// ---- merging ------------------------------------------------------------------------------
+// ---- nodes ---------------------------------------------------------------------------------
 
-/// Keys whose list form is `K=V` and that merge as maps.
-bool merges_as_map(const std::string& key) { return key == "environment" || key == "labels"; }
-/// Service lists that accumulate across files.
-bool appends(const std::string& key) {
-  static const std::set<std::string> keys{"ports", "secrets", "configs", "dns", "extra_hosts", "cap_add", "cap_drop",
-                                          "expose", "external_links", "devices", "env_file"};
-  return keys.count(key) > 0;
+using Env = std::map<std::string, std::string>;
+
+YamlNode node_of(YamlNode::Kind kind, const Mark& mark) {
+  YamlNode node;
+  node.kind = kind;
+  node.mark = mark;
+  return node;
+}
+YamlNode null_node(const Mark& mark) { return node_of(YamlNode::Kind::null, mark); }
+YamlNode mapping_node(const Mark& mark) { return node_of(YamlNode::Kind::mapping, mark); }
+/// A string, quoted so that "" stays a string rather than reading as null.
+YamlNode string_node(std::string text, const Mark& mark) {
+  YamlNode node = node_of(YamlNode::Kind::scalar, mark);
+  node.scalar = std::move(text);
+  node.quoted = true;
+  return node;
+}
+
+/// What docker's merge counts as empty: null, "", or an empty list or mapping.
+bool is_empty(const YamlNode& node) {
+  if (node.is_null()) return true;
+  if (node.is_scalar()) return node.scalar.empty();
+  return node.items.empty() && node.entries.empty();
+}
+
+YamlNode* value_of(YamlNode& map, const std::string& key) {
+  for (auto& entry : map.entries) {
+    if (entry.first.scalar == key) return &entry.second;
+  }
+  return nullptr;
+}
+
+/// Sets `key` in the mapping `map`, replacing an earlier entry of that key.
+void set_entry(YamlNode& map, const YamlNode& key, YamlNode value) {
+  if (YamlNode* existing = value_of(map, key.scalar)) *existing = std::move(value);
+  else map.entries.emplace_back(key, std::move(value));
+}
+
+/// A `K=V` list, a mapping or nothing, as a mapping: `K=V` gives the string V, a bare `K` null.
+YamlNode as_mapping(const YamlNode& node) {
+  if (node.is_mapping()) return node;
+  YamlNode map = mapping_node(node.mark);
+  for (const auto& item : node.items) {
+    auto eq = item.scalar.find('=');
+    YamlNode value = eq == std::string::npos ? null_node(item.mark) : string_node(item.scalar.substr(eq + 1), item.mark);
+    set_entry(map, string_node(item.scalar.substr(0, eq), item.mark), std::move(value));
+  }
+  return map;
+}
+
+/// A list of names (service `networks`, `depends_on`), or a mapping of them, as a mapping.
+YamlNode names_mapping(const YamlNode& node) {
+  if (node.is_mapping()) return node;
+  YamlNode map = mapping_node(node.mark);
+  for (const auto& item : node.items) set_entry(map, item, null_node(item.mark));
+  return map;
 }
 
 std::string scalar_identity(const YamlNode& node) {
@@ -64,33 +115,6 @@ std::string scalar_identity(const YamlNode& node) {
   if (const auto* source = node.find("source")) return source->scalar;
   if (const auto* target = node.find("target")) return target->scalar;
   return {};
-}
-
-/// A `K=V` list (or a map) as a mapping node.
-YamlNode as_mapping(const YamlNode& node) {
-  if (!node.is_sequence()) return node;
-  YamlNode map;
-  map.kind = YamlNode::Kind::mapping;
-  map.mark = node.mark;
-  for (const auto& item : node.items) {
-    YamlNode key = item, value = item;
-    auto eq = item.scalar.find('=');
-    key.scalar = item.scalar.substr(0, eq);
-    value.scalar = eq == std::string::npos ? "" : item.scalar.substr(eq + 1);
-    if (eq == std::string::npos) value.kind = YamlNode::Kind::null;
-    map.entries.emplace_back(key, value);
-  }
-  return map;
-}
-
-/// A short `depends_on` list as a mapping of service → {}.
-YamlNode depends_on_mapping(const YamlNode& node) {
-  if (!node.is_sequence()) return node;
-  YamlNode map;
-  map.kind = YamlNode::Kind::mapping;
-  map.mark = node.mark;
-  for (const auto& item : node.items) map.entries.emplace_back(item, YamlNode{YamlNode::Kind::mapping, item.mark, {}, false, {}, {}});
-  return map;
 }
 
 std::string volume_target(const YamlNode& node) {
@@ -104,19 +128,128 @@ std::string volume_target(const YamlNode& node) {
   return parts.size() >= 2 ? parts[1] : parts.empty() ? "" : parts[0];
 }
 
-void merge(YamlNode& base, const YamlNode& over, const std::string& key, int depth);
+// ---- environment: resolved per file, before merging, as docker's loader does ---------------
+
+/// Docker's env_file format (its kvfile package): `KEY=value` kept as written, quotes and trailing
+/// blanks included; a bare `KEY` takes the app env's value or is left out; leading whitespace is
+/// trimmed; blank lines and `#` comments are skipped; a key holding a blank is an error.
+Result<std::vector<std::pair<std::string, std::string>>> read_env_file(const std::filesystem::path& path, const Env& env,
+                                                                      const Mark& mark) {
+  std::ifstream in(path);
+  if (!in) return at(mark, "env_file " + path.string() + " cannot be read");
+  std::vector<std::pair<std::string, std::string>> vars;
+  std::string line;
+  for (int number = 1; std::getline(in, line); ++number) {
+    if (number == 1 && line.rfind("\xEF\xBB\xBF", 0) == 0) line.erase(0, 3);
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    line.erase(0, std::min(line.size(), line.find_first_not_of(" \t\n\v\f\r")));
+    if (line.empty() || line[0] == '#') continue;
+    auto eq = line.find('=');
+    std::string key = line.substr(0, eq);
+    std::string where = "env_file " + path.string() + " line " + std::to_string(number);
+    if (key.empty()) return at(mark, where + ": no variable name");
+    if (key.find_first_of(" \t") != std::string::npos) return at(mark, where + ": variable '" + key + "' contains whitespaces");
+    if (eq != std::string::npos) {
+      vars.emplace_back(key, line.substr(eq + 1));
+    } else if (auto found = env.find(key); found != env.end()) {
+      vars.emplace_back(key, found->second);
+    }
+  }
+  return vars;
+}
+
+/// Docker's updateEnvironment: a variable without a value, or with an empty one, takes the app
+/// env's value when the app env sets it; otherwise it keeps what was written (null stays null).
+YamlNode resolved_value(const std::string& key, const YamlNode& written, const Env& env) {
+  auto found = env.find(key);
+  if (is_empty(written) && found != env.end()) return string_node(found->second, written.mark);
+  return written.is_null() ? null_node(written.mark) : string_node(written.scalar, written.mark);
+}
+
+/// Replaces a service's `environment` by what docker makes of its `env_file`s and `environment`
+/// in this file: the env files in order, then `environment` over them, each value resolved.
+Status resolve_environment(YamlNode& service, const std::filesystem::path& working_dir, const Env& env) {
+  if (!service.is_mapping()) return ok_status();
+  const YamlNode* files = service.find("env_file");
+  YamlNode* environment = value_of(service, "environment");
+  if (!environment && (!files || is_empty(*files))) return ok_status();
+  YamlNode resolved = mapping_node(environment ? environment->mark : files->mark);
+  if (files) {
+    std::vector<YamlNode> list = files->is_sequence() ? files->items : std::vector<YamlNode>{*files};
+    for (const auto& file : list) {
+      if (!file.is_scalar() || file.is_null()) continue;
+      CCCI_TRY(auto vars, read_env_file(working_dir / file.scalar, env, file.mark));
+      for (const auto& [key, value] : vars) {
+        set_entry(resolved, string_node(key, file.mark), resolved_value(key, string_node(value, file.mark), env));
+      }
+    }
+  }
+  if (environment) {
+    for (const auto& [key, value] : as_mapping(*environment).entries) set_entry(resolved, key, resolved_value(key.scalar, value, env));
+    *environment = std::move(resolved);
+  } else {
+    service.entries.emplace_back(string_node("environment", resolved.mark), std::move(resolved));
+  }
+  return ok_status();
+}
+
+Status resolve_environments(YamlNode& root, const std::filesystem::path& working_dir, const Env& env) {
+  YamlNode* services = value_of(root, "services");
+  if (!services || !services->is_mapping()) return ok_status();
+  for (auto& entry : services->entries) CCCI_TRY_STATUS(resolve_environment(entry.second, working_dir, env));
+  return ok_status();
+}
+
+// ---- merging, later files over earlier ones, as docker's loader merges ---------------------
+
+/// Service lists that accumulate across files.
+bool appends(const std::string& key) {
+  static const std::set<std::string> keys{"ports", "dns", "extra_hosts", "cap_add", "cap_drop", "expose",
+                                          "external_links", "devices", "env_file"};
+  return keys.count(key) > 0;
+}
+/// Top-level sections whose entries a later file replaces whole.
+bool top_level_resources(const std::string& key) { return key == "volumes" || key == "networks" || key == "secrets" || key == "configs"; }
+
+enum class EmptyOverrides { yes, no };
+
+/// Merges `over` into `base` entry by entry, `K=V` lists counting as mappings; a later entry
+/// replaces an earlier one of the same key whole. With EmptyOverrides::no, a later null or "" does
+/// not replace a non-empty earlier value (docker's `environment`, whose values are pointers).
+void merge_map(YamlNode& base, const YamlNode& over, EmptyOverrides empty) {
+  base = as_mapping(base);
+  for (const auto& [key, value] : as_mapping(over).entries) {
+    YamlNode* existing = value_of(base, key.scalar);
+    if (!existing) base.entries.emplace_back(key, value);
+    else if (empty == EmptyOverrides::yes || !is_empty(value) || is_empty(*existing)) *existing = value;
+  }
+}
+
+/// Service `networks` and `depends_on`: the union of the names, list or mapping form alike; a
+/// later entry with settings replaces the earlier one's.
+void merge_names(YamlNode& base, const YamlNode& over) {
+  base = names_mapping(base);
+  for (const auto& [key, value] : names_mapping(over).entries) {
+    YamlNode* existing = value_of(base, key.scalar);
+    if (!existing) base.entries.emplace_back(key, value);
+    else if (!value.is_null()) *existing = value;
+  }
+}
+
+/// Replaces the item of the same identity (a volume's target, a secret's source) or appends.
+void merge_by(YamlNode& base, const YamlNode& over, std::string (*identity)(const YamlNode&)) {
+  for (const auto& item : over.items) {
+    std::string id = identity(item);
+    auto same = std::find_if(base.items.begin(), base.items.end(), [&](const YamlNode& b) { return identity(b) == id; });
+    if (same != base.items.end()) *same = item;
+    else base.items.push_back(item);
+  }
+}
 
 void merge_sequence(YamlNode& base, const YamlNode& over, const std::string& key) {
-  if (key == "volumes") {
-    for (const auto& item : over.items) {
-      std::string target = volume_target(item);
-      auto same = std::find_if(base.items.begin(), base.items.end(), [&](const YamlNode& b) { return volume_target(b) == target; });
-      if (same != base.items.end()) *same = item;
-      else base.items.push_back(item);
-    }
-    return;
-  }
-  if (appends(key) || key == "networks") {
+  if (key == "volumes") return merge_by(base, over, volume_target);
+  if (key == "secrets" || key == "configs") return merge_by(base, over, scalar_identity);
+  if (appends(key)) {
     for (const auto& item : over.items) {
       bool seen = std::any_of(base.items.begin(), base.items.end(),
                               [&](const YamlNode& b) { return scalar_identity(b) == scalar_identity(item) && item.is_scalar(); });
@@ -127,32 +260,44 @@ void merge_sequence(YamlNode& base, const YamlNode& over, const std::string& key
   base = over;  // command, entrypoint and every other list: the later file replaces
 }
 
-void merge(YamlNode& base, const YamlNode& over, const std::string& key, int depth) {
-  if (merges_as_map(key)) {
-    base = as_mapping(base);
-    YamlNode map = as_mapping(over);
-    merge(base, map, "", depth + 1);
-    return;
-  }
-  if (key == "depends_on") {
-    base = depends_on_mapping(base);
-    merge(base, depends_on_mapping(over), "", depth + 1);
-    return;
-  }
-  if (base.is_mapping() && over.is_mapping()) {
-    for (const auto& [k, v] : over.entries) {
-      auto existing = std::find_if(base.entries.begin(), base.entries.end(),
-                                   [&key = k](const auto& entry) { return entry.first.scalar == key.scalar; });
-      if (existing == base.entries.end()) base.entries.emplace_back(k, v);
-      else merge(existing->second, v, k.scalar, depth + 1);
-    }
-    return;
-  }
-  if (base.is_sequence() && over.is_sequence()) {
-    merge_sequence(base, over, key);
-    return;
-  }
+void merge_struct(YamlNode& base, const YamlNode& over);
+
+/// One field of a service (or of a mapping inside one, such as `deploy`).
+void merge_field(YamlNode& base, const YamlNode& over, const std::string& key) {
+  if (key == "environment") return merge_map(base, over, EmptyOverrides::no);
+  if (key == "labels") return merge_map(base, over, EmptyOverrides::yes);  // a later "" blanks a label
+  if (key == "networks" || key == "depends_on") return merge_names(base, over);
+  if (is_empty(over)) return;  // docker: an empty value (`image: ""`) does not override
+  if (base.is_mapping() && over.is_mapping()) return merge_struct(base, over);
+  if (base.is_sequence() && over.is_sequence()) return merge_sequence(base, over, key);
   base = over;
+}
+
+void merge_struct(YamlNode& base, const YamlNode& over) {
+  for (const auto& [key, value] : over.entries) {
+    YamlNode* existing = value_of(base, key.scalar);
+    if (existing) merge_field(*existing, value, key.scalar);
+    else base.entries.emplace_back(key, value);
+  }
+}
+
+void merge_file(YamlNode& base, const YamlNode& over) {
+  for (const auto& [key, value] : over.entries) {
+    YamlNode* existing = value_of(base, key.scalar);
+    if (!existing) {
+      base.entries.emplace_back(key, value);
+    } else if (key.scalar == "services" && existing->is_mapping() && value.is_mapping()) {
+      for (const auto& [name, service] : value.entries) {
+        YamlNode* earlier = value_of(*existing, name.scalar);
+        if (!earlier || !earlier->is_mapping()) set_entry(*existing, name, service);
+        else if (service.is_mapping()) merge_struct(*earlier, service);
+      }
+    } else if (top_level_resources(key.scalar)) {
+      merge_map(*existing, value, EmptyOverrides::yes);
+    } else if (!value.is_null()) {
+      *existing = value;
+    }
+  }
 }
 
 Status interpolate_tree(YamlNode& node, const std::map<std::string, std::string>& env) {
@@ -180,8 +325,14 @@ Status interpolate_tree(YamlNode& node, const std::map<std::string, std::string>
 std::map<std::string, std::string> string_map(const YamlNode* node) {
   std::map<std::string, std::string> out;
   if (!node) return out;
-  YamlNode map = as_mapping(*node);
-  for (const auto& [k, v] : map.entries) out[k.scalar] = v.is_null() && !v.quoted ? "" : v.scalar;
+  for (const auto& [k, v] : as_mapping(*node).entries) out[k.scalar] = v.is_null() ? "" : v.scalar;
+  return out;
+}
+
+std::map<std::string, std::optional<std::string>> environment_map(const YamlNode* node) {
+  std::map<std::string, std::optional<std::string>> out;
+  if (!node) return out;
+  for (const auto& [k, v] : as_mapping(*node).entries) out[k.scalar] = v.is_null() ? std::nullopt : std::optional(v.scalar);
   return out;
 }
 
@@ -220,33 +371,52 @@ VolumeMount mount_of(const YamlNode& node) {
   return mount;
 }
 
-std::map<std::string, TopLevelResource> resources(const YamlNode* node) {
+/// `external:` as docker reads it: a mapping (the legacy `{name: …}`) or a boolean. Docker casts
+/// an interpolated value with y/yes/true/on; a literal must already be a YAML boolean.
+bool external_flag(const YamlNode& node) {
+  if (node.is_mapping()) return true;
+  std::string text = node.scalar;
+  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
+  return !node.is_null() && (text == "true" || text == "yes" || text == "y" || text == "on");
+}
+
+Result<std::map<std::string, TopLevelResource>> resources(const YamlNode* node, const std::string& kind) {
   std::map<std::string, TopLevelResource> out;
   if (!node || !node->is_mapping()) return out;
   for (const auto& [k, v] : node->entries) {
     TopLevelResource resource;
     if (v.is_mapping()) {
-      if (const auto* name = v.find("name")) resource.name = name->scalar;
-      if (const auto* external = v.find("external")) resource.external = external->is_mapping() || external->scalar == "true";
+      if (const auto* name = v.find("name"); name && !name->is_null()) resource.name = name->scalar;
+      if (const auto* external = v.find("external")) {
+        resource.external = external_flag(*external);
+        const auto* legacy = external->is_mapping() ? external->find("name") : nullptr;
+        if (legacy && !legacy->is_null() && !legacy->scalar.empty()) {
+          if (!resource.name.empty()) {
+            return at(v.mark, kind + " " + k.scalar + ": " + kind + ".external.name and " + kind + ".name conflict; only use " +
+                                  kind + ".name");
+          }
+          resource.name = legacy->scalar;
+        }
+      }
     }
     out[k.scalar] = resource;
   }
   return out;
 }
 
-ComposeModel build_model(const YamlNode& root) {
+Result<ComposeModel> build_model(const YamlNode& root) {
   ComposeModel model;
-  model.volumes = resources(root.find("volumes"));
-  model.networks = resources(root.find("networks"));
-  model.secrets = resources(root.find("secrets"));
-  model.configs = resources(root.find("configs"));
+  CCCI_TRY(model.volumes, resources(root.find("volumes"), "volume"));
+  CCCI_TRY(model.networks, resources(root.find("networks"), "network"));
+  CCCI_TRY(model.secrets, resources(root.find("secrets"), "secret"));
+  CCCI_TRY(model.configs, resources(root.find("configs"), "config"));
   const YamlNode* services = root.find("services");
   if (!services || !services->is_mapping()) return model;
   for (const auto& [key, node] : services->entries) {
     ComposeService service;
     service.name = key.scalar;
-    if (const auto* image = node.find("image")) service.image = image->scalar;
-    service.environment = string_map(node.find("environment"));
+    if (const auto* image = node.find("image"); image && !image->is_null()) service.image = image->scalar;
+    service.environment = environment_map(node.find("environment"));
     service.labels = string_map(node.find("labels"));
     if (const auto* deploy = node.find("deploy")) {
       service.deploy_labels = string_map(deploy->find("labels"));
@@ -340,13 +510,16 @@ Result<ComposeModel> load_compose(const std::filesystem::path& recipe_dir, const
   std::string files = "compose.yml";
   if (auto found = env.find("COMPOSE_FILE"); found != env.end() && !found->second.empty()) files = found->second;
   YamlNode merged;
+  std::filesystem::path working_dir;  // docker reads env_files relative to the first file's folder
   bool first = true;
   for (const auto& file : split(files, ':')) {
     CCCI_TRY(YamlNode root, load_yaml_file(recipe_dir / file));
     if (!root.is_mapping()) return at(root.mark, "a compose file must be a mapping");
     CCCI_TRY_STATUS(interpolate_tree(root, env));
+    if (first) working_dir = (recipe_dir / file).parent_path();
+    CCCI_TRY_STATUS(resolve_environments(root, working_dir, env));
     if (first) merged = std::move(root);
-    else merge(merged, root, "", 0);
+    else merge_file(merged, root);
     first = false;
   }
   return build_model(merged);
@@ -366,10 +539,14 @@ std::vector<std::string> ComposeModel::service_names() const {
   return names;
 }
 
+std::string TopLevelResource::docker_name(const std::string& stack, const std::string& key) const {
+  if (!name.empty()) return name;
+  return external ? key : stack + "_" + key;
+}
+
 std::string ComposeModel::volume_name(const std::string& stack, const std::string& key) const {
   auto found = volumes.find(key);
-  if (found != volumes.end() && !found->second.name.empty()) return found->second.name;
-  return stack + "_" + key;
+  return found != volumes.end() ? found->second.docker_name(stack, key) : stack + "_" + key;
 }
 
 bool ComposeModel::backup_enabled() const {

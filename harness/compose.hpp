@@ -2,10 +2,11 @@
 /// ComposeModel: the app's compose files as docker would deploy them — the only place ccci
 /// understands compose. Files come from COMPOSE_FILE (colon-separated, default compose.yml) in
 /// order; every scalar is interpolated from the app env (`${VAR}`, `${VAR:-default}`,
-/// `${VAR-default}`, `${VAR:?message}`, `${VAR?message}`, `$VAR`, `$$`); files merge the way
-/// docker's loader merges them (docs/compose-model.md). Unlike docker, a `depends_on` naming an
-/// undefined service is a warning, not an error, so images and services can still be listed.
-/// Errors are ErrorKind::spec naming file:line:col.
+/// `${VAR-default}`, `${VAR:?message}`, `${VAR?message}`, `$VAR`, `$$`); each file's `env_file`s
+/// and `environment` are resolved against the app env; files merge the way docker's loader merges
+/// them (docs/compose-model.md, which also lists where we knowingly differ). Unlike docker, a
+/// `depends_on` naming an undefined service is a warning, not an error, so images and services can
+/// still be listed. Errors are ErrorKind::spec naming file:line:col.
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -26,7 +27,10 @@ struct VolumeMount {
 struct ComposeService {
   std::string name;
   std::string image;
-  std::map<std::string, std::string> environment;
+  /// As docker resolves it: a variable listed without a value (`- VAR`, `VAR:`) or with an empty
+  /// one takes the app env's value when the app env sets VAR; a valueless one the app env does not
+  /// set is std::nullopt (docker prints it as null and passes the bare name to the service).
+  std::map<std::string, std::optional<std::string>> environment;
   std::map<std::string, std::string> labels;
   std::map<std::string, std::string> deploy_labels;
   std::string endpoint_mode;
@@ -38,9 +42,13 @@ struct ComposeService {
   std::vector<std::string> ports;
 };
 
+/// A top-level volume, network, secret or config.
 struct TopLevelResource {
-  std::string name;  ///< the explicit `name:`, or empty
+  std::string name;  ///< the `name:` written (or the legacy `external: {name: …}`), or empty
   bool external = false;
+  /// The name docker gives it in stack `stack`: `name`, else the key itself when external (docker
+  /// looks an external resource up by its key), else "<stack>_<key>".
+  std::string docker_name(const std::string& stack, const std::string& key) const;
 };
 
 class ComposeModel {
@@ -58,7 +66,7 @@ class ComposeModel {
   /// /var/lib/docker/volumes/<volume>/_data, or .../_data/<p> for `…volumes.<v>.path=p1,p2`;
   /// a volume labelled `backupbot.backup.volumes.<v>=false` is left out. Empty when off.
   std::vector<std::string> backup_paths(const std::string& stack) const;
-  /// The docker name of a volume key: its explicit `name:` or "<stack>_<key>".
+  /// The docker name of a volume key (TopLevelResource::docker_name; "<stack>_<key>" if undeclared).
   std::string volume_name(const std::string& stack, const std::string& key) const;
   /// The port from `traefik.http.services.*.loadbalancer.server.port`, if any.
   std::optional<int> traefik_port(const std::string& service) const;

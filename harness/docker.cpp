@@ -40,6 +40,27 @@ constexpr std::array image_missing{
 /// The end of docker's output, for a message.
 std::string tail(std::string_view text) { return last_lines(text, 10, 1500); }
 
+/// The lines of two timestamped streams (`<RFC 3339 time> <task> | <line>`) in time order; lines
+/// with equal times keep their stream order, stdout first.
+std::string merge_by_timestamp(std::string_view out, std::string_view err) {
+  std::vector<std::string> lines;
+  for (std::string_view stream : {out, err}) {
+    size_t start = 0;
+    while (start < stream.size()) {
+      size_t end = stream.find('\n', start);
+      if (end == std::string_view::npos) end = stream.size();
+      if (end > start) lines.emplace_back(stream.substr(start, end - start));
+      start = end + 1;
+    }
+  }
+  std::stable_sort(lines.begin(), lines.end(), [](const std::string& a, const std::string& b) {
+    return a.substr(0, a.find(' ')) < b.substr(0, b.find(' '));
+  });
+  std::string merged;
+  for (const auto& line : lines) merged += line + "\n";
+  return merged;
+}
+
 bool contains_any(std::string_view haystack, std::span<const std::string_view> needles) {
   return std::any_of(needles.begin(), needles.end(),
                      [&](std::string_view needle) { return haystack.find(needle) != std::string_view::npos; });
@@ -111,6 +132,22 @@ class RealDockerDriver final : public DockerDriver {
 
   Status service_rm(const std::vector<std::string>& services) override {
     return remove_all("service name", {"service", "rm"}, services);
+  }
+
+  Result<std::string> service_tasks(const std::string& service, std::chrono::milliseconds timeout) override {
+    CCCI_TRY_STATUS(validate_name("service name", service, object_name_chars));
+    CCCI_TRY(auto completion, spawn({"service", "ps", "--no-trunc", service}, timeout));
+    if (!completion.succeeded()) return failure(completion, "docker service ps " + service, ErrorKind::infra);
+    return completion.out;
+  }
+
+  Result<std::string> service_logs(const std::string& service, int lines, std::chrono::milliseconds timeout) override {
+    CCCI_TRY_STATUS(validate_name("service name", service, object_name_chars));
+    if (lines <= 0) return make_error(ErrorKind::usage, "docker service logs needs a positive line count");
+    CCCI_TRY(auto completion, spawn({"service", "logs", "--no-trunc", "--timestamps", "--tail", std::to_string(lines), service},
+                                    timeout));
+    if (!completion.succeeded()) return failure(completion, "docker service logs " + service, ErrorKind::infra);
+    return merge_by_timestamp(completion.out, completion.err);
   }
 
   Result<bool> image_present(const std::string& image) override {

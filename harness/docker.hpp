@@ -61,6 +61,12 @@ class DockerDriver {
   /// The service's own labels (.Spec.Labels); not_found when there is no such service.
   virtual Result<std::map<std::string, std::string>> service_labels(const std::string& service) = 0;
   virtual Status service_rm(const std::vector<std::string>& services) = 0;
+  /// `docker service ps --no-trunc`: every task of the service with its state and error, as
+  /// printed (evidence for people, not parsed).
+  virtual Result<std::string> service_tasks(const std::string& service, std::chrono::milliseconds timeout) = 0;
+  /// The last `lines` lines of the service's logs (its tasks' stdout and stderr), timestamped and
+  /// in time order, as printed (evidence for people, not parsed).
+  virtual Result<std::string> service_logs(const std::string& service, int lines, std::chrono::milliseconds timeout) = 0;
 
   virtual Result<bool> image_present(const std::string& image) = 0;
   /// not_found when the registry does not have the image (a missing tag, no access).

@@ -6,6 +6,7 @@
 #include <array>
 #include <cctype>
 #include <string_view>
+#include <thread>
 
 #include "harness/log.hpp"
 
@@ -99,25 +100,89 @@ class CurlHttpClient final : public HttpClient {
   CurlHttpClient(HttpRouting routing, Logger& log) : routing_(std::move(routing)), log_(log) {}
 
   Result<HttpResponse> send(const HttpRequest& request) override {
+    if (auto invalid = validate(request); !invalid.ok()) return log_refused(request, invalid.error());
+    if (auto invalid = validate_routing(); !invalid.ok()) return log_refused(request, invalid.error());
     auto started = std::chrono::steady_clock::now();
-    Result<HttpResponse> result = perform(request);
-    auto elapsed = std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - started);
-    if (result.ok()) {
-      result->elapsed = elapsed;
-      log_.info("http", request.method + " " + request.url + " -> " + std::to_string(result->status) +
-                            " in " + std::to_string(elapsed.count()) + "ms");
-    } else {
-      log_.info("http", request.method + " " + request.url + " failed (" +
-                            std::string(to_string(result.error().kind)) + ") after " +
-                            std::to_string(elapsed.count()) + "ms: " + result.error().message);
+    int attempts = is_idempotent(request.method) ? std::max(1, request.attempts) : 1;
+    std::vector<std::string> retried;
+    for (int attempt = 1;; ++attempt) {
+      auto elapsed = std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - started);
+      HttpRequest this_attempt = request;
+      this_attempt.timeout = request.timeout - elapsed;
+      CURLcode code = CURLE_OK;
+      Result<HttpResponse> answer =
+          this_attempt.timeout > milliseconds::zero() ? perform_once(this_attempt, code) : out_of_time(request, retried);
+      elapsed = std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - started);
+      if (answer.ok()) {
+        answer->elapsed = elapsed;
+        answer->retried = std::move(retried);
+        log_.info("http", describe(request) + " -> " + std::to_string(answer->status) + " in " +
+                              std::to_string(elapsed.count()) + "ms" + attempt_note(attempt));
+        return answer;
+      }
+      const Error& error = answer.error();
+      bool again = is_transient(code) && attempt < attempts;
+      log_.info("http", describe(request) + " failed (" + std::string(to_string(error.kind)) + ") after " +
+                            std::to_string(elapsed.count()) + "ms" + attempt_note(attempt) + ": " + error.message +
+                            (again ? "; retrying" : ""));
+      if (!again) {
+        if (retried.empty()) return error;
+        return make_error(error.kind, error.message + " (attempt " + std::to_string(attempt) + "; earlier: " +
+                                          join_attempts(retried) + ")");
+      }
+      retried.push_back(error.message);
+      std::this_thread::sleep_for(retry_pause * attempt);
     }
-    return result;
   }
 
  private:
-  Result<HttpResponse> perform(const HttpRequest& request) {
-    if (auto invalid = validate(request); !invalid.ok()) return invalid.error();
-    if (auto invalid = validate_routing(); !invalid.ok()) return invalid.error();
+  static constexpr milliseconds retry_pause{100};
+
+  Error log_refused(const HttpRequest& request, Error error) {
+    log_.info("http", describe(request) + " not sent: " + error.message);
+    return error;
+  }
+
+  static bool is_idempotent(std::string_view method) {
+    return method == "GET" || method == "HEAD" || method == "PUT" || method == "DELETE";
+  }
+
+  /// Failures of the transport, not of the request: the connection was refused or dropped, the
+  /// server sent nothing, an HTTP/2 stream or the framing broke, the TLS handshake was cut. Not
+  /// timeouts (the request's time is spent), DNS, certificates or a refused protocol.
+  static bool is_transient(CURLcode code) {
+    switch (code) {
+      case CURLE_COULDNT_CONNECT:
+      case CURLE_SEND_ERROR:
+      case CURLE_RECV_ERROR:
+      case CURLE_GOT_NOTHING:
+      case CURLE_PARTIAL_FILE:
+      case CURLE_HTTP2:
+      case CURLE_HTTP2_STREAM:
+      case CURLE_SSL_CONNECT_ERROR:
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  static std::string attempt_note(int attempt) {
+    return attempt == 1 ? "" : " (attempt " + std::to_string(attempt) + ")";
+  }
+
+  static std::string join_attempts(const std::vector<std::string>& failures) {
+    std::string joined;
+    for (const auto& failure : failures) joined += (joined.empty() ? "" : "; ") + failure;
+    return joined;
+  }
+
+  static Error out_of_time(const HttpRequest& request, const std::vector<std::string>& retried) {
+    return make_error(ErrorKind::timeout, describe(request) + ": no time left for another attempt after " +
+                                              std::to_string(request.timeout.count()) + "ms (" + join_attempts(retried) + ")");
+  }
+
+  /// One try; `code` is libcurl's result when the transfer was attempted (CURLE_OK otherwise).
+  Result<HttpResponse> perform_once(const HttpRequest& request, CURLcode& code) {
 
     EasyHandle easy(curl_easy_init());
     if (!easy) return make_error(ErrorKind::infra, "curl_easy_init failed for " + describe(request));
@@ -172,7 +237,7 @@ class CurlHttpClient final : public HttpClient {
     curl_easy_setopt(handle, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(handle, CURLOPT_HEADERDATA, &transfer);
 
-    CURLcode code = curl_easy_perform(handle);
+    code = curl_easy_perform(handle);
     if (code != CURLE_OK) return transfer_error(code, error_text.data(), transfer, request);
     curl_easy_getinfo(handle, CURLINFO_RESPONSE_CODE, &transfer.response.status);
     return std::move(transfer.response);

@@ -33,6 +33,7 @@ struct HttpRequest {
   std::chrono::milliseconds timeout{30'000};          ///< the whole request; must be positive
   std::chrono::milliseconds connect_timeout{10'000};  ///< TCP+TLS connect, capped by timeout
   Redirects redirects = Redirects::not_followed;
+  int attempts = 3;                                   ///< for idempotent methods; at least 1
 };
 
 struct HttpResponse {
@@ -40,6 +41,7 @@ struct HttpResponse {
   Headers headers;
   std::string body;
   std::chrono::milliseconds elapsed{0};
+  std::vector<std::string> retried;   ///< why each earlier attempt failed; empty on a first-try answer
 };
 
 struct HttpRouting {

@@ -5,56 +5,94 @@
 namespace ccci::harness {
 namespace {
 
-std::string url_encode(std::string_view text) {
-  static constexpr char hex[] = "0123456789ABCDEF";
+constexpr size_t min_secret = 4;
+
+/// The base64 characters whose 6 bits all come from `secret`, when the secret starts `offset`
+/// bytes (0, 1 or 2) into a 3-byte group of the encoded input: what every encoding of a text
+/// holding the secret at that offset contains, whatever surrounds it.
+std::string base64_determined(std::string_view secret, size_t offset, std::string_view alphabet) {
+  size_t first_bit = 8 * offset;
+  size_t end_bit = 8 * (offset + secret.size());
   std::string out;
-  for (unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 15];
+  for (size_t bit = (first_bit + 5) / 6 * 6; bit + 6 <= end_bit; bit += 6) {
+    unsigned value = 0;
+    for (size_t b = bit - first_bit; b < bit - first_bit + 6; ++b) {
+      value = value << 1 | ((static_cast<unsigned char>(secret[b / 8]) >> (7 - b % 8)) & 1);
     }
+    out += alphabet[value];
   }
   return out;
 }
 
-std::string base64(std::string_view text) {
-  static constexpr char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  size_t i = 0;
-  for (; i + 2 < text.size(); i += 3) {
-    unsigned n = (unsigned char)text[i] << 16 | (unsigned char)text[i + 1] << 8 | (unsigned char)text[i + 2];
-    for (int shift = 18; shift >= 0; shift -= 6) out += alphabet[(n >> shift) & 63];
+std::string_view trimmed(std::string_view line) {
+  constexpr std::string_view blank = " \t\r\n\v\f";
+  size_t first = line.find_first_not_of(blank);
+  if (first == std::string_view::npos) return {};
+  return line.substr(first, line.find_last_not_of(blank) - first + 1);
+}
+
+/// The value itself and, for a multi-line value, each line worth masking on its own. A multi-line
+/// value is taken without its surrounding whitespace: every occurrence of it holds the trimmed
+/// value anyway, and a key file's final newline must not swallow the log's line break.
+std::vector<std::string_view> values_to_mask(std::string_view secret) {
+  if (secret.find('\n') == std::string_view::npos) return {secret};
+  std::vector<std::string_view> values;
+  if (std::string_view whole = trimmed(secret); whole.size() >= min_secret) values.push_back(whole);
+  for (size_t start = 0; start <= secret.size();) {
+    size_t end = std::min(secret.find('\n', start), secret.size());
+    std::string_view line = trimmed(secret.substr(start, end - start));
+    if (line.size() >= min_secret) values.push_back(line);
+    start = end + 1;
   }
-  // Drop the padded tail: the unpadded prefix still identifies the secret inside longer base64.
+  return values;
+}
+
+/// `text` with each span (sorted and disjoint, as SecretMatcher::find returns them) masked.
+std::string mask_spans(std::string_view text, const std::vector<TextSpan>& spans) {
+  std::string out;
+  out.reserve(text.size());
+  size_t copied = 0;
+  for (const auto& span : spans) {
+    out.append(text, copied, span.begin - copied);
+    out += Redactor::mask;
+    copied = span.end;
+  }
+  out.append(text, copied);
   return out;
 }
 
 }  // namespace
 
+Redactor::Redactor() : matcher_(std::make_shared<SecretMatcher>()) {}
+
 void Redactor::add_secret(std::string_view secret) {
-  if (secret.size() < 4) return;
-  std::lock_guard lock(mutex_);
-  for (std::string form : {std::string(secret), url_encode(secret), base64(secret)}) {
-    if (form.size() >= 4 && std::find(needles_.begin(), needles_.end(), form) == needles_.end()) {
-      needles_.push_back(std::move(form));
+  if (secret.size() < min_secret) return;
+  static constexpr std::string_view standard = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  static constexpr std::string_view url_safe = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  std::vector<std::string> forms;
+  for (std::string_view value : values_to_mask(secret)) {
+    forms.emplace_back(value);
+    for (size_t offset = 0; offset < 3; ++offset) {
+      forms.push_back(base64_determined(value, offset, standard));
+      forms.push_back(base64_determined(value, offset, url_safe));
     }
   }
-  // Longest first, so a secret containing another is masked whole.
-  std::sort(needles_.begin(), needles_.end(), [](const auto& a, const auto& b) { return a.size() > b.size(); });
+  std::lock_guard lock(mutex_);
+  needles_.insert(needles_.end(), forms.begin(), forms.end());
+  // Rebuilding dedupes and drops forms under 4 bytes; redactions holding the old matcher finish
+  // with it.
+  auto matcher = std::make_shared<const SecretMatcher>(needles_);
+  needles_ = matcher->needles();
+  matcher_ = std::move(matcher);
 }
 
-std::string Redactor::redact(std::string_view text) const {
-  std::string out(text);
+bool Redactor::has_secrets() const { return !matcher()->empty(); }
+
+std::shared_ptr<const SecretMatcher> Redactor::matcher() const {
   std::lock_guard lock(mutex_);
-  for (const auto& needle : needles_) {
-    for (size_t pos = out.find(needle); pos != std::string::npos; pos = out.find(needle, pos + mask.size())) {
-      out.replace(pos, needle.size(), mask);
-    }
-  }
-  return out;
+  return matcher_;
 }
+
+std::string Redactor::redact(std::string_view text) const { return mask_spans(text, matcher()->find(text)); }
 
 }  // namespace ccci::harness

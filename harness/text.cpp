@@ -96,7 +96,7 @@ std::string lowercase(std::string_view text) {
   return result;
 }
 
-std::string printable(std::string_view value) { return quoted(value, '"', 200); }
+std::string printable(std::string_view value, size_t max_bytes) { return quoted(value, '"', max_bytes); }
 
 std::string quoted(std::string_view value, char quote, size_t max_bytes) {
   constexpr char hex[] = "0123456789abcdef";

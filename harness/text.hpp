@@ -29,8 +29,9 @@ std::string join(const std::vector<std::string>& items, std::string_view separat
 /// ASCII lower case.
 std::string lowercase(std::string_view text);
 
-/// `value` in double quotes for a message, control characters as \xNN, cut after 200 bytes.
-std::string printable(std::string_view value);
+/// `value` in double quotes for a message, control characters as \xNN, cut after `max_bytes`
+/// bytes ("..." before the closing quote when cut).
+std::string printable(std::string_view value, size_t max_bytes = 200);
 
 /// `value` between two `quote`s for a message, control characters as \xNN, cut after
 /// `max_bytes` ("..." marks the cut): a hostile value never floods or garbles an error.

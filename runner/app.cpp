@@ -124,6 +124,7 @@ int run_ccci(const std::map<std::string, std::string>& env, const std::vector<st
   abra_settings.env = child_env;
   abra_settings.timeouts.deploy = spec->timeouts.deploy;
   abra_settings.timeouts.backup = spec->timeouts.backup;
+  abra_settings.redactor = &log.redactor();
   auto abra = harness::make_abra_driver(*processes, abra_settings);
   harness::DockerSettings docker_settings;
   docker_settings.env = child_env;
@@ -141,12 +142,13 @@ int run_ccci(const std::map<std::string, std::string>& env, const std::vector<st
   settings.health_ok = spec->health.ok;
   settings.http_timeout = spec->timeouts.http;
   settings.image_pull = config->pull_images ? ImagePull::missing : ImagePull::never;
+  settings.evidence.out = config->out;
   StepFacts facts{plan->domain, harness::stack_name_for(plan->domain), child_env};
   if (!config->gateway_host.empty()) {
     facts.script_env["CCCI_GATEWAY"] = config->gateway_host + (config->gateway_port ? ":" + std::to_string(config->gateway_port) : "");
   }
   if (config->ca_bundle) facts.script_env["CCCI_CA_BUNDLE"] = config->ca_bundle->string();
-  SpecSteps steps(*spec, facts, *http, *docker, *processes, *clock);
+  SpecSteps steps(*spec, facts, *http, *docker, *processes, *clock, log.redactor());
   Deployment deployment(settings, {*abra, *docker, *git, *http, *clock, log, steps});
 
   RunReport report;
@@ -165,6 +167,7 @@ int run_ccci(const std::map<std::string, std::string>& env, const std::vector<st
   MachineResult result = machine.run(machine_inputs(*plan));
   report.tiers = std::move(result.tiers);
   report.teardown = std::move(result.teardown);
+  report.evidence = std::move(result.evidence);
   report.deploy_count = result.deploy_count;
   report.infra_errors = std::move(result.infra_errors);
   report.interrupt_signal = result.interrupt_signal;

@@ -26,6 +26,22 @@ std::string base_ref(const UpgradeBase& base) {
   return "refs/heads/" + base.branch;
 }
 
+/// Whether an app env key holds a secret by its name (DB_PASSWORD, SMTP_PASS, API_TOKEN,
+/// OIDC_CLIENT_SECRET, S3_SECRET_KEY, …); SECRET_<NAME>_VERSION only names a version.
+bool names_a_secret(const std::string& key) {
+  std::string upper = harness::lowercase(key);
+  for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  if (upper.rfind("SECRET_", 0) == 0 && upper.size() > 8 && upper.compare(upper.size() - 8, 8, "_VERSION") == 0) return false;
+  for (std::string_view word : {"PASSWORD", "PASSWD", "PASSPHRASE", "SECRET", "TOKEN", "PRIVATE", "CREDENTIAL", "API_KEY",
+                                "ACCESS_KEY", "AUTH_KEY"}) {
+    if (upper.find(word) != std::string::npos) return true;
+  }
+  auto ends_with = [&](std::string_view tail) {
+    return upper.size() >= tail.size() && upper.compare(upper.size() - tail.size(), tail.size(), tail) == 0;
+  };
+  return ends_with("_PASS") || ends_with("_KEY") || ends_with("_PSK");
+}
+
 bool covered(const std::string& expected, const std::vector<std::string>& listed) {
   return std::any_of(listed.begin(), listed.end(), [&](const std::string& path) {
     return path == expected || (path.size() > expected.size() && path.compare(0, expected.size(), expected) == 0 &&
@@ -95,6 +111,7 @@ Status Deployment::install() {
   if (!settings_.env_overlay.empty()) {
     CCCI_TRY_STATUS(harness::set_env_values(seams_.abra.app_env_path(settings_.domain), settings_.env_overlay));
   }
+  CCCI_TRY_STATUS(register_env_secrets());
   CCCI_TRY_STATUS(seams_.abra.secret_generate_all(settings_.domain));
   CCCI_TRY_STATUS(prepull_images(has_base ? "upgrade base" : "head"));
   harness::DeployOptions options;
@@ -102,6 +119,14 @@ Status Deployment::install() {
   ++deploy_count_;
   CCCI_TRY_STATUS(seams_.abra.deploy(settings_.domain, options));
   return wait_until_serving();
+}
+
+Status Deployment::register_env_secrets() {
+  CCCI_TRY(auto env, app_env());
+  for (const auto& [key, value] : env) {
+    if (names_a_secret(key)) seams_.log.redactor().add_secret(value);
+  }
+  return harness::ok_status();
 }
 
 Status Deployment::seed(SeedOp op) { return seams_.steps.seed(op); }
@@ -198,8 +223,11 @@ CheckOutcome Deployment::check_serving_https() {
   if (std::find(ok.begin(), ok.end(), static_cast<int>(response->status)) != ok.end()) {
     return outcome(generic::serving_https, CheckStatus::pass);
   }
+  std::string body = seams_.log.redactor().redact(response->body);
   return outcome(generic::serving_https, CheckStatus::fail,
-                 request.url + " answered " + std::to_string(response->status), response->body.substr(0, 2000));
+                 request.url + " answered " + std::to_string(response->status) + "; " +
+                     (body.empty() ? "an empty body" : "body " + harness::printable(body, 300)),
+                 body.substr(0, 2000));
 }
 
 CheckOutcome Deployment::check_services_converged() {
@@ -258,6 +286,17 @@ CheckOutcome Deployment::check_snapshot_coverage() {
                    "snapshot " + *snapshot_ + " taken; the backupbot labels select no volume path");
   }
   return outcome(generic::snapshot_covers_volumes, CheckStatus::pass, "snapshot " + *snapshot_ + " covers " + harness::join(expected_paths_, ", "));
+}
+
+Evidence Deployment::collect_evidence() {
+  EvidenceSources sources{{}, seams_.abra.logs_dir()};
+  auto live = seams_.docker.service_ls(stack_);
+  if (live.ok()) {
+    for (const auto& service : *live) sources.services.push_back(service.name);
+  }
+  Evidence evidence = runner::collect_evidence(seams_.docker, seams_.clock, seams_.log.redactor(), settings_.evidence, sources);
+  if (!live.ok()) evidence.notes.insert(evidence.notes.begin(), "services of " + stack_ + ": " + live.error().message);
+  return evidence;
 }
 
 void Deployment::wait_until_stack_stopped(std::chrono::milliseconds timeout) {

@@ -9,7 +9,8 @@
 /// waits. backup creates a snapshot and verifies it covers every backup-labelled volume path
 /// (re-running the whole backup when one is missing). restore restores this run's snapshot.
 /// teardown undeploys, removes the app, escalates to docker when abra leaves something, and
-/// verifies nothing of the stack is left. The deployment owns the run's ABRA_DIR.
+/// verifies nothing of the stack is left. collect_evidence gathers the stack's task states and
+/// logs and abra's logs (runner/evidence.hpp). The deployment owns the run's ABRA_DIR.
 #include <chrono>
 #include <filesystem>
 #include <map>
@@ -24,6 +25,7 @@
 #include "harness/git.hpp"
 #include "harness/http.hpp"
 #include "harness/log.hpp"
+#include "runner/evidence.hpp"
 #include "runner/operations.hpp"
 #include "runner/recipe_steps.hpp"
 #include "runner/upgrade_base.hpp"
@@ -47,6 +49,7 @@ struct DeploymentSettings {
   std::chrono::milliseconds http_timeout{std::chrono::minutes(2)};
   int backup_attempts = 3;
   ImagePull image_pull = ImagePull::missing;
+  EvidenceSettings evidence;   ///< where and how much evidence a red run collects
 };
 
 struct DeploymentSeams {
@@ -70,6 +73,7 @@ class Deployment final : public Operations {
   harness::Status backup() override;
   harness::Status restore() override;
   std::vector<CheckOutcome> run_checks(Tier tier) override;
+  Evidence collect_evidence() override;
   TeardownOutcome teardown() override;
   int deploy_count() const override { return deploy_count_; }
 
@@ -77,6 +81,8 @@ class Deployment final : public Operations {
 
  private:
   harness::Result<std::map<std::string, std::string>> app_env() const;
+  /// The redactor learns the values of the app .env's keys that name secrets (…PASSWORD, …TOKEN).
+  harness::Status register_env_secrets();
   harness::Status prepull_images(std::string_view which);
   harness::Status wait_until_serving();
   harness::Status prune_orphan_services();

@@ -1,5 +1,7 @@
 #include "runner/json_text.hpp"
 
+#include "harness/atomic_file.hpp"
+
 #include <boost/json.hpp>
 #include <cstdio>
 #include <fstream>
@@ -45,13 +47,7 @@ std::string pretty_json(const boost::json::value& value) {
 }
 
 harness::Status write_json_file(const boost::json::value& value, const std::filesystem::path& file) {
-  std::error_code ec;
-  std::filesystem::create_directories(file.parent_path(), ec);
-  if (ec) return harness::make_error(harness::ErrorKind::infra, "cannot create " + file.parent_path().string() + ": " + ec.message());
-  std::ofstream out(file, std::ios::binary);
-  out << pretty_json(value);
-  if (!out) return harness::make_error(harness::ErrorKind::infra, "cannot write " + file.string());
-  return harness::ok_status();
+  return harness::write_file_atomically(file, pretty_json(value));
 }
 
 }  // namespace ccci::runner

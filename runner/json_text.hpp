@@ -9,7 +9,7 @@
 namespace ccci::runner {
 
 std::string pretty_json(const boost::json::value& value);
-/// Writes pretty JSON to `file`, creating its directory.
+/// Writes pretty JSON to `file` atomically (harness/atomic_file.hpp), creating its directory.
 harness::Status write_json_file(const boost::json::value& value, const std::filesystem::path& file);
 
 }  // namespace ccci::runner

@@ -2,10 +2,12 @@
 
 #include <pugixml.hpp>
 
+#include "harness/atomic_file.hpp"
 #include "harness/text.hpp"
 
 #include <cstdio>
 #include <map>
+#include <sstream>
 
 namespace ccci::runner {
 namespace {
@@ -47,7 +49,8 @@ class SuiteWriter {
   }
 
   void add(const std::string& classname, const std::string& name, CheckStatus status, const std::string& message,
-           const std::string& detail, std::chrono::milliseconds duration) {
+           const std::string& detail, std::chrono::milliseconds duration,
+           const std::vector<std::string>& attachments = {}) {
     auto testcase = suite_.append_child("testcase");
     testcase.append_attribute("name") = safe(name).c_str();
     testcase.append_attribute("classname") = safe(classname).c_str();
@@ -65,15 +68,23 @@ class SuiteWriter {
     result.append_attribute("message") = one_line(safe(message)).c_str();
     std::string body = detail.empty() ? message : message + "\n\n" + detail;
     if (status != CheckStatus::skip) result.append_child(pugi::node_pcdata).set_value(safe(body).c_str());
+    if ((status == CheckStatus::fail || status == CheckStatus::error) && !attachments.empty()) {
+      // The Jenkins JUnit Attachments convention, which GitLab reads too: paths relative to OUT.
+      std::string lines;
+      for (const auto& file : attachments) lines += "[[ATTACHMENT|" + file + "]]\n";
+      testcase.append_child("system-out").append_child(pugi::node_pcdata).set_value(safe(lines).c_str());
+    }
   }
 
-  bool save(const std::filesystem::path& file) {
+  harness::Status save(const std::filesystem::path& file) {
     suite_.attribute("tests") = counts_.tests;
     suite_.attribute("failures") = counts_.failures;
     suite_.attribute("errors") = counts_.errors;
     suite_.attribute("skipped") = counts_.skipped;
     suite_.attribute("time") = seconds(total_).c_str();
-    return document_.save_file(file.c_str(), "  ", pugi::format_default, pugi::encoding_utf8);
+    std::ostringstream text;
+    document_.save(text, "  ", pugi::format_default, pugi::encoding_utf8);
+    return harness::write_file_atomically(file, text.str());
   }
 
  private:
@@ -114,12 +125,7 @@ harness::Status write_junit(const RunReport& report, const std::filesystem::path
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) return harness::make_error(harness::ErrorKind::infra, "cannot create " + dir.string() + ": " + ec.message());
-  auto save = [&](SuiteWriter& writer, const std::string& stem) -> harness::Status {
-    if (!writer.save(dir / (stem + ".xml"))) {
-      return harness::make_error(harness::ErrorKind::infra, "cannot write " + (dir / (stem + ".xml")).string());
-    }
-    return harness::ok_status();
-  };
+  auto save = [&](SuiteWriter& writer, const std::string& stem) { return writer.save(dir / (stem + ".xml")); };
   const std::string prefix = "ccci." + report.recipe + ".";
   for (const auto& tier : report.tiers) {
     std::string tier_name(to_string(tier.tier));
@@ -128,7 +134,8 @@ harness::Status write_junit(const RunReport& report, const std::filesystem::path
     if (by_source.empty()) {
       // No checks ran: the tier itself is the one visible result, with its reason.
       SuiteWriter writer(report, tier_name + ".generic", redactor);
-      writer.add(prefix + tier_name + ".generic", tier_name, status_of_tier(tier.status), tier.reason, {}, tier.duration);
+      writer.add(prefix + tier_name + ".generic", tier_name, status_of_tier(tier.status), tier.reason, {}, tier.duration,
+                 report.evidence.files);
       CCCI_TRY_STATUS(save(writer, tier_name + "__generic"));
       continue;
     }
@@ -137,7 +144,7 @@ harness::Status write_junit(const RunReport& report, const std::filesystem::path
       SuiteWriter writer(report, tier_name + "." + source_name, redactor);
       for (const auto* check : checks) {
         writer.add(prefix + tier_name + "." + source_name, check->name, check->status, check->message, check->detail,
-                   check->duration);
+                   check->duration, report.evidence.files);
       }
       CCCI_TRY_STATUS(save(writer, tier_name + "__" + source_name));
     }

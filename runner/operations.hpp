@@ -33,6 +33,9 @@ class Operations {
   virtual harness::Status restore() = 0;
   /// The generic and overlay checks of a tier, run after its operation.
   virtual std::vector<CheckOutcome> run_checks(Tier tier) = 0;
+  /// Gathers what shows why a tier failed (task states, service logs, abra's logs) while the
+  /// deployment still runs; bounded in time and size, never throws, never fails.
+  virtual Evidence collect_evidence() = 0;
   /// Removes everything the run created, in reverse order, then verifies nothing is left.
   /// Never throws; always returns an outcome.
   virtual TeardownOutcome teardown() = 0;

@@ -59,6 +59,14 @@ struct TeardownOutcome {
   std::chrono::milliseconds duration{0};
 };
 
+/// What was gathered before teardown of a run with a failed or errored tier, to show why.
+struct Evidence {
+  bool collected = false;                   ///< collection ran (only for failed or errored runs)
+  std::vector<std::string> files;           ///< relative to OUT, e.g. "evidence/tasks.txt"
+  std::vector<std::string> notes;           ///< what could not be gathered, and why
+  std::chrono::milliseconds duration{0};
+};
+
 }  // namespace ccci::runner
 
 #include "runner/upgrade_base.hpp"
@@ -77,6 +85,7 @@ struct RunReport {
   UpgradeBase base;
   std::vector<TierOutcome> tiers;           ///< always the five tiers, in order
   TeardownOutcome teardown;
+  Evidence evidence;
   int deploy_count = 0;
   int expected_deploy_count = 1;            ///< 1 + number of dependencies
   std::optional<bool> lint_clean;           ///< nullopt: lint was not run

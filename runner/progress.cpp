@@ -30,6 +30,12 @@ MachineObserver terminal_progress(harness::Logger& log) {
     for (const auto& check : tier.checks) log.info("check", check_line(tier.tier, check));
     log.info("tier", tier_line(tier));
   };
+  observer.evidence_collected = [&log](const Evidence& evidence) {
+    std::string line = std::to_string(evidence.files.size()) + " file(s) in " + format_seconds(evidence.duration);
+    if (!evidence.files.empty()) line += " under OUT/evidence/";
+    for (const auto& note : evidence.notes) line += "; " + note;
+    log.info("evidence", line);
+  };
   observer.teardown_started = [&log] { log.info("tier", "teardown: started"); };
   observer.teardown_finished = [&log](const TeardownOutcome& teardown) {
     std::string line = std::string("teardown: ") + (teardown.clean ? "clean" : "NOT clean") + " in " + format_seconds(teardown.duration);

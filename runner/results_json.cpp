@@ -51,6 +51,13 @@ boost::json::value results_to_json(const RunReport& report, const harness::Redac
                       {"residue", std::move(residue)},
                       {"message", text(report.teardown.message)},
                       {"duration_s", seconds(report.teardown.duration)}};
+  boost::json::array evidence_files, evidence_notes;
+  for (const auto& file : report.evidence.files) evidence_files.push_back(text(file));
+  for (const auto& note : report.evidence.notes) evidence_notes.push_back(text(note));
+  root["evidence"] = {{"collected", report.evidence.collected},
+                      {"files", std::move(evidence_files)},
+                      {"notes", std::move(evidence_notes)},
+                      {"duration_s", seconds(report.evidence.duration)}};
   root["deploy_count"] = report.deploy_count;
   root["expected_deploy_count"] = report.expected_deploy_count;
   root["lint_clean"] = report.lint_clean ? boost::json::value(*report.lint_clean) : boost::json::value(nullptr);

@@ -1,21 +1,60 @@
 #include "runner/spec_steps.hpp"
 
+#include <algorithm>
+
+#include "harness/text.hpp"
+
 namespace ccci::runner {
 namespace {
 
 using harness::ErrorKind;
 
+constexpr size_t body_start_bytes = 300;
+constexpr size_t output_end_lines = 10;
+constexpr size_t output_end_bytes = 300;
+constexpr size_t excerpt_bytes = 2000;
+
 CheckOutcome outcome(const std::string& name, CheckStatus status, std::string message = {}, std::string detail = {}) {
   return CheckOutcome{name, CheckSource::overlay, status, std::move(message), std::move(detail), {}};
 }
 
-std::string excerpt(const std::string& text) { return text.size() > 2000 ? text.substr(0, 2000) + "\n…" : text; }
+/// An exec's argv for a one-line message: joined, its first line only, at most 120 bytes.
+std::string shown_command(const std::vector<std::string>& argv) {
+  constexpr size_t max_bytes = 120;
+  std::string joined = harness::join(argv, " ");
+  size_t cut = std::min(joined.find('\n'), max_bytes);
+  return cut < joined.size() ? joined.substr(0, cut) + " …" : joined;
+}
+
+std::string retries_note(const std::vector<std::string>& retried) {
+  if (retried.empty()) return {};
+  return "answered after " + std::to_string(retried.size()) + (retried.size() == 1 ? " retry" : " retries") + ": " +
+         harness::join(retried, "; ");
+}
 
 }  // namespace
 
 SpecSteps::SpecSteps(const RecipeSpec& spec, StepFacts facts, harness::HttpClient& http, harness::DockerDriver& docker,
-                     harness::ProcessRunner& processes, harness::Clock& clock)
-    : spec_(spec), facts_(std::move(facts)), http_(http), docker_(docker), processes_(processes), clock_(clock) {}
+                     harness::ProcessRunner& processes, harness::Clock& clock, const harness::Redactor& redactor)
+    : spec_(spec), facts_(std::move(facts)), http_(http), docker_(docker), processes_(processes), clock_(clock),
+      redactor_(redactor) {}
+
+std::string SpecSteps::body_start(const std::string& body) const {
+  if (body.empty()) return "an empty body";
+  return "body " + harness::printable(redactor_.redact(body), body_start_bytes);
+}
+
+std::string SpecSteps::output_end(const harness::Completion& done) const {
+  std::string output = redactor_.redact(done.out + (done.out.empty() || done.err.empty() ? "" : "\n") + done.err);
+  std::string end = harness::last_lines(output, output_end_lines, output_end_bytes);
+  if (end.empty()) return "no output";
+  return "output ends " + harness::printable(end, output_end_bytes + 3);
+}
+
+std::string SpecSteps::excerpt(const std::string& text) const {
+  std::string redacted = redactor_.redact(text);
+  return redacted.size() > excerpt_bytes ? redacted.substr(0, excerpt_bytes) + "\n…" : redacted;
+}
 
 CheckOutcome SpecSteps::run_http(const std::string& name, const HttpStep& step) {
   harness::HttpRequest request;
@@ -26,19 +65,22 @@ CheckOutcome SpecSteps::run_http(const std::string& name, const HttpStep& step) 
   request.timeout = spec_.timeouts.http;
   auto response = http_.send(request);
   if (!response.ok()) return outcome(name, CheckStatus::error, response.error().message);
-  std::string what = step.method + " " + step.path;
+  std::string what = step.method + " " + step.path + " answered " + std::to_string(response->status);
+  std::string detail = excerpt(response->body);
+  if (!response->retried.empty()) detail = retries_note(response->retried) + "\n\n" + detail;
   if (response->status != step.status) {
     return outcome(name, CheckStatus::fail,
-                   what + " answered " + std::to_string(response->status) + ", expected " + std::to_string(step.status),
-                   excerpt(response->body));
+                   what + ", expected " + std::to_string(step.status) + "; " + body_start(response->body), detail);
   }
   if (step.body_contains && response->body.find(*step.body_contains) == std::string::npos) {
-    return outcome(name, CheckStatus::fail, what + " answered without \"" + *step.body_contains + "\"", excerpt(response->body));
+    return outcome(name, CheckStatus::fail, what + " without \"" + *step.body_contains + "\"; " + body_start(response->body),
+                   detail);
   }
   if (step.body_not_contains && response->body.find(*step.body_not_contains) != std::string::npos) {
-    return outcome(name, CheckStatus::fail, what + " answered with \"" + *step.body_not_contains + "\"", excerpt(response->body));
+    return outcome(name, CheckStatus::fail, what + " with \"" + *step.body_not_contains + "\"; " + body_start(response->body),
+                   detail);
   }
-  return outcome(name, CheckStatus::pass);
+  return outcome(name, CheckStatus::pass, retries_note(response->retried));
 }
 
 CheckOutcome SpecSteps::run_exec(const std::string& name, const ExecStep& step) {
@@ -51,16 +93,18 @@ CheckOutcome SpecSteps::run_exec(const std::string& name, const ExecStep& step) 
   }
   auto done = docker_.exec(*container, step.argv, spec_.timeouts.http);
   if (!done.ok()) return outcome(name, CheckStatus::error, done.error().message);
-  std::string command;
-  for (const auto& arg : step.argv) command += (command.empty() ? "" : " ") + arg;
+  std::string command = shown_command(step.argv);
   std::string detail = "stdout:\n" + excerpt(done->out) + "\nstderr:\n" + excerpt(done->err);
   if (done->timed_out || done->signal != 0 || done->exit_code != step.exit_code) {
     return outcome(name, CheckStatus::fail,
-                   "`" + command + "` in " + step.service + ": " + done->describe() + ", expected exit " + std::to_string(step.exit_code),
+                   "`" + command + "` in " + step.service + ": " + done->describe() + ", expected exit " +
+                       std::to_string(step.exit_code) + "; " + output_end(*done),
                    detail);
   }
   if (step.stdout_contains && done->out.find(*step.stdout_contains) == std::string::npos) {
-    return outcome(name, CheckStatus::fail, "`" + command + "` in " + step.service + " printed no \"" + *step.stdout_contains + "\"", detail);
+    return outcome(name, CheckStatus::fail,
+                   "`" + command + "` in " + step.service + " printed no \"" + *step.stdout_contains + "\"; " + output_end(*done),
+                   detail);
   }
   return outcome(name, CheckStatus::pass);
 }
@@ -78,7 +122,7 @@ CheckOutcome SpecSteps::run_script(const std::string& name, const ScriptCheck& s
   auto done = processes_.run(command);
   if (!done.ok()) return outcome(name, CheckStatus::error, done.error().message);
   if (!done->succeeded()) {
-    return outcome(name, CheckStatus::fail, step.path.string() + ": " + done->describe(),
+    return outcome(name, CheckStatus::fail, step.path.string() + ": " + done->describe() + "; " + output_end(*done),
                    "stdout:\n" + excerpt(done->out) + "\nstderr:\n" + excerpt(done->err));
   }
   return outcome(name, CheckStatus::pass);

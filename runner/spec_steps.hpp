@@ -5,6 +5,8 @@
 /// with the run's facts in their environment (CCCI_DOMAIN, CCCI_URL, CCCI_STACK, CCCI_GATEWAY,
 /// CCCI_CA_BUNDLE). A step whose expectation does not hold is the recipe's failure; a step that
 /// could not be carried out (docker gone, gateway unreachable) is the harness's error.
+/// A failed step says what it got — the HTTP status and the start of the body, or the exit and
+/// the end of the output — redacted before it is cut, so a cut never leaves part of a secret.
 #include <string>
 #include <vector>
 
@@ -27,7 +29,7 @@ struct StepFacts {
 class SpecSteps final : public RecipeSteps {
  public:
   SpecSteps(const RecipeSpec& spec, StepFacts facts, harness::HttpClient& http, harness::DockerDriver& docker,
-            harness::ProcessRunner& processes, harness::Clock& clock);
+            harness::ProcessRunner& processes, harness::Clock& clock, const harness::Redactor& redactor);
 
   harness::Status seed(SeedOp op) override;
   std::vector<CheckOutcome> checks(Tier tier) override;
@@ -36,6 +38,12 @@ class SpecSteps final : public RecipeSteps {
   CheckOutcome run_http(const std::string& name, const HttpStep& step);
   CheckOutcome run_exec(const std::string& name, const ExecStep& step);
   CheckOutcome run_script(const std::string& name, const ScriptCheck& step);
+  /// The first bytes of a body for a one-line message, redacted, quoted, control characters escaped.
+  std::string body_start(const std::string& body) const;
+  /// The last lines of a command's output for a one-line message, redacted and quoted.
+  std::string output_end(const harness::Completion& done) const;
+  /// Multi-line evidence: redacted, then cut.
+  std::string excerpt(const std::string& text) const;
 
   const RecipeSpec& spec_;
   StepFacts facts_;
@@ -43,6 +51,7 @@ class SpecSteps final : public RecipeSteps {
   harness::DockerDriver& docker_;
   harness::ProcessRunner& processes_;
   harness::Clock& clock_;
+  const harness::Redactor& redactor_;
 };
 
 }  // namespace ccci::runner

@@ -84,6 +84,13 @@ std::string render_summary_markdown(const RunReport& report) {
     md << "\n**Teardown left resources behind**: " << cell(report.teardown.message) << "\n";
     for (const auto& item : report.teardown.residue) md << "- `" << item << "`\n";
   }
+  if (report.evidence.collected) {
+    md << "\n**Evidence** (in the run's artifacts): "
+       << (report.evidence.files.empty() ? "none could be gathered" : std::to_string(report.evidence.files.size()) + " file(s)")
+       << "\n";
+    for (const auto& file : report.evidence.files) md << "- `" << file << "`\n";
+    for (const auto& note : report.evidence.notes) md << "- " << cell(note) << "\n";
+  }
   return md.str();
 }
 
@@ -103,6 +110,11 @@ std::string render_terminal_summary(const RunReport& report) {
     }
   }
   for (const auto& error : report.infra_errors) out << "  infrastructure: " << error << "\n";
+  if (report.evidence.collected) {
+    out << "  evidence: " << report.evidence.files.size() << " file(s) under OUT/evidence/";
+    for (const auto& note : report.evidence.notes) out << "; " << note;
+    out << "\n";
+  }
   out << "  teardown " << (report.teardown.clean ? "clean" : "NOT clean") << ", deployments " << report.deploy_count
       << "/" << report.expected_deploy_count << "\n";
   out << "verdict: " << to_string(verdict) << ", level " << compute_level(report) << "/5, exit " << exit_code_for(report)

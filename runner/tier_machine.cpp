@@ -1,5 +1,6 @@
 #include "runner/tier_machine.hpp"
 
+#include <algorithm>
 #include <csignal>
 #include <exception>
 
@@ -126,6 +127,21 @@ MachineResult TierMachine::run(const MachineInputs& inputs) {
   // Tiers never reached because of an exception are still reported.
   for (size_t i = result.tiers.size(); i < inputs.tiers.size(); ++i) {
     finish({inputs.tiers[i].tier, TierStatus::skipped, "the run stopped on an internal error", {}, {}});
+  }
+
+  bool red = std::any_of(result.tiers.begin(), result.tiers.end(), [](const TierOutcome& tier) {
+    return tier.status == TierStatus::fail || tier.status == TierStatus::error;
+  });
+  if (red && !result.interrupt_signal && !pending_interrupt_()) {
+    auto evidence_start = clock_.now();
+    try {
+      result.evidence = ops_.collect_evidence();
+    } catch (const std::exception& e) {
+      result.evidence.notes.push_back(std::string("evidence collection threw: ") + e.what());
+    }
+    result.evidence.collected = true;
+    result.evidence.duration = since(clock_, evidence_start);
+    if (observer_.evidence_collected) observer_.evidence_collected(result.evidence);
   }
 
   if (observer_.teardown_started) observer_.teardown_started();

@@ -5,7 +5,8 @@
 /// Rules: a tier that fails or errors makes every later tier `skipped` with the reason; a tier
 /// the spec marks not-applicable is `n/a` with the spec's reason; a tier the plan skips (not in
 /// STAGES, no upgrade base) is `skipped` with the plan's reason and does not stop later tiers.
-/// Teardown runs after failures, errors, exceptions and interrupts; a residue, a teardown that
+/// Before teardown of a run with a failed or errored tier (and no interrupt), the evidence is
+/// collected. Teardown runs after failures, errors, exceptions and interrupts; a residue, a teardown that
 /// could not verify, or a deploy count other than the expected one is a run-level infrastructure
 /// error. The machine owns no resources: Operations does the work, the machine decides the order
 /// and the verdict of each tier.
@@ -38,6 +39,7 @@ struct MachineInputs {
 struct MachineResult {
   std::vector<TierOutcome> tiers;
   TeardownOutcome teardown;
+  Evidence evidence;
   int deploy_count = 0;
   std::vector<std::string> infra_errors;
   int interrupt_signal = 0;
@@ -48,6 +50,7 @@ struct MachineResult {
 struct MachineObserver {
   std::function<void(Tier)> tier_started;
   std::function<void(const TierOutcome&)> tier_finished;
+  std::function<void(const Evidence&)> evidence_collected;
   std::function<void()> teardown_started;
   std::function<void(const TeardownOutcome&)> teardown_finished;
 };

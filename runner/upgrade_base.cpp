@@ -1,5 +1,7 @@
 #include "runner/upgrade_base.hpp"
 
+#include "harness/atomic_file.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <fstream>
@@ -115,20 +117,11 @@ harness::Status LastGreenStore::write(const std::string& recipe, const LastGreen
   if (record.version.empty() || !is_commit_sha(record.commit)) {
     return make_error(ErrorKind::usage, "a last-green record needs a version and a commit sha");
   }
-  std::error_code error;
-  std::filesystem::create_directories(dir_, error);
-  if (error) return make_error(ErrorKind::infra, "cannot create " + dir_.string() + ": " + error.message());
-  auto file = dir_ / (recipe + ".json");
-  auto temporary = dir_ / (recipe + ".json.tmp");
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    out << json::serialize(json::object{{"version", record.version}, {"commit", record.commit}}) << "\n";
-    if (!out.flush()) return make_error(ErrorKind::infra, "cannot write " + temporary.string());
-  }
-  // Rename so a reader never sees half a record.
-  std::filesystem::rename(temporary, file, error);
-  if (error) return make_error(ErrorKind::infra, "cannot write " + file.string() + ": " + error.message());
-  return harness::ok_status();
+  // Atomic: a reader never sees half a record, and two runs finishing together never share a
+  // temporary file.
+  return harness::write_file_atomically(
+      dir_ / (recipe + ".json"),
+      json::serialize(json::object{{"version", record.version}, {"commit", record.commit}}) + "\n");
 }
 
 harness::Result<UpgradeBase> resolve_upgrade_base(const BaseInputs& inputs, const LastGreenStore& store,

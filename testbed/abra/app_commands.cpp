@@ -1,5 +1,7 @@
 #include "testbed/abra/app_commands.hpp"
 
+#include <cstdio>
+
 #include <fstream>
 #include <random>
 #include <sstream>
@@ -198,9 +200,17 @@ Status app_secret_generate(Context& context, const Invocation& invocation) {
   CCCI_TRY(App app, load_app(context, invocation.positionals[0]));
   if (!invocation.has("all")) return make_error(ErrorKind::usage, "the stand-in only generates --all secrets");
   CCCI_TRY(auto plans, secret_plans(app));
+  // abra prints what it generated, once, as a NAME/VALUE table (docs/abra-standin.md).
+  std::vector<std::pair<std::string, std::string>> generated;
   for (const auto& plan : plans) {
     if (!plan.generate || secret_exists(context, plan.name)) continue;
-    CCCI_TRY_STATUS(create_secret(context, app, plan.name, generate_secret(plan.length)));
+    std::string value = generate_secret(plan.length);
+    CCCI_TRY_STATUS(create_secret(context, app, plan.name, value));
+    generated.emplace_back(plan.key, value);
+  }
+  if (!generated.empty()) {
+    std::printf("%-24s %s\n", "NAME", "VALUE");
+    for (const auto& [key, value] : generated) std::printf("%-24s %s\n", key.c_str(), value.c_str());
   }
   return harness::ok_status();
 }

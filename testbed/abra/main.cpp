@@ -1,5 +1,11 @@
 // abra, the testbed's stand-in: parse the command line strictly, run one command, print abra's
 // `FATA` line and exit 1 on failure.
+#include <unistd.h>
+
+#include <chrono>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <sstream>
 
@@ -9,6 +15,37 @@
 #include "testbed/abra/cli.hpp"
 
 extern char** environ;
+
+namespace {
+
+/// The app a command is about and the server it lives on ("" when the command names no app).
+std::pair<std::string, std::string> app_and_server(const ccci::testbed::Context& context,
+                                                   const ccci::testbed::Invocation& invocation) {
+  if (invocation.command == "app new") return {invocation.value("domain"), invocation.value("server")};
+  if (invocation.positionals.empty()) return {};
+  const std::string& domain = invocation.positionals.front();
+  auto env = context.find_app_env(domain);
+  return {domain, env.ok() ? env->parent_path().filename().string() : std::string()};
+}
+
+/// abra keeps a log of each command under $ABRA_DIR/logs/<server>/ (docs/abra-contract.md); the
+/// stand-in writes what it ran and how that ended there, one file per command.
+void write_command_log(const std::filesystem::path& abra_dir, const std::string& domain, const std::string& server,
+                       const std::vector<std::string>& args, const std::string& spawned, const std::string& ending) {
+  if (domain.empty() || server.empty() || abra_dir.empty()) return;
+  std::time_t now = std::time(nullptr);
+  char stamp[32];
+  std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H%M%SZ", std::gmtime(&now));
+  auto dir = abra_dir / "logs" / server;
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  std::ofstream log(dir / (domain + "_" + stamp + "_" + std::to_string(::getpid())), std::ios::trunc);
+  log << "abra";
+  for (const auto& arg : args) log << " " << arg;
+  log << "\n" << spawned << ending << "\n";
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   using namespace ccci;
@@ -43,17 +80,22 @@ int main(int argc, char** argv) {
   };
   for (const auto& [name, command] : table) {
     if (invocation->command != name) continue;
+    auto [domain, server] = app_and_server(context, *invocation);  // before `app rm` removes the .env
+    std::string ending = "ok";
+    int exit_code = 0;
     try {
       auto status = command(context, *invocation);
       if (!status.ok()) {
-        std::cerr << "FATA " << status.error().message << "\n";
-        return 1;
+        ending = "FATA " + status.error().message;
+        exit_code = 1;
       }
-      return 0;
     } catch (const std::exception& e) {
-      std::cerr << "FATA internal error: " << e.what() << "\n";
-      return 1;
+      ending = std::string("FATA internal error: ") + e.what();
+      exit_code = 1;
     }
+    if (exit_code != 0) std::cerr << ending << "\n";
+    write_command_log(context.abra_dir(), domain, server, args, quiet.str(), ending);
+    return exit_code;
   }
   std::cerr << "FATA unknown command\n";
   return 1;

@@ -9,6 +9,7 @@ image_inputs_hash() {
     (cd "$TESTBED_SRC/images" && find . -type f -print0 | sort -z | xargs -0 sha256sum)
     (cd "$TESTBED_SRC/images" && find . -printf '%p %m\n' | sort)
     dpkg-query -W busybox-static caddy sqlite3 restic libc6 2>/dev/null
+    unpacked_versions
   } | sha256sum | cut -c1-16
 }
 
@@ -31,13 +32,65 @@ rootfs_base() {
 
 # copy_binary ROOT BINARY: the binary and every shared library ldd lists, at the same paths.
 copy_binary() {
-  local root=$1 bin=$2 lib
+  local root=$1 bin=$2
   mkdir -p "$root$(dirname "$bin")"
   cp -L "$bin" "$root$bin"
+  copy_libraries "$root" "$bin"
+}
+
+# copy_libraries ROOT BINARY: every shared library ldd lists for BINARY, at the host's paths.
+copy_libraries() {
+  local root=$1 bin=$2 lib
   for lib in $(ldd "$bin" 2>/dev/null | grep -o '/[^ ]*' || true); do
     mkdir -p "$root$(dirname "$lib")"
     cp -L "$lib" "$root$lib"
   done
+}
+
+# Packages whose binaries go into images but must not be installed on the host, where installing
+# them would start their service (on port 80, which the gateway publishes): downloaded with
+# `apt-get download` into the state dir and unpacked.
+readonly UNPACKED_PACKAGES=(lighttpd nginx)
+declare -A DEB_TREES=()
+
+unpacked_versions() {
+  local package
+  for package in "${UNPACKED_PACKAGES[@]}"; do
+    apt-cache policy "$package" 2>/dev/null | awk -v p="$package" '/Candidate:/ {print p, $2}'
+  done
+}
+
+# unpack_deb PACKAGE: Debian's PACKAGE unpacked into ${DEB_TREES[PACKAGE]} (once per build run).
+unpack_deb() {
+  local package=$1 debs=$STATE/debs
+  [[ -d ${DEB_TREES[$package]:-} ]] && return 0
+  mkdir -p "$debs"
+  if ! compgen -G "$debs/${package}_*.deb" >/dev/null; then
+    (cd "$debs" && apt-get download -q "$package" >/dev/null 2>&1) ||
+      { apt-get update -q >/dev/null 2>&1 && (cd "$debs" && apt-get download -q "$package" >/dev/null); } ||
+      die "cannot download Debian's $package package (apt-get download $package)"
+  fi
+  DEB_TREES[$package]=$(mktemp -d)
+  dpkg-deb -x "$(compgen -G "$debs/${package}_*.deb" | tail -n1)" "${DEB_TREES[$package]}"
+}
+
+# The fixture apps are served by Debian's lighttpd: busybox httpd reads Content-Length only for
+# POST, so it hands a CGI program of any other method only the body bytes that arrived with the
+# headers, and a PUT sent in two writes was stored empty. lighttpd reads the whole body first, for
+# every method.
+# add_lighttpd ROOT: lighttpd, the modules serve-cgi loads, and serve-cgi itself.
+add_lighttpd() {
+  local root=$1 module tree
+  unpack_deb lighttpd
+  tree=${DEB_TREES[lighttpd]}
+  mkdir -p "$root/usr/sbin" "$root/usr/lib/lighttpd"
+  cp "$tree/usr/sbin/lighttpd" "$root/usr/sbin/lighttpd"
+  copy_libraries "$root" "$tree/usr/sbin/lighttpd"
+  for module in mod_cgi mod_accesslog; do
+    cp "$tree/usr/lib/lighttpd/$module.so" "$root/usr/lib/lighttpd/"
+    copy_libraries "$root" "$tree/usr/lib/lighttpd/$module.so"
+  done
+  cp -a "$TESTBED_SRC/images/lighttpd/." "$root/"
 }
 
 # import_rootfs ROOT TAG CHANGE...: docker import the tree as TAG with Dockerfile-style changes.
@@ -63,9 +116,21 @@ build_image_caddy() {
     'CMD ["caddy", "run", "--config", "/etc/caddy/Caddyfile", "--adapter", "caddyfile"]'
 }
 
+# The gateway's router (see ccci-testbed): nginx reloads without closing its listening socket, so
+# a connection waiting to be accepted is never reset.
+build_image_nginx() {
+  rootfs_base "$1/root"
+  unpack_deb nginx
+  mkdir -p "$1/root/usr/sbin" "$1/root/etc/nginx" "$1/root/var/lib/nginx" "$1/root/var/log/nginx" "$1/root/var/lock"
+  cp "${DEB_TREES[nginx]}/usr/sbin/nginx" "$1/root/usr/sbin/nginx"
+  copy_libraries "$1/root" "${DEB_TREES[nginx]}/usr/sbin/nginx"
+  import_rootfs "$1/root" "$2" 'CMD ["nginx", "-c", "/etc/nginx/nginx.conf", "-g", "daemon off;"]'
+}
+
 build_image_sqlite() {
   rootfs_base "$1/root"
   copy_binary "$1/root" /usr/bin/sqlite3
+  add_lighttpd "$1/root"
   cp -a "$TESTBED_SRC/images/sqlite/." "$1/root/"
   mkdir -p "$1/root/var/lib/sqlite"
   import_rootfs "$1/root" "$2" "ENV SQLITE_DB=/var/lib/sqlite/app.db" 'EXPOSE 8080' \
@@ -82,6 +147,7 @@ build_image_restic() {
 build_fixture_app() {
   local dir=$1 tag=$2 app=$3
   rootfs_base "$dir/root"
+  add_lighttpd "$dir/root"
   cp -a "$TESTBED_SRC/images/$app/." "$dir/root/"
   echo "${tag##*:}" >"$dir/root/etc/fixture-version"
   import_rootfs "$dir/root" "$tag" 'EXPOSE 80' "CMD [\"$app\"]"
@@ -95,7 +161,7 @@ image_current() {
 
 ensure_images() {
   IMAGE_HASH=$(image_inputs_hash)
-  local entry tag builder work
+  local entry tag builder work tree
   for entry in "${IMAGES[@]}"; do
     read -r tag builder <<<"$entry"
     image_current "$tag" && continue
@@ -105,6 +171,8 @@ ensure_images() {
     rm -rf "$work"
   done
   [[ -z ${BASE_ROOTFS:-} ]] || rm -rf "$(dirname "$BASE_ROOTFS")"
+  for tree in "${DEB_TREES[@]}"; do rm -rf "$tree"; done
+  DEB_TREES=()
   remove_dangling_images
 }
 
@@ -112,7 +180,8 @@ ensure_images() {
 remove_dangling_images() {
   local ids old_tasks
   # Swarm keeps the exited containers of replaced tasks, which would pin the old gateway image.
-  mapfile -t old_tasks < <(docker ps -aq --filter status=exited --filter "label=com.docker.swarm.service.name=$GATEWAY_SERVICE")
+  mapfile -t old_tasks < <(docker ps -aq --filter status=exited --filter "label=com.docker.swarm.service.name=$GATEWAY_SERVICE"
+    docker ps -aq --filter status=exited --filter "label=com.docker.swarm.service.name=$ROUTER_SERVICE")
   ((${#old_tasks[@]} == 0)) || docker rm "${old_tasks[@]}" >/dev/null 2>&1 || true
   mapfile -t ids < <(docker image ls -q --filter dangling=true --filter "label=$TESTBED_LABEL.hash")
   ((${#ids[@]} == 0)) || docker image rm "${ids[@]}" >/dev/null 2>&1 || true

@@ -63,7 +63,7 @@ deploy_recipe() {
   "$TESTBED_SRC/ccci-testbed" compose-overlay "$@" >"$SELFTEST_WORK/$stack.testbed.yml"
   (
     cd "$checkout" || exit 1
-    export STACK_NAME=$stack DOMAIN=$domain LETS_ENCRYPT_ENV=production EXTRA_DOMAINS="" TIMEOUT=120
+    export STACK_NAME=$stack DOMAIN=$domain LETS_ENCRYPT_ENV=production EXTRA_DOMAINS="" TIMEOUT=120 SECRET_DB_PASSWORD_VERSION=v1
     stack_deploy --prune -c compose.yml -c "$SELFTEST_WORK/$stack.testbed.yml" "$stack" >/dev/null
   )
 }
@@ -89,8 +89,56 @@ run_label_hook() {
   docker exec "$container" "${argv[@]}"
 }
 
+# A PUT whose body arrives after its headers, as a slow client or a proxy sends it: the fixture
+# must store every byte or refuse the write (busybox httpd, which served the fixtures before,
+# stored such a body empty and answered 201).
+# put_split_direct CONTAINER NAME BODY: headers, a pause, then the body, straight to the app's
+# own port from inside its container (no gateway); prints the status line.
+put_split_direct() {
+  local request
+  printf -v request 'PUT /cgi-bin/marker/%s HTTP/1.1\r\nHost: fixture\r\nContent-Length: %s\r\nConnection: close\r\n\r\n' "$2" "${#3}"
+  docker exec -e REQUEST="$request" -e BODY="$3" "$1" sh -c \
+    '{ printf "%s" "$REQUEST"; sleep 0.3; printf "%s" "$BODY"; sleep 2; } | timeout 10 nc 127.0.0.1 80' | head -n1 | tr -d '\r'
+}
+# put_split_gateway HOST NAME BODY: the same through the gateway over TLS (HTTP/1.1).
+put_split_gateway() {
+  local request
+  printf -v request 'PUT /cgi-bin/marker/%s HTTP/1.1\r\nHost: %s\r\nContent-Length: %s\r\nConnection: close\r\n\r\n' "$2" "$1" "${#3}"
+  { printf '%s' "$request"; sleep 0.3; printf '%s' "$3"; sleep 2; } |
+    timeout 10 openssl s_client -quiet -verify_return_error -CAfile "$STATE/ca/ca.pem" -servername "$1" \
+      -connect "127.0.0.1:$GATEWAY_HTTPS_PORT" 2>/dev/null | head -n1 | tr -d '\r'
+}
+# put_streamed_h2 HOST NAME BODY: an HTTP/2 PUT whose body is streamed after a pause.
+put_streamed_h2() {
+  { sleep 0.3; printf '%s' "$3"; } |
+    curl -sS --http2 --max-time 10 --cacert "$STATE/ca/ca.pem" --resolve "$1:$GATEWAY_HTTPS_PORT:127.0.0.1" \
+      -o /dev/null -w '%{http_version} %{http_code}' -H "Content-Length: ${#3}" -T - "https://$1/cgi-bin/marker/$2" 2>/dev/null || true
+}
+app_container() { docker ps -q --filter "label=com.docker.swarm.service.name=$1" --filter status=running | head -n1; }
+
+# check_split_writes STACK HOST: every way a body can arrive late is stored whole; a body shorter
+# than its Content-Length is refused with a 5xx and nothing is kept.
+check_split_writes() {
+  local stack=$1 host=$2 app body
+  app=$(app_container "${stack}_app")
+  body="split-$$-$RANDOM"
+  check "$stack: a PUT body sent after its headers, straight to the app, answers 201" \
+    eval '[[ $(put_split_direct "$app" split-direct "$body") == "HTTP/1.1 201 Created" ]]'
+  check "$stack: ... and the whole body was stored" body_has "https://$host/cgi-bin/marker/split-direct" "$body"
+  check "$stack: a PUT body sent after its headers through the gateway answers 201" \
+    eval '[[ $(put_split_gateway "$host" split-gateway "$body") == "HTTP/1.1 201 Created" ]]'
+  check "$stack: ... and the whole body was stored" body_has "https://$host/cgi-bin/marker/split-gateway" "$body"
+  check "$stack: an HTTP/2 PUT with a streamed body answers 201" \
+    eval '[[ $(put_streamed_h2 "$host" split-h2 "$body") == "2 201" ]]'
+  check "$stack: ... and the whole body was stored" body_has "https://$host/cgi-bin/marker/split-h2" "$body"
+  check "$stack: the marker API refuses a body shorter than its Content-Length with a 5xx" \
+    eval 'docker exec "$app" sh -c "printf abc | REQUEST_METHOD=PUT CONTENT_LENGTH=10 PATH_INFO=/short /srv/www/cgi-bin/marker" |
+      head -n1 | grep -q "^Status: 5"'
+  check "$stack: ... and stored nothing" status_is 404 "https://$host/cgi-bin/marker/short"
+}
+
 selftest_cleanup() {
-  local stack
+  local stack secrets
   docker service rm "$SELFTEST_JOB" >/dev/null 2>&1 || true
   for stack in "${SELFTEST_STACKS[@]}"; do
     docker stack rm "$stack" >/dev/null 2>&1 || true
@@ -99,6 +147,8 @@ selftest_cleanup() {
     wait_stack_gone "$stack"
     remove_volumes_of_stack "$stack"
   done
+  mapfile -t secrets < <(docker secret ls -q --filter "label=$TESTBED_LABEL=selftest")
+  ((${#secrets[@]} == 0)) || docker secret rm "${secrets[@]}" >/dev/null 2>&1 || true
   # The containers of a finished job outlive its service (docker 20.10).
   local job_containers
   mapfile -t job_containers < <(docker ps -aq --filter "label=com.docker.swarm.service.name=$SELFTEST_JOB")
@@ -204,6 +254,7 @@ selftest_web() {
   check "fixture-web: PUT a second marker" status_is 201 -X PUT --data-binary x "https://$host/cgi-bin/marker/other"
   check "fixture-web: DELETE it" status_is 200 -X DELETE "https://$host/cgi-bin/marker/other"
   check "fixture-web: a deleted marker is 404" status_is 404 "https://$host/cgi-bin/marker/other"
+  check_split_writes "$stack" "$host"
 
   # PR 1 (good): the upgrade keeps the data and shows the new page.
   git -C "$checkout" fetch -q origin refs/pull/1/head && git -C "$checkout" checkout -q --detach FETCH_HEAD
@@ -238,6 +289,9 @@ selftest_db() {
   local repo=$CCCI_GIT_BASE/coop-cloud/fixture-db checkout=$SELFTEST_WORK/fixture-db tasks
   git clone -q "$repo" "$checkout"
   git -C "$checkout" checkout -q --detach 1.0.0+1.0
+  # The database password, as `abra app secret generate` would create it.
+  head -c 24 /dev/urandom | base64 | tr -d '\n/+=' | docker secret create --label "$TESTBED_LABEL=selftest" \
+    "${stack}_db_password_v1" - >/dev/null
   deploy_recipe "$stack" "$host" "$checkout" app db
   check "sqlite image: service ${stack}_db reaches 1/1 (healthcheck runs sqlite3)" wait_rolled "${stack}_db" ""
   check "fixture-db: 1.0.0+1.0 app reaches 1/1" wait_rolled "${stack}_app" ""
@@ -246,6 +300,11 @@ selftest_db() {
   check "fixture-db: PUT a marker (written through the db service)" \
     eventually status_is 201 -X PUT --data-binary "it's-$$" "https://$host/cgi-bin/marker/backup"
   check "fixture-db: GET the marker" body_has "https://$host/cgi-bin/marker/backup" "it's-$$"
+  refused_without_password() {
+    [[ $(docker exec "$(app_container "$1")" wget -O - --post-data "SELECT 1;" http://db:8080/cgi-bin/sql 2>&1) == *"401 Unauthorized"* ]]
+  }
+  check "sqlite image: a query without the database password is refused (401)" refused_without_password "${stack}_app"
+  check_split_writes "$stack" "$host"
 
   # Upgrade to PR 1 keeps the database.
   git -C "$checkout" fetch -q origin refs/pull/1/head && git -C "$checkout" checkout -q --detach FETCH_HEAD
@@ -288,9 +347,9 @@ cmd_selftest() {
   selftest_db
   selftest_cleanup
   trap - EXIT
-  check "cleanup: no selftest stack, service, container or volume left" eval \
+  check "cleanup: no selftest stack, service, container, volume or secret left" eval \
     '[[ -z $(docker service ls -q --filter "name=$SELFTEST_PREFIX") && -z $(docker volume ls -q --filter "name=$SELFTEST_PREFIX") &&
-      -z $(docker ps -aq --filter "name=$SELFTEST_PREFIX") ]]'
+      -z $(docker ps -aq --filter "name=$SELFTEST_PREFIX") && -z $(docker secret ls -q --filter "name=$SELFTEST_PREFIX") ]]'
   check "cleanup: the gateway no longer routes the hand-made stack" status_is 404 "https://hello-selftest.$DOMAIN_SUFFIX/"
   if ((SELFTEST_FAILURES)); then
     log "selftest: $SELFTEST_FAILURES check(s) failed in $((SECONDS - SELFTEST_STARTED)) s"

@@ -6,8 +6,11 @@
 #include <boost/json.hpp>
 #include <chrono>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 
 #include "unit/e2e/testbed.hpp"
+#include "unit/fakes/secret_forms.hpp"
 
 namespace ccci::e2e {
 namespace {
@@ -78,8 +81,40 @@ class Lifecycle : public ::testing::Test {
     return nullptr;
   }
 
+  /// A red run gathered the stack's tasks, its services' logs and abra's logs before teardown, and
+  /// every failed JUnit case links them.
+  void expect_evidence(const RunResult& result, const std::string& failed_suite) {
+    const auto& evidence = results().at("evidence").as_object();
+    EXPECT_TRUE(evidence.at("collected").as_bool());
+    std::vector<std::string> files;
+    for (const auto& file : evidence.at("files").as_array()) files.emplace_back(file.as_string());
+    std::string stack(last_.plan.at("domain").as_string());
+    std::replace(stack.begin(), stack.end(), '.', '_');
+    auto has = [&](const std::string& file) { return std::find(files.begin(), files.end(), file) != files.end(); };
+    EXPECT_TRUE(has("evidence/tasks.txt")) << result.output;
+    EXPECT_TRUE(has("evidence/logs/" + stack + "_app.log")) << result.output;
+    EXPECT_TRUE(std::any_of(files.begin(), files.end(), [](const std::string& f) { return f.rfind("evidence/abra/", 0) == 0; }))
+        << "abra's own logs are part of the evidence";
+    for (const auto& file : files) EXPECT_TRUE(std::filesystem::is_regular_file(result.out_dir / file)) << file;
+    std::string tasks = read_text(result.out_dir / "evidence/tasks.txt");
+    EXPECT_NE(tasks.find("## " + stack + "_app"), std::string::npos) << tasks;
+    EXPECT_NE(tasks.find("CURRENT STATE"), std::string::npos) << tasks;
+    EXPECT_NE(read_text(result.out_dir / ("evidence/logs/" + stack + "_app.log")).find("GET /cgi-bin/health"), std::string::npos);
+    std::string junit = read_text(result.out_dir / "junit" / failed_suite);
+    EXPECT_NE(junit.find("[[ATTACHMENT|evidence/tasks.txt]]"), std::string::npos) << junit;
+  }
+
+  static std::string read_text(const std::filesystem::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+  }
+
   void expect_green_through_every_tier(const RunResult& result) {
     ASSERT_EQ(result.exit_code, 0) << result.output;
+    EXPECT_FALSE(results().at("evidence").at("collected").as_bool());
+    EXPECT_FALSE(std::filesystem::exists(result.out_dir / "evidence")) << "a green run collects no evidence";
     EXPECT_EQ(results().at("verdict").as_string(), "green");
     EXPECT_GE(results().at("level").as_int64(), 4);
     for (const char* name : {"install", "upgrade", "backup", "restore", "custom"}) EXPECT_EQ(status(name), "pass") << name;
@@ -114,6 +149,7 @@ TEST_F(Lifecycle, HeadWithAMissingImageIsRedInUpgradeBeforeAnythingIsDeployed) {
   EXPECT_NE(reason("upgrade").find("needs image ccci/fixture-web:9.9-missing"), std::string::npos) << reason("upgrade");
   EXPECT_EQ(status("backup"), "skipped");
   EXPECT_EQ(reason("backup"), "upgrade failed");
+  expect_evidence(result, "upgrade__generic.xml");
 }
 
 TEST_F(Lifecycle, HeadWhoseUpgradeLosesTheDataIsRedInUpgrade) {
@@ -125,6 +161,7 @@ TEST_F(Lifecycle, HeadWhoseUpgradeLosesTheDataIsRedInUpgrade) {
   EXPECT_EQ(marker->at("status").as_string(), "fail");
   EXPECT_NE(std::string(marker->at("message").as_string()).find("answered 404, expected 200"), std::string::npos);
   EXPECT_EQ(results().at("level").as_int64(), 1);
+  expect_evidence(result, "upgrade__overlay.xml");
 }
 
 TEST_F(Lifecycle, RestoreThatBringsNothingBackIsRedInRestore) {
@@ -135,7 +172,74 @@ TEST_F(Lifecycle, RestoreThatBringsNothingBackIsRedInRestore) {
   const auto* marker = check("restore", "backup_marker_restored");
   ASSERT_NE(marker, nullptr);
   EXPECT_EQ(marker->at("status").as_string(), "fail");
+  EXPECT_EQ(std::string(marker->at("message").as_string()),
+            "GET /cgi-bin/marker/backup answered 404, expected 200; body \"no marker backup\\x0a\"")
+      << "a failed check says what it got";
   EXPECT_EQ(results().at("level").as_int64(), 2);
+  expect_evidence(result, "restore__overlay.xml");
+}
+
+/// Every form the leaking check of unit/e2e/specs/fixture-db prints `secret` in: plain, the
+/// base64 characters the secret alone determines at each byte offset (so also inside HTTP Basic
+/// credentials) in both alphabets, percent-encoded in either case, and JSON \u escapes.
+std::vector<std::string> leaked_forms(const std::string& secret) {
+  std::vector<std::string> forms{secret};
+  for (size_t offset = 0; offset < 3; ++offset) {
+    for (auto alphabet : {fakes::Alphabet::standard, fakes::Alphabet::url_safe}) {
+      std::string encoded = fakes::base64_encode(std::string(offset, 'x') + secret, alphabet, fakes::Padding::dropped);
+      size_t first = (8 * offset + 5) / 6, end = 8 * (offset + secret.size()) / 6;
+      forms.push_back(encoded.substr(first, end - first));
+    }
+  }
+  for (auto hex : {fakes::HexCase::lower, fakes::HexCase::upper}) {
+    forms.push_back(fakes::percent_encode(secret, [](unsigned char) { return false; }, hex));
+  }
+  forms.push_back(fakes::json_escape(secret, fakes::JsonStyle::all_unicode));
+  return forms;
+}
+
+TEST_F(Lifecycle, NoFormOfAGeneratedSecretReachesAnyFileInOut) {
+  // fixture-db's database password is generated by abra at install; a custom check prints it in
+  // every form to its output and to the app's log, and fails, so ccci quotes it everywhere.
+  Watch watch;
+  watch.recipes_dir = std::filesystem::path(CCCI_SOURCE_DIR) / "unit/e2e/specs";
+  watch.after_line = "[tier] install: pass";
+  watch.capture = R"sh(stack=$(sed -n 's/^ *"domain": *"\([^"]*\)".*/\1/p' "$OUT/plan.json" | head -n1 | tr . _)
+for attempt in $(seq 1 100); do
+  db=$(docker ps -q --filter "label=com.docker.swarm.service.name=${stack}_db" --filter status=running | head -n1)
+  [ -n "$db" ] && docker exec "$db" cat /run/secrets/db_password && exit 0
+  sleep 0.2
+done
+exit 1)sh";
+  std::string secret;
+  RunResult result = run_ccci_watched("fixture-db", 1, watch, secret);
+  last_ = result;
+  ASSERT_EQ(secret.size(), 32u) << "could not read the generated password from the db container; output:\n" << result.output;
+  EXPECT_EQ(result.exit_code, 1) << result.output;
+  ASSERT_TRUE(result.results.is_object()) << result.output;
+  EXPECT_EQ(status("custom"), "fail");
+  const auto* leak = check("custom", "leaks_its_password");
+  ASSERT_NE(leak, nullptr);
+  // The leaked output did reach the reports and the evidence, masked: the scan below is not vacuous.
+  EXPECT_NE(std::string(leak->at("detail").as_string()).find("plain: ********"), std::string::npos) << leak->at("detail");
+  int files = 0;
+  bool evidence_masked = false;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(result.out_dir)) {
+    if (!entry.is_regular_file()) continue;
+    ++files;
+    std::string text = read_text(entry.path());
+    for (const auto& form : leaked_forms(secret)) {
+      EXPECT_EQ(text.find(form), std::string::npos) << entry.path() << " holds the secret as " << form;
+    }
+    if (entry.path().string().find("/evidence/logs/") != std::string::npos &&
+        text.find("json: {\"password\": \"********\"}") != std::string::npos) {
+      evidence_masked = true;
+    }
+  }
+  EXPECT_GT(files, 10) << "live log, plan, results, summary, JUnit and evidence";
+  EXPECT_TRUE(std::filesystem::exists(result.out_dir / "ccci-run.log"));
+  EXPECT_TRUE(evidence_masked) << "the app's log, with the leaked forms masked, is part of the evidence";
+  EXPECT_EQ(leftovers_of(std::string(result.plan.at("domain").as_string())), std::vector<std::string>{});
 }
 
 TEST_F(Lifecycle, SigtermDuringTheUpgradeStillTearsDownAndExits143) {

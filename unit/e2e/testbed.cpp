@@ -1,6 +1,7 @@
 #include "unit/e2e/testbed.hpp"
 
 #include <boost/json.hpp>
+#include <cctype>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -88,40 +89,56 @@ const Testbed& testbed() {
 
 namespace {
 
-/// Starts ccci-run in the background, waits for a line of its output, sends it SIGTERM and
-/// waits for it (test code: a fixed script, the values as arguments and environment).
-constexpr const char* terminate_script = R"(
+/// Starts ccci-run in the background with its output in OUT/ccci-run.log, waits for a line of
+/// that output, then sends ccci-run SIGTERM or runs a capture command (into a file outside OUT),
+/// and waits for ccci-run (test code: a fixed script, the values as arguments and environment).
+constexpr const char* watch_script = R"(
 "$@" >"$OUT/ccci-run.log" 2>&1 &
 pid=$!
 until grep -qF -- "$CCCI_E2E_WAIT_FOR" "$OUT/ccci-run.log"; do
   kill -0 "$pid" 2>/dev/null || break
   sleep 0.1
 done
-kill -TERM "$pid" 2>/dev/null
+if [ -n "${CCCI_E2E_CAPTURE:-}" ]; then
+  sh -c "$CCCI_E2E_CAPTURE" >"$CCCI_E2E_CAPTURED" 2>/dev/null
+else
+  kill -TERM "$pid" 2>/dev/null
+fi
 wait "$pid"
 status=$?
 cat "$OUT/ccci-run.log"
 exit "$status"
 )";
 
-RunResult run_ccci_with(const std::string& recipe, int pr, const std::vector<std::string>& extra_args,
-                        const std::string& terminate_after) {
+struct RunOptions {
+  std::vector<std::string> extra_args;
+  std::string wait_for;                 ///< empty: no watching
+  std::string capture;                  ///< empty: SIGTERM at `wait_for`
+  std::filesystem::path captured_file;
+  std::filesystem::path recipes_dir = source_dir / "recipes";
+};
+
+RunResult run_ccci_with(const std::string& recipe, int pr, const RunOptions& options) {
   RunResult result;
   char pattern[] = "/tmp/ccci-e2e-XXXXXX";
   result.out_dir = ::mkdtemp(pattern);
   std::map<std::string, std::string> env = testbed().env;
   env["PATH"] = (binary_dir / "testbed/bin").string() + ":" + base_environment()["PATH"];
-  env["CCCI_RECIPES_DIR"] = (source_dir / "recipes").string();
+  env["CCCI_RECIPES_DIR"] = options.recipes_dir.string();
   env["RECIPE"] = recipe;
   env["PR"] = std::to_string(pr);
   env["OUT"] = result.out_dir.string();
   std::vector<std::string> argv;
-  if (!terminate_after.empty()) {
-    env["CCCI_E2E_WAIT_FOR"] = terminate_after;
-    argv = {"sh", "-c", terminate_script, "sh"};
+  if (!options.wait_for.empty()) {
+    env["CCCI_E2E_WAIT_FOR"] = options.wait_for;
+    if (!options.capture.empty()) {
+      env["CCCI_E2E_CAPTURE"] = options.capture;
+      env["CCCI_E2E_CAPTURED"] = options.captured_file.string();
+    }
+    argv = {"sh", "-c", watch_script, "sh"};
   }
   argv.push_back((binary_dir / "runner/ccci-run").string());
-  argv.insert(argv.end(), extra_args.begin(), extra_args.end());
+  argv.insert(argv.end(), options.extra_args.begin(), options.extra_args.end());
   auto command = run(argv, 15min, env);
   result.exit_code = command.exit_code;
   result.output = command.describe + "\n" + command.output;
@@ -133,11 +150,33 @@ RunResult run_ccci_with(const std::string& recipe, int pr, const std::vector<std
 }  // namespace
 
 RunResult run_ccci(const std::string& recipe, int pr, const std::vector<std::string>& extra_args) {
-  return run_ccci_with(recipe, pr, extra_args, {});
+  RunOptions options;
+  options.extra_args = extra_args;
+  return run_ccci_with(recipe, pr, options);
 }
 
 RunResult run_ccci_terminated(const std::string& recipe, int pr, const std::string& after_line) {
-  return run_ccci_with(recipe, pr, {}, after_line);
+  RunOptions options;
+  options.wait_for = after_line;
+  return run_ccci_with(recipe, pr, options);
+}
+
+RunResult run_ccci_watched(const std::string& recipe, int pr, const Watch& watch, std::string& captured) {
+  char pattern[] = "/tmp/ccci-e2e-capture-XXXXXX";
+  std::filesystem::path dir = ::mkdtemp(pattern);
+  RunOptions options;
+  options.wait_for = watch.after_line;
+  options.capture = watch.capture;
+  options.captured_file = dir / "captured";
+  if (!watch.recipes_dir.empty()) options.recipes_dir = watch.recipes_dir;
+  RunResult result = run_ccci_with(recipe, pr, options);
+  std::ifstream in(options.captured_file);
+  std::stringstream text;
+  text << in.rdbuf();
+  captured = text.str();
+  while (!captured.empty() && std::isspace(static_cast<unsigned char>(captured.back()))) captured.pop_back();
+  std::filesystem::remove_all(dir);
+  return result;
 }
 
 std::vector<std::string> leftovers_of(const std::string& stack) {

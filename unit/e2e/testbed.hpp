@@ -39,6 +39,17 @@ RunResult run_ccci(const std::string& recipe, int pr, const std::vector<std::str
 /// Like run_ccci, but sends ccci-run SIGTERM as soon as its output contains `after_line`.
 RunResult run_ccci_terminated(const std::string& recipe, int pr, const std::string& after_line);
 
+/// What a watched run does besides running ccci-run.
+struct Watch {
+  std::filesystem::path recipes_dir;  ///< the specs to use instead of the repo's recipes/
+  std::string after_line;             ///< when ccci-run's output first contains this line...
+  std::string capture;                ///< ...run this shell command (OUT is set; its stdout is captured)
+};
+
+/// Runs ccci-run as run_ccci does, its output also kept in OUT/ccci-run.log, and runs the watch's
+/// command once its line appears; the command's stdout, trimmed, goes to `captured`.
+RunResult run_ccci_watched(const std::string& recipe, int pr, const Watch& watch, std::string& captured);
+
 /// Every docker object whose name mentions `stack` (stacks, services, containers, volumes,
 /// secrets, configs, networks), as "kind name" lines. Empty means clean.
 std::vector<std::string> leftovers_of(const std::string& stack);

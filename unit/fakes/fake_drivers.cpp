@@ -73,9 +73,12 @@ std::filesystem::path FakeAbra::app_env_path(const std::string& domain) const {
 
 std::filesystem::path FakeAbra::recipe_dir(const std::string& recipe) const { return abra_dir_ / "recipes" / recipe; }
 
+std::filesystem::path FakeAbra::logs_dir() const { return abra_dir_ / "logs" / "default"; }
+
 // --- FakeDocker --------------------------------------------------------------------------------
 
 Status FakeDocker::record(const std::string& operation, const std::string& line) {
+  std::lock_guard lock(mutex_);
   calls.push_back(line);
   if (auto failure = failures.find(operation); failure != failures.end()) return failure->second;
   return harness::ok_status();
@@ -116,6 +119,20 @@ harness::Result<bool> FakeDocker::stack_services_converged(const std::string& st
   return true;
 }
 
+harness::Result<std::string> FakeDocker::service_tasks(const std::string& service, std::chrono::milliseconds) {
+  CCCI_TRY_STATUS(record("service_tasks", "service_tasks " + service));
+  auto found = tasks.find(service);
+  if (found == tasks.end()) return harness::make_error(ErrorKind::not_found, "no such service: " + service);
+  return found->second;
+}
+
+harness::Result<std::string> FakeDocker::service_logs(const std::string& service, int lines, std::chrono::milliseconds) {
+  CCCI_TRY_STATUS(record("service_logs", "service_logs " + service + " " + std::to_string(lines)));
+  auto found = logs.find(service);
+  if (found == logs.end()) return harness::make_error(ErrorKind::not_found, "no such service: " + service);
+  return found->second;
+}
+
 harness::Result<std::string> FakeDocker::container_for_service(const std::string& service) {
   CCCI_TRY_STATUS(record("container_for_service", "container_for_service " + service));
   return std::string("c0ffee");
@@ -126,6 +143,10 @@ harness::Result<harness::Completion> FakeDocker::exec(const std::string& contain
   CCCI_TRY_STATUS(record("exec", "exec " + container + " " + harness::join(argv, " ")));
   harness::Completion done;
   done.exit_code = 0;
+  if (!exec_answers.empty()) {
+    done = exec_answers.front();
+    exec_answers.pop_front();
+  }
   return done;
 }
 

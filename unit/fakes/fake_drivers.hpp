@@ -4,6 +4,7 @@
 /// test puts an Error under its name in `failures`. FakeAbra keeps its ABRA_DIR in a directory
 /// the test owns, so the compose model and the app .env are real files.
 #include <deque>
+#include <mutex>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -44,6 +45,7 @@ class FakeAbra final : public harness::AbraDriver {
   harness::Status restore(const std::string& domain, const std::optional<std::string>& snapshot) override;
   std::filesystem::path app_env_path(const std::string& domain) const override;
   std::filesystem::path recipe_dir(const std::string& recipe) const override;
+  std::filesystem::path logs_dir() const override;
 
  private:
   harness::Status record(const std::string& operation, const std::string& line);
@@ -58,12 +60,17 @@ class FakeDocker final : public harness::DockerDriver {
   std::set<std::string> pullable;                  ///< image_pull adds these; others are not_found
   std::vector<harness::ServiceSummary> services;   ///< what service_ls answers (service_rm removes)
   std::map<std::string, std::map<std::string, std::string>> labels;  ///< by service name
+  std::deque<harness::Completion> exec_answers;    ///< consumed in order; then exec exits 0 silently
+  std::map<std::string, std::string> tasks;        ///< service_tasks text by service; others not_found
+  std::map<std::string, std::string> logs;         ///< service_logs text by service; others not_found
   /// What stack_residue answers, one entry per call; the last repeats. Empty: nothing left.
   std::deque<harness::Residue> residues;
 
   harness::Result<std::vector<harness::ServiceSummary>> service_ls(const std::string& stack) override;
   harness::Result<std::map<std::string, std::string>> service_labels(const std::string& service) override;
   harness::Status service_rm(const std::vector<std::string>& names) override;
+  harness::Result<std::string> service_tasks(const std::string& service, std::chrono::milliseconds timeout) override;
+  harness::Result<std::string> service_logs(const std::string& service, int lines, std::chrono::milliseconds timeout) override;
   harness::Result<bool> image_present(const std::string& image) override;
   harness::Status image_pull(const std::string& image) override;
   harness::Result<bool> stack_services_converged(const std::string& stack) override;
@@ -80,6 +87,7 @@ class FakeDocker final : public harness::DockerDriver {
 
  private:
   harness::Status record(const std::string& operation, const std::string& line);
+  std::mutex mutex_;  ///< calls may come from several threads (evidence is collected concurrently)
 };
 
 }  // namespace ccci::fakes

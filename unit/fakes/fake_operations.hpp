@@ -18,6 +18,7 @@ class FakeOperations final : public runner::Operations {
   std::map<std::string, harness::Status> answers;                     ///< step name → status
   std::map<runner::Tier, std::vector<runner::CheckOutcome>> checks;  ///< default: one passing check
   runner::TeardownOutcome teardown_answer{true, true, {}, {}, {}};
+  runner::Evidence evidence_answer{false, {"evidence/tasks.txt"}, {}, {}};
   std::string throw_at;                   ///< step name that throws std::runtime_error
   std::string interrupt_at;               ///< step name after which interrupt_signal becomes pending
   int interrupt_signal = 0;
@@ -32,6 +33,11 @@ class FakeOperations final : public runner::Operations {
   harness::Status backup() override { return step("backup", 0); }
   harness::Status restore() override { return step("restore", 0); }
   std::vector<runner::CheckOutcome> run_checks(runner::Tier tier) override;
+  runner::Evidence collect_evidence() override {
+    calls.push_back("evidence");
+    if (throw_at == "evidence") throw std::runtime_error("scripted throw at evidence");
+    return evidence_answer;
+  }
   runner::TeardownOutcome teardown() override;
   int deploy_count() const override { return deploys; }
 

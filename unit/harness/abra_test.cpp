@@ -4,6 +4,7 @@
 
 #include <functional>
 
+#include "harness/redactor.hpp"
 #include "unit/fakes/recording_runner.hpp"
 
 namespace ccci::harness {
@@ -408,6 +409,50 @@ TEST(StackName, LongNamesAreCutTo45Characters) {
   std::string stack = stack_name_for(long_domain);
   EXPECT_EQ(stack.size(), 45u);
   EXPECT_EQ(stack, "keycloak-c12afe0123_parent-discourse-4_ci_com");
+}
+
+}  // namespace
+}  // namespace ccci::harness
+
+namespace ccci::harness {
+namespace {
+
+TEST(GeneratedSecrets, ValuesAreReadFromEveryPlausibleTableShape) {
+  using V = std::vector<std::string>;
+  EXPECT_EQ(parse_generated_secrets("NAME          VALUE\ndb_password   Zq3xR9mWv2Lp\nadmin_token   aaaa bbbb cccc\n"),
+            (V{"Zq3xR9mWv2Lp", "aaaa bbbb cccc"}));
+  EXPECT_EQ(parse_generated_secrets("┌─────────────┬──────────────┐\n│ NAME        │ VALUE        │\n├─────────────┼──────────────┤\n"
+                                    "│ db_password │ Zq3xR9mWv2Lp │\n└─────────────┴──────────────┘\n"),
+            (V{"Zq3xR9mWv2Lp"}));
+  EXPECT_EQ(parse_generated_secrets("+------+-------+\n| NAME | VALUE |\n+------+-------+\n| key  | s3cr3t-v |\n"),
+            (V{"s3cr3t-v"}));
+  // A single space between name and value, and a bare value: both readings are kept.
+  EXPECT_EQ(parse_generated_secrets("db_password Zq3xR9mWv2Lp\n"), (V{"Zq3xR9mWv2Lp", "db_password Zq3xR9mWv2Lp"}));
+  // abra's log lines and colours are not values.
+  EXPECT_EQ(parse_generated_secrets("INFO generating secrets\n\x1b[1mdb_password\x1b[0m  Zq3xR9mWv2Lp\n"), (V{"Zq3xR9mWv2Lp"}));
+}
+
+TEST(GeneratedSecrets, TheDriverTeachesTheRedactorEveryValueAbraPrintsEvenWhenItFails) {
+  Redactor redactor;
+  fakes::RecordingRunner runner;
+  AbraSettings settings = test_settings();
+  settings.redactor = &redactor;
+  auto abra = make_abra_driver(runner, settings);
+  runner.script({"/opt/abra", "app", "secret"}, exited(0, "NAME   VALUE\ndb_password   Zq3xR9mWv2Lp-one\n", ""));
+  ASSERT_TRUE(abra->secret_generate_all(domain).ok());
+  EXPECT_EQ(redactor.redact("pw=Zq3xR9mWv2Lp-one"), "pw=********");
+
+  fakes::RecordingRunner failing;
+  auto failing_abra = make_abra_driver(failing, settings);
+  failing.script({"/opt/abra", "app", "secret"}, exited(1, "NAME   VALUE\nsmtp_password  partly-made-7788\n", "FATA docker gone\n"));
+  ASSERT_FALSE(failing_abra->secret_generate_all(domain).ok());
+  EXPECT_EQ(redactor.redact("partly-made-7788"), "********") << "what was printed before the failure is secret too";
+
+  fakes::RecordingRunner creating;
+  auto creating_abra = make_abra_driver(creating, settings);
+  creating.script({"/opt/abra", "app", "new"}, exited(0, "NAME  VALUE\nkey  from-app-new-secrets\n", ""));
+  ASSERT_TRUE(creating_abra->app_new("custom-html", std::nullopt, domain, SecretGeneration::generate_all).ok());
+  EXPECT_EQ(redactor.redact("from-app-new-secrets"), "********");
 }
 
 }  // namespace

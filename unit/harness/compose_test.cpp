@@ -2,8 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
+#include <fstream>
+#include <iterator>
 
 #include "unit/fakes/temp_dir.hpp"
 
@@ -39,6 +42,11 @@ TEST(ComposeInterpolation, RequiredVariablesNamePositionAndMessage) {
   EXPECT_TRUE(interp("${EMPTY?x}", env).ok());
   EXPECT_FALSE(interp("${open", env).ok());
   EXPECT_FALSE(interp("cost $ 5", env).ok());
+}
+
+std::vector<std::string> sorted(std::vector<std::string> names) {
+  std::sort(names.begin(), names.end());
+  return names;
 }
 
 struct Recipe {
@@ -113,7 +121,7 @@ TEST(Compose, MergesFilesAndBuildsTheModel) {
   const auto& app = model->services.at("app");
   EXPECT_EQ(app.environment.at("DOMAIN"), "overridden.example");
   EXPECT_EQ(app.environment.at("EXTRA"), "yes");
-  EXPECT_EQ(app.environment.at("PLAIN"), "");
+  EXPECT_EQ(app.environment.at("PLAIN"), std::nullopt) << "listed bare and unset in the app env: docker prints null";
   EXPECT_EQ(app.deploy_labels.at("coop-cloud.fixt_ccci_test.version"), "2.0.1+1.0.6");
   EXPECT_EQ(app.deploy_labels.at("backupbot.backup.volumes.files"), "false");
   EXPECT_EQ(app.endpoint_mode, "dnsrr");
@@ -231,25 +239,338 @@ TEST(Compose, ErrorsNameTheFileAndPosition) {
   EXPECT_NE(missing.error().message.find("nope.yml"), std::string::npos);
 }
 
+// Each expectation below is what `docker stack config` (Docker CLI 28) prints for the same files
+// and env; the ComposeDifferential tests check the same files against docker itself.
+
+const char* bare_environment = R"(services:
+  app:
+    image: x
+    environment:
+      - LIST_SET
+      - LIST_UNSET
+      - "LIST_EMPTY_SET="
+      - "LIST_EMPTY_UNSET="
+      - LIST_VALUE=written
+  worker:
+    image: x
+    environment:
+      MAP_SET:
+      MAP_UNSET:
+      TILDE_SET: ~
+      QUOTED_EMPTY_SET: ""
+      QUOTED_NULL: "null"
+      MAP_VALUE: written
+)";
+
+const Env bare_environment_env{{"LIST_SET", "from-env"},     {"LIST_EMPTY_SET", "from-env"}, {"LIST_VALUE", "ignored"},
+                               {"MAP_SET", "from-env"},      {"TILDE_SET", "from-env"},      {"QUOTED_EMPTY_SET", "from-env"},
+                               {"QUOTED_NULL", "ignored"},   {"MAP_VALUE", "ignored"}};
+
+TEST(ComposeEnvironment, AVariableWithoutAValueTakesItFromTheAppEnvOrStaysNull) {
+  Recipe recipe;
+  recipe.file("compose.yml", bare_environment);
+  auto model = load_compose(recipe.dir.path(), bare_environment_env);
+  ASSERT_TRUE(model.ok()) << model.error().message;
+  using Values = std::map<std::string, std::optional<std::string>>;
+  EXPECT_EQ(model->services.at("app").environment, (Values{{"LIST_SET", "from-env"},
+                                                           {"LIST_UNSET", std::nullopt},
+                                                           {"LIST_EMPTY_SET", "from-env"},
+                                                           {"LIST_EMPTY_UNSET", ""},
+                                                           {"LIST_VALUE", "written"}}));
+  EXPECT_EQ(model->services.at("worker").environment, (Values{{"MAP_SET", "from-env"},
+                                                              {"MAP_UNSET", std::nullopt},
+                                                              {"TILDE_SET", "from-env"},
+                                                              {"QUOTED_EMPTY_SET", "from-env"},
+                                                              {"QUOTED_NULL", "null"},
+                                                              {"MAP_VALUE", "written"}}));
+}
+
+const char* environment_base = R"(services:
+  app:
+    image: x
+    env_file: [app.env]
+    environment:
+      - FROM_BOTH=environment
+      - NULL_OVER_FILE
+      - LATER_NULL=base
+      - LATER_EMPTY=base
+      - LATER_NULL_SET=base
+      - EMPTY_THEN_NULL=
+      - NULL_THEN_EMPTY
+)";
+const char* environment_later = R"(services:
+  app:
+    environment:
+      - LATER_NULL
+      - LATER_EMPTY=
+      - LATER_NULL_SET
+      - EMPTY_THEN_NULL
+      - NULL_THEN_EMPTY=
+      - ONLY_LATER
+)";
+const char* app_env_file = "FROM_FILE=file \"quoted\" \n# a comment\n\n  INDENTED=x\nFILE_BARE_SET\nFILE_BARE_UNSET\n"
+                           "FILE_EMPTY_SET=\nFROM_BOTH=file\nNULL_OVER_FILE=file\n";
+const Env environment_env{{"LATER_NULL_SET", "from-env"}, {"FILE_BARE_SET", "from-env"}, {"FILE_EMPTY_SET", "from-env"}};
+
+TEST(ComposeEnvironment, EnvFilesComeFirstAndALaterEmptyValueKeepsAnEarlierOne) {
+  Recipe recipe;
+  recipe.file("compose.yml", environment_base);
+  recipe.file("compose.later.yml", environment_later);
+  recipe.file("app.env", app_env_file);
+  Env env = environment_env;
+  env["COMPOSE_FILE"] = "compose.yml:compose.later.yml";
+  auto model = load_compose(recipe.dir.path(), env);
+  ASSERT_TRUE(model.ok()) << model.error().message;
+  using Values = std::map<std::string, std::optional<std::string>>;
+  EXPECT_EQ(model->services.at("app").environment, (Values{{"FROM_FILE", "file \"quoted\" "},
+                                                           {"INDENTED", "x"},
+                                                           {"FILE_BARE_SET", "from-env"},
+                                                           {"FILE_EMPTY_SET", "from-env"},
+                                                           {"FROM_BOTH", "environment"},
+                                                           {"NULL_OVER_FILE", std::nullopt},
+                                                           {"LATER_NULL", "base"},
+                                                           {"LATER_EMPTY", "base"},
+                                                           {"LATER_NULL_SET", "from-env"},
+                                                           {"EMPTY_THEN_NULL", std::nullopt},
+                                                           {"NULL_THEN_EMPTY", ""},
+                                                           {"ONLY_LATER", std::nullopt}}));
+}
+
+TEST(ComposeEnvironment, AnEnvFileThatCannotBeReadIsASpecError) {
+  Recipe recipe;
+  recipe.file("compose.yml", "services:\n  app:\n    image: x\n    env_file: missing.env\n");
+  auto model = load_compose(recipe.dir.path(), {});
+  ASSERT_FALSE(model.ok());
+  EXPECT_EQ(model.error().kind, ErrorKind::spec);
+  EXPECT_NE(model.error().message.find("missing.env cannot be read"), std::string::npos) << model.error().message;
+  recipe.file("bad.env", "MY VAR=1\n");
+  recipe.file("compose.yml", "services:\n  app:\n    image: x\n    env_file: bad.env\n");
+  model = load_compose(recipe.dir.path(), {});
+  ASSERT_FALSE(model.ok());
+  EXPECT_NE(model.error().message.find("variable 'MY VAR' contains whitespaces"), std::string::npos) << model.error().message;
+}
+
+const char* external_resources = R"(services:
+  app:
+    image: x
+    volumes: [ext_plain:/a, ext_named:/b, ext_legacy:/c, local_named:/d, local_plain:/e, ext_interpolated:/f]
+    networks: [net_plain, net_named, net_legacy, net_local]
+    secrets: [sec_plain, sec_named, sec_legacy]
+    configs: [cfg_plain, cfg_legacy]
+    deploy:
+      labels: {backupbot.backup: "true"}
+volumes:
+  ext_plain: {external: true}
+  ext_named: {external: true, name: "${STACK_NAME}_vol"}
+  ext_legacy: {external: {name: legacy_vol}}
+  local_named: {name: "${STACK_NAME}_local"}
+  local_plain:
+  ext_interpolated: {external: "${EXTERNAL}"}
+networks:
+  net_plain: {external: true}
+  net_named: {external: true, name: "${PROXY_NETWORK:-proxy}"}
+  net_legacy: {external: {name: legacy_net}}
+  net_local:
+secrets:
+  sec_plain: {external: true}
+  sec_named: {external: true, name: "${STACK_NAME}_sec_named_v1"}
+  sec_legacy: {external: {name: legacy_sec}}
+configs:
+  cfg_plain: {external: true}
+  cfg_legacy: {external: {name: legacy_cfg}}
+)";
+
+TEST(ComposeResources, AnExternalResourceWithoutANameIsNamedByItsKey) {
+  Recipe recipe;
+  recipe.file("compose.yml", external_resources);
+  auto model = load_compose(recipe.dir.path(), {{"STACK_NAME", "st"}, {"EXTERNAL", "on"}});
+  ASSERT_TRUE(model.ok()) << model.error().message;
+  auto named = [](const std::map<std::string, TopLevelResource>& resources) {
+    std::map<std::string, std::string> names;
+    for (const auto& [key, resource] : resources) names[key] = resource.docker_name("st", key);
+    return names;
+  };
+  using Names = std::map<std::string, std::string>;
+  EXPECT_EQ(named(model->volumes), (Names{{"ext_plain", "ext_plain"},
+                                          {"ext_named", "st_vol"},
+                                          {"ext_legacy", "legacy_vol"},
+                                          {"local_named", "st_local"},
+                                          {"local_plain", "st_local_plain"},
+                                          {"ext_interpolated", "ext_interpolated"}}));
+  EXPECT_EQ(named(model->networks),
+            (Names{{"net_plain", "net_plain"}, {"net_named", "proxy"}, {"net_legacy", "legacy_net"}, {"net_local", "st_net_local"}}));
+  EXPECT_EQ(named(model->secrets), (Names{{"sec_plain", "sec_plain"}, {"sec_named", "st_sec_named_v1"}, {"sec_legacy", "legacy_sec"}}));
+  EXPECT_EQ(named(model->configs), (Names{{"cfg_plain", "cfg_plain"}, {"cfg_legacy", "legacy_cfg"}}));
+  EXPECT_TRUE(model->volumes.at("ext_legacy").external);
+  EXPECT_TRUE(model->volumes.at("ext_interpolated").external) << "docker casts an interpolated on/yes/true to a boolean";
+  EXPECT_FALSE(model->volumes.at("local_named").external);
+  EXPECT_EQ(model->secrets.at("sec_plain").name, "") << "name stays what the file wrote";
+  EXPECT_EQ(model->secrets.at("sec_legacy").name, "legacy_sec");
+  EXPECT_EQ(model->volume_name("st", "ext_plain"), "ext_plain");
+  EXPECT_EQ(model->backup_paths("st"), (std::vector<std::string>{"/var/lib/docker/volumes/ext_interpolated/_data",
+                                                                "/var/lib/docker/volumes/ext_plain/_data",
+                                                                "/var/lib/docker/volumes/legacy_vol/_data",
+                                                                "/var/lib/docker/volumes/st_local/_data",
+                                                                "/var/lib/docker/volumes/st_local_plain/_data",
+                                                                "/var/lib/docker/volumes/st_vol/_data"}));
+}
+
+TEST(ComposeResources, ALegacyExternalNameBesideANameIsASpecError) {
+  Recipe recipe;
+  recipe.file("compose.yml", "services:\n  app:\n    image: x\nvolumes:\n  data:\n    name: a\n    external: {name: b}\n");
+  auto model = load_compose(recipe.dir.path(), {});
+  ASSERT_FALSE(model.ok());
+  EXPECT_EQ(model.error().kind, ErrorKind::spec);
+  EXPECT_NE(model.error().message.find("volume data: volume.external.name and volume.name conflict"), std::string::npos)
+      << model.error().message;
+}
+
+const char* merge_base = R"(services:
+  app:
+    image: ccci/app:1
+    networks: [proxy]
+    secrets: [s1, {source: s2, target: /run/s2}]
+    labels: [keep=base, blanked=base]
+    deploy:
+      endpoint_mode: dnsrr
+      labels: {backupbot.backup: "true", blanked: base}
+  worker:
+    image: ccci/worker:1
+    volumes: ["data:/data", "./conf:/conf:ro", {type: volume, source: cache, target: /cache}, "/srv/keep:/keep"]
+volumes:
+  data:
+  data2:
+  cache:
+  cache2:
+  named_then_external: {name: x}
+  external_then_named: {external: true}
+  external_then_null: {external: true}
+  named_then_empty: {name: keep}
+networks:
+  proxy: {external: true}
+  internal: {driver: overlay}
+secrets:
+  s1: {file: ./s1}
+  s2: {external: true}
+)";
+const char* merge_later = R"(services:
+  app:
+    image: ""
+    networks:
+      internal:
+        aliases: [x]
+    secrets: [{source: s1, target: /run/s1}, s2]
+    labels: {blanked: ""}
+    deploy:
+      endpoint_mode: ""
+      labels: [blanked=]
+  worker:
+    volumes: [{type: volume, source: data2, target: /data}, "cache2:/cache:nocopy"]
+volumes:
+  named_then_external: {external: true}
+  external_then_named: {name: y}
+  external_then_null:
+  named_then_empty: {}
+networks:
+  internal: {attachable: true}
+)";
+
+TEST(ComposeMerge, ALaterFileReplacesATopLevelResourceWhole) {
+  Recipe recipe;
+  recipe.file("compose.yml", merge_base);
+  recipe.file("compose.later.yml", merge_later);
+  recipe.file("s1", "secret");
+  auto model = load_compose(recipe.dir.path(), {{"COMPOSE_FILE", "compose.yml:compose.later.yml"}});
+  ASSERT_TRUE(model.ok()) << model.error().message;
+  EXPECT_EQ(model->volume_name("st", "named_then_external"), "named_then_external");
+  EXPECT_EQ(model->volume_name("st", "external_then_named"), "y");
+  EXPECT_EQ(model->volume_name("st", "external_then_null"), "st_external_then_null");
+  EXPECT_EQ(model->volume_name("st", "named_then_empty"), "st_named_then_empty");
+  EXPECT_FALSE(model->volumes.at("external_then_null").external);
+}
+
+TEST(ComposeMerge, ServiceListsMergeByNameAndAnEmptyScalarDoesNotOverride) {
+  Recipe recipe;
+  recipe.file("compose.yml", merge_base);
+  recipe.file("compose.later.yml", merge_later);
+  recipe.file("s1", "secret");
+  auto model = load_compose(recipe.dir.path(), {{"COMPOSE_FILE", "compose.yml:compose.later.yml"}});
+  ASSERT_TRUE(model.ok()) << model.error().message;
+  const auto& app = model->services.at("app");
+  EXPECT_EQ(app.image, "ccci/app:1") << "docker: an empty image does not replace the earlier one";
+  EXPECT_EQ(app.endpoint_mode, "dnsrr");
+  EXPECT_EQ(sorted(app.networks), (std::vector<std::string>{"internal", "proxy"})) << "a list and a mapping of networks add up";
+  EXPECT_EQ(sorted(app.secrets), (std::vector<std::string>{"s1", "s2"})) << "secrets merge by source, short and long form alike";
+  EXPECT_EQ(app.labels, (std::map<std::string, std::string>{{"keep", "base"}, {"blanked", ""}})) << "a later \"\" does blank a label";
+  EXPECT_EQ(app.deploy_labels, (std::map<std::string, std::string>{{"backupbot.backup", "true"}, {"blanked", ""}}));
+  std::map<std::string, std::string> mounts;  // target → type:source, short and long syntax merged by target
+  for (const auto& mount : model->services.at("worker").volumes) mounts[mount.target] = mount.type + ":" + mount.source;
+  EXPECT_EQ(mounts, (std::map<std::string, std::string>{
+                        {"/data", "volume:data2"}, {"/conf", "bind:./conf"}, {"/cache", "volume:cache2"}, {"/keep", "bind:/srv/keep"}}));
+}
+
 // ---- differential: docker's own loader is the oracle -------------------------------------
 
 /// `docker stack config` of the recipe's files with `env`, parsed; skips when the CLI is absent.
+/// Its warnings (e.g. "external.name is deprecated") go to a file, not into the YAML we parse.
 Result<YamlNode> docker_config(const std::filesystem::path& dir, const std::vector<std::string>& files, const Env& env) {
   std::string command = "cd '" + dir.string() + "' && env -i PATH=\"$PATH\"";
   for (const auto& [k, v] : env) command += " '" + k + "=" + v + "'";
   command += " docker stack config";
   for (const auto& file : files) command += " -c " + file;
-  FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
+  std::filesystem::path stderr_file = dir / ".docker-stack-config.stderr";
+  FILE* pipe = ::popen((command + " 2>'" + stderr_file.string() + "'").c_str(), "r");
   std::string output;
   std::array<char, 4096> buffer{};
   while (size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe)) output.append(buffer.data(), n);
-  if (::pclose(pipe) != 0) return make_error(ErrorKind::infra, "docker stack config failed: " + output);
+  if (::pclose(pipe) != 0) {
+    std::ifstream err(stderr_file);
+    std::string message((std::istreambuf_iterator<char>(err)), std::istreambuf_iterator<char>());
+    return make_error(ErrorKind::infra, "docker stack config failed: " + message + output);
+  }
   return parse_yaml(output, "docker-stack-config");
 }
 
 bool docker_cli_present() { return std::system("docker --version >/dev/null 2>&1") == 0; }
 
+std::vector<std::string> keys_of(const YamlNode* node) {
+  std::vector<std::string> keys;
+  if (node) {
+    for (const auto& [k, v] : node->entries) keys.push_back(k.scalar);
+  }
+  return keys;
+}
+
+std::vector<std::string> sources_of(const YamlNode* node) {
+  std::vector<std::string> sources;
+  if (node) {
+    for (const auto& item : node->items) sources.push_back(item.find("source")->scalar);
+  }
+  return sorted(sources);
+}
+
+/// Docker's top-level `section` (which prints the name it resolved, and `external: true`) against
+/// ours: the same keys, and each deployed under the same name in stack `stack`.
+void expect_same_resources(const YamlNode& theirs, const std::map<std::string, TopLevelResource>& ours, const std::string& section,
+                           const std::string& stack) {
+  SCOPED_TRACE("top-level " + section);
+  std::vector<std::string> our_keys;
+  for (const auto& [key, resource] : ours) our_keys.push_back(key);
+  const YamlNode* resources = theirs.find(section);
+  EXPECT_EQ(our_keys, sorted(keys_of(resources)));
+  if (!resources) return;
+  for (const auto& [key, node] : resources->entries) {
+    if (!ours.count(key.scalar)) continue;
+    const auto& resource = ours.at(key.scalar);
+    const YamlNode* name = node.find("name");
+    const YamlNode* external = node.find("external");
+    EXPECT_EQ(resource.external, external && external->scalar == "true") << key.scalar;
+    EXPECT_EQ(resource.docker_name(stack, key.scalar), name ? name->scalar : stack + "_" + key.scalar) << key.scalar;
+  }
+}
+
 void expect_same_as_docker(const std::filesystem::path& dir, const std::vector<std::string>& files, Env env) {
+  const std::string stack = "diff_stack";
   std::string list;
   for (const auto& file : files) list += (list.empty() ? "" : ":") + file;
   env["COMPOSE_FILE"] = list;
@@ -267,26 +588,43 @@ void expect_same_as_docker(const std::filesystem::path& dir, const std::vector<s
     ASSERT_TRUE(ours->services.count(key.scalar));
     const auto& service = ours->services.at(key.scalar);
     EXPECT_EQ(service.image, node.find("image") ? node.find("image")->scalar : "");
-    std::map<std::string, std::string> environment, labels;
+    std::map<std::string, std::optional<std::string>> environment;
+    std::map<std::string, std::string> labels, deploy_labels;
     if (const auto* e = node.find("environment")) {
-      // docker prints a variable listed without a value as null; the model holds it as "".
-      for (const auto& [k, v] : e->entries) environment[k.scalar] = v.is_null() ? "" : v.scalar;
+      // docker prints a variable listed without a value, and unset, as null
+      for (const auto& [k, v] : e->entries) environment[k.scalar] = v.is_null() ? std::nullopt : std::optional(v.scalar);
+    }
+    if (const auto* l = node.find("labels")) {
+      for (const auto& [k, v] : l->entries) labels[k.scalar] = v.scalar;
     }
     if (const auto* deploy = node.find("deploy"); deploy && deploy->find("labels")) {
-      for (const auto& [k, v] : deploy->find("labels")->entries) labels[k.scalar] = v.scalar;
+      for (const auto& [k, v] : deploy->find("labels")->entries) deploy_labels[k.scalar] = v.scalar;
     }
     EXPECT_EQ(service.environment, environment);
-    EXPECT_EQ(service.deploy_labels, labels);
-    std::vector<std::string> targets, our_targets;
+    EXPECT_EQ(service.labels, labels);
+    EXPECT_EQ(service.deploy_labels, deploy_labels);
+    std::vector<std::string> targets, our_targets, volume_sources, our_volume_sources;
     if (const auto* volumes = node.find("volumes")) {
-      for (const auto& item : volumes->items) targets.push_back(item.find("target")->scalar);
+      for (const auto& item : volumes->items) {
+        targets.push_back(item.find("target")->scalar);
+        if (item.find("type")->scalar == "volume" && item.find("source")) volume_sources.push_back(item.find("source")->scalar);
+      }
     }
-    for (const auto& mount : service.volumes) our_targets.push_back(mount.target);
-    std::sort(targets.begin(), targets.end());
-    std::sort(our_targets.begin(), our_targets.end());
-    EXPECT_EQ(our_targets, targets);
+    for (const auto& mount : service.volumes) {
+      our_targets.push_back(mount.target);
+      if (mount.type == "volume" && !mount.source.empty()) our_volume_sources.push_back(mount.source);
+    }
+    EXPECT_EQ(sorted(our_targets), sorted(targets));
+    EXPECT_EQ(sorted(our_volume_sources), sorted(volume_sources));
+    EXPECT_EQ(sorted(service.networks), sorted(keys_of(node.find("networks"))));
+    EXPECT_EQ(sorted(service.secrets), sources_of(node.find("secrets")));
+    EXPECT_EQ(sorted(service.configs), sources_of(node.find("configs")));
   }
   EXPECT_EQ(ours->service_names(), names);
+  expect_same_resources(*theirs, ours->volumes, "volumes", stack);
+  expect_same_resources(*theirs, ours->networks, "networks", stack);
+  expect_same_resources(*theirs, ours->secrets, "secrets", stack);
+  expect_same_resources(*theirs, ours->configs, "configs", stack);
 }
 
 TEST(ComposeDifferential, MatchesDockerOnAMultiFileRecipe) {
@@ -326,6 +664,41 @@ volumes: {vol-a: {}, vol-b: {}}
 volumes: {vol-c: {}}
 )");
   expect_same_as_docker(recipe.dir.path(), {"compose.yml", "compose.override.yml"}, {{"EMPTY", ""}, {"TAG", "7"}});
+}
+
+TEST(ComposeDifferential, MatchesDockerOnVariablesWithoutAValue) {
+  if (!docker_cli_present()) GTEST_SKIP() << "no docker CLI to compare with";
+  Recipe recipe;
+  recipe.file("compose.yml", bare_environment);
+  expect_same_as_docker(recipe.dir.path(), {"compose.yml"}, bare_environment_env);
+  expect_same_as_docker(recipe.dir.path(), {"compose.yml"}, {});  // every variable unset
+}
+
+TEST(ComposeDifferential, MatchesDockerOnEnvFilesAndEnvironmentAcrossFiles) {
+  if (!docker_cli_present()) GTEST_SKIP() << "no docker CLI to compare with";
+  Recipe recipe;
+  recipe.file("compose.yml", environment_base);
+  recipe.file("compose.later.yml", environment_later);
+  recipe.file("app.env", app_env_file);
+  expect_same_as_docker(recipe.dir.path(), {"compose.yml", "compose.later.yml"}, environment_env);
+  expect_same_as_docker(recipe.dir.path(), {"compose.yml", "compose.later.yml"}, {});
+}
+
+TEST(ComposeDifferential, MatchesDockerOnExternalResourceNames) {
+  if (!docker_cli_present()) GTEST_SKIP() << "no docker CLI to compare with";
+  Recipe recipe;
+  recipe.file("compose.yml", external_resources);
+  expect_same_as_docker(recipe.dir.path(), {"compose.yml"}, {{"STACK_NAME", "st"}, {"EXTERNAL", "on"}});
+  expect_same_as_docker(recipe.dir.path(), {"compose.yml"}, {{"STACK_NAME", "st"}, {"EXTERNAL", "false"}, {"PROXY_NETWORK", "edge"}});
+}
+
+TEST(ComposeDifferential, MatchesDockerOnMergedResourcesAndServiceLists) {
+  if (!docker_cli_present()) GTEST_SKIP() << "no docker CLI to compare with";
+  Recipe recipe;
+  recipe.file("compose.yml", merge_base);
+  recipe.file("compose.later.yml", merge_later);
+  recipe.file("s1", "secret");
+  expect_same_as_docker(recipe.dir.path(), {"compose.yml", "compose.later.yml"}, {});
 }
 
 }  // namespace

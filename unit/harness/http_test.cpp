@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <memory>
 #include <sstream>
 
 #include "harness/log.hpp"
@@ -211,6 +212,61 @@ TEST_F(HttpWire, RedirectIsReportedUnlessFollowingIsAsked) {
   EXPECT_EQ(followed->body, "arrived");
   ASSERT_EQ(server.requests().size(), 3u);
   EXPECT_EQ(server.requests()[2].target, "/next");
+}
+
+/// A server that drops the first `drops` connections without a word (libcurl: "Empty reply from
+/// server", a transport failure), then answers 200.
+LoopbackHttpServer::Responder dropping_first(int drops) {
+  auto seen = std::make_shared<int>(0);
+  return [seen, drops](const ReceivedRequest&) {
+    return ++*seen <= drops ? std::string() : LoopbackHttpServer::response(200, "OK", "answered");
+  };
+}
+
+TEST_F(HttpWire, TransportFailureOfAnIdempotentRequestIsRetriedAndReported) {
+  for (std::string method : {"GET", "HEAD", "PUT", "DELETE"}) {
+    LoopbackHttpServer server(dropping_first(1));
+    auto response = client()->send(request(method, url(server, "/marker")));
+    ASSERT_TRUE(response.ok()) << method << ": " << response.error().message;
+    EXPECT_EQ(response->status, 200) << method;
+    EXPECT_EQ(server.requests().size(), 2u) << method;
+    ASSERT_EQ(response->retried.size(), 1u) << method;
+    EXPECT_TRUE(contains(response->retried[0], "Empty reply")) << response->retried[0];
+  }
+  EXPECT_TRUE(contains(log_text_.str(), "; retrying")) << log_text_.str();
+  EXPECT_TRUE(contains(log_text_.str(), "-> 200 in")) << log_text_.str();
+  EXPECT_TRUE(contains(log_text_.str(), "(attempt 2)")) << log_text_.str();
+}
+
+TEST_F(HttpWire, PostAndPatchAreNeverRetried) {
+  for (std::string method : {"POST", "PATCH"}) {
+    LoopbackHttpServer server(dropping_first(1));
+    auto response = client()->send(request(method, url(server, "/items")));
+    ASSERT_FALSE(response.ok()) << method;
+    EXPECT_EQ(response.error().kind, ErrorKind::infra);
+    EXPECT_EQ(server.requests().size(), 1u) << method;
+  }
+  EXPECT_FALSE(contains(log_text_.str(), "retrying")) << log_text_.str();
+}
+
+TEST_F(HttpWire, RetriesAreBoundedAndTheErrorNamesEveryAttempt) {
+  LoopbackHttpServer server(dropping_first(100));
+  HttpRequest put = request("PUT", url(server, "/marker"));
+  put.attempts = 3;
+  auto response = client()->send(put);
+  ASSERT_FALSE(response.ok());
+  EXPECT_EQ(response.error().kind, ErrorKind::infra);
+  EXPECT_EQ(server.requests().size(), 3u);
+  EXPECT_TRUE(contains(response.error().message, "(attempt 3; earlier: ")) << response.error().message;
+}
+
+TEST_F(HttpWire, AnHttpStatusIsAnAnswerAndNeverRetried) {
+  LoopbackHttpServer server([](const ReceivedRequest&) { return LoopbackHttpServer::response(502, "Bad Gateway"); });
+  auto response = client()->send(request("GET", url(server, "/")));
+  ASSERT_TRUE(response.ok()) << response.error().message;
+  EXPECT_EQ(response->status, 502);
+  EXPECT_TRUE(response->retried.empty());
+  EXPECT_EQ(server.requests().size(), 1u);
 }
 
 TEST_F(HttpWire, UnknownMethodAndMissingTimeoutAreUsageErrorsWithoutSending) {

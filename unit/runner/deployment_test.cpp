@@ -90,6 +90,16 @@ volumes:
   std::unique_ptr<Deployment> deployment_;
 };
 
+TEST_F(DeploymentTest, ValuesOfEnvKeysThatNameSecretsAreRedactedFromInstallOn) {
+  settings.env_overlay = {{"SMTP_PASSWORD", "overlay-pass-4411"}, {"OIDC_CLIENT_SECRET", "client-secret-9911"},
+                          {"S3_KEY", "s3-key-value-77"}, {"PAGE_TITLE", "not-a-secret-title"},
+                          {"SECRET_DB_PASSWORD_VERSION", "v12345"}};
+  ASSERT_TRUE(deployment().install().ok());
+  EXPECT_EQ(log.redactor().redact("overlay-pass-4411 client-secret-9911 s3-key-value-77"), "******** ******** ********");
+  EXPECT_EQ(log.redactor().redact("not-a-secret-title v12345"), "not-a-secret-title v12345")
+      << "ordinary settings and secret versions stay readable";
+}
+
 TEST_F(DeploymentTest, InstallDeploysTheBaseOnceAfterSecretsAndPrepull) {
   ASSERT_TRUE(deployment().install().ok());
   EXPECT_EQ(git.calls.back(), "checkout " + abra.recipe_dir("fixture").string() + " refs/heads/main");
@@ -189,7 +199,7 @@ TEST_F(DeploymentTest, ServingChecksFailOnAWrongStatusAndErrOnAnUnreachableGatew
   EXPECT_EQ(check(Tier::install, generic::serving_https).status, CheckStatus::pass);
   auto failing = check(Tier::install, generic::serving_https);
   EXPECT_EQ(failing.status, CheckStatus::fail);
-  EXPECT_EQ(failing.message, std::string(health) + " answered 502");
+  EXPECT_EQ(failing.message, std::string(health) + " answered 502; body \"bad gateway\"");
   EXPECT_EQ(failing.detail, "bad gateway");
   auto unreachable = check(Tier::install, generic::serving_https);
   EXPECT_EQ(unreachable.status, CheckStatus::error) << "the gateway is the harness's side, not the recipe's";

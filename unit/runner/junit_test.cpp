@@ -85,6 +85,28 @@ TEST(Junit, FailureErrorAndSkippedComeFromTheTypedOutcomeAndHostileTextStaysVali
   EXPECT_NE(std::string(teardown_error.text().get()).find("volume fixt-3a9c1e_ccci_test_data"), std::string::npos);
 }
 
+TEST(Junit, FailedAndErroredCasesLinkTheEvidenceAndStayValid) {
+  fakes::TempDir dir;
+  harness::Redactor redactor;
+  RunReport report = fakes::mixed_report();
+  report.evidence.collected = true;
+  report.evidence.files = {"evidence/tasks.txt", "evidence/logs/fixt_app.log"};
+  ASSERT_TRUE(write_junit(report, dir.path(), redactor).ok());
+  for (const auto& entry : std::filesystem::directory_iterator(dir.path())) EXPECT_EQ(validate(entry.path()), 0) << entry.path();
+
+  pugi::xml_document overlay;
+  auto failed = suite_of(overlay, dir.path() / "upgrade__overlay.xml").child("testcase");
+  EXPECT_STREQ(failed.child("system-out").text().get(),
+               "[[ATTACHMENT|evidence/tasks.txt]]\n[[ATTACHMENT|evidence/logs/fixt_app.log]]\n");
+  pugi::xml_document restore;
+  auto skipped = suite_of(restore, dir.path() / "restore__generic.xml").child("testcase");
+  EXPECT_FALSE(skipped.child("system-out")) << "only failures and errors carry evidence";
+  pugi::xml_document install;
+  for (auto testcase : suite_of(install, dir.path() / "install__generic.xml").children("testcase")) {
+    EXPECT_FALSE(testcase.child("system-out")) << "a passing check carries no evidence";
+  }
+}
+
 TEST(Junit, XmlSafeKeepsValidUtf8AndDropsWhatXmlForbids) {
   EXPECT_EQ(xml_safe("héllo ✓ 𝄞"), "héllo ✓ 𝄞");
   EXPECT_EQ(xml_safe("a\x1b[1;31mb\x1b[0mc"), "abc");

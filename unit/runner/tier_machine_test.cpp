@@ -70,6 +70,54 @@ TEST(TierMachine, TellsItsObserverEveryTierInOrderAsItHappens) {
                                               "clean"}));
 }
 
+TEST(TierMachine, ARedRunCollectsEvidenceRightBeforeTeardown) {
+  for (auto kind : {ErrorKind::check_failed, ErrorKind::infra}) {
+    Machine m;
+    m.ops.answers["restore"] = make_error(kind, "restore broke");
+    auto result = m.run(all_tiers_run());
+    ASSERT_GE(m.ops.calls.size(), 2u);
+    EXPECT_EQ(m.ops.calls[m.ops.calls.size() - 2], "evidence");
+    EXPECT_EQ(m.ops.calls.back(), "teardown");
+    EXPECT_TRUE(result.evidence.collected);
+    EXPECT_EQ(result.evidence.files, std::vector<std::string>{"evidence/tasks.txt"});
+  }
+}
+
+TEST(TierMachine, AFailingCheckIsEnoughForEvidence) {
+  Machine m;
+  m.ops.checks[Tier::custom] = {CheckOutcome{"roundtrip", CheckSource::overlay, CheckStatus::fail, "lost", {}, {}}};
+  auto result = m.run(all_tiers_run());
+  EXPECT_EQ(std::count(m.ops.calls.begin(), m.ops.calls.end(), "evidence"), 1);
+  EXPECT_TRUE(result.evidence.collected);
+}
+
+TEST(TierMachine, GreenAndInterruptedRunsCollectNoEvidence) {
+  Machine green;
+  EXPECT_FALSE(green.run(all_tiers_run()).evidence.collected);
+  EXPECT_EQ(std::count(green.ops.calls.begin(), green.ops.calls.end(), "evidence"), 0);
+
+  Machine interrupted;
+  interrupted.ops.answers["upgrade"] = make_error(ErrorKind::infra, "killed");
+  interrupted.ops.interrupt_at = "upgrade";
+  interrupted.ops.interrupt_signal = SIGTERM;
+  auto result = interrupted.run(all_tiers_run());
+  EXPECT_FALSE(result.evidence.collected) << "an interrupt wants the teardown now";
+  EXPECT_EQ(std::count(interrupted.ops.calls.begin(), interrupted.ops.calls.end(), "evidence"), 0);
+  EXPECT_EQ(interrupted.ops.calls.back(), "teardown");
+}
+
+TEST(TierMachine, EvidenceThatThrowsIsANoteAndTeardownStillRuns) {
+  Machine m;
+  m.ops.answers["backup"] = make_error(ErrorKind::check_failed, "no snapshot");
+  m.ops.throw_at = "evidence";
+  auto result = m.run(all_tiers_run());
+  EXPECT_EQ(m.ops.calls.back(), "teardown");
+  EXPECT_TRUE(result.evidence.collected);
+  ASSERT_EQ(result.evidence.notes.size(), 1u);
+  EXPECT_NE(result.evidence.notes[0].find("evidence collection threw"), std::string::npos);
+  EXPECT_TRUE(result.infra_errors.empty()) << "missing evidence does not change the verdict";
+}
+
 TEST(TierMachine, DeploysDependenciesBeforeInstall) {
   Machine m;
   auto result = m.run(all_tiers_run(true));
