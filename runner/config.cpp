@@ -356,7 +356,8 @@ harness::Status make_out_dir(const Config& config) {
 
 std::string repo_url(const Config& config) {
   const std::string& base = config.git_base;
-  bool local = base.front() == '/' || base.rfind("file://", 0) == 0 || std::filesystem::is_directory(base);
+  std::error_code unreadable;  // a name too long or a path we may not stat is no local directory
+  bool local = base.front() == '/' || base.rfind("file://", 0) == 0 || std::filesystem::is_directory(base, unreadable);
   return base + "/" + config.src + (local ? "" : ".git");
 }
 

@@ -427,7 +427,8 @@ harness::Result<RecipeSpec> parse_spec(std::string_view text, const std::string&
 
 harness::Result<RecipeSpec> load_spec(const std::filesystem::path& recipes_dir, const std::string& recipe) {
   auto file = recipes_dir / recipe / "recipe.yml";
-  if (!std::filesystem::exists(file)) {
+  std::error_code unreadable;  // a name too long is as absent as a missing file, not an exception
+  if (!std::filesystem::exists(file, unreadable)) {
     return harness::make_error(ErrorKind::spec, "recipe " + recipe + " is not enrolled: " + file.string() + " not found");
   }
   CCCI_TRY(YamlNode root, harness::load_yaml_file(file));

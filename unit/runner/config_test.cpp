@@ -97,6 +97,12 @@ TEST(Config, LocalGitBaseHasNoDotGit) {
   EXPECT_EQ(repo_url(config), "/var/lib/ccci-testbed/repos/coop-cloud/fixture-web");
 }
 
+TEST(Config, GitBaseThatCannotBeStattedIsAUrlNotAnException) {
+  // Found by fuzz_config: a path component over NAME_MAX made is_directory throw.
+  auto config = parse_ok({{"RECIPE", "x"}, {"CCCI_GIT_BASE", "og" + std::string(300, 'a')}});
+  EXPECT_EQ(repo_url(config), "og" + std::string(300, 'a') + "/coop-cloud/x.git");
+}
+
 TEST(Config, GatewayHostAndPort) {
   auto config = parse_ok({{"RECIPE", "x"}, {"CCCI_GATEWAY", "127.0.0.1:8443"}});
   EXPECT_EQ(config.gateway_host, "127.0.0.1");

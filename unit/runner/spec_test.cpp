@@ -169,6 +169,12 @@ TEST(Spec, MissingFileSaysTheRecipeIsNotEnrolled) {
   EXPECT_NE(spec.error().message.find("recipe nope is not enrolled"), std::string::npos);
 }
 
+TEST(Spec, RecipesDirThatCannotBeStattedSaysNotEnrolled) {
+  auto spec = load_spec(std::string(300, 'r'), "x");
+  ASSERT_FALSE(spec.ok());
+  EXPECT_NE(spec.error().message.find("recipe x is not enrolled"), std::string::npos);
+}
+
 TEST(Spec, LoadedSpecKnowsItsFolderAndFileName) {
   fakes::TempDir dir;
   dir.write("x/recipe.yml", "health: {path: nope}\n");
