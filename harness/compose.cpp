@@ -6,6 +6,8 @@
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <unordered_map>
+#include <unordered_set>
 
 namespace ccci::harness {
 namespace {
@@ -135,6 +137,13 @@ std::string volume_target(const YamlNode& node) {
 /// trimmed; blank lines and `#` comments are skipped; a key holding a blank is an error.
 Result<std::vector<std::pair<std::string, std::string>>> read_env_file(const std::filesystem::path& path, const Env& env,
                                                                       const Mark& mark) {
+  // The recipe names this file: a device (`/dev/zero`: 16 GB and counting), a FIFO (blocks the
+  // open) or a huge file is refused before it is opened.
+  std::error_code error;
+  if (auto status = std::filesystem::status(path, error); std::filesystem::exists(status) &&
+      (!std::filesystem::is_regular_file(status) || std::filesystem::file_size(path, error) > (size_t{1} << 20))) {
+    return at(mark, "env_file " + path.string() + " is not a regular file of at most 1 MiB");
+  }
   std::ifstream in(path);
   if (!in) return at(mark, "env_file " + path.string() + " cannot be read");
   std::vector<std::pair<std::string, std::string>> vars;
@@ -238,11 +247,13 @@ void merge_names(YamlNode& base, const YamlNode& over) {
 
 /// Replaces the item of the same identity (a volume's target, a secret's source) or appends.
 void merge_by(YamlNode& base, const YamlNode& over, std::string (*identity)(const YamlNode&)) {
+  // Indexed, not searched per item: 3,000 hostile volumes took 8 s, the 10,000 allowed ~90 s.
+  std::unordered_map<std::string, size_t> first_with_id;
+  for (size_t i = 0; i < base.items.size(); ++i) first_with_id.emplace(identity(base.items[i]), i);
   for (const auto& item : over.items) {
-    std::string id = identity(item);
-    auto same = std::find_if(base.items.begin(), base.items.end(), [&](const YamlNode& b) { return identity(b) == id; });
-    if (same != base.items.end()) *same = item;
-    else base.items.push_back(item);
+    auto [same, added] = first_with_id.emplace(identity(item), base.items.size());
+    if (added) base.items.push_back(item);
+    else base.items[same->second] = item;
   }
 }
 
@@ -250,10 +261,12 @@ void merge_sequence(YamlNode& base, const YamlNode& over, const std::string& key
   if (key == "volumes") return merge_by(base, over, volume_target);
   if (key == "secrets" || key == "configs") return merge_by(base, over, scalar_identity);
   if (appends(key)) {
+    std::unordered_set<std::string> identities;  // indexed too, as merge_by
+    for (const auto& b : base.items) identities.insert(scalar_identity(b));
     for (const auto& item : over.items) {
-      bool seen = std::any_of(base.items.begin(), base.items.end(),
-                              [&](const YamlNode& b) { return scalar_identity(b) == scalar_identity(item) && item.is_scalar(); });
-      if (!seen) base.items.push_back(item);
+      if (item.is_scalar() && identities.count(scalar_identity(item))) continue;
+      identities.insert(scalar_identity(item));
+      base.items.push_back(item);
     }
     return;
   }

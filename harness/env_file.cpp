@@ -214,6 +214,10 @@ Result<std::optional<size_t>> comment_number(const EnvEntry& entry, std::string_
 }
 
 Result<EnvFile> read_env_file(const std::filesystem::path& path, const std::map<std::string, std::string>& base) {
+  std::error_code error;  // a FIFO would block the open, a device never end
+  if (auto status = std::filesystem::status(path, error); std::filesystem::exists(status) && !std::filesystem::is_regular_file(status)) {
+    return at(path.string(), 1, "not a regular file (a device, FIFO or directory is never read)");
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) return make_error(ErrorKind::not_found, path.string() + ": cannot read");
   // Past the limit is enough to report it; a huge or endless file is never read whole.

@@ -40,7 +40,8 @@ class EnvFile {
 /// values together at most 4 MiB (`A=$B$B…` line after line would double each time).
 Result<EnvFile> parse_env_file(const std::string& text, const std::string& file,
                                const std::map<std::string, std::string>& base = {});
-/// Reads at most 1 MiB (+ a little, to report the excess) and parses it.
+/// Reads at most 1 MiB (and a little more, to report the excess) and parses it; anything but a
+/// regular file (a device, a FIFO, a directory) is refused unread.
 Result<EnvFile> read_env_file(const std::filesystem::path& path, const std::map<std::string, std::string>& base = {});
 
 /// The N of the first `name=N` (one or more digits) in an entry's comment, as abra reads

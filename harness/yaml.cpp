@@ -378,6 +378,10 @@ Result<YamlNode> parse_yaml(std::string_view text, const std::string& file) {
 }
 
 Result<YamlNode> load_yaml_file(const std::filesystem::path& path) {
+  std::error_code error;  // a FIFO would block the open, a device never end
+  if (auto status = std::filesystem::status(path, error); std::filesystem::exists(status) && !std::filesystem::is_regular_file(status)) {
+    return make_error(ErrorKind::spec, path.string() + ":1:1: not a regular file (a device, FIFO or directory is never read)");
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) return make_error(ErrorKind::not_found, path.string() + ": cannot read file");
   // Past the limit is enough to report it; a huge or endless file is never read whole.

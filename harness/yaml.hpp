@@ -77,7 +77,8 @@ struct YamlEntry {
 
 /// Parses `text`; `file` is only used in marks and messages.
 Result<YamlNode> parse_yaml(std::string_view text, const std::string& file);
-/// Reads at most YamlLimits::max_input_bytes (+1, to report the excess) and parses them.
+/// Reads at most YamlLimits::max_input_bytes (and a little more, to report the excess) and parses
+/// them; anything but a regular file (a device, a FIFO, a directory) is refused unread.
 Result<YamlNode> load_yaml_file(const std::filesystem::path& path);
 
 }  // namespace ccci::harness

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <iterator>
@@ -348,6 +349,45 @@ TEST(ComposeEnvironment, AnEnvFileThatCannotBeReadIsASpecError) {
   model = load_compose(recipe.dir.path(), {});
   ASSERT_FALSE(model.ok());
   EXPECT_NE(model.error().message.find("variable 'MY VAR' contains whitespaces"), std::string::npos) << model.error().message;
+}
+
+TEST(ComposeEnvironment, AnEnvFileThatIsADeviceOrHugeIsRefusedUnread) {
+  Recipe recipe;
+  recipe.file("compose.yml", "services:\n  app:\n    image: x\n    env_file: /dev/zero\n");
+  auto model = load_compose(recipe.dir.path(), {});  // read, this took 16 GB and over a minute
+  ASSERT_FALSE(model.ok());
+  EXPECT_EQ(model.error().message, (recipe.dir.path() / "compose.yml").string() +
+                                       ":4:15: env_file /dev/zero is not a regular file of at most 1 MiB");
+  recipe.file("huge.env", "");
+  std::filesystem::resize_file(recipe.dir.path() / "huge.env", size_t{2} << 20);
+  recipe.file("compose.yml", "services:\n  app:\n    image: x\n    env_file: huge.env\n");
+  model = load_compose(recipe.dir.path(), {});
+  ASSERT_FALSE(model.ok());
+  EXPECT_NE(model.error().message.find("huge.env is not a regular file of at most 1 MiB"), std::string::npos);
+}
+
+TEST(Compose, MergingThousandsOfListItemsIsFast) {
+  Recipe recipe;
+  std::string base = "services:\n  app:\n    image: x\n    volumes:\n", over = base;
+  std::string ports = "    ports:\n";
+  for (int i = 0; i < 5000; ++i) {
+    base += "      - v" + std::to_string(i) + ":/data/" + std::to_string(i) + "\n";
+    over += "      - w" + std::to_string(i) + ":/data/" + std::to_string(i % 2500 + 2500) + "\n";
+    ports += "      - \"" + std::to_string(10000 + i % 4000) + ":80\"\n";
+  }
+  recipe.file("a.yml", base + ports);
+  recipe.file("b.yml", over + ports);
+  auto start = std::chrono::steady_clock::now();
+  auto model = load_compose(recipe.dir.path(), {{"COMPOSE_FILE", "a.yml:b.yml"}});
+  auto took = std::chrono::steady_clock::now() - start;
+  ASSERT_TRUE(model.ok()) << model.error().message;
+  EXPECT_LT(took, std::chrono::seconds(5)) << "searched per item, this took about a minute in a Debug build";
+  const auto& app = model->services.at("app");
+  ASSERT_EQ(app.volumes.size(), 5000u);
+  EXPECT_EQ(app.volumes[2499].source, "v2499");
+  EXPECT_EQ(app.volumes[2500].source, "w2500") << "the last override of a target wins";
+  EXPECT_EQ(app.volumes[4999].source, "w4999");
+  EXPECT_EQ(app.ports.size(), 5000u) << "the first file's list is kept whole; the second adds nothing new";
 }
 
 const char* external_resources = R"(services:

@@ -1,6 +1,7 @@
 #include "harness/env_file.hpp"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <fstream>
 #include <random>
@@ -134,9 +135,22 @@ TEST(EnvFile, LongFileIsRejectedWithTheLineItCrossesOn) {
 }
 
 TEST(EnvFile, ReadingStopsAfterTheLimit) {
-  auto env = read_env_file("/dev/zero");
+  fakes::TempDir dir;
+  auto path = dir.write("huge.env", "");
+  std::filesystem::resize_file(path, size_t{1} << 30);  // sparse
+  auto env = read_env_file(path);
   ASSERT_FALSE(env.ok());
-  EXPECT_EQ(env.error().message.rfind("/dev/zero:1: the file is longer than 1 MiB", 0), 0u) << env.error().message;
+  EXPECT_EQ(env.error().message, path.string() + ":1: the file is longer than 1 MiB");
+}
+
+TEST(EnvFile, DevicesFifosAndDirectoriesAreNeverRead) {
+  fakes::TempDir dir;
+  ASSERT_EQ(::mkfifo((dir.path() / "fifo.env").c_str(), 0600), 0);
+  for (const std::filesystem::path& path : {std::filesystem::path("/dev/zero"), dir.path() / "fifo.env", dir.path()}) {
+    auto env = read_env_file(path);
+    ASSERT_FALSE(env.ok()) << path;
+    EXPECT_EQ(env.error().message, path.string() + ":1: not a regular file (a device, FIFO or directory is never read)");
+  }
 }
 
 TEST(EnvFile, CommentNumbersAreBoundedNotOverflowed) {

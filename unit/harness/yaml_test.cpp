@@ -2,8 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+
 #include <chrono>
+#include <filesystem>
 #include <string>
+
+#include "unit/fakes/temp_dir.hpp"
 
 namespace ccci::harness {
 namespace {
@@ -206,9 +211,24 @@ TEST(YamlCharacters, ColumnsCountCharactersLikeLibyaml) {
 }
 
 TEST(YamlFile, LongFileIsReadOnlyUpToTheLimit) {
-  auto doc = load_yaml_file("/dev/zero");
+  fakes::TempDir dir;
+  auto path = dir.write("huge.yml", "");
+  std::filesystem::resize_file(path, size_t{1} << 30);  // sparse: a GiB of NULs costs nothing here
+  auto doc = load_yaml_file(path);
   ASSERT_FALSE(doc.ok());
-  EXPECT_EQ(doc.error().message.rfind("/dev/zero:1:4194305: the document is longer than 4 MiB", 0), 0u) << doc.error().message;
+  EXPECT_EQ(doc.error().message, path.string() + ":1:4194305: the document is longer than 4 MiB");
+}
+
+TEST(YamlFile, DevicesFifosAndDirectoriesAreNeverRead) {
+  fakes::TempDir dir;
+  ASSERT_EQ(::mkfifo((dir.path() / "fifo.yml").c_str(), 0600), 0);
+  for (const std::filesystem::path& path : {std::filesystem::path("/dev/zero"), dir.path() / "fifo.yml", dir.path()}) {
+    auto doc = load_yaml_file(path);
+    ASSERT_FALSE(doc.ok()) << path;
+    EXPECT_EQ(doc.error().kind, ErrorKind::spec);
+    EXPECT_EQ(doc.error().message, path.string() + ":1:1: not a regular file (a device, FIFO or directory is never read)");
+  }
+  EXPECT_EQ(load_yaml_file(dir.path() / "absent.yml").error().kind, ErrorKind::not_found);
 }
 
 }  // namespace
