@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <cstdint>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -132,17 +133,26 @@ std::string volume_target(const YamlNode& node) {
 
 // ---- environment: resolved per file, before merging, as docker's loader does ---------------
 
+/// What the env_files of one compose file may cost together: every service may name many, each
+/// read again, and every variable is set by a linear search (`set_entry`).
+struct EnvFileBudget {
+  size_t bytes = size_t{16} << 20;
+  size_t variables = YamlLimits::max_entries;
+};
+
 /// Docker's env_file format (its kvfile package): `KEY=value` kept as written, quotes and trailing
 /// blanks included; a bare `KEY` takes the app env's value or is left out; leading whitespace is
 /// trimmed; blank lines and `#` comments are skipped; a key holding a blank is an error.
 Result<std::vector<std::pair<std::string, std::string>>> read_env_file(const std::filesystem::path& path, const Env& env,
-                                                                      const Mark& mark) {
+                                                                      const Mark& mark, EnvFileBudget& budget) {
   // The recipe names this file: a device (`/dev/zero`: 16 GB and counting), a FIFO (blocks the
   // open) or a huge file is refused before it is opened.
   std::error_code error;
-  if (auto status = std::filesystem::status(path, error); std::filesystem::exists(status) &&
-      (!std::filesystem::is_regular_file(status) || std::filesystem::file_size(path, error) > (size_t{1} << 20))) {
-    return at(mark, "env_file " + path.string() + " is not a regular file of at most 1 MiB");
+  if (auto status = std::filesystem::status(path, error); std::filesystem::exists(status)) {
+    size_t size = std::filesystem::is_regular_file(status) ? std::filesystem::file_size(path, error) : SIZE_MAX;
+    if (size > (size_t{1} << 20)) return at(mark, "env_file " + path.string() + " is not a regular file of at most 1 MiB");
+    if (size > budget.bytes) return at(mark, "env_file " + path.string() + ": this file's env_files exceed 16 MiB together");
+    budget.bytes -= size;
   }
   std::ifstream in(path);
   if (!in) return at(mark, "env_file " + path.string() + " cannot be read");
@@ -158,6 +168,9 @@ Result<std::vector<std::pair<std::string, std::string>>> read_env_file(const std
     std::string where = "env_file " + path.string() + " line " + std::to_string(number);
     if (key.empty()) return at(mark, where + ": no variable name");
     if (key.find_first_of(" \t") != std::string::npos) return at(mark, where + ": variable '" + key + "' contains whitespaces");
+    if (budget.variables-- == 0) {
+      return at(mark, where + ": this file's env_files set more than " + std::to_string(YamlLimits::max_entries) + " variables");
+    }
     if (eq != std::string::npos) {
       vars.emplace_back(key, line.substr(eq + 1));
     } else if (auto found = env.find(key); found != env.end()) {
@@ -177,7 +190,8 @@ YamlNode resolved_value(const std::string& key, const YamlNode& written, const E
 
 /// Replaces a service's `environment` by what docker makes of its `env_file`s and `environment`
 /// in this file: the env files in order, then `environment` over them, each value resolved.
-Status resolve_environment(YamlNode& service, const std::filesystem::path& working_dir, const Env& env) {
+Status resolve_environment(YamlNode& service, const std::filesystem::path& working_dir, const Env& env,
+                           EnvFileBudget& budget) {
   if (!service.is_mapping()) return ok_status();
   const YamlNode* files = service.find("env_file");
   YamlNode* environment = value_of(service, "environment");
@@ -187,7 +201,7 @@ Status resolve_environment(YamlNode& service, const std::filesystem::path& worki
     std::vector<YamlNode> list = files->is_sequence() ? files->items : std::vector<YamlNode>{*files};
     for (const auto& file : list) {
       if (!file.is_scalar() || file.is_null()) continue;
-      CCCI_TRY(auto vars, read_env_file(working_dir / file.scalar, env, file.mark));
+      CCCI_TRY(auto vars, read_env_file(working_dir / file.scalar, env, file.mark, budget));
       for (const auto& [key, value] : vars) {
         set_entry(resolved, string_node(key, file.mark), resolved_value(key, string_node(value, file.mark), env));
       }
@@ -205,7 +219,8 @@ Status resolve_environment(YamlNode& service, const std::filesystem::path& worki
 Status resolve_environments(YamlNode& root, const std::filesystem::path& working_dir, const Env& env) {
   YamlNode* services = value_of(root, "services");
   if (!services || !services->is_mapping()) return ok_status();
-  for (auto& entry : services->entries) CCCI_TRY_STATUS(resolve_environment(entry.second, working_dir, env));
+  EnvFileBudget budget;
+  for (auto& entry : services->entries) CCCI_TRY_STATUS(resolve_environment(entry.second, working_dir, env, budget));
   return ok_status();
 }
 

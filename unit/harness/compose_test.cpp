@@ -366,6 +366,29 @@ TEST(ComposeEnvironment, AnEnvFileThatIsADeviceOrHugeIsRefusedUnread) {
   EXPECT_NE(model.error().message.find("huge.env is not a regular file of at most 1 MiB"), std::string::npos);
 }
 
+TEST(ComposeEnvironment, EnvFilesOfOneComposeFileAreBoundedTogether) {
+  Recipe recipe;
+  std::string vars;
+  for (int i = 0; i < 100; ++i) vars += "V" + std::to_string(i) + "=x\n";
+  recipe.file("app.env", vars);
+  std::string compose = "services:\n";
+  for (int i = 0; i < 101; ++i) compose += "  s" + std::to_string(i) + ": {image: x, env_file: app.env}\n";
+  recipe.file("compose.yml", compose);
+  auto model = load_compose(recipe.dir.path(), {});  // 101 services × 100 variables: one too many
+  ASSERT_FALSE(model.ok());
+  EXPECT_NE(model.error().message.find(":102:30: env_file " + (recipe.dir.path() / "app.env").string() +
+                                       " line 1: this file's env_files set more than 10000 variables"),
+            std::string::npos)
+      << model.error().message;
+  recipe.file("comments.env", "#" + std::string(1 << 20, 'c').substr(2) + "\n");
+  std::string list = "services:\n  app:\n    image: x\n    env_file: [";
+  for (int i = 0; i < 17; ++i) list += "comments.env, ";
+  recipe.file("compose.yml", list + "]\n");
+  model = load_compose(recipe.dir.path(), {});
+  ASSERT_FALSE(model.ok());
+  EXPECT_NE(model.error().message.find("this file's env_files exceed 16 MiB together"), std::string::npos) << model.error().message;
+}
+
 TEST(Compose, MergingThousandsOfListItemsIsFast) {
   Recipe recipe;
   std::string base = "services:\n  app:\n    image: x\n    volumes:\n", over = base;
