@@ -1,7 +1,7 @@
 // Fuzz target: harness::load_compose. The input is a compose file, optionally followed by a line
-// "%%" and an overlay merged over it, and another "%%" and an env file its values interpolate
-// from. The model loads (and answers every question asked of it) or fails with a spec error at
-// file:line:col in one of the two files.
+// "%%" and an overlay merged over it, and another "%%" and an env file: the app env its values
+// interpolate from, and also `app.env` for services' `env_file`. The model loads (and answers
+// every question asked of it) or fails with a spec error at file:line:col in one of the two files.
 #include <map>
 
 #include "fuzz/fuzz_checks.hpp"
@@ -37,6 +37,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     ccci::fuzz::write_file(files[1], parts[1]);
     compose_file += ":compose.override.yml";
   }
+  ccci::fuzz::write_file(dir + "/app.env", parts.size() > 2 ? parts[2] : "");
   std::map<std::string, std::string> env{{"STACK_NAME", "fuzz_stack"}, {"DOMAIN", "fuzz.example"}};
   if (parts.size() > 2) {
     if (auto parsed = ccci::harness::parse_env_file(parts[2], ".env", env); parsed.ok()) env = parsed->values();
