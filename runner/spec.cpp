@@ -57,6 +57,12 @@ bool is_version_tag(std::string_view text) {
   return is_name(text, is_alnum, [](char c) { return is_alnum(c) || c == '.' || c == '+' || c == '_' || c == '-'; });
 }
 
+/// An HTTP header name: RFC 9110 token characters.
+bool is_header_name(std::string_view text) {
+  auto token_char = [](char c) { return is_alnum(c) || std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos; };
+  return is_name(text, token_char, token_char);
+}
+
 /// `-?[0-9]{1,9}` as an int (nine digits always fit), or nullopt.
 std::optional<int> whole_number(std::string_view text) {
   bool negative = !text.empty() && text.front() == '-';
@@ -173,7 +179,12 @@ Result<HttpStep> http_step(const YamlNode& node, const std::string& what) {
   if (const auto* v = fields.get("headers")) {
     CCCI_TRY(Fields headers, Fields::of(*v, what + ".headers"));
     for (const auto& [key, value] : v->entries) {
+      // Both go into the request as `name: value` lines: no CR, LF or NUL may start another.
+      if (!is_header_name(key.scalar)) return at(key.mark, what + ".headers: " + shown(key.scalar) + " is not a header name");
       CCCI_TRY(std::string header, text(value, what + ".headers." + key.scalar, true));
+      if (header.find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos) {
+        return at(value.mark, what + ".headers." + key.scalar + " must not contain a line break or NUL");
+      }
       step.headers[key.scalar] = header;
     }
   }
