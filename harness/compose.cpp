@@ -3,9 +3,12 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <cstdint>
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <unordered_map>
+#include <unordered_set>
 
 namespace ccci::harness {
 namespace {
@@ -130,11 +133,27 @@ std::string volume_target(const YamlNode& node) {
 
 // ---- environment: resolved per file, before merging, as docker's loader does ---------------
 
+/// What the env_files of one compose file may cost together: every service may name many, each
+/// read again, and every variable is set by a linear search (`set_entry`).
+struct EnvFileBudget {
+  size_t bytes = size_t{16} << 20;
+  size_t variables = YamlLimits::max_entries;
+};
+
 /// Docker's env_file format (its kvfile package): `KEY=value` kept as written, quotes and trailing
 /// blanks included; a bare `KEY` takes the app env's value or is left out; leading whitespace is
 /// trimmed; blank lines and `#` comments are skipped; a key holding a blank is an error.
 Result<std::vector<std::pair<std::string, std::string>>> read_env_file(const std::filesystem::path& path, const Env& env,
-                                                                      const Mark& mark) {
+                                                                      const Mark& mark, EnvFileBudget& budget) {
+  // The recipe names this file: a device (`/dev/zero`: 16 GB and counting), a FIFO (blocks the
+  // open) or a huge file is refused before it is opened.
+  std::error_code error;
+  if (auto status = std::filesystem::status(path, error); std::filesystem::exists(status)) {
+    size_t size = std::filesystem::is_regular_file(status) ? std::filesystem::file_size(path, error) : SIZE_MAX;
+    if (size > (size_t{1} << 20)) return at(mark, "env_file " + path.string() + " is not a regular file of at most 1 MiB");
+    if (size > budget.bytes) return at(mark, "env_file " + path.string() + ": this file's env_files exceed 16 MiB together");
+    budget.bytes -= size;
+  }
   std::ifstream in(path);
   if (!in) return at(mark, "env_file " + path.string() + " cannot be read");
   std::vector<std::pair<std::string, std::string>> vars;
@@ -149,6 +168,9 @@ Result<std::vector<std::pair<std::string, std::string>>> read_env_file(const std
     std::string where = "env_file " + path.string() + " line " + std::to_string(number);
     if (key.empty()) return at(mark, where + ": no variable name");
     if (key.find_first_of(" \t") != std::string::npos) return at(mark, where + ": variable '" + key + "' contains whitespaces");
+    if (budget.variables-- == 0) {
+      return at(mark, where + ": this file's env_files set more than " + std::to_string(YamlLimits::max_entries) + " variables");
+    }
     if (eq != std::string::npos) {
       vars.emplace_back(key, line.substr(eq + 1));
     } else if (auto found = env.find(key); found != env.end()) {
@@ -168,7 +190,8 @@ YamlNode resolved_value(const std::string& key, const YamlNode& written, const E
 
 /// Replaces a service's `environment` by what docker makes of its `env_file`s and `environment`
 /// in this file: the env files in order, then `environment` over them, each value resolved.
-Status resolve_environment(YamlNode& service, const std::filesystem::path& working_dir, const Env& env) {
+Status resolve_environment(YamlNode& service, const std::filesystem::path& working_dir, const Env& env,
+                           EnvFileBudget& budget) {
   if (!service.is_mapping()) return ok_status();
   const YamlNode* files = service.find("env_file");
   YamlNode* environment = value_of(service, "environment");
@@ -178,7 +201,7 @@ Status resolve_environment(YamlNode& service, const std::filesystem::path& worki
     std::vector<YamlNode> list = files->is_sequence() ? files->items : std::vector<YamlNode>{*files};
     for (const auto& file : list) {
       if (!file.is_scalar() || file.is_null()) continue;
-      CCCI_TRY(auto vars, read_env_file(working_dir / file.scalar, env, file.mark));
+      CCCI_TRY(auto vars, read_env_file(working_dir / file.scalar, env, file.mark, budget));
       for (const auto& [key, value] : vars) {
         set_entry(resolved, string_node(key, file.mark), resolved_value(key, string_node(value, file.mark), env));
       }
@@ -196,7 +219,8 @@ Status resolve_environment(YamlNode& service, const std::filesystem::path& worki
 Status resolve_environments(YamlNode& root, const std::filesystem::path& working_dir, const Env& env) {
   YamlNode* services = value_of(root, "services");
   if (!services || !services->is_mapping()) return ok_status();
-  for (auto& entry : services->entries) CCCI_TRY_STATUS(resolve_environment(entry.second, working_dir, env));
+  EnvFileBudget budget;
+  for (auto& entry : services->entries) CCCI_TRY_STATUS(resolve_environment(entry.second, working_dir, env, budget));
   return ok_status();
 }
 
@@ -238,11 +262,13 @@ void merge_names(YamlNode& base, const YamlNode& over) {
 
 /// Replaces the item of the same identity (a volume's target, a secret's source) or appends.
 void merge_by(YamlNode& base, const YamlNode& over, std::string (*identity)(const YamlNode&)) {
+  // Indexed, not searched per item: 3,000 hostile volumes took 8 s, the 10,000 allowed ~90 s.
+  std::unordered_map<std::string, size_t> first_with_id;
+  for (size_t i = 0; i < base.items.size(); ++i) first_with_id.emplace(identity(base.items[i]), i);
   for (const auto& item : over.items) {
-    std::string id = identity(item);
-    auto same = std::find_if(base.items.begin(), base.items.end(), [&](const YamlNode& b) { return identity(b) == id; });
-    if (same != base.items.end()) *same = item;
-    else base.items.push_back(item);
+    auto [same, added] = first_with_id.emplace(identity(item), base.items.size());
+    if (added) base.items.push_back(item);
+    else base.items[same->second] = item;
   }
 }
 
@@ -250,10 +276,12 @@ void merge_sequence(YamlNode& base, const YamlNode& over, const std::string& key
   if (key == "volumes") return merge_by(base, over, volume_target);
   if (key == "secrets" || key == "configs") return merge_by(base, over, scalar_identity);
   if (appends(key)) {
+    std::unordered_set<std::string> identities;  // indexed too, as merge_by
+    for (const auto& b : base.items) identities.insert(scalar_identity(b));
     for (const auto& item : over.items) {
-      bool seen = std::any_of(base.items.begin(), base.items.end(),
-                              [&](const YamlNode& b) { return scalar_identity(b) == scalar_identity(item) && item.is_scalar(); });
-      if (!seen) base.items.push_back(item);
+      if (item.is_scalar() && identities.count(scalar_identity(item))) continue;
+      identities.insert(scalar_identity(item));
+      base.items.push_back(item);
     }
     return;
   }
@@ -301,12 +329,23 @@ void merge_file(YamlNode& base, const YamlNode& over) {
 }
 
 Status interpolate_tree(YamlNode& node, const std::map<std::string, std::string>& env) {
-  if (node.is_scalar()) {
-    CCCI_TRY(node.scalar, interpolate(node.scalar, env, node.mark));
-  }
-  for (auto& item : node.items) CCCI_TRY_STATUS(interpolate_tree(item, env));
-  for (auto& [key, value] : node.entries) CCCI_TRY_STATUS(interpolate_tree(value, env));
-  return ok_status();
+  // One file's interpolated scalars together stay within a bound: `${BIG}` written 100,000
+  // times must not become gigabytes (with at most 16 files, a model stays within 128 MiB).
+  constexpr size_t max_file_bytes = size_t{8} << 20;
+  size_t budget = max_file_bytes;
+  auto walk = [&](auto& self, YamlNode& at_node) -> Status {
+    if (at_node.is_scalar()) {
+      CCCI_TRY(at_node.scalar, interpolate(at_node.scalar, env, at_node.mark));
+      if (at_node.scalar.size() > budget) {
+        return at(at_node.mark, "interpolated values exceed " + std::to_string(max_file_bytes >> 20) + " MiB in this file");
+      }
+      budget -= at_node.scalar.size();
+    }
+    for (auto& item : at_node.items) CCCI_TRY_STATUS(self(self, item));
+    for (auto& [key, value] : at_node.entries) CCCI_TRY_STATUS(self(self, value));
+    return ok_status();
+  };
+  return walk(walk, node);
 }
 
 // ---- the model ------------------------------------------------------------------------------
@@ -445,7 +484,24 @@ std::vector<std::string> split(const std::string& text, char separator) {
 }  // namespace
 
 Result<std::string> interpolate(std::string_view text, const std::map<std::string, std::string>& env, const Mark& mark) {
+  // Defaults nest (`${A:-${B:-…}}`) and each level recurses through braced() and rescans the
+  // rest of the text: a hostile scalar must not nest deep enough to exhaust stack or time.
+  constexpr int max_nesting = 16;
+  static thread_local int nesting = 0;
+  if (nesting >= max_nesting) return at(mark, "interpolation nested more than " + std::to_string(max_nesting) + " levels deep");
+  ++nesting;
+  struct LeaveLevel {
+    ~LeaveLevel() { --nesting; }
+  } leave_level;
+  // An interpolated scalar is held to the bound of a written one.
+  constexpr size_t max_bytes = YamlLimits::max_scalar_bytes;
   std::string out;
+  auto append = [&](const std::string& value) {
+    if (value.size() > max_bytes - std::min(out.size(), max_bytes)) return false;
+    out += value;
+    return true;
+  };
+  auto too_long = [&] { return at(mark, "interpolation makes the value longer than " + std::to_string(max_bytes >> 10) + " KiB"); };
   for (size_t i = 0; i < text.size(); ++i) {
     if (text[i] != '$') {
       out += text[i];
@@ -458,13 +514,13 @@ Result<std::string> interpolate(std::string_view text, const std::map<std::strin
       size_t close = closing_brace(text, i + 2);
       if (close == std::string_view::npos) return at(mark, "unterminated ${ in " + std::string(text));
       CCCI_TRY(std::string value, braced(text.substr(i + 2, close - i - 2), env, mark));
-      out += value;
+      if (!append(value)) return too_long();
       i = close;
     } else if (i + 1 < text.size() && name_char(text[i + 1])) {
       size_t end = i + 1;
       while (end < text.size() && name_char(text[end])) ++end;
       auto found = env.find(std::string(text.substr(i + 1, end - i - 1)));
-      if (found != env.end()) out += found->second;
+      if (found != env.end() && !append(found->second)) return too_long();
       i = end - 1;
     } else {
       return at(mark, "invalid interpolation: a lone $ in " + std::string(text) + " (write $$ for a dollar)");
@@ -474,6 +530,11 @@ Result<std::string> interpolate(std::string_view text, const std::map<std::strin
 }
 
 Result<ComposeModel> load_compose(const std::filesystem::path& recipe_dir, const std::map<std::string, std::string>& env) {
+  // Each file is held to YamlLimits, and the recipe's env cannot list one file thousands of times.
+  constexpr size_t max_files = 16;
+  if (auto listed = env.find("COMPOSE_FILE"); listed != env.end() && split(listed->second, ':').size() > max_files) {
+    return make_error(ErrorKind::spec, "COMPOSE_FILE names more than " + std::to_string(max_files) + " files");
+  }
   std::string files = "compose.yml";
   if (auto found = env.find("COMPOSE_FILE"); found != env.end() && !found->second.empty()) files = found->second;
   YamlNode merged;
@@ -555,7 +616,7 @@ std::optional<int> ComposeModel::traefik_port(const std::string& service) const 
         key.compare(key.size() - 25, 25, ".loadbalancer.server.port") == 0) {
       int port = 0;
       auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), port);
-      if (error != std::errc() || end != value.data() + value.size()) return std::nullopt;
+      if (error != std::errc() || end != value.data() + value.size() || port < 1 || port > 65535) return std::nullopt;
       return port;
     }
   }

@@ -96,9 +96,11 @@ std::string lowercase(std::string_view text) {
   return result;
 }
 
-std::string printable(std::string_view value, size_t max_bytes) {
+std::string printable(std::string_view value, size_t max_bytes) { return quoted(value, '"', max_bytes); }
+
+std::string quoted(std::string_view value, char quote, size_t max_bytes) {
   constexpr char hex[] = "0123456789abcdef";
-  std::string result = "\"";
+  std::string result(1, quote);
   for (unsigned char c : value.substr(0, max_bytes)) {
     if (c < 0x20 || c == 0x7f) {
       result += "\\x";
@@ -109,7 +111,7 @@ std::string printable(std::string_view value, size_t max_bytes) {
     }
   }
   if (value.size() > max_bytes) result += "...";
-  return result + "\"";
+  return result + quote;
 }
 
 std::string format_duration(std::chrono::milliseconds duration) {

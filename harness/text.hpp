@@ -33,6 +33,10 @@ std::string lowercase(std::string_view text);
 /// bytes ("..." before the closing quote when cut).
 std::string printable(std::string_view value, size_t max_bytes = 200);
 
+/// `value` between two `quote`s for a message, control characters as \xNN, cut after
+/// `max_bytes` ("..." marks the cut): a hostile value never floods or garbles an error.
+std::string quoted(std::string_view value, char quote, size_t max_bytes);
+
 /// "15ms", "2s", "1.5s".
 std::string format_duration(std::chrono::milliseconds duration);
 

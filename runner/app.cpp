@@ -78,6 +78,10 @@ int run_ccci(const std::map<std::string, std::string>& env, const std::vector<st
     out << help_text();
     return 0;
   }
+  if (auto out_dir = make_out_dir(*config); !out_dir.ok()) {
+    err << "ccci-run: " << out_dir.error().message << "\nTry 'ccci-run --help'.\n";
+    return 2;
+  }
   auto spec = load_spec(config->recipes_dir, config->recipe);
   if (!spec.ok()) {
     err << "ccci-run: " << spec.error().message << "\n";

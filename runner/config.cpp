@@ -1,7 +1,13 @@
 #include "runner/config.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
-#include <regex>
+#include <cerrno>
+#include <cstring>
+#include <string_view>
+
+#include "harness/text.hpp"
 
 namespace ccci::runner {
 namespace {
@@ -41,20 +47,7 @@ constexpr Setting all_settings[] = {recipe_setting, pr_setting,        ref_setti
                                     abra_dir_setting, abra_setting,    server_setting, pull_setting};
 
 /// Printable form of a value for error messages: control characters escaped, long values cut.
-std::string shown(std::string_view value) {
-  std::string out = "'";
-  for (unsigned char c : value.substr(0, 80)) {
-    if (c < 0x20 || c == 0x7f) {
-      static constexpr char hex[] = "0123456789abcdef";
-      out += "\\x";
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  return out + (value.size() > 80 ? "…'" : "'");
-}
+std::string shown(std::string_view value) { return harness::quoted(value, '\'', 80); }
 
 class Sources {
  public:
@@ -86,6 +79,9 @@ class Sources {
   std::map<std::string, std::string> flags_;
 };
 
+/// No setting needs more (PATH_MAX is 4096); anything longer is refused before it is looked at.
+constexpr size_t max_setting_length = 4096;
+
 harness::Error usage(const Setting& setting, std::string_view source, std::string_view value, std::string_view why) {
   return make_error(ErrorKind::usage, std::string(setting.variable) + " (" + std::string(source) + ") = " + shown(value) +
                                           ": " + std::string(why));
@@ -93,6 +89,49 @@ harness::Error usage(const Setting& setting, std::string_view source, std::strin
 
 bool has_control_characters(std::string_view value) {
   return std::any_of(value.begin(), value.end(), [](unsigned char c) { return c < 0x20 || c == 0x7f; });
+}
+
+// ---- the settings' languages, as character-class loops (libstdc++'s regular expressions recurse per character) ----
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_lower_or_digit(char c) { return (c >= 'a' && c <= 'z') || is_digit(c); }
+bool is_alnum(char c) { return is_lower_or_digit(c) || (c >= 'A' && c <= 'Z'); }
+bool is_hex_digit(char c) { return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+bool is_word_char(char c) { return is_alnum(c) || c == '.' || c == '_' || c == '-'; }
+
+/// The language `[first][rest]*`.
+template <class First, class Rest>
+bool is_word(std::string_view text, First first, Rest rest) {
+  return !text.empty() && first(text.front()) && std::all_of(text.begin() + 1, text.end(), rest);
+}
+
+/// `[alnum]([alnum-]*[alnum])?`: one DNS label, `alnum` deciding the letters allowed.
+template <class Alnum>
+bool is_dns_label(std::string_view label, Alnum alnum) {
+  if (label.empty() || !alnum(label.front()) || !alnum(label.back())) return false;
+  return std::all_of(label.begin(), label.end(), [&](char c) { return alnum(c) || c == '-'; });
+}
+
+/// Labels joined by dots, at least `min_labels` of them.
+template <class Alnum>
+bool is_dns_name(std::string_view name, Alnum alnum, size_t min_labels) {
+  size_t labels = 0;
+  for (size_t start = 0;; ++labels) {
+    size_t dot = name.find('.', start);
+    if (!is_dns_label(name.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start), alnum)) {
+      return false;
+    }
+    if (dot == std::string_view::npos) return labels + 1 >= min_labels;
+    start = dot + 1;
+  }
+}
+
+/// The value of 1 to `max_digits` decimal digits (at most 9, so it fits an int), or -1.
+int small_number(std::string_view digits, size_t max_digits) {
+  if (digits.empty() || digits.size() > max_digits || !std::all_of(digits.begin(), digits.end(), is_digit)) return -1;
+  int value = 0;
+  for (char c : digits) value = value * 10 + (c - '0');
+  return value;
 }
 
 Result<std::map<std::string, std::string>> parse_flags(const std::vector<std::string>& args, Mode& mode) {
@@ -133,6 +172,9 @@ Status read_setting(const Sources& sources, const Setting& setting, Config& conf
   auto found = sources.lookup(setting);
   if (!found) return harness::ok_status();
   const auto& [value, source] = *found;
+  if (value.size() > max_setting_length) {
+    return usage(setting, source, value, "longer than " + std::to_string(max_setting_length) + " characters");
+  }
   if (has_control_characters(value)) return usage(setting, source, value, "control characters are not allowed");
   config.sources[std::string(setting.variable)] = source;
   std::string why = check(value);
@@ -141,23 +183,22 @@ Status read_setting(const Sources& sources, const Setting& setting, Config& conf
 }
 
 std::string check_recipe(const std::string& value, Config& config) {
-  static const std::regex pattern("[a-z0-9][a-z0-9-]*");
   if (value.size() > 40) return "a recipe name has at most 40 characters";
-  if (!std::regex_match(value, pattern)) return "a recipe name is lowercase letters, digits and '-', starting with a letter or digit";
+  if (!is_word(value, is_lower_or_digit, [](char c) { return is_lower_or_digit(c) || c == '-'; })) return "a recipe name is lowercase letters, digits and '-', starting with a letter or digit";
   config.recipe = value;
   return {};
 }
 
 std::string check_pr(const std::string& value, Config& config) {
-  static const std::regex pattern("[1-9][0-9]{0,8}");
-  if (!std::regex_match(value, pattern)) return "a PR is a positive integer of at most 9 digits, without sign or leading zeros";
-  config.pr = std::stoi(value);
+  int number = small_number(value, 9);
+  if (number < 1 || value.front() == '0') return "a PR is a positive integer of at most 9 digits, without sign or leading zeros";
+  config.pr = number;
   return {};
 }
 
 std::string check_ref(const std::string& value, Config& config) {
-  static const std::regex pattern("[0-9a-fA-F]{7,40}");
-  if (!std::regex_match(value, pattern)) return "a ref is a commit id: 7 to 40 hexadecimal digits";
+  bool commit_id = value.size() >= 7 && value.size() <= 40 && std::all_of(value.begin(), value.end(), is_hex_digit);
+  if (!commit_id) return "a ref is a commit id: 7 to 40 hexadecimal digits";
   std::string lower = value;
   std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
   config.ref = lower;
@@ -165,8 +206,11 @@ std::string check_ref(const std::string& value, Config& config) {
 }
 
 std::string check_src(const std::string& value, Config& config) {
-  static const std::regex pattern("[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*");
-  if (!std::regex_match(value, pattern) || value.find("..") != std::string::npos) {
+  std::string_view text = value;
+  size_t slash = text.find('/');
+  bool owner_repo = slash != std::string_view::npos && is_word(text.substr(0, slash), is_alnum, is_word_char) &&
+                    is_word(text.substr(slash + 1), is_alnum, is_word_char);
+  if (!owner_repo || value.find("..") != std::string::npos) {
     return "SRC is owner/repo, each part letters, digits, '.', '_' or '-', starting with a letter or digit";
   }
   if (value.size() > 4 && value.compare(value.size() - 4, 4, ".git") == 0) return "give the repo without .git";
@@ -181,7 +225,7 @@ std::string check_stages(const std::string& value, Config& config) {
     size_t comma = value.find(',', start);
     std::string name = value.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
     auto tier = tier_from_string(name);
-    if (!tier) return "unknown stage '" + name + "'; stages are install,upgrade,backup,restore,custom";
+    if (!tier) return "unknown stage " + shown(name) + "; stages are install,upgrade,backup,restore,custom";
     if (std::find(wanted.begin(), wanted.end(), *tier) != wanted.end()) return "stage '" + name + "' given twice";
     wanted.push_back(*tier);
     if (comma == std::string::npos) break;
@@ -204,19 +248,19 @@ std::string check_path(const std::string& value, std::filesystem::path& into) {
 }
 
 std::string check_word(const std::string& value, std::string& into, std::string_view what) {
-  static const std::regex pattern("[A-Za-z0-9][A-Za-z0-9._-]*");
-  if (!std::regex_match(value, pattern)) return std::string(what) + " is letters, digits, '.', '_' or '-'";
+  if (!is_word(value, is_alnum, is_word_char)) return std::string(what) + " is letters, digits, '.', '_' or '-'";
   into = value;
   return {};
 }
 
 std::string check_gateway(const std::string& value, Config& config) {
-  static const std::regex pattern("([A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*)(:([0-9]{1,5}))?");
-  std::smatch match;
-  if (!std::regex_match(value, match, pattern)) return "a gateway is host[:port], the host a DNS name or IPv4 address";
-  config.gateway_host = match[1];
-  if (match[6].matched) {
-    int port = std::stoi(match[6]);
+  std::string_view text = value;
+  size_t colon = text.find(':');
+  std::string_view host = text.substr(0, colon);
+  int port = colon == std::string_view::npos ? 0 : small_number(text.substr(colon + 1), 5);
+  if (!is_dns_name(host, is_alnum, 1) || port < 0) return "a gateway is host[:port], the host a DNS name or IPv4 address";
+  config.gateway_host = host;
+  if (colon != std::string_view::npos) {
     if (port < 1 || port > 65535) return "a gateway port is 1 to 65535";
     config.gateway_port = port;
   }
@@ -224,8 +268,7 @@ std::string check_gateway(const std::string& value, Config& config) {
 }
 
 std::string check_domain_suffix(const std::string& value, Config& config) {
-  static const std::regex pattern("[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+");
-  if (!std::regex_match(value, pattern)) return "a domain suffix is lowercase DNS labels, at least two";
+  if (!is_dns_name(value, is_lower_or_digit, 2)) return "a domain suffix is lowercase DNS labels, at least two";
   config.domain_suffix = value;
   return {};
 }
@@ -291,9 +334,30 @@ harness::Result<Config> parse_config(const std::map<std::string, std::string>& e
   return config;
 }
 
+harness::Status make_out_dir(const Config& config) {
+  auto source = config.sources.find("OUT");
+  std::string from = source == config.sources.end() ? "default" : source->second;
+  auto refuse = [&](const std::string& why) { return usage(out_setting, from, config.out.string(), why); };
+  std::error_code error;
+  auto status = std::filesystem::status(config.out, error);
+  if (std::filesystem::exists(status) && !std::filesystem::is_directory(status)) {
+    return refuse(std::filesystem::is_regular_file(status) ? "the artifact directory is a file" : "the artifact directory is not a directory");
+  }
+  std::filesystem::create_directories(config.out, error);
+  if (error) return refuse("the artifact directory cannot be created: " + error.message());
+  // access(2) says yes to root even where nothing can be written (/proc, read-only mounts): try it.
+  std::string probe = (config.out / ".ccci-write-probe-XXXXXX").string();
+  int fd = ::mkstemp(probe.data());
+  if (fd < 0) return refuse("the artifact directory is not writable: " + std::string(std::strerror(errno)));
+  ::close(fd);
+  ::unlink(probe.c_str());
+  return harness::ok_status();
+}
+
 std::string repo_url(const Config& config) {
   const std::string& base = config.git_base;
-  bool local = base.front() == '/' || base.rfind("file://", 0) == 0 || std::filesystem::is_directory(base);
+  std::error_code unreadable;  // a name too long or a path we may not stat is no local directory
+  bool local = base.front() == '/' || base.rfind("file://", 0) == 0 || std::filesystem::is_directory(base, unreadable);
   return base + "/" + config.src + (local ? "" : ".git");
 }
 

@@ -44,6 +44,12 @@ struct Config {
 harness::Result<Config> parse_config(const std::map<std::string, std::string>& env,
                                      const std::vector<std::string>& args);
 
+/// Makes the artifact directory OUT (and its missing parents) and proves it writable by creating
+/// and removing a probe file: run before anything spawns, so a bad OUT costs no git or docker
+/// work. A file in the way, a parent that cannot be created or an unwritable directory is
+/// ErrorKind::usage naming OUT, where its value came from and why.
+harness::Status make_out_dir(const Config& config);
+
 /// Where the recipe's git repo lives: "<git_base>/<src>" for a local directory or file:// base,
 /// "<git_base>/<src>.git" otherwise.
 std::string repo_url(const Config& config);

@@ -1,8 +1,9 @@
 #include "runner/spec.hpp"
 
 #include <algorithm>
-#include <regex>
 #include <set>
+
+#include "harness/text.hpp"
 
 namespace ccci::runner {
 namespace {
@@ -15,6 +16,61 @@ using harness::YamlNode;
 
 harness::Error at(const Mark& mark, const std::string& message) {
   return harness::make_error(ErrorKind::spec, harness::to_string(mark) + ": " + message);
+}
+
+/// A value quoted for a message: control characters as \xNN, cut after 80 bytes.
+std::string shown(std::string_view value) { return harness::quoted(value, '\'', 80); }
+
+// ---- the spec's name languages, as character-class loops (libstdc++'s regular expressions
+// recurse per character, and a long scalar overflows the stack) ----
+
+/// Names, keys, tags: far longer than any real one, short enough to quote in a message.
+constexpr size_t max_name_length = 128;
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_lower_or_digit(char c) { return (c >= 'a' && c <= 'z') || is_digit(c); }
+bool is_upper(char c) { return c >= 'A' && c <= 'Z'; }
+bool is_alnum(char c) { return is_lower_or_digit(c) || is_upper(c); }
+
+/// The language `[first][rest]*`, at most max_name_length long.
+template <class First, class Rest>
+bool is_name(std::string_view text, First first, Rest rest) {
+  return !text.empty() && text.size() <= max_name_length && first(text.front()) &&
+         std::all_of(text.begin() + 1, text.end(), rest);
+}
+
+bool is_recipe_name(std::string_view text) {
+  return is_name(text, is_lower_or_digit, [](char c) { return is_lower_or_digit(c) || c == '-'; });
+}
+bool is_service_name(std::string_view text) {
+  return is_name(text, is_lower_or_digit, [](char c) { return is_lower_or_digit(c) || c == '_' || c == '-'; });
+}
+bool is_check_name(std::string_view text) {
+  auto check_char = [](char c) { return is_lower_or_digit(c) || c == '_'; };
+  return is_name(text, check_char, check_char);
+}
+bool is_variable_name(std::string_view text) {
+  return is_name(text, [](char c) { return is_upper(c) || c == '_'; },
+                 [](char c) { return is_upper(c) || is_digit(c) || c == '_'; });
+}
+bool is_version_tag(std::string_view text) {
+  return is_name(text, is_alnum, [](char c) { return is_alnum(c) || c == '.' || c == '+' || c == '_' || c == '-'; });
+}
+
+/// An HTTP header name: RFC 9110 token characters.
+bool is_header_name(std::string_view text) {
+  auto token_char = [](char c) { return is_alnum(c) || std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos; };
+  return is_name(text, token_char, token_char);
+}
+
+/// `-?[0-9]{1,9}` as an int (nine digits always fit), or nullopt.
+std::optional<int> whole_number(std::string_view text) {
+  bool negative = !text.empty() && text.front() == '-';
+  std::string_view digits = text.substr(negative ? 1 : 0);
+  if (digits.empty() || digits.size() > 9 || !std::all_of(digits.begin(), digits.end(), is_digit)) return std::nullopt;
+  int value = 0;
+  for (char c : digits) value = value * 10 + (c - '0');
+  return negative ? -value : value;
 }
 
 /// Reads the keys of one mapping; finish() rejects every key nobody asked for.
@@ -38,7 +94,7 @@ class Fields {
       if (!key.is_scalar() || !known_.count(key.scalar)) {
         std::string names;
         for (const auto& name : known_) names += (names.empty() ? "" : ", ") + name;
-        return at(key.mark, "unknown key '" + key.scalar + "' in " + what_ + " (known: " + names + ")");
+        return at(key.mark, "unknown key " + shown(key.scalar) + " in " + what_ + " (known: " + names + ")");
       }
     }
     return harness::ok_status();
@@ -61,11 +117,9 @@ Result<std::string> text(const YamlNode& node, const std::string& what, bool all
 }
 
 Result<int> integer(const YamlNode& node, const std::string& what, int low, int high) {
-  static const std::regex digits("-?[0-9]{1,9}");
-  if (!node.is_scalar() || node.quoted || !std::regex_match(node.scalar, digits)) {
-    return at(node.mark, what + " must be a whole number");
-  }
-  int value = std::stoi(node.scalar);
+  std::optional<int> number = node.is_scalar() && !node.quoted ? whole_number(node.scalar) : std::nullopt;
+  if (!number) return at(node.mark, what + " must be a whole number");
+  int value = *number;
   if (value < low || value > high) {
     return at(node.mark, what + " must be between " + std::to_string(low) + " and " + std::to_string(high));
   }
@@ -93,8 +147,9 @@ Result<std::chrono::milliseconds> duration(const YamlNode& node, const std::stri
   CCCI_TRY(std::string value, text(node, what));
   auto parsed = parse_duration(value);
   if (!parsed || parsed->count() <= 0) {
-    return at(node.mark, what + " '" + value + "' is not a duration like 500ms, 90s, 15m or 1h");
+    return at(node.mark, what + " " + shown(value) + " is not a duration like 500ms, 90s, 15m or 1h");
   }
+  if (*parsed > max_spec_duration) return at(node.mark, what + " " + shown(value) + " is longer than the maximum of 24h");
   return *parsed;
 }
 
@@ -124,7 +179,12 @@ Result<HttpStep> http_step(const YamlNode& node, const std::string& what) {
   if (const auto* v = fields.get("headers")) {
     CCCI_TRY(Fields headers, Fields::of(*v, what + ".headers"));
     for (const auto& [key, value] : v->entries) {
+      // Both go into the request as `name: value` lines: no CR, LF or NUL may start another.
+      if (!is_header_name(key.scalar)) return at(key.mark, what + ".headers: " + shown(key.scalar) + " is not a header name");
       CCCI_TRY(std::string header, text(value, what + ".headers." + key.scalar, true));
+      if (header.find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos) {
+        return at(value.mark, what + ".headers." + key.scalar + " must not contain a line break or NUL");
+      }
       step.headers[key.scalar] = header;
     }
   }
@@ -148,8 +208,7 @@ Result<ExecStep> exec_step(const YamlNode& node, const std::string& what) {
   const auto* run = fields.get("run");
   if (!service || !run) return at(node.mark, what + " needs a service and a run list");
   CCCI_TRY(step.service, text(*service, what + ".service"));
-  static const std::regex name("[a-z0-9][a-z0-9_-]*");
-  if (!std::regex_match(step.service, name)) return at(service->mark, what + ".service must be a compose service name");
+  if (!is_service_name(step.service)) return at(service->mark, what + ".service must be a compose service name");
   CCCI_TRY(step.argv, strings(*run, what + ".run"));
   if (step.argv.empty()) return at(run->mark, what + ".run must not be empty");
   if (const auto* v = fields.get("exit_code")) {
@@ -204,8 +263,7 @@ Result<SpecCheck> check(const YamlNode& node, const std::string& what) {
   }
   if (name) {
     CCCI_TRY(result.name, text(*name, what + ".name"));
-    static const std::regex pattern("[a-z0-9_]+");
-    if (!std::regex_match(result.name, pattern)) return at(name->mark, what + ".name must be lowercase letters, digits and _");
+    if (!is_check_name(result.name)) return at(name->mark, what + ".name must be lowercase letters, digits and _");
   } else if (script || browser) {
     return at(node.mark, what + " needs a name");
   }
@@ -232,7 +290,7 @@ Result<SeedStep> seed_step(const YamlNode& node, const std::string& what) {
 
 Result<Tier> tier_key(const YamlNode& key, const std::string& what) {
   auto tier = tier_from_string(key.scalar);
-  if (!tier) return at(key.mark, "unknown tier '" + key.scalar + "' in " + what + " (tiers: install, upgrade, backup, restore, custom)");
+  if (!tier) return at(key.mark, "unknown tier " + shown(key.scalar) + " in " + what + " (tiers: install, upgrade, backup, restore, custom)");
   return *tier;
 }
 
@@ -303,19 +361,21 @@ Status read_top_level(const YamlNode& root, RecipeSpec& spec) {
   }
   if (const auto* env = fields.get("env")) {
     CCCI_TRY(Fields e, Fields::of(*env, "env"));
-    static const std::regex key_pattern("[A-Z_][A-Z0-9_]*");
     for (const auto& [key, value] : env->entries) {
-      if (!std::regex_match(key.scalar, key_pattern)) return at(key.mark, "env key '" + key.scalar + "' must be an upper-case variable name");
+      if (!is_variable_name(key.scalar)) return at(key.mark, "env key " + shown(key.scalar) + " must be an upper-case variable name");
       CCCI_TRY(spec.env[key.scalar], text(value, "env." + key.scalar, true));
+      // The value goes into the app's .env, one line per variable: see set_env_values.
+      if (spec.env[key.scalar].find_first_of(std::string_view("\r\0", 2)) != std::string::npos) {
+        return at(value.mark, "env." + key.scalar + " must not contain a carriage return or NUL");
+      }
     }
   }
   if (const auto* deps = fields.get("deps")) {
     CCCI_TRY(auto items, sequence(*deps, "deps"));
-    static const std::regex recipe("[a-z0-9][a-z0-9-]*");
     for (const auto* item : items) {
       CCCI_TRY(std::string dep, text(*item, "each dep"));
-      if (!std::regex_match(dep, recipe)) return at(item->mark, "dep '" + dep + "' is not a recipe name");
-      if (std::find(spec.deps.begin(), spec.deps.end(), dep) != spec.deps.end()) return at(item->mark, "dep '" + dep + "' listed twice");
+      if (!is_recipe_name(dep)) return at(item->mark, "dep " + shown(dep) + " is not a recipe name");
+      if (std::find(spec.deps.begin(), spec.deps.end(), dep) != spec.deps.end()) return at(item->mark, "dep " + shown(dep) + " listed twice");
       spec.deps.push_back(dep);
     }
   }
@@ -323,8 +383,7 @@ Status read_top_level(const YamlNode& root, RecipeSpec& spec) {
     CCCI_TRY(Fields u, Fields::of(*upgrade, "upgrade"));
     if (const auto* base = u.get("base")) {
       CCCI_TRY(std::string value, text(*base, "upgrade.base"));
-      static const std::regex version("[0-9A-Za-z][0-9A-Za-z.+_-]*");
-      if (value != "auto" && !std::regex_match(value, version)) return at(base->mark, "upgrade.base must be auto or a version tag");
+      if (value != "auto" && !is_version_tag(value)) return at(base->mark, "upgrade.base must be auto or a version tag");
       if (value != "auto") spec.pinned_base = value;
     }
     CCCI_TRY_STATUS(u.finish());
@@ -353,11 +412,13 @@ Status read_top_level(const YamlNode& root, RecipeSpec& spec) {
 }  // namespace
 
 std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {
-  static const std::regex pattern("([0-9]{1,7})(ms|s|m|h)");
-  std::match_results<std::string_view::const_iterator> match;
-  if (!std::regex_match(text.begin(), text.end(), match, pattern)) return std::nullopt;
-  long long value = std::stoll(match[1].str());
-  std::string unit = match[2].str();
+  size_t digits = 0;
+  while (digits < text.size() && is_digit(text[digits])) ++digits;
+  if (digits < 1 || digits > 7) return std::nullopt;
+  std::string_view unit = text.substr(digits);
+  if (unit != "ms" && unit != "s" && unit != "m" && unit != "h") return std::nullopt;
+  long long value = 0;  // seven digits: at most 9,999,999 h, about 3.6e13 ms, far inside 64 bits
+  for (char c : text.substr(0, digits)) value = value * 10 + (c - '0');
   if (unit == "ms") return std::chrono::milliseconds(value);
   if (unit == "s") return std::chrono::seconds(value);
   if (unit == "m") return std::chrono::minutes(value);
@@ -370,9 +431,15 @@ harness::Result<RecipeSpec> parse_spec(const YamlNode& root) {
   return spec;
 }
 
+harness::Result<RecipeSpec> parse_spec(std::string_view text, const std::string& file) {
+  CCCI_TRY(YamlNode root, harness::parse_yaml(text, file));
+  return parse_spec(root);
+}
+
 harness::Result<RecipeSpec> load_spec(const std::filesystem::path& recipes_dir, const std::string& recipe) {
   auto file = recipes_dir / recipe / "recipe.yml";
-  if (!std::filesystem::exists(file)) {
+  std::error_code unreadable;  // a name too long is as absent as a missing file, not an exception
+  if (!std::filesystem::exists(file, unreadable)) {
     return harness::make_error(ErrorKind::spec, "recipe " + recipe + " is not enrolled: " + file.string() + " not found");
   }
   CCCI_TRY(YamlNode root, harness::load_yaml_file(file));

@@ -1,7 +1,9 @@
 #pragma once
 /// RecipeSpec: what ccci knows about an enrolled recipe, from `recipes/<recipe>/recipe.yml`
 /// (documented key by key in docs/recipe-spec.md). Loading is strict: malformed YAML, unknown
-/// keys, wrong types and meaningless values are ErrorKind::spec naming file:line:col.
+/// keys, wrong types and meaningless values are ErrorKind::spec naming file:line:col. Names, keys
+/// and tags are at most 128 characters, durations at most max_spec_duration; the document itself
+/// is held to harness::YamlLimits.
 #include <chrono>
 #include <filesystem>
 #include <map>
@@ -81,11 +83,17 @@ struct RecipeSpec {
   std::map<Tier, std::vector<SpecCheck>> checks;
 };
 
+/// The longest timeout a spec may ask for: a CI run longer than a day is a mistake, and every
+/// duration stays far from overflowing when a clock adds it (nanoseconds) to now.
+inline constexpr std::chrono::milliseconds max_spec_duration = std::chrono::hours(24);
+
 /// Loads `<recipes_dir>/<recipe>/recipe.yml`; a missing file says the recipe is not enrolled.
 harness::Result<RecipeSpec> load_spec(const std::filesystem::path& recipes_dir, const std::string& recipe);
 harness::Result<RecipeSpec> parse_spec(const harness::YamlNode& root);
+/// The spec in `text`; `file` names it in marks and messages.
+harness::Result<RecipeSpec> parse_spec(std::string_view text, const std::string& file);
 
-/// "500ms", "90s", "15m", "1h" (a whole number and a unit).
+/// "500ms", "90s", "15m", "1h" (one to seven digits and a unit); not capped, see max_spec_duration.
 std::optional<std::chrono::milliseconds> parse_duration(std::string_view text);
 
 /// One line for plans: "GET /cgi-bin/health → 200", "exec in db: sqlite3 …", "script checks/x.sh".

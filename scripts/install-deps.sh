@@ -10,6 +10,8 @@ packages=(
   libgtest-dev libgmock-dev
   # tests and tools the tests call
   git libxml2-utils python3-jsonschema openssl
+  # fuzzing (scripts/run-fuzz.sh): clang with libFuzzer and the sanitizer runtimes
+  clang libclang-rt-14-dev
 )
 if [[ "${1:-}" == "--testbed" ]]; then
   # the real Docker engine, the gateway, backups, and the binaries fixture images are built from;

@@ -4,7 +4,6 @@
 
 #include <fstream>
 #include <random>
-#include <regex>
 #include <sstream>
 #include <sys/stat.h>
 
@@ -19,6 +18,15 @@ using harness::ErrorKind;
 using harness::make_error;
 using harness::Status;
 using namespace std::chrono_literals;
+
+/// Far above any password abra generates; a `# length=` beyond it is a mistake, not a request.
+constexpr size_t max_secret_length = 4096;
+
+/// `text` with every `from` replaced by `to`.
+std::string replace_all(std::string text, const std::string& from, const std::string& to) {
+  for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) text.replace(at, from.size(), to);
+  return text;
+}
 
 std::string latest_tag(Context& context, const std::filesystem::path& dir) {
   std::string tags = context.git(dir, {"tag", "--sort=v:refname"});
@@ -69,9 +77,8 @@ harness::Result<std::vector<SecretPlan>> secret_plans(const App& app) {
     if (plan.name.empty()) plan.name = app.stack + "_" + key + "_" + (version ? version->value : "v1");
     if (version) {
       if (version->comment.find("generate=false") != std::string::npos) plan.generate = false;
-      std::smatch match;
-      static const std::regex length("length=([0-9]+)");
-      if (std::regex_search(version->comment, match, length)) plan.length = std::stoul(match[1]);
+      CCCI_TRY(auto length, harness::comment_number(*version, "length", max_secret_length, app.env_path.string()));
+      if (length) plan.length = *length;
     }
     plans.push_back(plan);
   }
@@ -177,7 +184,7 @@ Status app_new(Context& context, const Invocation& invocation) {
   std::ifstream sample(dir / ".env.sample");
   std::stringstream text;
   text << sample.rdbuf();
-  std::string env = std::regex_replace(text.str(), std::regex(std::regex_replace(recipe, std::regex("[.+-]"), "\\$&") + "\\.example\\.com"), domain);
+  std::string env = replace_all(text.str(), recipe + ".example.com", domain);
   std::filesystem::create_directories(env_path.parent_path());
   std::ofstream(env_path) << env;
   if (invocation.has("secrets")) {

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <iterator>
@@ -170,6 +171,63 @@ TEST(Compose, EveryVolumeExcludedLeavesBackupsOnButNothingToCover) {
   EXPECT_TRUE(model->backup_paths("s").empty());
 }
 
+TEST(ComposeInterpolation, NestingIsBoundedWithPosition) {
+  Env env{{"SET", "v"}};
+  std::string nested = "x";
+  for (int i = 0; i < 15; ++i) nested = "${U" + std::to_string(i) + ":-" + nested + "}";
+  EXPECT_EQ(*interp(nested, env), "x") << "fifteen defaults deep is fine";
+  std::string deep;
+  for (int i = 0; i < 50'000; ++i) deep += "${A:-";
+  deep += "x" + std::string(50'000, '}');
+  auto result = interp(deep, env);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().message.rfind("c.yml:3:5: interpolation nested more than 16 levels deep", 0), 0u);
+  EXPECT_EQ(*interp("${SET}", env), "v") << "the nesting count is released after an error";
+}
+
+TEST(ComposeInterpolation, ExpansionIsBoundedWithPosition) {
+  Env env{{"BIG", std::string(60'000, 'b')}};
+  EXPECT_EQ(interp("${BIG}${BIG}${BIG}${BIG}", env)->size(), 240'000u);
+  auto result = interp("${BIG}${BIG}${BIG}${BIG}$BIG", env);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().message, "c.yml:3:5: interpolation makes the value longer than 256 KiB");
+}
+
+TEST(Compose, InterpolatedValuesAreBoundedPerFile) {
+  Recipe recipe;
+  std::string compose = "services:\n  app:\n    image: x\n    command:\n";
+  for (int i = 0; i < 200; ++i) compose += "      - ${BIG}\n";
+  recipe.file("compose.yml", compose);
+  auto model = load_compose(recipe.dir.path(), {{"BIG", std::string(60'000, 'b')}});
+  ASSERT_FALSE(model.ok());
+  // 8 MiB / 60,000 bytes: 139 items fit, the 140th (line 144) is one too many.
+  EXPECT_EQ(model.error().message, (recipe.dir.path() / "compose.yml").string() + ":144:9: interpolated values exceed 8 MiB in this file");
+}
+
+TEST(Compose, ComposeFileListIsBounded) {
+  Recipe recipe;
+  recipe.file("compose.yml", "services: {app: {image: x}}\n");
+  std::string files = "compose.yml";
+  for (int i = 0; i < 15; ++i) files += ":compose.yml";
+  EXPECT_TRUE(load_compose(recipe.dir.path(), {{"COMPOSE_FILE", files}}).ok()) << "sixteen files are fine";
+  auto model = load_compose(recipe.dir.path(), {{"COMPOSE_FILE", files + ":compose.yml"}});
+  ASSERT_FALSE(model.ok());
+  EXPECT_EQ(model.error().kind, ErrorKind::spec);
+  EXPECT_EQ(model.error().message, "COMPOSE_FILE names more than 16 files");
+}
+
+TEST(Compose, TraefikPortOutsideTheRangeIsNoPort) {
+  Recipe recipe;
+  recipe.file("compose.yml", "services:\n  app:\n    image: x\n    deploy:\n      labels:\n"
+                             "        traefik.http.services.app.loadbalancer.server.port: \"99999\"\n"
+                             "  web:\n    image: x\n    deploy:\n      labels:\n"
+                             "        traefik.http.services.web.loadbalancer.server.port: \"8080\"\n");
+  auto model = load_compose(recipe.dir.path(), {});
+  ASSERT_TRUE(model.ok()) << model.error().message;
+  EXPECT_FALSE(model->traefik_port("app"));
+  EXPECT_EQ(model->traefik_port("web"), 8080);
+}
+
 TEST(Compose, ErrorsNameTheFileAndPosition) {
   Recipe recipe;
   recipe.file("compose.yml", "services:\n  app:\n    image: ${IMAGE:?the recipe needs IMAGE}\n");
@@ -291,6 +349,68 @@ TEST(ComposeEnvironment, AnEnvFileThatCannotBeReadIsASpecError) {
   model = load_compose(recipe.dir.path(), {});
   ASSERT_FALSE(model.ok());
   EXPECT_NE(model.error().message.find("variable 'MY VAR' contains whitespaces"), std::string::npos) << model.error().message;
+}
+
+TEST(ComposeEnvironment, AnEnvFileThatIsADeviceOrHugeIsRefusedUnread) {
+  Recipe recipe;
+  recipe.file("compose.yml", "services:\n  app:\n    image: x\n    env_file: /dev/zero\n");
+  auto model = load_compose(recipe.dir.path(), {});  // read, this took 16 GB and over a minute
+  ASSERT_FALSE(model.ok());
+  EXPECT_EQ(model.error().message, (recipe.dir.path() / "compose.yml").string() +
+                                       ":4:15: env_file /dev/zero is not a regular file of at most 1 MiB");
+  recipe.file("huge.env", "");
+  std::filesystem::resize_file(recipe.dir.path() / "huge.env", size_t{2} << 20);
+  recipe.file("compose.yml", "services:\n  app:\n    image: x\n    env_file: huge.env\n");
+  model = load_compose(recipe.dir.path(), {});
+  ASSERT_FALSE(model.ok());
+  EXPECT_NE(model.error().message.find("huge.env is not a regular file of at most 1 MiB"), std::string::npos);
+}
+
+TEST(ComposeEnvironment, EnvFilesOfOneComposeFileAreBoundedTogether) {
+  Recipe recipe;
+  std::string vars;
+  for (int i = 0; i < 100; ++i) vars += "V" + std::to_string(i) + "=x\n";
+  recipe.file("app.env", vars);
+  std::string compose = "services:\n";
+  for (int i = 0; i < 101; ++i) compose += "  s" + std::to_string(i) + ": {image: x, env_file: app.env}\n";
+  recipe.file("compose.yml", compose);
+  auto model = load_compose(recipe.dir.path(), {});  // 101 services × 100 variables: one too many
+  ASSERT_FALSE(model.ok());
+  EXPECT_NE(model.error().message.find(":102:30: env_file " + (recipe.dir.path() / "app.env").string() +
+                                       " line 1: this file's env_files set more than 10000 variables"),
+            std::string::npos)
+      << model.error().message;
+  recipe.file("comments.env", "#" + std::string(1 << 20, 'c').substr(2) + "\n");
+  std::string list = "services:\n  app:\n    image: x\n    env_file: [";
+  for (int i = 0; i < 17; ++i) list += "comments.env, ";
+  recipe.file("compose.yml", list + "]\n");
+  model = load_compose(recipe.dir.path(), {});
+  ASSERT_FALSE(model.ok());
+  EXPECT_NE(model.error().message.find("this file's env_files exceed 16 MiB together"), std::string::npos) << model.error().message;
+}
+
+TEST(Compose, MergingThousandsOfListItemsIsFast) {
+  Recipe recipe;
+  std::string base = "services:\n  app:\n    image: x\n    volumes:\n", over = base;
+  std::string ports = "    ports:\n";
+  for (int i = 0; i < 5000; ++i) {
+    base += "      - v" + std::to_string(i) + ":/data/" + std::to_string(i) + "\n";
+    over += "      - w" + std::to_string(i) + ":/data/" + std::to_string(i % 2500 + 2500) + "\n";
+    ports += "      - \"" + std::to_string(10000 + i % 4000) + ":80\"\n";
+  }
+  recipe.file("a.yml", base + ports);
+  recipe.file("b.yml", over + ports);
+  auto start = std::chrono::steady_clock::now();
+  auto model = load_compose(recipe.dir.path(), {{"COMPOSE_FILE", "a.yml:b.yml"}});
+  auto took = std::chrono::steady_clock::now() - start;
+  ASSERT_TRUE(model.ok()) << model.error().message;
+  EXPECT_LT(took, std::chrono::seconds(5)) << "searched per item, this took about a minute in a Debug build";
+  const auto& app = model->services.at("app");
+  ASSERT_EQ(app.volumes.size(), 5000u);
+  EXPECT_EQ(app.volumes[2499].source, "v2499");
+  EXPECT_EQ(app.volumes[2500].source, "w2500") << "the last override of a target wins";
+  EXPECT_EQ(app.volumes[4999].source, "w4999");
+  EXPECT_EQ(app.ports.size(), 5000u) << "the first file's list is kept whole; the second adds nothing new";
 }
 
 const char* external_resources = R"(services:

@@ -1,8 +1,11 @@
 #include "harness/env_file.hpp"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <fstream>
+#include <random>
+#include <regex>
 #include <sstream>
 
 #include "unit/fakes/temp_dir.hpp"
@@ -71,6 +74,125 @@ TEST(EnvFile, SetValuesReplacesKnownKeysAppendsNewOnesAndKeepsTheRest) {
   auto env = read_env_file(path);
   ASSERT_TRUE(env.ok());
   EXPECT_EQ(env->values().at("NEW"), "a \"b\" $c");
+}
+
+std::string error_of(const std::string& text, const std::string& file = "app.env") {
+  auto env = parse_env_file(text, file);
+  EXPECT_FALSE(env.ok());
+  if (env.ok()) return {};
+  EXPECT_EQ(env.error().kind, ErrorKind::spec);
+  return env.error().message;
+}
+
+TEST(EnvFile, SetValuesWritesEveryValueSoItReadsBackAsItself) {
+  fakes::TempDir dir;
+  auto path = dir.write("app.env", "A=1\n");
+  std::map<std::string, std::string> values{{"A", "two\nlines"}, {"B", "x\nEVIL=1"}, {"C", "q\"\\$D #c"}};
+  ASSERT_TRUE(set_env_values(path, values).ok());
+  auto env = read_env_file(path);
+  ASSERT_TRUE(env.ok()) << env.error().message;
+  EXPECT_EQ(env->values(), values) << "no value injects a line of its own";
+}
+
+TEST(EnvFile, SetValuesRefusesWhatAnEnvFileCannotHold) {
+  fakes::TempDir dir;
+  auto path = dir.write("app.env", "A=1\n");
+  auto carriage = set_env_values(path, {{"A", "x\ry"}});
+  ASSERT_FALSE(carriage.ok());
+  EXPECT_EQ(carriage.error().kind, ErrorKind::spec);
+  EXPECT_NE(carriage.error().message.find("cannot set A: a carriage return or NUL"), std::string::npos);
+  EXPECT_FALSE(set_env_values(path, {{"A", std::string("x\0y", 3)}}).ok());
+  EXPECT_FALSE(set_env_values(path, {{"NOT A NAME", "x"}}).ok());
+  EXPECT_EQ(read_env_file(path)->values().at("A"), "1") << "nothing was written";
+}
+
+TEST(EnvFile, ThirtyThousandCharacterValuesAreReadNotCrashedOn) {
+  std::string value(30'000, 'x');
+  for (const std::string& line : {"A=" + value, "export A=\"" + value + "\"", "A='" + value + "' # length=12"}) {
+    auto env = parse_env_file(line + "\n", ".env");
+    ASSERT_TRUE(env.ok()) << env.error().message;
+    EXPECT_EQ(env->values().at("A"), value);
+  }
+}
+
+TEST(EnvFile, DoublingExpansionIsStoppedAtTheLineThatOverflows) {
+  std::string text = "A=" + std::string(1000, 'a') + "\n";
+  for (char key = 'B'; key <= 'Z'; ++key) text += std::string(1, key) + "=\"$" + std::string(1, key - 1) + "${" + std::string(1, key - 1) + "}\"\n";
+  // 1000 bytes doubled per line: line 8 (G) is 64,000 bytes, line 9 (H) would be 128,000.
+  EXPECT_EQ(error_of(text).rfind("app.env:8: the value is longer than 64 KiB after expansion", 0), 0u) << error_of(text);
+}
+
+TEST(EnvFile, ManyLargeValuesAreStoppedByTheFileBudget) {
+  std::string text = "A=" + std::string(60'000, 'a') + "\n";
+  for (int i = 0; i < 100; ++i) text += "B=$A\n";
+  EXPECT_EQ(error_of(text).rfind("app.env:70: the values add up to more than 4 MiB after expansion", 0), 0u) << error_of(text);
+}
+
+TEST(EnvFile, LongFileIsRejectedWithTheLineItCrossesOn) {
+  std::string text;
+  while (text.size() <= (size_t{1} << 20)) text += "A=" + std::string(1021, 'a') + "\n";
+  EXPECT_EQ(error_of(text).rfind("app.env:1025: the file is longer than 1 MiB", 0), 0u) << error_of(text);
+}
+
+TEST(EnvFile, ReadingStopsAfterTheLimit) {
+  fakes::TempDir dir;
+  auto path = dir.write("huge.env", "");
+  std::filesystem::resize_file(path, size_t{1} << 30);  // sparse
+  auto env = read_env_file(path);
+  ASSERT_FALSE(env.ok());
+  EXPECT_EQ(env.error().message, path.string() + ":1: the file is longer than 1 MiB");
+}
+
+TEST(EnvFile, DevicesFifosAndDirectoriesAreNeverRead) {
+  fakes::TempDir dir;
+  ASSERT_EQ(::mkfifo((dir.path() / "fifo.env").c_str(), 0600), 0);
+  for (const std::filesystem::path& path : {std::filesystem::path("/dev/zero"), dir.path() / "fifo.env", dir.path()}) {
+    auto env = read_env_file(path);
+    ASSERT_FALSE(env.ok()) << path;
+    EXPECT_EQ(env.error().message, path.string() + ":1: not a regular file (a device, FIFO or directory is never read)");
+  }
+}
+
+TEST(EnvFile, CommentNumbersAreBoundedNotOverflowed) {
+  auto env = parse_env_file("S1=v1 # length=128\nS2=v1 # generate=false\nS3=v1 # length=99999999999999999999999\n"
+                            "S4=v1 # length=x length=7\nS5=v1 # length=4097\n", ".env");
+  ASSERT_TRUE(env.ok()) << env.error().message;
+  EXPECT_EQ(comment_number(*env->find("S1"), "length", 4096, ".env").value(), 128u);
+  EXPECT_FALSE(comment_number(*env->find("S2"), "length", 4096, ".env").value());
+  EXPECT_EQ(comment_number(*env->find("S4"), "length", 4096, ".env").value(), 7u);
+  auto huge = comment_number(*env->find("S3"), "length", 4096, ".env");
+  ASSERT_FALSE(huge.ok());
+  EXPECT_EQ(huge.error().message.rfind(".env:3: length=99999999999999999999 is more than 4096", 0), 0u) << huge.error().message;
+  EXPECT_FALSE(comment_number(*env->find("S5"), "length", 4096, ".env").ok());
+}
+
+TEST(EnvFile, AssignmentsAreExactlyTheLanguageOfTheOldPattern) {
+  std::regex assignment(R"(^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=(.*)$)");
+  const std::string pieces[] = {"export", " ", "\t", "\v", "\r", "A", "b_1", "9", "=", "x", "\xc3\xa9", "-", "\\"};
+  std::mt19937 random(7);
+  int matched = 0;
+  for (int round = 0; round < 3000; ++round) {
+    std::string line;
+    for (size_t count = 1 + random() % 6; count > 0; --count) line += pieces[random() % std::size(pieces)];
+    std::smatch match;
+    // parse_env_file trims " \t\r" first; apply the pattern to what it sees.
+    size_t first = line.find_first_not_of(" \t\r");
+    if (first == std::string::npos || line[first] == '#') continue;
+    std::string trimmed = line.substr(first, line.find_last_not_of(" \t\r") - first + 1);
+    bool expected = std::regex_match(trimmed, match, assignment);
+    auto env = parse_env_file(line + "\n", "x.env");
+    if (expected && env.ok()) {
+      ASSERT_EQ(env->entries.size(), 1u) << line;
+      EXPECT_EQ(env->entries[0].key, match[1].str()) << line;
+    } else if (expected) {
+      // quoting rules may still refuse the value; the line itself was an assignment
+      EXPECT_EQ(env.error().message.find("not a KEY=value line"), std::string::npos) << line << ": " << env.error().message;
+    } else {
+      EXPECT_FALSE(env.ok()) << line;
+    }
+    matched += expected;
+  }
+  EXPECT_GT(matched, 100);
 }
 
 }  // namespace

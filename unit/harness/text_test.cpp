@@ -32,6 +32,8 @@ TEST(Text, JoinLowercasePrintable) {
   EXPECT_EQ(lowercase("Cannot Connect"), "cannot connect");
   EXPECT_EQ(printable("a\nb\x7f"), "\"a\\x0ab\\x7f\"");
   EXPECT_EQ(printable(std::string(250, 'x')), "\"" + std::string(200, 'x') + "...\"");
+  EXPECT_EQ(quoted("a\x1b", '\'', 80), "'a\\x1b'");
+  EXPECT_EQ(quoted(std::string(30'000, 'y'), '\'', 80), "'" + std::string(80, 'y') + "...'");
 }
 
 TEST(Text, FormatDurationPicksTheReadableUnit) {

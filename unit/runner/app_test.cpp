@@ -92,5 +92,32 @@ TEST_F(PlanRun, HelpDocumentsTheContract) {
   EXPECT_NE(stdout_text.str().find("RECIPE=discourse PR=4 ccci-run --plan"), std::string::npos);
 }
 
+TEST_F(PlanRun, OutThatIsAFileIsAUsageErrorBeforeAnythingRuns) {
+  auto environment = env("1");
+  environment["OUT"] = (out.path() / "file").string();
+  std::ofstream(out.path() / "file") << "x";
+  EXPECT_EQ(run(environment), 2);
+  EXPECT_NE(stderr_text.str().find("OUT (env OUT) = '" + environment["OUT"] + "': the artifact directory is a file"),
+            std::string::npos)
+      << stderr_text.str();
+  EXPECT_EQ(stdout_text.str(), "") << "nothing spawned, nothing logged";
+}
+
+TEST_F(PlanRun, UnwritableOutIsAUsageErrorBeforeAnythingRuns) {
+  auto environment = env("1");
+  environment["OUT"] = "/proc";  // no new files there, not even for root
+  EXPECT_EQ(run(environment), 2);
+  EXPECT_NE(stderr_text.str().find("OUT (env OUT) = '/proc': the artifact directory is not writable"), std::string::npos)
+      << stderr_text.str();
+  EXPECT_EQ(stdout_text.str(), "");
+}
+
+TEST_F(PlanRun, OutWithMissingParentsIsCreated) {
+  auto environment = env("1");
+  environment["OUT"] = (out.path() / "runs/pr-1").string();
+  ASSERT_EQ(run(environment), 0) << stderr_text.str();
+  EXPECT_TRUE(std::filesystem::exists(out.path() / "runs/pr-1/plan.json"));
+}
+
 }  // namespace
 }  // namespace ccci::runner

@@ -1,8 +1,15 @@
 #include "runner/config.hpp"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <random>
+#include <regex>
 
 #include "unit/fakes/param_name.hpp"
+#include "unit/fakes/temp_dir.hpp"
 
 namespace ccci::runner {
 namespace {
@@ -90,6 +97,12 @@ TEST(Config, LocalGitBaseHasNoDotGit) {
   EXPECT_EQ(repo_url(config), "/var/lib/ccci-testbed/repos/coop-cloud/fixture-web");
 }
 
+TEST(Config, GitBaseThatCannotBeStattedIsAUrlNotAnException) {
+  // Found by fuzz_config: a path component over NAME_MAX made is_directory throw.
+  auto config = parse_ok({{"RECIPE", "x"}, {"CCCI_GIT_BASE", "og" + std::string(300, 'a')}});
+  EXPECT_EQ(repo_url(config), "og" + std::string(300, 'a') + "/coop-cloud/x.git");
+}
+
 TEST(Config, GatewayHostAndPort) {
   auto config = parse_ok({{"RECIPE", "x"}, {"CCCI_GATEWAY", "127.0.0.1:8443"}});
   EXPECT_EQ(config.gateway_host, "127.0.0.1");
@@ -164,6 +177,142 @@ TEST(Config, HostileFlagValueNamesTheVariableAndTheFlag) {
 TEST(Config, ControlCharactersAreEscapedInTheMessage) {
   std::string message = parse_error({{"RECIPE", "x\ny"}});
   EXPECT_NE(message.find("'x\\x0ay'"), std::string::npos) << message;
+}
+
+const char* const every_variable[] = {"RECIPE",         "PR",           "REF",           "SRC",           "STAGES",
+                                      "OUT",            "CCCI_RECIPES_DIR", "CCCI_GIT_BASE", "CCCI_STATE_DIR",
+                                      "CCCI_GATEWAY",   "CCCI_CA_BUNDLE", "CCCI_DOMAIN_SUFFIX", "ABRA_DIR",
+                                      "CCCI_ABRA",      "CCCI_SERVER",  "CCCI_PULL"};
+
+TEST(Config, ThirtyThousandCharacterSettingIsAUsageErrorNotACrash) {
+  for (const char* variable : every_variable) {
+    for (const std::string& value : {std::string(30'000, 'a'), std::string(30'000, '1'), "a." + std::string(30'000, 'a') + ".b"}) {
+      Env env{{"RECIPE", "fixture-web"}};
+      env[variable] = value;
+      std::string message = parse_error(env);
+      EXPECT_EQ(message.rfind(std::string(variable) + " (env " + variable + ") = '", 0), 0u) << message.substr(0, 200);
+      EXPECT_NE(message.find("longer than 4096 characters"), std::string::npos) << message.substr(0, 200);
+      EXPECT_LT(message.size(), 300u);
+    }
+  }
+  EXPECT_NE(parse_error({}, {"--server", std::string(30'000, 's')}).find("CCCI_SERVER (flag --server)"), std::string::npos);
+}
+
+TEST(Config, UnknownStageIsCutInTheMessage) {
+  // Found by fuzz_config: the stage name was quoted whole, whatever its length.
+  std::string message = parse_error({{"RECIPE", "x"}, {"STAGES", "install," + std::string(4000, 'z')}});
+  EXPECT_NE(message.find("unknown stage 'zzz"), std::string::npos) << message;
+  EXPECT_LT(message.size(), 400u);
+}
+
+TEST(Config, SettingsUpToTheLengthLimitAreStillRead) {
+  std::string path = "/" + std::string(4095, 'p');
+  EXPECT_EQ(parse_ok({{"RECIPE", "x"}, {"CCCI_STATE_DIR", path}}).state_dir, path);
+  EXPECT_EQ(parse_ok({{"RECIPE", "x"}, {"CCCI_SERVER", std::string(4096, 's')}}).server, std::string(4096, 's'));
+}
+
+/// The languages the settings had as regular expressions; the validators must accept exactly these.
+struct Language {
+  const char* variable;
+  const char* pattern;
+  const char* alphabet;
+};
+
+TEST(Config, ValidatorsAcceptExactlyTheLanguagesTheyReplaced) {
+  const Language languages[] = {
+      {"RECIPE", "[a-z0-9][a-z0-9-]*", "az09-A."},
+      {"PR", "[1-9][0-9]{0,8}", "0159-+a"},
+      {"REF", "[0-9a-fA-F]{7,40}", "0aAfFg"},
+      {"SRC", "[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*", "aZ0._-/"},
+      {"CCCI_SERVER", "[A-Za-z0-9][A-Za-z0-9._-]*", "aZ0._-/"},
+      {"CCCI_GATEWAY", "([A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*)(:([0-9]{1,5}))?",
+       "aZ0-.:18"},
+      {"CCCI_DOMAIN_SUFFIX", "[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+", "az0-.A"},
+  };
+  std::mt19937 random(20240601);
+  for (const auto& language : languages) {
+    std::regex pattern(language.pattern);
+    std::string alphabet = language.alphabet;
+    int accepted = 0;
+    for (int round = 0; round < 3'000; ++round) {
+      std::string value;
+      for (size_t length = random() % 12; value.size() < length;) value += alphabet[random() % alphabet.size()];
+      if (value.empty()) continue;  // empty counts as absent
+      bool expected = std::regex_match(value, pattern) && std::string(language.variable) != "SRC";
+      if (std::string(language.variable) == "SRC") {
+        expected = std::regex_match(value, pattern) && value.find("..") == std::string::npos &&
+                   !(value.size() > 4 && value.compare(value.size() - 4, 4, ".git") == 0);
+      }
+      if (std::string(language.variable) == "CCCI_GATEWAY" && expected) {
+        auto colon = value.find(':');
+        expected = colon == std::string::npos || (std::stoi(value.substr(colon + 1)) >= 1 && std::stoi(value.substr(colon + 1)) <= 65535);
+      }
+      Env env{{"RECIPE", "x"}};
+      env[language.variable] = value;
+      auto config = parse_config(env, {});
+      EXPECT_EQ(config.ok(), expected) << language.variable << "=" << value;
+      accepted += expected;
+    }
+    EXPECT_GT(accepted, 30) << language.variable << ": the sample must exercise acceptance too";
+  }
+}
+
+TEST(Config, PrAndGatewayPortConvertWithoutOverflow) {
+  EXPECT_EQ(parse_ok({{"RECIPE", "x"}, {"PR", "999999999"}}).pr, 999999999);
+  EXPECT_EQ(parse_ok({{"RECIPE", "x"}, {"CCCI_GATEWAY", "h:00443"}}).gateway_port, 443);
+  EXPECT_EQ(parse_ok({{"RECIPE", "x"}, {"CCCI_GATEWAY", "h:65535"}}).gateway_port, 65535);
+  EXPECT_NE(parse_error({{"RECIPE", "x"}, {"CCCI_GATEWAY", "h:99999"}}).find("1 to 65535"), std::string::npos);
+  EXPECT_NE(parse_error({{"RECIPE", "x"}, {"CCCI_GATEWAY", "h:0"}}).find("1 to 65535"), std::string::npos);
+  EXPECT_NE(parse_error({{"RECIPE", "x"}, {"CCCI_GATEWAY", "h:999999"}}).find("host[:port]"), std::string::npos);
+}
+
+/// The message of make_out_dir for OUT=`out`, asserting it is a usage error naming OUT.
+std::string out_dir_error(const std::string& out) {
+  Config config = parse_ok({{"RECIPE", "x"}, {"OUT", out}});
+  auto made = make_out_dir(config);
+  EXPECT_FALSE(made.ok()) << out;
+  if (made.ok()) return {};
+  EXPECT_EQ(made.error().kind, harness::ErrorKind::usage);
+  EXPECT_EQ(made.error().message.rfind("OUT (env OUT) = '" + out.substr(0, 80), 0), 0u) << made.error().message;
+  return made.error().message;
+}
+
+TEST(OutDir, MissingParentsAreCreatedAndTheProbeLeavesNothing) {
+  fakes::TempDir dir;
+  Config config = parse_ok({{"RECIPE", "x"}, {"OUT", (dir.path() / "a/b/out").string()}});
+  ASSERT_TRUE(make_out_dir(config).ok());
+  EXPECT_TRUE(std::filesystem::is_directory(dir.path() / "a/b/out"));
+  EXPECT_TRUE(std::filesystem::is_empty(dir.path() / "a/b/out"));
+  EXPECT_TRUE(make_out_dir(config).ok()) << "an existing directory is fine";
+}
+
+TEST(OutDir, AFileIsRefused) {
+  fakes::TempDir dir;
+  auto file = dir.write("results", "not a directory\n");
+  EXPECT_NE(out_dir_error(file.string()).find("the artifact directory is a file"), std::string::npos);
+  EXPECT_NE(out_dir_error((file / "sub").string()).find("cannot be created"), std::string::npos);
+}
+
+TEST(OutDir, AnUnwritableDirectoryIsRefused) {
+  // /proc refuses new files even to root, for whom access(2) would say yes.
+  EXPECT_NE(out_dir_error("/proc").find("is not writable"), std::string::npos);
+  EXPECT_NE(out_dir_error("/proc/ccci-out").find("cannot be created"), std::string::npos);
+  if (::geteuid() == 0) return;  // root writes through mode bits
+  fakes::TempDir dir;
+  std::filesystem::create_directory(dir.path() / "locked");
+  ::chmod((dir.path() / "locked").c_str(), 0555);
+  EXPECT_NE(out_dir_error((dir.path() / "locked").string()).find("is not writable"), std::string::npos);
+  EXPECT_NE(out_dir_error((dir.path() / "locked/out").string()).find("cannot be created"), std::string::npos);
+  ::chmod((dir.path() / "locked").c_str(), 0755);
+}
+
+TEST(OutDir, TheDefaultSaysItIsTheDefault) {
+  fakes::TempDir dir;
+  Config config = parse_ok({{"RECIPE", "x"}});
+  config.out = dir.write("out", "");
+  auto made = make_out_dir(config);
+  ASSERT_FALSE(made.ok());
+  EXPECT_EQ(made.error().message.rfind("OUT (default) = ", 0), 0u) << made.error().message;
 }
 
 }  // namespace

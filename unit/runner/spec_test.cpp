@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
+#include <regex>
+
 #include "unit/fakes/param_name.hpp"
 #include "unit/fakes/temp_dir.hpp"
 
@@ -111,6 +114,12 @@ INSTANTIATE_TEST_SUITE_P(
         BadSpec{"timeouts: {http: 0s}\n", "recipe.yml:1:18: timeouts.http '0s' is not a duration"},
         BadSpec{"env: {compose_file: x}\n", "recipe.yml:1:7: env key 'compose_file' must be an upper-case"},
         BadSpec{"env: {A: [1]}\n", "recipe.yml:1:10: env.A must be a string, not a sequence"},
+        BadSpec{"env: {A: \"x\\ry\"}\n", "recipe.yml:1:10: env.A must not contain a carriage return or NUL"},
+        BadSpec{"env: {A: \"x\\0\"}\n", "recipe.yml:1:10: env.A must not contain a carriage return or NUL"},
+        BadSpec{"checks:\n  install:\n    - {http: {path: /, headers: {\"X-A\\r\\nEvil\": 1}}}\n",
+                "recipe.yml:3:34: checks.install[0].http.headers: 'X-A\\x0d\\x0aEvil' is not a header name"},
+        BadSpec{"checks:\n  install:\n    - {http: {path: /, headers: {X-A: \"v\\r\\nEvil: 1\"}}}\n",
+                "recipe.yml:3:39: checks.install[0].http.headers.X-A must not contain a line break or NUL"},
         BadSpec{"deps: [keycloak, keycloak]\n", "recipe.yml:1:18: dep 'keycloak' listed twice"},
         BadSpec{"deps: keycloak\n", "recipe.yml:1:7: deps must be a list, not a scalar"},
         BadSpec{"upgrade: {base: '--chaos'}\n", "recipe.yml:1:17: upgrade.base must be auto or a version tag"},
@@ -164,6 +173,12 @@ TEST(Spec, MissingFileSaysTheRecipeIsNotEnrolled) {
   EXPECT_NE(spec.error().message.find("recipe nope is not enrolled"), std::string::npos);
 }
 
+TEST(Spec, RecipesDirThatCannotBeStattedSaysNotEnrolled) {
+  auto spec = load_spec(std::string(300, 'r'), "x");
+  ASSERT_FALSE(spec.ok());
+  EXPECT_NE(spec.error().message.find("recipe x is not enrolled"), std::string::npos);
+}
+
 TEST(Spec, LoadedSpecKnowsItsFolderAndFileName) {
   fakes::TempDir dir;
   dir.write("x/recipe.yml", "health: {path: nope}\n");
@@ -186,6 +201,102 @@ TEST(Spec, EveryEnrolledRecipeParses) {
     EXPECT_TRUE(spec.ok()) << entry.path() << ": " << spec.error().message;
   }
   if (seen == 0) GTEST_SKIP() << "no enrolled recipes";
+}
+
+TEST(Spec, DurationsAboveADayAreRejectedWithTheirPosition) {
+  EXPECT_EQ(error_of("timeouts: {http: 9999999h}\n").rfind("recipe.yml:1:18: timeouts.http '9999999h' is longer than the maximum of 24h", 0), 0u)
+      << error_of("timeouts: {http: 9999999h}\n");
+  EXPECT_EQ(error_of("timeouts:\n  deploy: 1441m\n").rfind("recipe.yml:2:11: timeouts.deploy '1441m' is longer", 0), 0u);
+  EXPECT_EQ(error_of("timeouts: {backup: 9999999s}\n").rfind("recipe.yml:1:20: timeouts.backup '9999999s' is longer", 0), 0u);
+  auto spec = parse("timeouts: {deploy: 24h, http: 1440m, backup: 86400s}\n");
+  ASSERT_TRUE(spec.ok()) << spec.error().message;
+  EXPECT_EQ(spec->timeouts.deploy, max_spec_duration);
+  EXPECT_EQ(spec->timeouts.backup, max_spec_duration);
+}
+
+TEST(Spec, WholeNumbersConvertWithoutOverflow) {
+  EXPECT_EQ(error_of("health: {ok: [9999999999]}\n").rfind("recipe.yml:1:15: each health.ok status must be a whole number", 0), 0u);
+  EXPECT_EQ(error_of("health: {ok: [-999999999]}\n").rfind("recipe.yml:1:15: each health.ok status must be between", 0), 0u);
+  auto spec = parse("checks:\n  install:\n    - {exec: {service: db, run: [x], exit_code: 255}}\n");
+  ASSERT_TRUE(spec.ok()) << spec.error().message;
+  EXPECT_EQ(std::get<ExecStep>(spec->checks.at(Tier::install)[0].kind).exit_code, 255);
+  EXPECT_EQ(error_of("checks:\n  install:\n    - {exec: {service: db, run: [x], exit_code: 256}}\n")
+                .rfind("recipe.yml:3:49: checks.install[0].exec.exit_code must be between 0 and 255", 0), 0u);
+}
+
+TEST(Spec, ThirtyThousandCharacterScalarsAreSpecErrorsNotCrashes) {
+  const std::string huge(30'000, 'a');
+  const std::string huge_upper(30'000, 'A');
+  const std::pair<std::string, std::string> cases[] = {
+      {"checks:\n  install:\n    - {exec: {service: " + huge + ", run: [x]}}\n", "recipe.yml:3:24: checks.install[0].exec.service"},
+      {"checks:\n  install:\n    - {name: " + huge + ", http: {path: /}}\n", "recipe.yml:3:14: checks.install[0].name"},
+      {"env:\n  ? " + huge_upper + "\n  : x\n", "recipe.yml:2:5: env key 'AAAA"},  // YAML caps implicit keys at 1024
+      {"deps: [" + huge + "]\n", "recipe.yml:1:8: dep 'aaaa"},
+      {"upgrade: {base: " + huge + "}\n", "recipe.yml:1:17: upgrade.base must be auto or a version tag"},
+      {"timeouts: {http: " + std::string(30'000, '9') + "s}\n", "recipe.yml:1:18: timeouts.http '9999"},
+      {"health: {ok: [" + std::string(30'000, '2') + "]}\n", "recipe.yml:1:15: each health.ok status must be a whole number"},
+      {"? " + huge + "\n: 1\n", "recipe.yml:1:3: unknown key 'aaaa"},
+  };
+  for (const auto& [yaml, expected] : cases) {
+    std::string message = error_of(yaml);
+    EXPECT_EQ(message.rfind(expected, 0), 0u) << message.substr(0, 200);
+    EXPECT_LT(message.size(), 400u) << "a hostile value is cut in the message";
+  }
+}
+
+TEST(Spec, NamesUpToTheLengthLimitAreFine) {
+  std::string name(128, 'n');
+  auto spec = parse("deps: [" + name + "]\nenv: {" + std::string(128, 'N') + ": x}\nupgrade: {base: " + name + "}\n");
+  ASSERT_TRUE(spec.ok()) << spec.error().message;
+  EXPECT_EQ(spec->deps[0], name);
+  EXPECT_EQ(error_of("deps: [" + name + "n]\n").rfind("recipe.yml:1:8: dep 'nnn", 0), 0u);
+}
+
+/// The languages the spec's names had as regular expressions; the validators must accept exactly these.
+TEST(Spec, ValidatorsAcceptExactlyTheLanguagesTheyReplaced) {
+  struct Language {
+    const char* pattern;
+    const char* alphabet;
+    std::string (*spec_of)(const std::string& value);
+  };
+  const Language languages[] = {
+      {"[a-z0-9][a-z0-9_-]*", "az09_-A.", [](const std::string& v) { return "checks:\n  install: [{exec: {service: '" + v + "', run: [x]}}]\n"; }},
+      {"[a-z0-9_]+", "az09_-A", [](const std::string& v) { return "checks:\n  install: [{name: '" + v + "', http: {path: /}}]\n"; }},
+      {"[A-Z_][A-Z0-9_]*", "AZ09_a-", [](const std::string& v) { return "env: {'" + v + "': x}\n"; }},
+      {"[a-z0-9][a-z0-9-]*", "az09-_A", [](const std::string& v) { return "deps: ['" + v + "']\n"; }},
+      {"[0-9A-Za-z][0-9A-Za-z.+_-]*|auto", "aZ09.+_-/", [](const std::string& v) { return "upgrade: {base: '" + v + "'}\n"; }},
+      {"([0-9]{1,7})(ms|s|m|h)", "0159msh", [](const std::string& v) { return "timeouts: {http: '" + v + "'}\n"; }},
+      {"-?[0-9]{1,9}", "0159-a", [](const std::string& v) { return "checks:\n  install: [{exec: {service: db, run: [x], exit_code: " + v + "}}]\n"; }},
+  };
+  std::mt19937 random(20240601);
+  for (const auto& language : languages) {
+    std::regex pattern(language.pattern);
+    std::string alphabet = language.alphabet;
+    int accepted = 0;
+    for (int round = 0; round < 700; ++round) {
+      std::string value;
+      for (size_t length = 1 + random() % 10; value.size() < length;) value += alphabet[random() % alphabet.size()];
+      auto spec = parse(language.spec_of(value));
+      bool matches = std::regex_match(value, pattern);
+      if (!spec.ok() && matches) {
+        // A value of the language may still be out of range: say so by message, not by syntax.
+        const std::string& message = spec.error().message;
+        bool range = message.find("must be between") != std::string::npos || message.find("is longer than the maximum") != std::string::npos ||
+                     message.find("is not a duration") != std::string::npos;  // 0s, 0ms
+        EXPECT_TRUE(range) << language.pattern << " '" << value << "': " << message;
+      } else {
+        EXPECT_EQ(spec.ok(), matches) << language.pattern << " '" << value << "'";
+      }
+      accepted += matches;
+    }
+    EXPECT_GT(accepted, 10) << language.pattern;
+  }
+}
+
+TEST(Spec, ParsesFromTextNamingTheFile) {
+  auto spec = parse_spec(std::string_view("health: {path: nope}\n"), "x/recipe.yml");
+  ASSERT_FALSE(spec.ok());
+  EXPECT_EQ(spec.error().message.rfind("x/recipe.yml:1:16: health.path must start with /", 0), 0u);
 }
 
 }  // namespace
