@@ -9,4 +9,10 @@ void Logger::info(std::string_view component, std::string_view message) {
   out_.flush();  // the line ends in '\n', so nothing is held back: this only flushes the stream
 }
 
+void Logger::write(std::string_view text) {
+  std::lock_guard lock(mutex_);
+  out_.write(text);
+  out_.flush();
+}
+
 }  // namespace ccci::harness

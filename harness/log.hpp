@@ -25,6 +25,8 @@ class Logger {
 
   /// "[component] message", redacted, one line.
   void info(std::string_view component, std::string_view message);
+  /// A block of text as it is (the plan, the final summary), redacted, through the same stream.
+  void write(std::string_view text);
 
  private:
   std::mutex mutex_;

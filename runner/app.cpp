@@ -99,9 +99,9 @@ int run_ccci(const std::map<std::string, std::string>& env, const std::vector<st
     err << "ccci-run: " << plan.error().message << "\n";
     return exit_code_for_setup_error(plan.error());
   }
-  out << render_plan(*plan);
-  if (auto written = write_plan_json(*plan, config->out); !written.ok()) {
-    err << "ccci-run: " << written.error().message << "\n";
+  log.write(render_plan(*plan));
+  if (auto written = write_plan_json(*plan, config->out, log.redactor()); !written.ok()) {
+    err << "ccci-run: " << log.redactor().redact(written.error().message) << "\n";
     return 3;
   }
   if (config->mode == Mode::plan_only) return 0;
@@ -176,10 +176,10 @@ int run_ccci(const std::map<std::string, std::string>& env, const std::vector<st
   std::filesystem::remove_all(abra_dir, ignored);
 
   if (auto written = write_reports(report, config->out, log.redactor()); !written.ok()) {
-    err << "ccci-run: " << written.error().message << "\n";
+    err << "ccci-run: " << log.redactor().redact(written.error().message) << "\n";
     report.infra_errors.push_back(written.error().message);  // the exit code says error below
   }
-  out << log.redactor().redact(render_terminal_summary(report));
+  log.write(render_terminal_summary(report));
   return exit_code_for(report);
 }
 

@@ -46,6 +46,17 @@ std::string pretty_json(const boost::json::value& value) {
   return out + "\n";
 }
 
+boost::json::value redacted(boost::json::value value, const harness::Redactor& redactor) {
+  if (auto* text = value.if_string()) {
+    *text = redactor.redact(std::string_view(*text));
+  } else if (auto* array = value.if_array()) {
+    for (auto& item : *array) item = redacted(std::move(item), redactor);
+  } else if (auto* object = value.if_object()) {
+    for (auto& entry : *object) entry.value() = redacted(std::move(entry.value()), redactor);
+  }
+  return value;
+}
+
 harness::Status write_json_file(const boost::json::value& value, const std::filesystem::path& file) {
   return harness::write_file_atomically(file, pretty_json(value));
 }

@@ -51,8 +51,8 @@ boost::json::value plan_to_json(const Plan& plan) {
   return root;
 }
 
-harness::Status write_plan_json(const Plan& plan, const std::filesystem::path& out) {
-  return write_json_file(plan_to_json(plan), out / "plan.json");
+harness::Status write_plan_json(const Plan& plan, const std::filesystem::path& out, const harness::Redactor& redactor) {
+  return write_json_file(redacted(plan_to_json(plan), redactor), out / "plan.json");
 }
 
 }  // namespace ccci::runner

@@ -3,6 +3,7 @@
 #include <boost/json/value.hpp>
 #include <filesystem>
 
+#include "harness/redactor.hpp"
 #include "harness/result.hpp"
 #include "runner/plan.hpp"
 
@@ -10,6 +11,7 @@ namespace ccci::runner {
 
 boost::json::value plan_to_json(const Plan& plan);
 /// Writes `<out>/plan.json`, creating `out`.
-harness::Status write_plan_json(const Plan& plan, const std::filesystem::path& out);
+/// Writes OUT/plan.json, every string redacted.
+harness::Status write_plan_json(const Plan& plan, const std::filesystem::path& out, const harness::Redactor& redactor);
 
 }  // namespace ccci::runner

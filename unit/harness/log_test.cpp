@@ -27,5 +27,14 @@ TEST(Logger, MasksAMultiLineSecretLineByLine) {
   EXPECT_EQ(out.str(), "[process] stderr: ********\n[process] key:\n********\n");
 }
 
+TEST(Logger, WritesABlockAsItIsWithSecretsMasked) {
+  std::ostringstream out;
+  Logger log(out);
+  log.redactor().add_secret("s3cret-token");
+  log.info("plan", "ready");
+  log.write("plan:\n  token: s3cret-token\n");
+  EXPECT_EQ(out.str(), "[plan] ready\nplan:\n  token: ********\n");
+}
+
 }  // namespace
 }  // namespace ccci::harness

@@ -24,6 +24,15 @@ int validate(const std::filesystem::path& file) {
   return std::system(command.c_str());
 }
 
+TEST(JsonText, RedactedMasksEveryStringAtAnyDepthAndKeepsKeysAndOtherValues) {
+  harness::Redactor redactor;
+  redactor.add_secret("hunter2-pass");
+  auto value = redacted(boost::json::parse(R"({"a": "x hunter2-pass", "list": [1, "hunter2-pass", {"hunter2-pass": "y"}], "n": 3})"),
+                        redactor);
+  EXPECT_EQ(boost::json::serialize(value),
+            R"({"a":"x ********","list":[1,"********",{"hunter2-pass":"y"}],"n":3})");
+}
+
 TEST(ResultsJson, GreenAndMixedRunsValidateAgainstTheSchema) {
   fakes::TempDir dir;
   harness::Redactor redactor;
