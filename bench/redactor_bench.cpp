@@ -47,10 +47,17 @@ std::string make_log(const std::vector<std::string>& secrets) {
   for (size_t line = 0; text.size() < text_size; ++line) {
     switch (line % 5) {
       case 0:
-        text += "[process] docker service ls --filter label=com.docker.stack.namespace=app_example_org: exit 0 after 1.2s\n";
+        text +=
+            "[process] docker service ls --filter label=com.docker.stack.namespace=app_example_org: exit 0 after "
+            "1.2s\n";
         break;
-      case 1: text += "[http] GET https://app.example.org/api/v1/search?q=hello%20world&path=%2Fvar%2Flib&n=" + std::to_string(line) + " -> 200\n"; break;
-      case 2: text += R"({"level":"info","msg":"caf\u00e9 \"quoted\" at \/srv\/data","n":)" + std::to_string(line) + "}\n"; break;
+      case 1:
+        text += "[http] GET https://app.example.org/api/v1/search?q=hello%20world&path=%2Fvar%2Flib&n=" +
+                std::to_string(line) + " -> 200\n";
+        break;
+      case 2:
+        text += R"({"level":"info","msg":"caf\u00e9 \"quoted\" at \/srv\/data","n":)" + std::to_string(line) + "}\n";
+        break;
       case 3: {
         std::string bytes;
         for (int i = 0; i < 57; ++i) bytes += static_cast<char>(random());

@@ -20,7 +20,8 @@ void ask_everything(const ccci::harness::ComposeModel& model) {
     auto port = model.traefik_port(name);
     require(!port || (*port >= 1 && *port <= 65535), "a traefik port is a TCP port");
   }
-  for (const auto& [key, volume] : model.volumes) require(!model.volume_name("fuzz_stack", key).empty(), "volumes have names");
+  for (const auto& [key, volume] : model.volumes)
+    require(!model.volume_name("fuzz_stack", key).empty(), "volumes have names");
 }
 
 }  // namespace

@@ -21,10 +21,22 @@ bool has_control_characters(const std::string& value) {
 
 /// A usage error starts with the variable it is about, a flag, or the missing recipe.
 bool names_a_setting(const std::string& message) {
-  static const char* const variables[] = {"RECIPE",         "PR",           "REF",           "SRC",
-                                          "STAGES",         "OUT",          "CCCI_RECIPES_DIR", "CCCI_GIT_BASE",
-                                          "CCCI_STATE_DIR", "CCCI_GATEWAY", "CCCI_CA_BUNDLE", "CCCI_DOMAIN_SUFFIX",
-                                          "ABRA_DIR",       "CCCI_ABRA",    "CCCI_SERVER",   "CCCI_PULL"};
+  static const char* const variables[] = {"RECIPE",
+                                          "PR",
+                                          "REF",
+                                          "SRC",
+                                          "STAGES",
+                                          "OUT",
+                                          "CCCI_RECIPES_DIR",
+                                          "CCCI_GIT_BASE",
+                                          "CCCI_STATE_DIR",
+                                          "CCCI_GATEWAY",
+                                          "CCCI_CA_BUNDLE",
+                                          "CCCI_DOMAIN_SUFFIX",
+                                          "ABRA_DIR",
+                                          "CCCI_ABRA",
+                                          "CCCI_SERVER",
+                                          "CCCI_PULL"};
   for (const char* variable : variables) {
     if (message.rfind(std::string(variable) + " (", 0) == 0) return true;
   }
@@ -57,8 +69,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     size_t end = input.find('\n', start);
     std::string line(input.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
     size_t eq = line.find('=');
-    if (eq != std::string::npos && eq > 0 && line.rfind("--", 0) != 0) env[line.substr(0, eq)] = line.substr(eq + 1);
-    else args.push_back(line);
+    if (eq != std::string::npos && eq > 0 && line.rfind("--", 0) != 0)
+      env[line.substr(0, eq)] = line.substr(eq + 1);
+    else
+      args.push_back(line);
     if (end == std::string_view::npos) break;
     start = end + 1;
   }

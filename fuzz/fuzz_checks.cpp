@@ -40,7 +40,8 @@ bool starts_with_position(std::string_view message, std::string_view file, bool 
   return message.substr(at, 2) == ": ";
 }
 
-void require_positioned_spec_error(const harness::Error& error, const std::vector<std::string>& files, bool with_column) {
+void require_positioned_spec_error(const harness::Error& error, const std::vector<std::string>& files,
+                                   bool with_column) {
   require(error.kind == harness::ErrorKind::spec, "a recipe file's error is ErrorKind::spec", error.message);
   for (const auto& file : files) {
     if (starts_with_position(error.message, file, with_column)) return;
@@ -50,7 +51,8 @@ void require_positioned_spec_error(const harness::Error& error, const std::vecto
 
 void InputClock::require_in_time(std::string_view what) const {
   auto took = std::chrono::steady_clock::now() - start_;
-  require(took < max_input_time, what, "took " + std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(took).count()) + " ms");
+  require(took < max_input_time, what,
+          "took " + std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(took).count()) + " ms");
 }
 
 std::vector<std::string> split_parts(std::string_view input, std::string_view separator, size_t max_parts) {
@@ -58,7 +60,8 @@ std::vector<std::string> split_parts(std::string_view input, std::string_view se
   size_t line_start = 0;
   while (line_start <= input.size()) {
     size_t line_end = input.find('\n', line_start);
-    std::string_view line = input.substr(line_start, line_end == std::string_view::npos ? std::string_view::npos : line_end - line_start);
+    std::string_view line =
+        input.substr(line_start, line_end == std::string_view::npos ? std::string_view::npos : line_end - line_start);
     if (line == separator && parts.size() < max_parts) {
       parts.emplace_back();
     } else {

@@ -9,7 +9,8 @@ using ccci::fuzz::require;
 
 void require_in_range(const ccci::runner::RecipeSpec& spec) {
   for (auto timeout : {spec.timeouts.deploy, spec.timeouts.http, spec.timeouts.backup}) {
-    require(timeout.count() > 0 && timeout <= ccci::runner::max_spec_duration, "timeouts are positive and at most a day");
+    require(timeout.count() > 0 && timeout <= ccci::runner::max_spec_duration,
+            "timeouts are positive and at most a day");
   }
   require(!spec.health.path.empty() && spec.health.path.front() == '/', "the health path is absolute");
   for (int status : spec.health.ok) require(status >= 100 && status <= 599, "health statuses are HTTP statuses");

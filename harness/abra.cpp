@@ -22,9 +22,9 @@ constexpr std::string_view app = "app";
 constexpr std::string_view app_new = "new";
 constexpr std::string_view deploy = "deploy";
 constexpr std::string_view undeploy = "undeploy";
-constexpr std::string_view remove = "rm";          // §8 "app rm D -f -n"; alias of `remove`
+constexpr std::string_view remove = "rm";  // §8 "app rm D -f -n"; alias of `remove`
 constexpr std::string_view volume = "volume";
-constexpr std::string_view volume_remove = "rm";   // §8 "app volume rm D -f -n"
+constexpr std::string_view volume_remove = "rm";  // §8 "app volume rm D -f -n"
 constexpr std::string_view secret = "secret";
 constexpr std::string_view secret_generate = "generate";
 constexpr std::string_view secret_insert = "insert";
@@ -104,10 +104,8 @@ constexpr Operation op_volume_remove{"abra app volume rm", ErrorKind::infra, {}}
 constexpr Operation op_secret_generate{"abra app secret generate", ErrorKind::infra, {}, true};
 constexpr Operation op_secret_insert{"abra app secret insert", ErrorKind::infra, {}, true};
 // backupbot runs the recipe's own hooks; their failure is the recipe's.
-constexpr Operation op_backup_create{"abra app backup create", ErrorKind::check_failed,
-                                     backupbot_rules};
-constexpr Operation op_backup_snapshots{"abra app backup snapshots", ErrorKind::infra,
-                                        backupbot_rules};
+constexpr Operation op_backup_create{"abra app backup create", ErrorKind::check_failed, backupbot_rules};
+constexpr Operation op_backup_snapshots{"abra app backup snapshots", ErrorKind::infra, backupbot_rules};
 constexpr Operation op_backup_list{"abra app backup list", ErrorKind::infra, backupbot_rules};
 constexpr Operation op_restore{"abra app restore", ErrorKind::check_failed, backupbot_rules};
 
@@ -124,8 +122,8 @@ std::string tail(std::string_view text) { return last_lines(strip_ansi(text), 15
 /// MACHINE_LOGS=true) and its "no snapshots" notice are not data.
 bool is_log_line(std::string_view line) {
   if (line.front() == '{') return true;
-  static constexpr std::array levels{"DEBU", "DEBUG", "INFO", "WARN", "WARNING", "ERRO",
-                                     "ERROR", "FATA", "FATAL", "CRITICAL"};
+  static constexpr std::array levels{"DEBU", "DEBUG", "INFO", "WARN",  "WARNING",
+                                     "ERRO", "ERROR", "FATA", "FATAL", "CRITICAL"};
   auto word_end = line.find_first_of(" :\t");
   auto word = line.substr(0, word_end);
   for (std::string_view level : levels) {
@@ -135,20 +133,19 @@ bool is_log_line(std::string_view line) {
 }
 
 bool is_digits(std::string_view text, std::size_t count) {
-  return text.size() == count &&
-         std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isdigit(c); });
+  return text.size() == count && std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isdigit(c); });
 }
 
 /// "2025-03-01"
 bool is_date(std::string_view text) {
-  return text.size() == 10 && is_digits(text.substr(0, 4), 4) && text[4] == '-' &&
-         is_digits(text.substr(5, 2), 2) && text[7] == '-' && is_digits(text.substr(8, 2), 2);
+  return text.size() == 10 && is_digits(text.substr(0, 4), 4) && text[4] == '-' && is_digits(text.substr(5, 2), 2) &&
+         text[7] == '-' && is_digits(text.substr(8, 2), 2);
 }
 
 /// "12:00:00", optionally followed by a fraction or zone.
 bool is_clock(std::string_view text) {
-  return text.size() >= 8 && is_digits(text.substr(0, 2), 2) && text[2] == ':' &&
-         is_digits(text.substr(3, 2), 2) && text[5] == ':' && is_digits(text.substr(6, 2), 2);
+  return text.size() >= 8 && is_digits(text.substr(0, 2), 2) && text[2] == ':' && is_digits(text.substr(3, 2), 2) &&
+         text[5] == ':' && is_digits(text.substr(6, 2), 2);
 }
 
 bool is_snapshot_id(std::string_view text) {
@@ -198,24 +195,18 @@ bool all_of_charset(std::string_view text, std::string_view extra) {
 }
 
 /// A token starts with an alphanumeric (so never with '-') and uses only `extra` besides them.
-Status validate_token(std::string_view what, std::string_view value, std::size_t max_size,
-                      std::string_view extra) {
-  bool ok = !value.empty() && value.size() <= max_size &&
-            std::isalnum(static_cast<unsigned char>(value.front())) && all_of_charset(value, extra);
+Status validate_token(std::string_view what, std::string_view value, std::size_t max_size, std::string_view extra) {
+  bool ok = !value.empty() && value.size() <= max_size && std::isalnum(static_cast<unsigned char>(value.front())) &&
+            all_of_charset(value, extra);
   if (ok) return ok_status();
-  return make_error(ErrorKind::usage, "invalid " + std::string(what) + " " + printable(value) +
-                                          ": expected up to " + std::to_string(max_size) +
-                                          " letters, digits or [" + std::string(extra) +
+  return make_error(ErrorKind::usage, "invalid " + std::string(what) + " " + printable(value) + ": expected up to " +
+                                          std::to_string(max_size) + " letters, digits or [" + std::string(extra) +
                                           "], starting with a letter or digit");
 }
 
-Status validate_version(std::string_view version) {
-  return validate_token("recipe version", version, 128, "._+-");
-}
+Status validate_version(std::string_view version) { return validate_token("recipe version", version, 128, "._+-"); }
 
-Status validate_snapshot(std::string_view snapshot) {
-  return validate_token("snapshot id", snapshot, 64, "");
-}
+Status validate_snapshot(std::string_view snapshot) { return validate_token("snapshot id", snapshot, 64, ""); }
 
 Status validate_value_file(const std::filesystem::path& file) {
   const std::string& text = file.native();
@@ -229,11 +220,10 @@ Status validate_value_file(const std::filesystem::path& file) {
 
 class RealAbraDriver final : public AbraDriver {
  public:
-  RealAbraDriver(ProcessRunner& runner, AbraSettings settings)
-      : runner_(runner), settings_(std::move(settings)) {}
+  RealAbraDriver(ProcessRunner& runner, AbraSettings settings) : runner_(runner), settings_(std::move(settings)) {}
 
-  Status app_new(const std::string& recipe, const std::optional<std::string>& version,
-                 const std::string& domain, SecretGeneration secrets) override {
+  Status app_new(const std::string& recipe, const std::optional<std::string>& version, const std::string& domain,
+                 SecretGeneration secrets) override {
     CCCI_TRY_STATUS(validate_recipe_name(recipe));
     if (version) CCCI_TRY_STATUS(validate_version(*version));
     CCCI_TRY_STATUS(validate_domain(domain));
@@ -267,8 +257,7 @@ class RealAbraDriver final : public AbraDriver {
     append(args, {spelling::no_input});
     if (settings_.fetch == RecipeFetch::offline) append(args, {spelling::offline});
     if (options.converge == ConvergeChecks::skip) append(args, {spelling::no_converge_checks});
-    return status_of(
-        run_abra(op_deploy, std::move(args), options.timeout.value_or(settings_.timeouts.deploy)));
+    return status_of(run_abra(op_deploy, std::move(args), options.timeout.value_or(settings_.timeouts.deploy)));
   }
 
   Status undeploy(const std::string& domain) override {
@@ -280,25 +269,24 @@ class RealAbraDriver final : public AbraDriver {
 
   Status remove(const std::string& domain) override {
     CCCI_TRY_STATUS(validate_domain(domain));
-    return status_of(run_abra(op_remove,
-                              {str(spelling::app), str(spelling::remove), domain, str(spelling::force),
-                               str(spelling::no_input)},
-                              settings_.timeouts.command));
+    return status_of(run_abra(
+        op_remove, {str(spelling::app), str(spelling::remove), domain, str(spelling::force), str(spelling::no_input)},
+        settings_.timeouts.command));
   }
 
   Status volume_remove(const std::string& domain) override {
     CCCI_TRY_STATUS(validate_domain(domain));
     return status_of(run_abra(op_volume_remove,
-                              {str(spelling::app), str(spelling::volume), str(spelling::volume_remove),
-                               domain, str(spelling::force), str(spelling::no_input)},
+                              {str(spelling::app), str(spelling::volume), str(spelling::volume_remove), domain,
+                               str(spelling::force), str(spelling::no_input)},
                               settings_.timeouts.command));
   }
 
   Status secret_generate_all(const std::string& domain) override {
     CCCI_TRY_STATUS(validate_domain(domain));
     return status_of(run_abra(op_secret_generate,
-                              {str(spelling::app), str(spelling::secret), str(spelling::secret_generate),
-                               domain, str(spelling::all_secrets), str(spelling::no_input)},
+                              {str(spelling::app), str(spelling::secret), str(spelling::secret_generate), domain,
+                               str(spelling::all_secrets), str(spelling::no_input)},
                               settings_.timeouts.command));
   }
 
@@ -315,38 +303,35 @@ class RealAbraDriver final : public AbraDriver {
       settings_.redactor->add_secret(value.str());
     }
     return status_of(run_abra(op_secret_insert,
-                              {str(spelling::app), str(spelling::secret), str(spelling::secret_insert),
-                               domain, name, version, str(spelling::value_from_file),
-                               value_file.string(), str(spelling::no_input)},
+                              {str(spelling::app), str(spelling::secret), str(spelling::secret_insert), domain, name,
+                               version, str(spelling::value_from_file), value_file.string(), str(spelling::no_input)},
                               settings_.timeouts.command));
   }
 
   Status backup_create(const std::string& domain) override {
     CCCI_TRY_STATUS(validate_domain(domain));
-    return status_of(run_abra(op_backup_create,
-                              {str(spelling::app), str(spelling::backup), str(spelling::backup_create),
-                               domain, str(spelling::no_input)},
-                              settings_.timeouts.backup));
+    return status_of(run_abra(
+        op_backup_create,
+        {str(spelling::app), str(spelling::backup), str(spelling::backup_create), domain, str(spelling::no_input)},
+        settings_.timeouts.backup));
   }
 
   Result<std::vector<Snapshot>> backup_snapshots(const std::string& domain) override {
     CCCI_TRY_STATUS(validate_domain(domain));
-    auto completion = run_abra(op_backup_snapshots,
-                               {str(spelling::app), str(spelling::backup), str(spelling::backup_snapshots),
-                                domain, str(spelling::no_input)},
-                               settings_.timeouts.query);
+    auto completion = run_abra(
+        op_backup_snapshots,
+        {str(spelling::app), str(spelling::backup), str(spelling::backup_snapshots), domain, str(spelling::no_input)},
+        settings_.timeouts.query);
     if (!completion && completion.error().kind == ErrorKind::not_found) return std::vector<Snapshot>{};
     if (!completion) return completion.error();
     return parse_snapshot_lines(completion->out);
   }
 
-  Result<std::vector<std::string>> backup_list(const std::string& domain,
-                                               const std::optional<std::string>& snapshot,
+  Result<std::vector<std::string>> backup_list(const std::string& domain, const std::optional<std::string>& snapshot,
                                                BackupListScope scope) override {
     CCCI_TRY_STATUS(validate_domain(domain));
     if (snapshot) CCCI_TRY_STATUS(validate_snapshot(*snapshot));
-    std::vector<std::string> args{str(spelling::app), str(spelling::backup), str(spelling::backup_list),
-                                  domain};
+    std::vector<std::string> args{str(spelling::app), str(spelling::backup), str(spelling::backup_list), domain};
     if (snapshot) {
       append(args, {spelling::snapshot});
       args.push_back(*snapshot);
@@ -395,8 +380,7 @@ class RealAbraDriver final : public AbraDriver {
   }
 
   /// Runs abra; any outcome but exit 0 becomes a classified Error.
-  Result<Completion> run_abra(const Operation& op, std::vector<std::string> args,
-                              std::chrono::milliseconds timeout) {
+  Result<Completion> run_abra(const Operation& op, std::vector<std::string> args, std::chrono::milliseconds timeout) {
     Command command;
     command.argv.reserve(args.size() + 1);
     command.argv.push_back(settings_.executable.string());
@@ -418,18 +402,16 @@ class RealAbraDriver final : public AbraDriver {
       for (const auto& value : parse_generated_secrets(completion.out)) settings_.redactor->add_secret(value);
     }
     if (completion.timed_out) {
-      return make_error(ErrorKind::timeout, shown + " timed out after " + format_duration(timeout) +
-                                                failure_detail(op, completion));
+      return make_error(ErrorKind::timeout,
+                        shown + " timed out after " + format_duration(timeout) + failure_detail(op, completion));
     }
     if (completion.signal != 0) {
-      return make_error(ErrorKind::infra, shown + " was killed by signal " +
-                                              std::to_string(completion.signal) +
+      return make_error(ErrorKind::infra, shown + " was killed by signal " + std::to_string(completion.signal) +
                                               failure_detail(op, completion));
     }
     if (completion.exit_code != 0) {
-      return make_error(classify(op, completion), shown + " exited " +
-                                                      std::to_string(completion.exit_code) +
-                                                      failure_detail(op, completion));
+      return make_error(classify(op, completion),
+                        shown + " exited " + std::to_string(completion.exit_code) + failure_detail(op, completion));
     }
     return result;
   }
@@ -481,9 +463,8 @@ Status validate_domain(std::string_view domain) {
     if (end == std::string_view::npos) end = domain.size();
     auto label = domain.substr(start, end - start);
     if (label.empty() || label.size() > 63) return reject("each DNS label has 1 to 63 characters");
-    bool lower_alnum_hyphen = std::all_of(label.begin(), label.end(), [](unsigned char c) {
-      return std::islower(c) || std::isdigit(c) || c == '-';
-    });
+    bool lower_alnum_hyphen = std::all_of(
+        label.begin(), label.end(), [](unsigned char c) { return std::islower(c) || std::isdigit(c) || c == '-'; });
     if (!lower_alnum_hyphen) return reject("a DNS label uses only a-z, 0-9 and '-'");
     if (label.front() == '-' || label.back() == '-') return reject("a DNS label neither starts nor ends with '-'");
     start = end + 1;
@@ -495,9 +476,8 @@ Status validate_recipe_name(std::string_view recipe) {
   bool ok = !recipe.empty() && recipe.size() <= 100 &&
             (std::islower(static_cast<unsigned char>(recipe.front())) ||
              std::isdigit(static_cast<unsigned char>(recipe.front()))) &&
-            std::all_of(recipe.begin(), recipe.end(), [](unsigned char c) {
-              return std::islower(c) || std::isdigit(c) || c == '-';
-            });
+            std::all_of(recipe.begin(), recipe.end(),
+                        [](unsigned char c) { return std::islower(c) || std::isdigit(c) || c == '-'; });
   if (ok) return ok_status();
   return make_error(ErrorKind::usage,
                     "invalid recipe name " + printable(recipe) + ": expected [a-z0-9][a-z0-9-]*, up to 100 characters");
@@ -516,8 +496,7 @@ Result<std::vector<Snapshot>> parse_snapshot_lines(std::string_view text) {
       tokens.erase(tokens.begin() + 1);
     }
     bool fits = (tokens.size() == 2 || tokens.size() == 3) && tokens[0].size() > 11 &&
-                is_date(std::string_view(tokens[0]).substr(0, 10)) &&
-                (tokens[0][10] == 'T' || tokens[0][10] == ' ') &&
+                is_date(std::string_view(tokens[0]).substr(0, 10)) && (tokens[0][10] == 'T' || tokens[0][10] == ' ') &&
                 is_clock(std::string_view(tokens[0]).substr(11)) && is_snapshot_id(tokens[1]);
     if (!fits) return unparsable("abra app backup snapshots", line, text);
     snapshots.push_back(Snapshot{tokens[0], tokens[1], tokens.size() == 3 ? tokens[2] : ""});

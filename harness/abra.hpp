@@ -82,12 +82,12 @@ struct AbraTimeouts {
 
 struct AbraSettings {
   std::filesystem::path executable = "abra";
-  std::filesystem::path abra_dir;   ///< required: one ABRA_DIR per run
-  std::string server = "default";   ///< the abra server the apps live on
-  Environment env;                  ///< passed through to abra; ABRA_DIR is set on top
+  std::filesystem::path abra_dir;  ///< required: one ABRA_DIR per run
+  std::string server = "default";  ///< the abra server the apps live on
+  Environment env;                 ///< passed through to abra; ABRA_DIR is set on top
   RecipeFetch fetch = RecipeFetch::offline;
   AbraTimeouts timeouts;
-  Redactor* redactor = nullptr;     ///< learns every secret value abra prints or is given
+  Redactor* redactor = nullptr;  ///< learns every secret value abra prints or is given
 };
 
 class AbraDriver {
@@ -105,8 +105,7 @@ class AbraDriver {
   virtual Status volume_remove(const std::string& domain) = 0;
   virtual Status secret_generate_all(const std::string& domain) = 0;
   /// Inserts the secret's value from `value_file` (never from argv, where `ps` would show it).
-  virtual Status secret_insert(const std::string& domain, const std::string& name,
-                               const std::string& version,
+  virtual Status secret_insert(const std::string& domain, const std::string& name, const std::string& version,
                                const std::filesystem::path& value_file) = 0;
 
   virtual Status backup_create(const std::string& domain) = 0;

@@ -12,7 +12,8 @@ namespace ccci::harness {
 namespace {
 
 Error write_error(const std::filesystem::path& file, const std::string& what, int error_number) {
-  return make_error(ErrorKind::infra, "cannot write " + file.string() + ": " + what + ": " + std::strerror(error_number));
+  return make_error(ErrorKind::infra,
+                    "cannot write " + file.string() + ": " + what + ": " + std::strerror(error_number));
 }
 
 /// Closes the descriptor and removes the temporary file unless released.
@@ -56,7 +57,9 @@ Status write_file_atomically(const std::filesystem::path& file, std::string_view
   for (size_t written = 0; written < content.size();) {
     ssize_t wrote = ::write(temporary.fd(), content.data() + written, content.size() - written);
     if (wrote < 0 && errno == EINTR) continue;
-    if (wrote <= 0) return write_error(file, "wrote " + std::to_string(written) + " of " + std::to_string(content.size()) + " bytes", errno);
+    if (wrote <= 0)
+      return write_error(file, "wrote " + std::to_string(written) + " of " + std::to_string(content.size()) + " bytes",
+                         errno);
     written += static_cast<size_t>(wrote);
   }
   if (::fchmod(temporary.fd(), 0644) != 0) return write_error(file, "chmod", errno);

@@ -13,7 +13,9 @@
 namespace ccci::harness {
 namespace {
 
-Error at(const Mark& mark, const std::string& message) { return make_error(ErrorKind::spec, to_string(mark) + ": " + message); }
+Error at(const Mark& mark, const std::string& message) {
+  return make_error(ErrorKind::spec, to_string(mark) + ": " + message);
+}
 
 bool name_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
 
@@ -89,8 +91,10 @@ YamlNode* value_of(YamlNode& map, const std::string& key) {
 
 /// Sets `key` in the mapping `map`, replacing an earlier entry of that key.
 void set_entry(YamlNode& map, const YamlNode& key, YamlNode value) {
-  if (YamlNode* existing = value_of(map, key.scalar)) *existing = std::move(value);
-  else map.entries.emplace_back(key, std::move(value));
+  if (YamlNode* existing = value_of(map, key.scalar))
+    *existing = std::move(value);
+  else
+    map.entries.emplace_back(key, std::move(value));
 }
 
 /// A `K=V` list, a mapping or nothing, as a mapping: `K=V` gives the string V, a bare `K` null.
@@ -99,7 +103,8 @@ YamlNode as_mapping(const YamlNode& node) {
   YamlNode map = mapping_node(node.mark);
   for (const auto& item : node.items) {
     auto eq = item.scalar.find('=');
-    YamlNode value = eq == std::string::npos ? null_node(item.mark) : string_node(item.scalar.substr(eq + 1), item.mark);
+    YamlNode value =
+        eq == std::string::npos ? null_node(item.mark) : string_node(item.scalar.substr(eq + 1), item.mark);
     set_entry(map, string_node(item.scalar.substr(0, eq), item.mark), std::move(value));
   }
   return map;
@@ -143,15 +148,18 @@ struct EnvFileBudget {
 /// Docker's env_file format (its kvfile package): `KEY=value` kept as written, quotes and trailing
 /// blanks included; a bare `KEY` takes the app env's value or is left out; leading whitespace is
 /// trimmed; blank lines and `#` comments are skipped; a key holding a blank is an error.
-Result<std::vector<std::pair<std::string, std::string>>> read_env_file(const std::filesystem::path& path, const Env& env,
-                                                                      const Mark& mark, EnvFileBudget& budget) {
+Result<std::vector<std::pair<std::string, std::string>>> read_env_file(const std::filesystem::path& path,
+                                                                       const Env& env, const Mark& mark,
+                                                                       EnvFileBudget& budget) {
   // The recipe names this file: a device (`/dev/zero`: 16 GB and counting), a FIFO (blocks the
   // open) or a huge file is refused before it is opened.
   std::error_code error;
   if (auto status = std::filesystem::status(path, error); std::filesystem::exists(status)) {
     size_t size = std::filesystem::is_regular_file(status) ? std::filesystem::file_size(path, error) : SIZE_MAX;
-    if (size > (size_t{1} << 20)) return at(mark, "env_file " + path.string() + " is not a regular file of at most 1 MiB");
-    if (size > budget.bytes) return at(mark, "env_file " + path.string() + ": this file's env_files exceed 16 MiB together");
+    if (size > (size_t{1} << 20))
+      return at(mark, "env_file " + path.string() + " is not a regular file of at most 1 MiB");
+    if (size > budget.bytes)
+      return at(mark, "env_file " + path.string() + ": this file's env_files exceed 16 MiB together");
     budget.bytes -= size;
   }
   std::ifstream in(path);
@@ -167,9 +175,11 @@ Result<std::vector<std::pair<std::string, std::string>>> read_env_file(const std
     std::string key = line.substr(0, eq);
     std::string where = "env_file " + path.string() + " line " + std::to_string(number);
     if (key.empty()) return at(mark, where + ": no variable name");
-    if (key.find_first_of(" \t") != std::string::npos) return at(mark, where + ": variable '" + key + "' contains whitespaces");
+    if (key.find_first_of(" \t") != std::string::npos)
+      return at(mark, where + ": variable '" + key + "' contains whitespaces");
     if (budget.variables-- == 0) {
-      return at(mark, where + ": this file's env_files set more than " + std::to_string(YamlLimits::max_entries) + " variables");
+      return at(mark, where + ": this file's env_files set more than " + std::to_string(YamlLimits::max_entries) +
+                          " variables");
     }
     if (eq != std::string::npos) {
       vars.emplace_back(key, line.substr(eq + 1));
@@ -208,7 +218,8 @@ Status resolve_environment(YamlNode& service, const std::filesystem::path& worki
     }
   }
   if (environment) {
-    for (const auto& [key, value] : as_mapping(*environment).entries) set_entry(resolved, key, resolved_value(key.scalar, value, env));
+    for (const auto& [key, value] : as_mapping(*environment).entries)
+      set_entry(resolved, key, resolved_value(key.scalar, value, env));
     *environment = std::move(resolved);
   } else {
     service.entries.emplace_back(string_node("environment", resolved.mark), std::move(resolved));
@@ -228,12 +239,14 @@ Status resolve_environments(YamlNode& root, const std::filesystem::path& working
 
 /// Service lists that accumulate across files.
 bool appends(const std::string& key) {
-  static const std::set<std::string> keys{"ports", "dns", "extra_hosts", "cap_add", "cap_drop", "expose",
+  static const std::set<std::string> keys{"ports",          "dns",     "extra_hosts", "cap_add", "cap_drop", "expose",
                                           "external_links", "devices", "env_file"};
   return keys.count(key) > 0;
 }
 /// Top-level sections whose entries a later file replaces whole.
-bool top_level_resources(const std::string& key) { return key == "volumes" || key == "networks" || key == "secrets" || key == "configs"; }
+bool top_level_resources(const std::string& key) {
+  return key == "volumes" || key == "networks" || key == "secrets" || key == "configs";
+}
 
 enum class EmptyOverrides { yes, no };
 
@@ -244,8 +257,10 @@ void merge_map(YamlNode& base, const YamlNode& over, EmptyOverrides empty) {
   base = as_mapping(base);
   for (const auto& [key, value] : as_mapping(over).entries) {
     YamlNode* existing = value_of(base, key.scalar);
-    if (!existing) base.entries.emplace_back(key, value);
-    else if (empty == EmptyOverrides::yes || !is_empty(value) || is_empty(*existing)) *existing = value;
+    if (!existing)
+      base.entries.emplace_back(key, value);
+    else if (empty == EmptyOverrides::yes || !is_empty(value) || is_empty(*existing))
+      *existing = value;
   }
 }
 
@@ -255,8 +270,10 @@ void merge_names(YamlNode& base, const YamlNode& over) {
   base = names_mapping(base);
   for (const auto& [key, value] : names_mapping(over).entries) {
     YamlNode* existing = value_of(base, key.scalar);
-    if (!existing) base.entries.emplace_back(key, value);
-    else if (!value.is_null()) *existing = value;
+    if (!existing)
+      base.entries.emplace_back(key, value);
+    else if (!value.is_null())
+      *existing = value;
   }
 }
 
@@ -267,8 +284,10 @@ void merge_by(YamlNode& base, const YamlNode& over, std::string (*identity)(cons
   for (size_t i = 0; i < base.items.size(); ++i) first_with_id.emplace(identity(base.items[i]), i);
   for (const auto& item : over.items) {
     auto [same, added] = first_with_id.emplace(identity(item), base.items.size());
-    if (added) base.items.push_back(item);
-    else base.items[same->second] = item;
+    if (added)
+      base.items.push_back(item);
+    else
+      base.items[same->second] = item;
   }
 }
 
@@ -304,8 +323,10 @@ void merge_field(YamlNode& base, const YamlNode& over, const std::string& key) {
 void merge_struct(YamlNode& base, const YamlNode& over) {
   for (const auto& [key, value] : over.entries) {
     YamlNode* existing = value_of(base, key.scalar);
-    if (existing) merge_field(*existing, value, key.scalar);
-    else base.entries.emplace_back(key, value);
+    if (existing)
+      merge_field(*existing, value, key.scalar);
+    else
+      base.entries.emplace_back(key, value);
   }
 }
 
@@ -317,8 +338,10 @@ void merge_file(YamlNode& base, const YamlNode& over) {
     } else if (key.scalar == "services" && existing->is_mapping() && value.is_mapping()) {
       for (const auto& [name, service] : value.entries) {
         YamlNode* earlier = value_of(*existing, name.scalar);
-        if (!earlier || !earlier->is_mapping()) set_entry(*existing, name, service);
-        else if (service.is_mapping()) merge_struct(*earlier, service);
+        if (!earlier || !earlier->is_mapping())
+          set_entry(*existing, name, service);
+        else if (service.is_mapping())
+          merge_struct(*earlier, service);
       }
     } else if (top_level_resources(key.scalar)) {
       merge_map(*existing, value, EmptyOverrides::yes);
@@ -337,7 +360,8 @@ Status interpolate_tree(YamlNode& node, const std::map<std::string, std::string>
     if (at_node.is_scalar()) {
       CCCI_TRY(at_node.scalar, interpolate(at_node.scalar, env, at_node.mark));
       if (at_node.scalar.size() > budget) {
-        return at(at_node.mark, "interpolated values exceed " + std::to_string(max_file_bytes >> 20) + " MiB in this file");
+        return at(at_node.mark,
+                  "interpolated values exceed " + std::to_string(max_file_bytes >> 20) + " MiB in this file");
       }
       budget -= at_node.scalar.size();
     }
@@ -360,7 +384,8 @@ std::map<std::string, std::string> string_map(const YamlNode* node) {
 std::map<std::string, std::optional<std::string>> environment_map(const YamlNode* node) {
   std::map<std::string, std::optional<std::string>> out;
   if (!node) return out;
-  for (const auto& [k, v] : as_mapping(*node).entries) out[k.scalar] = v.is_null() ? std::nullopt : std::optional(v.scalar);
+  for (const auto& [k, v] : as_mapping(*node).entries)
+    out[k.scalar] = v.is_null() ? std::nullopt : std::optional(v.scalar);
   return out;
 }
 
@@ -420,8 +445,8 @@ Result<std::map<std::string, TopLevelResource>> resources(const YamlNode* node, 
         const auto* legacy = external->is_mapping() ? external->find("name") : nullptr;
         if (legacy && !legacy->is_null() && !legacy->scalar.empty()) {
           if (!resource.name.empty()) {
-            return at(v.mark, kind + " " + k.scalar + ": " + kind + ".external.name and " + kind + ".name conflict; only use " +
-                                  kind + ".name");
+            return at(v.mark, kind + " " + k.scalar + ": " + kind + ".external.name and " + kind +
+                                  ".name conflict; only use " + kind + ".name");
           }
           resource.name = legacy->scalar;
         }
@@ -458,7 +483,8 @@ Result<ComposeModel> build_model(const YamlNode& root) {
     service.configs = names_of(node.find("configs"));
     service.depends_on = names_of(node.find("depends_on"));
     if (const auto* ports = node.find("ports")) {
-      for (const auto& item : ports->items) service.ports.push_back(item.is_scalar() ? item.scalar : scalar_identity(item));
+      for (const auto& item : ports->items)
+        service.ports.push_back(item.is_scalar() ? item.scalar : scalar_identity(item));
     }
     model.services[service.name] = std::move(service);
   }
@@ -483,12 +509,14 @@ std::vector<std::string> split(const std::string& text, char separator) {
 
 }  // namespace
 
-Result<std::string> interpolate(std::string_view text, const std::map<std::string, std::string>& env, const Mark& mark) {
+Result<std::string> interpolate(std::string_view text, const std::map<std::string, std::string>& env,
+                                const Mark& mark) {
   // Defaults nest (`${A:-${B:-…}}`) and each level recurses through braced() and rescans the
   // rest of the text: a hostile scalar must not nest deep enough to exhaust stack or time.
   constexpr int max_nesting = 16;
   static thread_local int nesting = 0;
-  if (nesting >= max_nesting) return at(mark, "interpolation nested more than " + std::to_string(max_nesting) + " levels deep");
+  if (nesting >= max_nesting)
+    return at(mark, "interpolation nested more than " + std::to_string(max_nesting) + " levels deep");
   ++nesting;
   struct LeaveLevel {
     ~LeaveLevel() { --nesting; }
@@ -501,7 +529,9 @@ Result<std::string> interpolate(std::string_view text, const std::map<std::strin
     out += value;
     return true;
   };
-  auto too_long = [&] { return at(mark, "interpolation makes the value longer than " + std::to_string(max_bytes >> 10) + " KiB"); };
+  auto too_long = [&] {
+    return at(mark, "interpolation makes the value longer than " + std::to_string(max_bytes >> 10) + " KiB");
+  };
   for (size_t i = 0; i < text.size(); ++i) {
     if (text[i] != '$') {
       out += text[i];
@@ -529,7 +559,8 @@ Result<std::string> interpolate(std::string_view text, const std::map<std::strin
   return out;
 }
 
-Result<ComposeModel> load_compose(const std::filesystem::path& recipe_dir, const std::map<std::string, std::string>& env) {
+Result<ComposeModel> load_compose(const std::filesystem::path& recipe_dir,
+                                  const std::map<std::string, std::string>& env) {
   // Each file is held to YamlLimits, and the recipe's env cannot list one file thousands of times.
   constexpr size_t max_files = 16;
   if (auto listed = env.find("COMPOSE_FILE"); listed != env.end() && split(listed->second, ':').size() > max_files) {
@@ -546,8 +577,10 @@ Result<ComposeModel> load_compose(const std::filesystem::path& recipe_dir, const
     CCCI_TRY_STATUS(interpolate_tree(root, env));
     if (first) working_dir = (recipe_dir / file).parent_path();
     CCCI_TRY_STATUS(resolve_environments(root, working_dir, env));
-    if (first) merged = std::move(root);
-    else merge_file(merged, root);
+    if (first)
+      merged = std::move(root);
+    else
+      merge_file(merged, root);
     first = false;
   }
   return build_model(merged);

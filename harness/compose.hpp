@@ -57,8 +57,8 @@ class ComposeModel {
   std::map<std::string, TopLevelResource> volumes, networks, secrets, configs;
   std::vector<std::string> warnings;
 
-  std::vector<std::string> images() const;          ///< unique, sorted
-  std::vector<std::string> service_names() const;   ///< sorted
+  std::vector<std::string> images() const;         ///< unique, sorted
+  std::vector<std::string> service_names() const;  ///< sorted
   /// Whether any service carries `backupbot.backup=true`.
   bool backup_enabled() const;
   /// The paths a backup-bot-two snapshot of stack `stack` must hold (abra-cli.md §5): with
@@ -72,7 +72,8 @@ class ComposeModel {
   std::optional<int> traefik_port(const std::string& service) const;
 };
 
-Result<ComposeModel> load_compose(const std::filesystem::path& recipe_dir, const std::map<std::string, std::string>& env);
+Result<ComposeModel> load_compose(const std::filesystem::path& recipe_dir,
+                                  const std::map<std::string, std::string>& env);
 
 /// Interpolates one scalar; `mark` is used in errors.
 Result<std::string> interpolate(std::string_view text, const std::map<std::string, std::string>& env, const Mark& mark);

@@ -76,8 +76,7 @@ Error unparsable(std::string_view what, std::string_view why, std::string_view t
 
 Status validate_name(std::string_view what, std::string_view value, std::string_view extra,
                      std::size_t max_size = 255) {
-  bool ok = !value.empty() && value.size() <= max_size &&
-            std::isalnum(static_cast<unsigned char>(value.front())) &&
+  bool ok = !value.empty() && value.size() <= max_size && std::isalnum(static_cast<unsigned char>(value.front())) &&
             std::all_of(value.begin(), value.end(), [&](unsigned char c) {
               return std::isalnum(c) || extra.find(static_cast<char>(c)) != std::string_view::npos;
             });
@@ -101,20 +100,16 @@ struct ResidueKind {
 
 const std::vector<ResidueKind>& residue_kinds() {
   static const std::vector<ResidueKind> kinds{
-      {&Residue::services, {"service", "ls"}, "{{.Name}}"},
-      {&Residue::containers, {"ps", "-a"}, "{{.Names}}"},
-      {&Residue::volumes, {"volume", "ls"}, "{{.Name}}"},
-      {&Residue::secrets, {"secret", "ls"}, "{{.Name}}"},
-      {&Residue::configs, {"config", "ls"}, "{{.Name}}"},
-      {&Residue::networks, {"network", "ls"}, "{{.Name}}"},
+      {&Residue::services, {"service", "ls"}, "{{.Name}}"}, {&Residue::containers, {"ps", "-a"}, "{{.Names}}"},
+      {&Residue::volumes, {"volume", "ls"}, "{{.Name}}"},   {&Residue::secrets, {"secret", "ls"}, "{{.Name}}"},
+      {&Residue::configs, {"config", "ls"}, "{{.Name}}"},   {&Residue::networks, {"network", "ls"}, "{{.Name}}"},
   };
   return kinds;
 }
 
 class RealDockerDriver final : public DockerDriver {
  public:
-  RealDockerDriver(ProcessRunner& runner, DockerSettings settings)
-      : runner_(runner), settings_(std::move(settings)) {}
+  RealDockerDriver(ProcessRunner& runner, DockerSettings settings) : runner_(runner), settings_(std::move(settings)) {}
 
   Result<std::vector<ServiceSummary>> service_ls(const std::string& stack) override {
     CCCI_TRY_STATUS(validate_name("stack name", stack, object_name_chars));
@@ -144,8 +139,9 @@ class RealDockerDriver final : public DockerDriver {
   Result<std::string> service_logs(const std::string& service, int lines, std::chrono::milliseconds timeout) override {
     CCCI_TRY_STATUS(validate_name("service name", service, object_name_chars));
     if (lines <= 0) return make_error(ErrorKind::usage, "docker service logs needs a positive line count");
-    CCCI_TRY(auto completion, spawn({"service", "logs", "--no-trunc", "--timestamps", "--tail", std::to_string(lines), service},
-                                    timeout));
+    CCCI_TRY(
+        auto completion,
+        spawn({"service", "logs", "--no-trunc", "--timestamps", "--tail", std::to_string(lines), service}, timeout));
     if (!completion.succeeded()) return failure(completion, "docker service logs " + service, ErrorKind::infra);
     return merge_by_timestamp(completion.out, completion.err);
   }
@@ -165,8 +161,7 @@ class RealDockerDriver final : public DockerDriver {
     if (completion.succeeded()) return ok_status();
     if (completion.timed_out) return failure(completion, shown, ErrorKind::timeout);
     std::string err = lowercase(completion.err);
-    bool missing = completion.signal == 0 && !contains_any(err, daemon_unreachable) &&
-                   contains_any(err, image_missing);
+    bool missing = completion.signal == 0 && !contains_any(err, daemon_unreachable) && contains_any(err, image_missing);
     return failure(completion, shown, missing ? ErrorKind::not_found : ErrorKind::infra);
   }
 
@@ -200,9 +195,11 @@ class RealDockerDriver final : public DockerDriver {
       // docker's own failures, as opposed to the command's exit status and output.
       std::string err = lowercase(completion.err);
       if (contains_any(err, daemon_unreachable)) return failure(completion, "docker exec", ErrorKind::infra);
-      bool from_docker = err.rfind("error response from daemon", 0) == 0 || err.rfind("error: no such container", 0) == 0;
+      bool from_docker =
+          err.rfind("error response from daemon", 0) == 0 || err.rfind("error: no such container", 0) == 0;
       if (from_docker) {
-        bool gone = err.find("no such container") != std::string::npos || err.find("is not running") != std::string::npos;
+        bool gone =
+            err.find("no such container") != std::string::npos || err.find("is not running") != std::string::npos;
         return failure(completion, "docker exec " + container, gone ? ErrorKind::not_found : ErrorKind::infra);
       }
     }
@@ -287,8 +284,8 @@ class RealDockerDriver final : public DockerDriver {
 
   static Error failure(const Completion& completion, const std::string& shown, ErrorKind kind) {
     std::string outcome = completion.timed_out ? "timed out"
-                          : completion.signal ? "was killed by signal " + std::to_string(completion.signal)
-                                              : "exited " + std::to_string(completion.exit_code);
+                          : completion.signal  ? "was killed by signal " + std::to_string(completion.signal)
+                                               : "exited " + std::to_string(completion.exit_code);
     std::string detail = tail(completion.err.empty() ? completion.out : completion.err);
     return make_error(kind, "`" + shown + "` " + outcome + (detail.empty() ? "" : ":\n" + detail));
   }
@@ -338,7 +335,8 @@ class RealDockerDriver final : public DockerDriver {
   std::vector<Result<std::vector<std::string>>> list_concurrently(const std::vector<NameQuery>& queries) {
     std::vector<std::future<Result<std::vector<std::string>>>> pending;
     for (const auto& query : queries) {
-      pending.push_back(std::async(std::launch::async, [this, &query] { return list_names(*query.kind, query.filter); }));
+      pending.push_back(
+          std::async(std::launch::async, [this, &query] { return list_names(*query.kind, query.filter); }));
     }
     std::vector<Result<std::vector<std::string>>> answers;
     for (auto& future : pending) answers.push_back(future.get());
@@ -386,9 +384,7 @@ std::unique_ptr<DockerDriver> make_docker_driver(ProcessRunner& runner, DockerSe
   return std::make_unique<RealDockerDriver>(runner, std::move(settings));
 }
 
-std::string stack_namespace_label(std::string_view stack) {
-  return "com.docker.stack.namespace=" + std::string(stack);
-}
+std::string stack_namespace_label(std::string_view stack) { return "com.docker.stack.namespace=" + std::string(stack); }
 
 Result<std::vector<ServiceSummary>> parse_service_ls(std::string_view json_lines) {
   std::vector<ServiceSummary> services;

@@ -48,8 +48,8 @@ struct Residue {
 
 struct DockerSettings {
   std::string executable = "docker";
-  Environment env;  ///< DOCKER_HOST etc. pass through here
-  std::chrono::milliseconds timeout{std::chrono::seconds(60)};     ///< every call but pulls
+  Environment env;                                              ///< DOCKER_HOST etc. pass through here
+  std::chrono::milliseconds timeout{std::chrono::seconds(60)};  ///< every call but pulls
   std::chrono::milliseconds pull_timeout{std::chrono::minutes(20)};
 };
 
@@ -66,7 +66,8 @@ class DockerDriver {
   virtual Result<std::string> service_tasks(const std::string& service, std::chrono::milliseconds timeout) = 0;
   /// The last `lines` lines of the service's logs (its tasks' stdout and stderr), timestamped and
   /// in time order, as printed (evidence for people, not parsed).
-  virtual Result<std::string> service_logs(const std::string& service, int lines, std::chrono::milliseconds timeout) = 0;
+  virtual Result<std::string> service_logs(const std::string& service, int lines,
+                                           std::chrono::milliseconds timeout) = 0;
 
   virtual Result<bool> image_present(const std::string& image) = 0;
   /// not_found when the registry does not have the image (a missing tag, no access).

@@ -119,7 +119,8 @@ const EnvEntry* EnvFile::find(const std::string& key) const {
   return nullptr;
 }
 
-Result<EnvFile> parse_env_file(const std::string& text, const std::string& file, const std::map<std::string, std::string>& base) {
+Result<EnvFile> parse_env_file(const std::string& text, const std::string& file,
+                               const std::map<std::string, std::string>& base) {
   if (text.size() > max_file_bytes) {
     int line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + max_file_bytes, '\n'));
     return at(file, line, "the file is longer than " + std::to_string(max_file_bytes >> 20) + " MiB");
@@ -164,9 +165,10 @@ Result<EnvFile> parse_env_file(const std::string& text, const std::string& file,
         std::string literal;
         std::string expanded;
         size_t start = 0;
-        for (size_t pos = raw_value.find("\\$"); ; pos = raw_value.find("\\$", start)) {
-          CCCI_TRY(std::string part, expand(raw_value.substr(start, pos == std::string::npos ? std::string::npos : pos - start),
-                                            known, base, file, number));
+        for (size_t pos = raw_value.find("\\$");; pos = raw_value.find("\\$", start)) {
+          CCCI_TRY(std::string part,
+                   expand(raw_value.substr(start, pos == std::string::npos ? std::string::npos : pos - start), known,
+                          base, file, number));
           expanded += part;
           if (pos == std::string::npos) break;
           expanded += '$';
@@ -186,7 +188,8 @@ Result<EnvFile> parse_env_file(const std::string& text, const std::string& file,
     }
     expanded_bytes += entry.key.size() + entry.value.size() + entry.comment.size();
     if (expanded_bytes > max_expanded_bytes) {
-      return at(file, number, "the values add up to more than " + std::to_string(max_expanded_bytes >> 20) + " MiB after expansion");
+      return at(file, number,
+                "the values add up to more than " + std::to_string(max_expanded_bytes >> 20) + " MiB after expansion");
     }
     known[entry.key] = entry.value;
     env.entries.push_back(std::move(entry));
@@ -197,7 +200,8 @@ Result<EnvFile> parse_env_file(const std::string& text, const std::string& file,
 Result<std::optional<size_t>> comment_number(const EnvEntry& entry, std::string_view name, size_t max,
                                              const std::string& file) {
   std::string word = std::string(name) + "=";
-  for (size_t at_word = entry.comment.find(word); at_word != std::string::npos; at_word = entry.comment.find(word, at_word + 1)) {
+  for (size_t at_word = entry.comment.find(word); at_word != std::string::npos;
+       at_word = entry.comment.find(word, at_word + 1)) {
     size_t start = at_word + word.size();
     size_t end = start;
     while (end < entry.comment.size() && ascii_digit(entry.comment[end])) ++end;
@@ -206,7 +210,8 @@ Result<std::optional<size_t>> comment_number(const EnvEntry& entry, std::string_
     size_t value = 0;
     for (char c : digits) {
       value = value * 10 + static_cast<size_t>(c - '0');
-      if (value > max) return at(file, entry.line, word + digits.substr(0, 20) + " is more than " + std::to_string(max));
+      if (value > max)
+        return at(file, entry.line, word + digits.substr(0, 20) + " is more than " + std::to_string(max));
     }
     return std::optional<size_t>(value);
   }
@@ -215,7 +220,8 @@ Result<std::optional<size_t>> comment_number(const EnvEntry& entry, std::string_
 
 Result<EnvFile> read_env_file(const std::filesystem::path& path, const std::map<std::string, std::string>& base) {
   std::error_code error;  // a FIFO would block the open, a device never end
-  if (auto status = std::filesystem::status(path, error); std::filesystem::exists(status) && !std::filesystem::is_regular_file(status)) {
+  if (auto status = std::filesystem::status(path, error);
+      std::filesystem::exists(status) && !std::filesystem::is_regular_file(status)) {
     return at(path.string(), 1, "not a regular file (a device, FIFO or directory is never read)");
   }
   std::ifstream in(path, std::ios::binary);
@@ -234,9 +240,11 @@ Result<EnvFile> read_env_file(const std::filesystem::path& path, const std::map<
 Status set_env_values(const std::filesystem::path& path, const std::map<std::string, std::string>& values) {
   // Every value must read back as itself: a name, and no byte double quotes cannot carry.
   for (const auto& [key, value] : values) {
-    if (!assignment_at(key + "=", 0)) return make_error(ErrorKind::spec, path.string() + ": cannot set '" + key + "': not a variable name");
+    if (!assignment_at(key + "=", 0))
+      return make_error(ErrorKind::spec, path.string() + ": cannot set '" + key + "': not a variable name");
     if (value.find_first_of(std::string_view("\r\0", 2)) != std::string::npos) {
-      return make_error(ErrorKind::spec, path.string() + ": cannot set " + key + ": a carriage return or NUL cannot be written to an env file");
+      return make_error(ErrorKind::spec, path.string() + ": cannot set " + key +
+                                             ": a carriage return or NUL cannot be written to an env file");
     }
   }
   std::ifstream in(path, std::ios::binary);

@@ -44,7 +44,8 @@ Status check_ref(const std::string& ref) {
   if (ref.front() == '-') return make_error(ErrorKind::usage, "git ref '" + ref + "' must not start with '-'");
   if (ref.front() == '+') return make_error(ErrorKind::usage, "git ref '" + ref + "' must not start with '+'");
   constexpr std::string_view kForbidden = ":^~?*[\\ \t\n\r";
-  bool control = std::any_of(ref.begin(), ref.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
+  bool control =
+      std::any_of(ref.begin(), ref.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
   if (control || ref.find_first_of(kForbidden) != std::string::npos || ref.find("..") != std::string::npos ||
       ref.find("@{") != std::string::npos) {
     return make_error(ErrorKind::usage, "git ref '" + ref + "' contains characters a ref name cannot have");
@@ -56,9 +57,9 @@ class RealGit final : public Git {
  public:
   RealGit(ProcessRunner& runner, Environment env, std::chrono::milliseconds timeout)
       : runner_(runner), env_(std::move(env)), timeout_(timeout) {
-    env_["GIT_TERMINAL_PROMPT"] = "0";       // never wait for a password on /dev/tty
+    env_["GIT_TERMINAL_PROMPT"] = "0";                       // never wait for a password on /dev/tty
     env_["GIT_ALLOW_PROTOCOL"] = "file:git:http:https:ssh";  // never ext:: or fd::
-    env_["LC_ALL"] = "C";                    // stable English messages we can classify
+    env_["LC_ALL"] = "C";                                    // stable English messages we can classify
   }
 
   Result<std::map<std::string, std::string>> list_remote_refs(const std::string& repo) override {
@@ -119,7 +120,8 @@ class RealGit final : public Git {
     args.insert(args.begin(), "git");
     CCCI_TRY(auto done, runner_.run(Command{std::move(args), env_, cwd, timeout_}));
     if (done.succeeded()) return done;
-    return make_error(ErrorKind::infra, "git could not " + what + " (" + done.describe() + "): " + stderr_tail(done.err));
+    return make_error(ErrorKind::infra,
+                      "git could not " + what + " (" + done.describe() + "): " + stderr_tail(done.err));
   }
 
   ProcessRunner& runner_;

@@ -110,8 +110,8 @@ class CurlHttpClient final : public HttpClient {
       HttpRequest this_attempt = request;
       this_attempt.timeout = request.timeout - elapsed;
       CURLcode code = CURLE_OK;
-      Result<HttpResponse> answer =
-          this_attempt.timeout > milliseconds::zero() ? perform_once(this_attempt, code) : out_of_time(request, retried);
+      Result<HttpResponse> answer = this_attempt.timeout > milliseconds::zero() ? perform_once(this_attempt, code)
+                                                                                : out_of_time(request, retried);
       elapsed = std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - started);
       if (answer.ok()) {
         answer->elapsed = elapsed;
@@ -127,8 +127,8 @@ class CurlHttpClient final : public HttpClient {
                             (again ? "; retrying" : ""));
       if (!again) {
         if (retried.empty()) return error;
-        return make_error(error.kind, error.message + " (attempt " + std::to_string(attempt) + "; earlier: " +
-                                          join_attempts(retried) + ")");
+        return make_error(error.kind, error.message + " (attempt " + std::to_string(attempt) +
+                                          "; earlier: " + join_attempts(retried) + ")");
       }
       retried.push_back(error.message);
       std::this_thread::sleep_for(retry_pause * attempt);
@@ -159,10 +159,8 @@ class CurlHttpClient final : public HttpClient {
       case CURLE_PARTIAL_FILE:
       case CURLE_HTTP2:
       case CURLE_HTTP2_STREAM:
-      case CURLE_SSL_CONNECT_ERROR:
-        return true;
-      default:
-        return false;
+      case CURLE_SSL_CONNECT_ERROR: return true;
+      default: return false;
     }
   }
 
@@ -178,12 +176,12 @@ class CurlHttpClient final : public HttpClient {
 
   static Error out_of_time(const HttpRequest& request, const std::vector<std::string>& retried) {
     return make_error(ErrorKind::timeout, describe(request) + ": no time left for another attempt after " +
-                                              std::to_string(request.timeout.count()) + "ms (" + join_attempts(retried) + ")");
+                                              std::to_string(request.timeout.count()) + "ms (" +
+                                              join_attempts(retried) + ")");
   }
 
   /// One try; `code` is libcurl's result when the transfer was attempted (CURLE_OK otherwise).
   Result<HttpResponse> perform_once(const HttpRequest& request, CURLcode& code) {
-
     EasyHandle easy(curl_easy_init());
     if (!easy) return make_error(ErrorKind::infra, "curl_easy_init failed for " + describe(request));
     CURL* handle = easy.get();
@@ -314,8 +312,8 @@ HttpGlobal::~HttpGlobal() {
 
 Status HttpGlobal::status() const {
   if (init_code_ == CURLE_OK) return ok_status();
-  return make_error(ErrorKind::infra, std::string("curl_global_init failed: ") +
-                                          curl_easy_strerror(static_cast<CURLcode>(init_code_)));
+  return make_error(ErrorKind::infra,
+                    std::string("curl_global_init failed: ") + curl_easy_strerror(static_cast<CURLcode>(init_code_)));
 }
 
 }  // namespace ccci::harness

@@ -26,14 +26,14 @@ using Headers = std::vector<std::pair<std::string, std::string>>;
 enum class Redirects { not_followed, followed };
 
 struct HttpRequest {
-  std::string method = "GET";               ///< GET, HEAD, POST, PUT, PATCH or DELETE
+  std::string method = "GET";  ///< GET, HEAD, POST, PUT, PATCH or DELETE
   std::string url;
   Headers headers;
   std::string body;
   std::chrono::milliseconds timeout{30'000};          ///< the whole request; must be positive
   std::chrono::milliseconds connect_timeout{10'000};  ///< TCP+TLS connect, capped by timeout
   Redirects redirects = Redirects::not_followed;
-  int attempts = 3;                                   ///< for idempotent methods; at least 1
+  int attempts = 3;  ///< for idempotent methods; at least 1
 };
 
 struct HttpResponse {
@@ -41,13 +41,13 @@ struct HttpResponse {
   Headers headers;
   std::string body;
   std::chrono::milliseconds elapsed{0};
-  std::vector<std::string> retried;   ///< why each earlier attempt failed; empty on a first-try answer
+  std::vector<std::string> retried;  ///< why each earlier attempt failed; empty on a first-try answer
 };
 
 struct HttpRouting {
-  std::string gateway_host;             ///< empty: connect to the URL's host as resolved by DNS
-  int gateway_port = 0;                 ///< 0: keep the URL's port
-  std::filesystem::path ca_bundle;      ///< empty: the system trust store
+  std::string gateway_host;         ///< empty: connect to the URL's host as resolved by DNS
+  int gateway_port = 0;             ///< 0: keep the URL's port
+  std::filesystem::path ca_bundle;  ///< empty: the system trust store
 };
 
 class HttpClient {

@@ -37,8 +37,8 @@ PollResult poll_until(Clock& clock, const PollOptions& options, const Probe& pro
 
 Status to_status(const PollResult& result, std::string_view what, ErrorKind failed_kind) {
   if (result.done()) return ok_status();
-  std::string spent = " after " + std::to_string(result.elapsed.count()) + "ms and " +
-                      std::to_string(result.attempts) + (result.attempts == 1 ? " attempt" : " attempts");
+  std::string spent = " after " + std::to_string(result.elapsed.count()) + "ms and " + std::to_string(result.attempts) +
+                      (result.attempts == 1 ? " attempt" : " attempts");
   std::string last = result.last_message.empty() ? "" : ": " + result.last_message;
   if (result.end == PollResult::End::failed) {
     return make_error(failed_kind, std::string(what) + " failed" + spent + last);

@@ -31,17 +31,17 @@ struct ProbeReport {
 using Probe = std::function<ProbeReport()>;
 
 struct PollOptions {
-  std::chrono::milliseconds timeout{60'000};      ///< deadline = start + timeout
-  std::chrono::milliseconds first_wait{100};      ///< wait after the first unsuccessful probe
-  std::chrono::milliseconds max_wait{2'000};      ///< cap of the doubling wait
+  std::chrono::milliseconds timeout{60'000};  ///< deadline = start + timeout
+  std::chrono::milliseconds first_wait{100};  ///< wait after the first unsuccessful probe
+  std::chrono::milliseconds max_wait{2'000};  ///< cap of the doubling wait
 };
 
 struct PollResult {
   enum class End { done, failed, timed_out };
   End end = End::timed_out;
-  int attempts = 0;                        ///< probes run, including the last one
-  std::chrono::milliseconds elapsed{0};    ///< from the first probe's start to the last probe's end
-  std::string last_message;                ///< the last probe's message
+  int attempts = 0;                      ///< probes run, including the last one
+  std::chrono::milliseconds elapsed{0};  ///< from the first probe's start to the last probe's end
+  std::string last_message;              ///< the last probe's message
 
   bool done() const { return end == End::done; }
 };
@@ -50,7 +50,6 @@ PollResult poll_until(Clock& clock, const PollOptions& options, const Probe& pro
 
 /// ok when done; ErrorKind::timeout or `failed_kind` otherwise, the message naming `what` we
 /// waited for, the time spent, the attempts and the last probe's message.
-Status to_status(const PollResult& result, std::string_view what,
-                 ErrorKind failed_kind = ErrorKind::check_failed);
+Status to_status(const PollResult& result, std::string_view what, ErrorKind failed_kind = ErrorKind::check_failed);
 
 }  // namespace ccci::harness

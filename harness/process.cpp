@@ -18,9 +18,9 @@
 #include <unistd.h>
 
 // 1.81's config.hpp forgets these includes on the BOOST_PROCESS_USE_STD_FS path.
-#include <type_traits>
 #include <boost/optional.hpp>
 #include <boost/type_traits/remove_pointer.hpp>
+#include <type_traits>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/read.hpp>
@@ -138,8 +138,7 @@ Result<std::filesystem::path> resolve_executable(const Command& command) {
     if (colon == std::string_view::npos) break;
     search.remove_prefix(colon + 1);
   }
-  return make_error(ErrorKind::not_found,
-                    "executable " + name + " not found in PATH=" + path_entry->second);
+  return make_error(ErrorKind::not_found, "executable " + name + " not found in PATH=" + path_entry->second);
 }
 
 void kill_group(pid_t group, int signal) {
@@ -164,20 +163,22 @@ class ChildSession {
     bp::error_code launch_error;
     bp::default_process_launcher launcher;
     auto process = launcher(context_.get_executor(), launch_error, executable_, args,
-                            bp::process_stdio{nullptr, out_pipe_, err_pipe_},
-                            ExplicitEnvironment{env_entries}, bp::process_start_dir{cwd},
-                            NewProcessGroup{}, OnlyStandardStreams{});
+                            bp::process_stdio{nullptr, out_pipe_, err_pipe_}, ExplicitEnvironment{env_entries},
+                            bp::process_start_dir{cwd}, NewProcessGroup{}, OnlyStandardStreams{});
     if (launch_error) {
-      return make_error(ErrorKind::infra,
-                        "could not start " + command_.argv.front() + ": " + launch_error.message());
+      return make_error(ErrorKind::infra, "could not start " + command_.argv.front() + ": " + launch_error.message());
     }
     pid_ = process.id();
     started_ = std::chrono::steady_clock::now();
 
-    asio::async_read(out_pipe_, asio::dynamic_buffer(completion_.out),
-                     [this](const bp::error_code&, std::size_t) { out_open_ = false; finish_if_done(); });
-    asio::async_read(err_pipe_, asio::dynamic_buffer(completion_.err),
-                     [this](const bp::error_code&, std::size_t) { err_open_ = false; finish_if_done(); });
+    asio::async_read(out_pipe_, asio::dynamic_buffer(completion_.out), [this](const bp::error_code&, std::size_t) {
+      out_open_ = false;
+      finish_if_done();
+    });
+    asio::async_read(err_pipe_, asio::dynamic_buffer(completion_.err), [this](const bp::error_code&, std::size_t) {
+      err_open_ = false;
+      finish_if_done();
+    });
     process.async_wait([this, &process](const bp::error_code& error, int) {
       running_ = false;
       if (!error) native_status_ = process.native_exit_code();
@@ -193,8 +194,8 @@ class ChildSession {
 
     context_.run();
 
-    completion_.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
-        std::chrono::steady_clock::now() - started_);
+    completion_.elapsed =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started_);
     if (running_) {
       // Only reachable if the io_context stopped early; never leave a child behind.
       kill_group(pid_, SIGKILL);

@@ -25,18 +25,18 @@ class Logger;
 using Environment = std::map<std::string, std::string>;
 
 struct Command {
-  std::vector<std::string> argv;            ///< argv[0] is looked up in env's PATH unless absolute
-  Environment env;                          ///< the child's whole environment
-  std::filesystem::path cwd;                ///< empty: the runner's own working directory
-  std::chrono::milliseconds timeout{0};     ///< required; zero is rejected as a usage error
+  std::vector<std::string> argv;         ///< argv[0] is looked up in env's PATH unless absolute
+  Environment env;                       ///< the child's whole environment
+  std::filesystem::path cwd;             ///< empty: the runner's own working directory
+  std::chrono::milliseconds timeout{0};  ///< required; zero is rejected as a usage error
 };
 
 struct Completion {
-  int exit_code = -1;                       ///< meaningful when signal == 0 and !timed_out
-  int signal = 0;                           ///< the signal that ended the child, 0 if it exited
-  bool timed_out = false;                   ///< the runner killed it after Command::timeout
-  std::string out;                          ///< captured stdout
-  std::string err;                          ///< captured stderr
+  int exit_code = -1;      ///< meaningful when signal == 0 and !timed_out
+  int signal = 0;          ///< the signal that ended the child, 0 if it exited
+  bool timed_out = false;  ///< the runner killed it after Command::timeout
+  std::string out;         ///< captured stdout
+  std::string err;         ///< captured stderr
   std::chrono::milliseconds elapsed{0};
 
   bool succeeded() const { return !timed_out && signal == 0 && exit_code == 0; }

@@ -34,7 +34,8 @@ void RedactingSink::release(size_t limit, const SecretMatcher& matcher) {
   if (masked_ahead_ > 0) {
     TextSpan carried{0, masked_ahead_};
     auto joined = spans.begin();
-    for (; joined != spans.end() && joined->begin <= carried.end; ++joined) carried.end = std::max(carried.end, joined->end);
+    for (; joined != spans.end() && joined->begin <= carried.end; ++joined)
+      carried.end = std::max(carried.end, joined->end);
     spans.erase(spans.begin(), joined);
     spans.insert(spans.begin(), carried);
   }

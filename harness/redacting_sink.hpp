@@ -45,7 +45,7 @@ class RedactingSink {
   const Redactor& redactor_;
   Release release_;
   std::string pending_;
-  size_t masked_ahead_ = 0;  // bytes at the front of pending_ already covered by the last mask
+  size_t masked_ahead_ = 0;    // bytes at the front of pending_ already covered by the last mask
   bool ends_in_mask_ = false;  // the last bytes released were a mask: a touching span joins it
 };
 

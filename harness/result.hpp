@@ -12,13 +12,13 @@ namespace ccci::harness {
 
 /// Who is to blame when something went wrong. Maps onto verdicts and exit codes.
 enum class ErrorKind {
-  usage,        ///< bad flags or environment from the caller (exit 2)
-  spec,         ///< the recipe spec or a recipe file is malformed (exit 2)
-  check_failed, ///< the recipe misbehaved: a check's expectation did not hold (exit 1)
-  infra,        ///< docker, abra, network or the host misbehaved (exit 3)
-  timeout,      ///< an operation ran out of time (infrastructure unless a check says otherwise)
-  not_found,    ///< a named thing (ref, file, service, image) does not exist
-  interrupted,  ///< SIGINT/SIGTERM arrived (exit 130/143)
+  usage,         ///< bad flags or environment from the caller (exit 2)
+  spec,          ///< the recipe spec or a recipe file is malformed (exit 2)
+  check_failed,  ///< the recipe misbehaved: a check's expectation did not hold (exit 1)
+  infra,         ///< docker, abra, network or the host misbehaved (exit 3)
+  timeout,       ///< an operation ran out of time (infrastructure unless a check says otherwise)
+  not_found,     ///< a named thing (ref, file, service, image) does not exist
+  interrupted,   ///< SIGINT/SIGTERM arrived (exit 130/143)
 };
 
 std::string_view to_string(ErrorKind kind);
@@ -35,8 +35,8 @@ class [[nodiscard]] Result {
  public:
   /// A default Result holds a default value (so Status{} is success).
   Result() requires std::is_default_constructible_v<T> : state_(T{}) {}
-  Result(T value) : state_(std::move(value)) {}          // NOLINT: implicit by design
-  Result(Error error) : state_(std::move(error)) {}      // NOLINT: implicit by design
+  Result(T value) : state_(std::move(value)) {}      // NOLINT: implicit by design
+  Result(Error error) : state_(std::move(error)) {}  // NOLINT: implicit by design
 
   bool ok() const { return state_.index() == 0; }
   explicit operator bool() const { return ok(); }
@@ -70,8 +70,8 @@ inline Status ok_status() { return Unit{}; }
   auto tmp = (expr);                   \
   if (!tmp.ok()) return tmp.error();   \
   decl = std::move(tmp).value()
-#define CCCI_TRY_STATUS(expr)                              \
-  do {                                                     \
-    auto ccci_status_ = (expr);                            \
-    if (!ccci_status_.ok()) return ccci_status_.error();   \
+#define CCCI_TRY_STATUS(expr)                            \
+  do {                                                   \
+    auto ccci_status_ = (expr);                          \
+    if (!ccci_status_.ok()) return ccci_status_.error(); \
   } while (0)

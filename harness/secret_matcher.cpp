@@ -185,7 +185,8 @@ std::vector<TextSpan> SecretMatcher::find(std::string_view text, size_t starts_b
     if (pos < last_start && may_start(pos)) {
       bool start_plain = pair_ahead(c, pos + 1);
       if (escaped) {
-        bool fits = escape.size > 1 ? is_pair(escape.bytes[0], escape.bytes[1]) : pair_ahead(escape.bytes[0], pos + escape.length);
+        bool fits = escape.size > 1 ? is_pair(escape.bytes[0], escape.bytes[1])
+                                    : pair_ahead(escape.bytes[0], pos + escape.length);
         if (fits && escape.bytes[0] == c) start_plain = true;
         if (fits && escape.bytes[0] != c) start_needles(here, static_cast<unsigned char>(escape.bytes[0]), pos);
       }
@@ -197,8 +198,9 @@ std::vector<TextSpan> SecretMatcher::find(std::string_view text, size_t starts_b
     // the needles' total length even where both readings fit everywhere (a secret of
     // backslashes in a run of them), so the pass stays linear in the text.
     if (here.size() > 1) {
-      std::sort(here.begin(), here.end(),
-                [](const Thread& a, const Thread& b) { return a.key < b.key || (a.key == b.key && a.start < b.start); });
+      std::sort(here.begin(), here.end(), [](const Thread& a, const Thread& b) {
+        return a.key < b.key || (a.key == b.key && a.start < b.start);
+      });
       here.erase(std::unique(here.begin(), here.end(), [](const Thread& a, const Thread& b) { return a.key == b.key; }),
                  here.end());
     }
@@ -206,7 +208,8 @@ std::vector<TextSpan> SecretMatcher::find(std::string_view text, size_t starts_b
       const std::string& needle = needles_[thread.key >> 32];
       size_t index = thread.key & 0xFFFFFFFF;
       if (needle[index] == c) advance(thread, 1, pos + 1);
-      if (escaped && escape.size <= needle.size() - index && std::memcmp(escape.bytes, needle.data() + index, escape.size) == 0) {
+      if (escaped && escape.size <= needle.size() - index &&
+          std::memcmp(escape.bytes, needle.data() + index, escape.size) == 0) {
         advance(thread, escape.size, pos + escape.length);
       }
     }

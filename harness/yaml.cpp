@@ -35,7 +35,8 @@ bool is_unicode_line_break(char32_t code) { return code == 0x85 || code == 0x202
 /// The characters libyaml's reader accepts (YAML 1.1 "printable").
 bool yaml_printable(char32_t code) {
   return code == 0x09 || code == 0x0A || code == 0x0D || (code >= 0x20 && code <= 0x7E) || code == 0x85 ||
-         (code >= 0xA0 && code <= 0xD7FF) || (code >= 0xE000 && code <= 0xFFFD) || (code >= 0x10000 && code <= 0x10FFFF);
+         (code >= 0xA0 && code <= 0xD7FF) || (code >= 0xE000 && code <= 0xFFFD) ||
+         (code >= 0x10000 && code <= 0x10FFFF);
 }
 
 /// Where byte `offset` of `text` is, counted as libyaml counts marks: a leading BOM takes no
@@ -109,9 +110,7 @@ struct Built {
   Extent extent;
 };
 
-std::string anchor_name(const yaml_char_t* anchor) {
-  return anchor ? reinterpret_cast<const char*>(anchor) : "";
-}
+std::string anchor_name(const yaml_char_t* anchor) { return anchor ? reinterpret_cast<const char*>(anchor) : ""; }
 
 class EventReader {
  public:
@@ -129,7 +128,8 @@ class EventReader {
   Result<YamlNode> read_document_root() {
     CCCI_TRY_STATUS(expect(YAML_STREAM_START_EVENT));
     CCCI_TRY_STATUS(next());
-    if (event_.type == YAML_STREAM_END_EVENT) return YamlNode{YamlNode::Kind::null, mark_of(event_.start_mark), {}, false, {}, {}};
+    if (event_.type == YAML_STREAM_END_EVENT)
+      return YamlNode{YamlNode::Kind::null, mark_of(event_.start_mark), {}, false, {}, {}};
     if (event_.type != YAML_DOCUMENT_START_EVENT) return error_here("expected a YAML document");
     CCCI_TRY_STATUS(next());
     CCCI_TRY(Built root, read_node(0));
@@ -318,7 +318,8 @@ class EventReader {
     for (auto& source : merges) {
       for (auto& entry : source.entries) {
         if (entry.first.is_scalar() && !scalar_keys.insert(entry.first.scalar).second) continue;
-        if (node.entries.size() == YamlLimits::max_entries) return error_at(merge_mark, too_many_keys() + " after merging");
+        if (node.entries.size() == YamlLimits::max_entries)
+          return error_at(merge_mark, too_many_keys() + " after merging");
         node.entries.push_back(std::move(entry));
       }
     }
@@ -379,8 +380,10 @@ Result<YamlNode> parse_yaml(std::string_view text, const std::string& file) {
 
 Result<YamlNode> load_yaml_file(const std::filesystem::path& path) {
   std::error_code error;  // a FIFO would block the open, a device never end
-  if (auto status = std::filesystem::status(path, error); std::filesystem::exists(status) && !std::filesystem::is_regular_file(status)) {
-    return make_error(ErrorKind::spec, path.string() + ":1:1: not a regular file (a device, FIFO or directory is never read)");
+  if (auto status = std::filesystem::status(path, error);
+      std::filesystem::exists(status) && !std::filesystem::is_regular_file(status)) {
+    return make_error(ErrorKind::spec,
+                      path.string() + ":1:1: not a regular file (a device, FIFO or directory is never read)");
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) return make_error(ErrorKind::not_found, path.string() + ": cannot read file");

@@ -25,12 +25,12 @@ namespace ccci::harness {
 /// What one document may cost. Real Co-op Cloud compose files are a few hundred lines (a few
 /// thousand nodes, depth under 10); each bound is one to two orders of magnitude above that.
 struct YamlLimits {
-  static constexpr size_t max_input_bytes = size_t{4} << 20;   ///< the document's text
-  static constexpr int max_depth = 200;                        ///< nesting, after alias expansion
-  static constexpr size_t max_nodes = 100'000;                 ///< nodes built, alias copies included
-  static constexpr size_t max_text_bytes = size_t{32} << 20;   ///< scalar and file-name bytes built
+  static constexpr size_t max_input_bytes = size_t{4} << 20;     ///< the document's text
+  static constexpr int max_depth = 200;                          ///< nesting, after alias expansion
+  static constexpr size_t max_nodes = 100'000;                   ///< nodes built, alias copies included
+  static constexpr size_t max_text_bytes = size_t{32} << 20;     ///< scalar and file-name bytes built
   static constexpr size_t max_scalar_bytes = size_t{256} << 10;  ///< one scalar (or key)
-  static constexpr size_t max_entries = 10'000;                ///< keys of a mapping, items of a sequence
+  static constexpr size_t max_entries = 10'000;                  ///< keys of a mapping, items of a sequence
 };
 
 struct Mark {
@@ -50,8 +50,8 @@ class YamlNode {
 
   Kind kind = Kind::null;
   Mark mark;
-  std::string scalar;     ///< text of a scalar
-  bool quoted = false;    ///< the scalar was written quoted (so "null", "true" stay strings)
+  std::string scalar;              ///< text of a scalar
+  bool quoted = false;             ///< the scalar was written quoted (so "null", "true" stay strings)
   std::vector<YamlNode> items;     ///< sequence elements
   std::vector<YamlEntry> entries;  ///< mapping entries, in document order
 

@@ -31,9 +31,20 @@ namespace {
 using harness::ErrorKind;
 
 /// What children (git, abra, docker) may see of our environment; nothing else leaks to them.
-const std::vector<std::string> passed_to_children = {
-    "PATH", "HOME", "TMPDIR", "LANG", "LC_ALL", "DOCKER_HOST", "DOCKER_CONFIG", "DOCKER_CERT_PATH", "DOCKER_TLS_VERIFY",
-    "RESTIC_REPOSITORY", "RESTIC_PASSWORD_FILE", "CCCI_TESTBED", "CCCI_TESTBED_DIR", "SSH_AUTH_SOCK"};
+const std::vector<std::string> passed_to_children = {"PATH",
+                                                     "HOME",
+                                                     "TMPDIR",
+                                                     "LANG",
+                                                     "LC_ALL",
+                                                     "DOCKER_HOST",
+                                                     "DOCKER_CONFIG",
+                                                     "DOCKER_CERT_PATH",
+                                                     "DOCKER_TLS_VERIFY",
+                                                     "RESTIC_REPOSITORY",
+                                                     "RESTIC_PASSWORD_FILE",
+                                                     "CCCI_TESTBED",
+                                                     "CCCI_TESTBED_DIR",
+                                                     "SSH_AUTH_SOCK"};
 
 int exit_code_for_setup_error(const harness::Error& error) {
   return error.kind == ErrorKind::usage || error.kind == ErrorKind::spec ? 2 : 3;
@@ -56,7 +67,8 @@ PlanInputs plan_inputs(const Config& config, const RecipeSpec& spec, const std::
   in.stages = config.stages;
   in.not_applicable = spec.not_applicable;
   for (const auto& [tier, checks] : spec.checks) {
-    for (const auto& check : checks) in.overlay_checks[tier].push_back({check.name, CheckSource::overlay, describe(check)});
+    for (const auto& check : checks)
+      in.overlay_checks[tier].push_back({check.name, CheckSource::overlay, describe(check)});
   }
   in.deps = spec.deps;
   in.pinned_base = spec.pinned_base;
@@ -145,7 +157,8 @@ int run_ccci(const std::map<std::string, std::string>& env, const std::vector<st
   settings.evidence.out = config->out;
   StepFacts facts{plan->domain, harness::stack_name_for(plan->domain), child_env};
   if (!config->gateway_host.empty()) {
-    facts.script_env["CCCI_GATEWAY"] = config->gateway_host + (config->gateway_port ? ":" + std::to_string(config->gateway_port) : "");
+    facts.script_env["CCCI_GATEWAY"] =
+        config->gateway_host + (config->gateway_port ? ":" + std::to_string(config->gateway_port) : "");
   }
   if (config->ca_bundle) facts.script_env["CCCI_CA_BUNDLE"] = config->ca_bundle->string();
   SpecSteps steps(*spec, facts, *http, *docker, *processes, *clock, log.redactor());
@@ -163,7 +176,8 @@ int run_ccci(const std::map<std::string, std::string>& env, const std::vector<st
   report.started_at = utc_now();
   auto start = clock->now();
 
-  TierMachine machine(deployment, *clock, [] { return harness::pending_interrupt(); }, terminal_progress(log));
+  TierMachine machine(
+      deployment, *clock, [] { return harness::pending_interrupt(); }, terminal_progress(log));
   MachineResult result = machine.run(machine_inputs(*plan));
   report.tiers = std::move(result.tiers);
   report.teardown = std::move(result.teardown);

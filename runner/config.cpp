@@ -41,10 +41,10 @@ constexpr Setting abra_setting{"--abra", "CCCI_ABRA"};
 constexpr Setting server_setting{"--server", "CCCI_SERVER"};
 constexpr Setting pull_setting{"--pull", "CCCI_PULL"};
 
-constexpr Setting all_settings[] = {recipe_setting, pr_setting,        ref_setting,     src_setting,
-                                    stages_setting, out_setting,       recipes_dir_setting, git_base_setting,
-                                    state_dir_setting, gateway_setting, ca_setting,      suffix_setting,
-                                    abra_dir_setting, abra_setting,    server_setting, pull_setting};
+constexpr Setting all_settings[] = {recipe_setting,    pr_setting,      ref_setting,         src_setting,
+                                    stages_setting,    out_setting,     recipes_dir_setting, git_base_setting,
+                                    state_dir_setting, gateway_setting, ca_setting,          suffix_setting,
+                                    abra_dir_setting,  abra_setting,    server_setting,      pull_setting};
 
 /// Printable form of a value for error messages: control characters escaped, long values cut.
 std::string shown(std::string_view value) { return harness::quoted(value, '\'', 80); }
@@ -63,7 +63,8 @@ class Sources {
     if (!setting.drone.empty()) {
       // DRONE_PULL_REQUEST is only meaningful on a pull_request event.
       bool applies = setting.drone != "DRONE_PULL_REQUEST" || non_empty("DRONE_BUILD_EVENT") == "pull_request";
-      if (auto value = non_empty(setting.drone); value && applies) return std::pair{*value, "env " + std::string(setting.drone)};
+      if (auto value = non_empty(setting.drone); value && applies)
+        return std::pair{*value, "env " + std::string(setting.drone)};
     }
     return std::nullopt;
   }
@@ -83,8 +84,8 @@ class Sources {
 constexpr size_t max_setting_length = 4096;
 
 harness::Error usage(const Setting& setting, std::string_view source, std::string_view value, std::string_view why) {
-  return make_error(ErrorKind::usage, std::string(setting.variable) + " (" + std::string(source) + ") = " + shown(value) +
-                                          ": " + std::string(why));
+  return make_error(ErrorKind::usage, std::string(setting.variable) + " (" + std::string(source) +
+                                          ") = " + shown(value) + ": " + std::string(why));
 }
 
 bool has_control_characters(std::string_view value) {
@@ -118,7 +119,8 @@ bool is_dns_name(std::string_view name, Alnum alnum, size_t min_labels) {
   size_t labels = 0;
   for (size_t start = 0;; ++labels) {
     size_t dot = name.find('.', start);
-    if (!is_dns_label(name.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start), alnum)) {
+    if (!is_dns_label(name.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start),
+                      alnum)) {
       return false;
     }
     if (dot == std::string_view::npos) return labels + 1 >= min_labels;
@@ -184,14 +186,16 @@ Status read_setting(const Sources& sources, const Setting& setting, Config& conf
 
 std::string check_recipe(const std::string& value, Config& config) {
   if (value.size() > 40) return "a recipe name has at most 40 characters";
-  if (!is_word(value, is_lower_or_digit, [](char c) { return is_lower_or_digit(c) || c == '-'; })) return "a recipe name is lowercase letters, digits and '-', starting with a letter or digit";
+  if (!is_word(value, is_lower_or_digit, [](char c) { return is_lower_or_digit(c) || c == '-'; }))
+    return "a recipe name is lowercase letters, digits and '-', starting with a letter or digit";
   config.recipe = value;
   return {};
 }
 
 std::string check_pr(const std::string& value, Config& config) {
   int number = small_number(value, 9);
-  if (number < 1 || value.front() == '0') return "a PR is a positive integer of at most 9 digits, without sign or leading zeros";
+  if (number < 1 || value.front() == '0')
+    return "a PR is a positive integer of at most 9 digits, without sign or leading zeros";
   config.pr = number;
   return {};
 }
@@ -237,7 +241,8 @@ std::string check_stages(const std::string& value, Config& config) {
     // One deployment serves every tier, so every tier needs the install.
     if (asked || tier == Tier::install) config.stages.push_back(tier);
   }
-  if (std::find(wanted.begin(), wanted.end(), Tier::install) == wanted.end()) config.sources["STAGES:install"] = "implied";
+  if (std::find(wanted.begin(), wanted.end(), Tier::install) == wanted.end())
+    config.sources["STAGES:install"] = "implied";
   return {};
 }
 
@@ -258,7 +263,8 @@ std::string check_gateway(const std::string& value, Config& config) {
   size_t colon = text.find(':');
   std::string_view host = text.substr(0, colon);
   int port = colon == std::string_view::npos ? 0 : small_number(text.substr(colon + 1), 5);
-  if (!is_dns_name(host, is_alnum, 1) || port < 0) return "a gateway is host[:port], the host a DNS name or IPv4 address";
+  if (!is_dns_name(host, is_alnum, 1) || port < 0)
+    return "a gateway is host[:port], the host a DNS name or IPv4 address";
   config.gateway_host = host;
   if (colon != std::string_view::npos) {
     if (port < 1 || port > 65535) return "a gateway port is 1 to 65535";
@@ -281,7 +287,8 @@ std::string check_git_base(const std::string& value, Config& config) {
 
 }  // namespace
 
-harness::Result<Config> parse_config(const std::map<std::string, std::string>& env, const std::vector<std::string>& args) {
+harness::Result<Config> parse_config(const std::map<std::string, std::string>& env,
+                                     const std::vector<std::string>& args) {
   Config config;
   CCCI_TRY(auto flags, parse_flags(args, config.mode));
   Sources sources(env, std::move(flags));
@@ -293,9 +300,11 @@ harness::Result<Config> parse_config(const std::map<std::string, std::string>& e
   CCCI_TRY_STATUS(read_setting(sources, src_setting, config, [&](auto& v) { return check_src(v, config); }));
   CCCI_TRY_STATUS(read_setting(sources, stages_setting, config, [&](auto& v) { return check_stages(v, config); }));
   CCCI_TRY_STATUS(read_setting(sources, out_setting, config, [&](auto& v) { return check_path(v, config.out); }));
-  CCCI_TRY_STATUS(read_setting(sources, recipes_dir_setting, config, [&](auto& v) { return check_path(v, config.recipes_dir); }));
+  CCCI_TRY_STATUS(
+      read_setting(sources, recipes_dir_setting, config, [&](auto& v) { return check_path(v, config.recipes_dir); }));
   CCCI_TRY_STATUS(read_setting(sources, git_base_setting, config, [&](auto& v) { return check_git_base(v, config); }));
-  CCCI_TRY_STATUS(read_setting(sources, state_dir_setting, config, [&](auto& v) { return check_path(v, config.state_dir); }));
+  CCCI_TRY_STATUS(
+      read_setting(sources, state_dir_setting, config, [&](auto& v) { return check_path(v, config.state_dir); }));
   CCCI_TRY_STATUS(read_setting(sources, gateway_setting, config, [&](auto& v) { return check_gateway(v, config); }));
   CCCI_TRY_STATUS(read_setting(sources, ca_setting, config, [&](auto& v) {
     std::filesystem::path path;
@@ -303,7 +312,8 @@ harness::Result<Config> parse_config(const std::map<std::string, std::string>& e
     config.ca_bundle = path;
     return why;
   }));
-  CCCI_TRY_STATUS(read_setting(sources, suffix_setting, config, [&](auto& v) { return check_domain_suffix(v, config); }));
+  CCCI_TRY_STATUS(
+      read_setting(sources, suffix_setting, config, [&](auto& v) { return check_domain_suffix(v, config); }));
   CCCI_TRY_STATUS(read_setting(sources, abra_dir_setting, config, [&](auto& v) {
     std::filesystem::path path;
     std::string why = check_path(v, path);
@@ -316,7 +326,8 @@ harness::Result<Config> parse_config(const std::map<std::string, std::string>& e
     config.abra = v;
     return why;
   }));
-  CCCI_TRY_STATUS(read_setting(sources, server_setting, config, [&](auto& v) { return check_word(v, config.server, "a server name"); }));
+  CCCI_TRY_STATUS(read_setting(sources, server_setting, config,
+                               [&](auto& v) { return check_word(v, config.server, "a server name"); }));
   CCCI_TRY_STATUS(read_setting(sources, pull_setting, config, [&](auto& v) {
     if (v != "missing" && v != "never") return std::string("CCCI_PULL is missing (pull absent images) or never");
     config.pull_images = v == "missing";
@@ -341,7 +352,8 @@ harness::Status make_out_dir(const Config& config) {
   std::error_code error;
   auto status = std::filesystem::status(config.out, error);
   if (std::filesystem::exists(status) && !std::filesystem::is_directory(status)) {
-    return refuse(std::filesystem::is_regular_file(status) ? "the artifact directory is a file" : "the artifact directory is not a directory");
+    return refuse(std::filesystem::is_regular_file(status) ? "the artifact directory is a file"
+                                                           : "the artifact directory is not a directory");
   }
   std::filesystem::create_directories(config.out, error);
   if (error) return refuse("the artifact directory cannot be created: " + error.message());

@@ -23,21 +23,21 @@ struct Config {
   Mode mode = Mode::run;
   std::string recipe;
   std::optional<int> pr;
-  std::optional<std::string> ref;           ///< lowercase hex, 7–40
-  std::string src;                          ///< owner/repo; default coop-cloud/<recipe>
-  std::vector<Tier> stages;                 ///< canonical order; install always included
+  std::optional<std::string> ref;  ///< lowercase hex, 7–40
+  std::string src;                 ///< owner/repo; default coop-cloud/<recipe>
+  std::vector<Tier> stages;        ///< canonical order; install always included
   std::filesystem::path out = "out";
   std::filesystem::path recipes_dir = "recipes";
   std::string git_base = "https://git.coopcloud.tech";
   std::filesystem::path state_dir = "/var/lib/ccci";
-  std::string gateway_host;                 ///< empty: connect by DNS
-  int gateway_port = 0;                     ///< 0: keep the URL's port
+  std::string gateway_host;  ///< empty: connect by DNS
+  int gateway_port = 0;      ///< 0: keep the URL's port
   std::optional<std::filesystem::path> ca_bundle;
   std::string domain_suffix = "ci.coopcloud.tech";
   std::optional<std::filesystem::path> abra_dir;
   std::string abra = "abra";
   std::string server = "default";
-  bool pull_images = true;                  ///< CCCI_PULL=never: only images already on the host
+  bool pull_images = true;                     ///< CCCI_PULL=never: only images already on the host
   std::map<std::string, std::string> sources;  ///< setting → "flag --pr", "env PR", "default", …
 };
 

@@ -31,9 +31,10 @@ std::string base_ref(const UpgradeBase& base) {
 bool names_a_secret(const std::string& key) {
   std::string upper = harness::lowercase(key);
   for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  if (upper.rfind("SECRET_", 0) == 0 && upper.size() > 8 && upper.compare(upper.size() - 8, 8, "_VERSION") == 0) return false;
-  for (std::string_view word : {"PASSWORD", "PASSWD", "PASSPHRASE", "SECRET", "TOKEN", "PRIVATE", "CREDENTIAL", "API_KEY",
-                                "ACCESS_KEY", "AUTH_KEY"}) {
+  if (upper.rfind("SECRET_", 0) == 0 && upper.size() > 8 && upper.compare(upper.size() - 8, 8, "_VERSION") == 0)
+    return false;
+  for (std::string_view word : {"PASSWORD", "PASSWD", "PASSPHRASE", "SECRET", "TOKEN", "PRIVATE", "CREDENTIAL",
+                                "API_KEY", "ACCESS_KEY", "AUTH_KEY"}) {
     if (upper.find(word) != std::string::npos) return true;
   }
   auto ends_with = [&](std::string_view tail) {
@@ -52,7 +53,9 @@ bool covered(const std::string& expected, const std::vector<std::string>& listed
 }  // namespace
 
 Deployment::Deployment(DeploymentSettings settings, DeploymentSeams seams)
-    : settings_(std::move(settings)), seams_(seams), stack_(harness::stack_name_for(settings_.domain)),
+    : settings_(std::move(settings)),
+      seams_(seams),
+      stack_(harness::stack_name_for(settings_.domain)),
       checkout_(seams_.abra.recipe_dir(settings_.recipe)) {}
 
 harness::Result<std::map<std::string, std::string>> Deployment::app_env() const {
@@ -69,13 +72,16 @@ Status Deployment::deploy_dependencies() {
 Status Deployment::prepull_images(std::string_view which) {
   CCCI_TRY(auto env, app_env());
   auto model = harness::load_compose(checkout_, env);
-  if (!model.ok()) return make_error(ErrorKind::check_failed, "the " + std::string(which) + " compose files do not load: " + model.error().message);
+  if (!model.ok())
+    return make_error(ErrorKind::check_failed,
+                      "the " + std::string(which) + " compose files do not load: " + model.error().message);
   for (const auto& image : model->images()) {
     CCCI_TRY(bool present, seams_.docker.image_present(image));
     if (present) continue;
     if (settings_.image_pull == ImagePull::never) {
-      return make_error(ErrorKind::check_failed, "the " + std::string(which) + " needs image " + image +
-                                                     ", which is not on this host (images are never pulled here: CCCI_PULL=never)");
+      return make_error(ErrorKind::check_failed,
+                        "the " + std::string(which) + " needs image " + image +
+                            ", which is not on this host (images are never pulled here: CCCI_PULL=never)");
     }
     auto pulled = seams_.docker.image_pull(image);
     if (!pulled.ok()) {
@@ -158,8 +164,9 @@ Status Deployment::backup() {
   CCCI_TRY(auto env, app_env());
   CCCI_TRY(auto model, harness::load_compose(checkout_, env));
   if (!model.backup_enabled()) {
-    return make_error(ErrorKind::check_failed, "no service carries backupbot.backup=true, so a backup would hold nothing; "
-                                               "mark the backup tier n/a in the spec if that is intended");
+    return make_error(ErrorKind::check_failed,
+                      "no service carries backupbot.backup=true, so a backup would hold nothing; "
+                      "mark the backup tier n/a in the spec if that is intended");
   }
   expected_paths_ = model.backup_paths(stack_);  // may be empty: the labels may exclude every volume
   // backup-bot-two enumerates paths once, before its hooks; a service mid-restart is silently left
@@ -167,7 +174,8 @@ Status Deployment::backup() {
   for (int attempt = 1; attempt <= settings_.backup_attempts; ++attempt) {
     CCCI_TRY_STATUS(seams_.abra.backup_create(settings_.domain));
     CCCI_TRY(auto snapshots, seams_.abra.backup_snapshots(settings_.domain));
-    if (snapshots.empty()) return make_error(ErrorKind::check_failed, "backup create succeeded but no snapshot holds the app");
+    if (snapshots.empty())
+      return make_error(ErrorKind::check_failed, "backup create succeeded but no snapshot holds the app");
     snapshot_ = snapshots.back().id;
     CCCI_TRY(auto listed, seams_.abra.backup_list(settings_.domain, snapshot_, harness::BackupListScope::all_paths));
     missing_paths_.clear();
@@ -175,7 +183,8 @@ Status Deployment::backup() {
       if (!covered(path, listed)) missing_paths_.push_back(path);
     }
     if (missing_paths_.empty()) return harness::ok_status();
-    seams_.log.info("backup", "snapshot " + *snapshot_ + " (attempt " + std::to_string(attempt) + ") misses " + harness::join(missing_paths_, ", "));
+    seams_.log.info("backup", "snapshot " + *snapshot_ + " (attempt " + std::to_string(attempt) + ") misses " +
+                                  harness::join(missing_paths_, ", "));
   }
   return harness::ok_status();  // snapshot_covers_volumes reports what is missing
 }
@@ -198,12 +207,19 @@ std::vector<CheckOutcome> Deployment::generic_outcomes(Tier tier) {
   for (const auto& check : generic_checks(tier)) {
     auto start = seams_.clock.now();
     CheckOutcome result;
-    if (check.name == generic::serving_https) result = check_serving_https();
-    else if (check.name == generic::services_converged) result = check_services_converged();
-    else if (check.name == generic::head_deployed) result = check_head_deployed();
-    else if (check.name == generic::orphans_pruned) result = check_orphans_pruned();
-    else if (check.name == generic::snapshot_covers_volumes) result = check_snapshot_coverage();
-    else result = outcome(check.name, CheckStatus::error, "no implementation for generic check " + std::string(check.name));
+    if (check.name == generic::serving_https)
+      result = check_serving_https();
+    else if (check.name == generic::services_converged)
+      result = check_services_converged();
+    else if (check.name == generic::head_deployed)
+      result = check_head_deployed();
+    else if (check.name == generic::orphans_pruned)
+      result = check_orphans_pruned();
+    else if (check.name == generic::snapshot_covers_volumes)
+      result = check_snapshot_coverage();
+    else
+      result =
+          outcome(check.name, CheckStatus::error, "no implementation for generic check " + std::string(check.name));
     result.duration = std::chrono::duration_cast<std::chrono::milliseconds>(seams_.clock.now() - start);
     outcomes.push_back(std::move(result));
   }
@@ -237,11 +253,14 @@ CheckOutcome Deployment::check_services_converged() {
   for (const auto& service : *services) {
     auto slash = service.replicas.find('/');
     std::string running = service.replicas.substr(0, slash);
-    std::string desired = slash == std::string::npos ? "" : service.replicas.substr(slash + 1, service.replicas.find(' ') - slash - 1);
+    std::string desired =
+        slash == std::string::npos ? "" : service.replicas.substr(slash + 1, service.replicas.find(' ') - slash - 1);
     if (running != desired) behind.push_back(service.name + " " + service.replicas);
   }
-  if (services->empty()) return outcome(generic::services_converged, CheckStatus::fail, "the stack " + stack_ + " has no services");
-  if (!behind.empty()) return outcome(generic::services_converged, CheckStatus::fail, "not converged: " + harness::join(behind, ", "));
+  if (services->empty())
+    return outcome(generic::services_converged, CheckStatus::fail, "the stack " + stack_ + " has no services");
+  if (!behind.empty())
+    return outcome(generic::services_converged, CheckStatus::fail, "not converged: " + harness::join(behind, ", "));
   return outcome(generic::services_converged, CheckStatus::pass);
 }
 
@@ -250,13 +269,15 @@ CheckOutcome Deployment::check_head_deployed() {
   if (!labels.ok()) return outcome(generic::head_deployed, CheckStatus::error, labels.error().message);
   auto found = labels->find("coop-cloud." + stack_ + ".chaos-version");
   if (found == labels->end()) {
-    return outcome(generic::head_deployed, CheckStatus::fail, "the app service has no chaos-version label: the head was not deployed in place");
+    return outcome(generic::head_deployed, CheckStatus::fail,
+                   "the app service has no chaos-version label: the head was not deployed in place");
   }
   std::string deployed = found->second;
   if (deployed.size() >= 2 && deployed.compare(deployed.size() - 2, 2, "+U") == 0) deployed.resize(deployed.size() - 2);
   std::string expected = settings_.head_commit.substr(0, 8);
   if (deployed != expected) {
-    return outcome(generic::head_deployed, CheckStatus::fail, "deployed chaos-version " + found->second + ", expected the head " + expected);
+    return outcome(generic::head_deployed, CheckStatus::fail,
+                   "deployed chaos-version " + found->second + ", expected the head " + expected);
   }
   return outcome(generic::head_deployed, CheckStatus::pass, "chaos-version " + found->second);
 }
@@ -269,8 +290,10 @@ CheckOutcome Deployment::check_orphans_pruned() {
   auto live = seams_.docker.service_ls(stack_);
   if (!live.ok()) return outcome(generic::orphans_pruned, CheckStatus::error, live.error().message);
   auto extra = orphans_among(*live, model->service_names());
-  if (!extra.empty()) return outcome(generic::orphans_pruned, CheckStatus::fail, "still running: " + harness::join(extra, ", "));
-  return outcome(generic::orphans_pruned, CheckStatus::pass, pruned_.empty() ? "" : "pruned " + harness::join(pruned_, ", "));
+  if (!extra.empty())
+    return outcome(generic::orphans_pruned, CheckStatus::fail, "still running: " + harness::join(extra, ", "));
+  return outcome(generic::orphans_pruned, CheckStatus::pass,
+                 pruned_.empty() ? "" : "pruned " + harness::join(pruned_, ", "));
 }
 
 CheckOutcome Deployment::check_snapshot_coverage() {
@@ -285,7 +308,8 @@ CheckOutcome Deployment::check_snapshot_coverage() {
     return outcome(generic::snapshot_covers_volumes, CheckStatus::pass,
                    "snapshot " + *snapshot_ + " taken; the backupbot labels select no volume path");
   }
-  return outcome(generic::snapshot_covers_volumes, CheckStatus::pass, "snapshot " + *snapshot_ + " covers " + harness::join(expected_paths_, ", "));
+  return outcome(generic::snapshot_covers_volumes, CheckStatus::pass,
+                 "snapshot " + *snapshot_ + " covers " + harness::join(expected_paths_, ", "));
 }
 
 Evidence Deployment::collect_evidence() {
@@ -294,7 +318,8 @@ Evidence Deployment::collect_evidence() {
   if (live.ok()) {
     for (const auto& service : *live) sources.services.push_back(service.name);
   }
-  Evidence evidence = runner::collect_evidence(seams_.docker, seams_.clock, seams_.log.redactor(), settings_.evidence, sources);
+  Evidence evidence =
+      runner::collect_evidence(seams_.docker, seams_.clock, seams_.log.redactor(), settings_.evidence, sources);
   if (!live.ok()) evidence.notes.insert(evidence.notes.begin(), "services of " + stack_ + ": " + live.error().message);
   return evidence;
 }
@@ -311,7 +336,7 @@ void Deployment::wait_until_stack_stopped(std::chrono::milliseconds timeout) {
 }
 
 std::vector<std::string> Deployment::orphans_among(const std::vector<harness::ServiceSummary>& live,
-                                                  const std::vector<std::string>& wanted) const {
+                                                   const std::vector<std::string>& wanted) const {
   std::vector<std::string> orphans;
   for (const auto& service : live) {
     std::string name = service.name.substr(std::min(service.name.size(), stack_.size() + 1));
@@ -328,7 +353,8 @@ TeardownOutcome Deployment::teardown() {
   std::vector<std::string> notes;
   if (app_created_) {
     auto undeployed = seams_.abra.undeploy(settings_.domain);
-    if (!undeployed.ok() && undeployed.error().kind != ErrorKind::not_found) notes.push_back(undeployed.error().message);
+    if (!undeployed.ok() && undeployed.error().kind != ErrorKind::not_found)
+      notes.push_back(undeployed.error().message);
     wait_until_stack_stopped(std::chrono::minutes(2));
     auto removed = seams_.abra.remove(settings_.domain);
     if (!removed.ok()) notes.push_back(removed.error().message);
@@ -351,7 +377,8 @@ TeardownOutcome Deployment::teardown() {
   } else if (!residue->empty()) {
     result.clean = false;
     result.message = "teardown left " + residue->describe();
-    for (const auto& list : {residue->services, residue->containers, residue->volumes, residue->secrets, residue->configs, residue->networks}) {
+    for (const auto& list : {residue->services, residue->containers, residue->volumes, residue->secrets,
+                             residue->configs, residue->networks}) {
       result.residue.insert(result.residue.end(), list.begin(), list.end());
     }
   } else {

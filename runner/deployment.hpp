@@ -43,13 +43,13 @@ struct DeploymentSettings {
   std::string head_ref;
   std::string head_commit;
   UpgradeBase base;
-  std::map<std::string, std::string> env_overlay;   ///< written into the app .env
+  std::map<std::string, std::string> env_overlay;  ///< written into the app .env
   std::string health_path = "/";
   std::vector<int> health_ok{200};
   std::chrono::milliseconds http_timeout{std::chrono::minutes(2)};
   int backup_attempts = 3;
   ImagePull image_pull = ImagePull::missing;
-  EvidenceSettings evidence;   ///< where and how much evidence a red run collects
+  EvidenceSettings evidence;  ///< where and how much evidence a red run collects
 };
 
 struct DeploymentSeams {
@@ -107,7 +107,7 @@ class Deployment final : public Operations {
   bool app_created_ = false;
   std::vector<std::string> pruned_;
   std::optional<std::string> snapshot_;
-  std::vector<std::string> missing_paths_;     ///< of the last backup attempt
+  std::vector<std::string> missing_paths_;  ///< of the last backup attempt
   std::vector<std::string> expected_paths_;
 };
 

@@ -94,7 +94,8 @@ void collect_services(harness::DockerDriver& docker, Collector& collector, const
     queries.push_back(std::async(std::launch::async, [&docker, &settings, service, timeout] {
       ServiceEvidence found;
       if (timeout <= milliseconds::zero()) {
-        found.tasks = found.logs = harness::make_error(harness::ErrorKind::timeout, "the evidence budget ran out first");
+        found.tasks = found.logs =
+            harness::make_error(harness::ErrorKind::timeout, "the evidence budget ran out first");
         return found;
       }
       found.tasks = docker.service_tasks(service, timeout);

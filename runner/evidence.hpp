@@ -22,17 +22,17 @@
 namespace ccci::runner {
 
 struct EvidenceSettings {
-  std::filesystem::path out;                        ///< the run's OUT; files go to OUT/evidence/
+  std::filesystem::path out;  ///< the run's OUT; files go to OUT/evidence/
   std::chrono::milliseconds budget{std::chrono::seconds(60)};
   std::chrono::milliseconds call_timeout{std::chrono::seconds(20)};  ///< per docker call, within the budget
-  int log_lines = 300;                              ///< per service
-  std::size_t max_file_bytes = 256 * 1024;          ///< a longer file keeps its end
-  std::size_t max_total_bytes = 4 * 1024 * 1024;    ///< files beyond this are not written
+  int log_lines = 300;                                               ///< per service
+  std::size_t max_file_bytes = 256 * 1024;                           ///< a longer file keeps its end
+  std::size_t max_total_bytes = 4 * 1024 * 1024;                     ///< files beyond this are not written
 };
 
 struct EvidenceSources {
-  std::vector<std::string> services;     ///< "<stack>_<name>", as docker names them
-  std::filesystem::path abra_logs;       ///< a directory of abra's log files; may not exist
+  std::vector<std::string> services;  ///< "<stack>_<name>", as docker names them
+  std::filesystem::path abra_logs;    ///< a directory of abra's log files; may not exist
 };
 
 Evidence collect_evidence(harness::DockerDriver& docker, harness::Clock& clock, const harness::Redactor& redactor,

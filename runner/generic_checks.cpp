@@ -11,8 +11,7 @@ constexpr GenericCheck converged{generic::services_converged, "every service of 
 
 std::vector<GenericCheck> generic_checks(Tier tier) {
   switch (tier) {
-    case Tier::install:
-      return {converged, serving};
+    case Tier::install: return {converged, serving};
     case Tier::upgrade:
       return {{generic::head_deployed, "the app's chaos-version label is the head commit (abra's +U suffix ignored)"},
               {generic::orphans_pruned, "no service the head no longer defines is left running"},
@@ -20,10 +19,8 @@ std::vector<GenericCheck> generic_checks(Tier tier) {
               serving};
     case Tier::backup:
       return {{generic::snapshot_covers_volumes, "the snapshot contains every backup-labelled volume path"}};
-    case Tier::restore:
-      return {converged, serving};
-    case Tier::custom:
-      return {};
+    case Tier::restore: return {converged, serving};
+    case Tier::custom: return {};
   }
   return {};
 }

@@ -60,9 +60,18 @@ class SuiteWriter {
     const char* element = nullptr;
     switch (status) {
       case CheckStatus::pass: return;
-      case CheckStatus::fail: element = "failure"; ++counts_.failures; break;
-      case CheckStatus::error: element = "error"; ++counts_.errors; break;
-      case CheckStatus::skip: element = "skipped"; ++counts_.skipped; break;
+      case CheckStatus::fail:
+        element = "failure";
+        ++counts_.failures;
+        break;
+      case CheckStatus::error:
+        element = "error";
+        ++counts_.errors;
+        break;
+      case CheckStatus::skip:
+        element = "skipped";
+        ++counts_.skipped;
+        break;
     }
     auto result = testcase.append_child(element);
     result.append_attribute("message") = one_line(safe(message)).c_str();
@@ -121,7 +130,8 @@ std::string xml_safe(std::string_view text) {
   return out;
 }
 
-harness::Status write_junit(const RunReport& report, const std::filesystem::path& dir, const harness::Redactor& redactor) {
+harness::Status write_junit(const RunReport& report, const std::filesystem::path& dir,
+                            const harness::Redactor& redactor) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) return harness::make_error(harness::ErrorKind::infra, "cannot create " + dir.string() + ": " + ec.message());
@@ -134,8 +144,8 @@ harness::Status write_junit(const RunReport& report, const std::filesystem::path
     if (by_source.empty()) {
       // No checks ran: the tier itself is the one visible result, with its reason.
       SuiteWriter writer(report, tier_name + ".generic", redactor);
-      writer.add(prefix + tier_name + ".generic", tier_name, status_of_tier(tier.status), tier.reason, {}, tier.duration,
-                 report.evidence.files);
+      writer.add(prefix + tier_name + ".generic", tier_name, status_of_tier(tier.status), tier.reason, {},
+                 tier.duration, report.evidence.files);
       CCCI_TRY_STATUS(save(writer, tier_name + "__generic"));
       continue;
     }

@@ -13,7 +13,8 @@
 
 namespace ccci::runner {
 
-harness::Status write_junit(const RunReport& report, const std::filesystem::path& dir, const harness::Redactor& redactor);
+harness::Status write_junit(const RunReport& report, const std::filesystem::path& dir,
+                            const harness::Redactor& redactor);
 
 /// Exposed for tests: ANSI escapes and XML-1.0-invalid characters removed, invalid UTF-8 → U+FFFD.
 std::string xml_safe(std::string_view text);

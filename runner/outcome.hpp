@@ -29,8 +29,8 @@ struct CheckOutcome {
   std::string name;
   CheckSource source = CheckSource::generic;
   CheckStatus status = CheckStatus::pass;
-  std::string message;                      ///< one line; empty on pass
-  std::string detail;                       ///< multi-line evidence (output, bodies), may be empty
+  std::string message;  ///< one line; empty on pass
+  std::string detail;   ///< multi-line evidence (output, bodies), may be empty
   std::chrono::milliseconds duration{0};
 };
 
@@ -42,7 +42,7 @@ std::string_view to_string(TierStatus status);
 struct TierOutcome {
   Tier tier = Tier::install;
   TierStatus status = TierStatus::skipped;
-  std::string reason;                       ///< why skipped / n/a / failed / errored
+  std::string reason;  ///< why skipped / n/a / failed / errored
   std::vector<CheckOutcome> checks;
   std::chrono::milliseconds duration{0};
 };
@@ -53,17 +53,17 @@ std::string_view to_string(Verdict verdict);
 
 struct TeardownOutcome {
   bool ran = false;
-  bool clean = false;                       ///< verified: nothing of the run is left
-  std::vector<std::string> residue;         ///< what was left, e.g. "service ccci-fw-1a2b_app"
+  bool clean = false;                ///< verified: nothing of the run is left
+  std::vector<std::string> residue;  ///< what was left, e.g. "service ccci-fw-1a2b_app"
   std::string message;
   std::chrono::milliseconds duration{0};
 };
 
 /// What was gathered before teardown of a run with a failed or errored tier, to show why.
 struct Evidence {
-  bool collected = false;                   ///< collection ran (only for failed or errored runs)
-  std::vector<std::string> files;           ///< relative to OUT, e.g. "evidence/tasks.txt"
-  std::vector<std::string> notes;           ///< what could not be gathered, and why
+  bool collected = false;          ///< collection ran (only for failed or errored runs)
+  std::vector<std::string> files;  ///< relative to OUT, e.g. "evidence/tasks.txt"
+  std::vector<std::string> notes;  ///< what could not be gathered, and why
   std::chrono::milliseconds duration{0};
 };
 
@@ -76,22 +76,22 @@ namespace ccci::runner {
 /// Everything the reports need about one run. Filled by the tier state machine; level, verdict
 /// and exit code are derived from it (runner/verdict.hpp), never stored.
 struct RunReport {
-  std::string run_id;                       ///< e.g. "fixture-web-pr1-3f2a1b4c"
+  std::string run_id;  ///< e.g. "fixture-web-pr1-3f2a1b4c"
   std::string recipe;
   std::optional<int> pr;
-  std::string src;                          ///< owner/repo of the recipe mirror
-  std::string head_ref;                     ///< "refs/pull/1/head" or a sha
-  std::string head_commit;                  ///< full sha
+  std::string src;          ///< owner/repo of the recipe mirror
+  std::string head_ref;     ///< "refs/pull/1/head" or a sha
+  std::string head_commit;  ///< full sha
   UpgradeBase base;
-  std::vector<TierOutcome> tiers;           ///< always the five tiers, in order
+  std::vector<TierOutcome> tiers;  ///< always the five tiers, in order
   TeardownOutcome teardown;
   Evidence evidence;
   int deploy_count = 0;
-  int expected_deploy_count = 1;            ///< 1 + number of dependencies
-  std::optional<bool> lint_clean;           ///< nullopt: lint was not run
-  std::vector<std::string> infra_errors;    ///< run-level infrastructure errors outside any tier
-  int interrupt_signal = 0;                 ///< SIGINT/SIGTERM if the run was interrupted
-  std::string started_at;                   ///< ISO 8601 UTC, e.g. 2026-11-23T07:00:00Z
+  int expected_deploy_count = 1;          ///< 1 + number of dependencies
+  std::optional<bool> lint_clean;         ///< nullopt: lint was not run
+  std::vector<std::string> infra_errors;  ///< run-level infrastructure errors outside any tier
+  int interrupt_signal = 0;               ///< SIGINT/SIGTERM if the run was interrupted
+  std::string started_at;                 ///< ISO 8601 UTC, e.g. 2026-11-23T07:00:00Z
   std::chrono::milliseconds duration{0};
 };
 

@@ -25,7 +25,8 @@ harness::Result<Head> resolve_head(const PlanInputs& in, harness::Git& git) {
       auto commit = git.resolve_remote_ref(in.repo_url, head.ref);
       if (!commit.ok()) {
         if (commit.error().kind == ErrorKind::not_found) {
-          return make_error(ErrorKind::usage, "PR " + std::to_string(*in.pr) + " has no head (" + head.ref + ") in " + in.repo_url);
+          return make_error(ErrorKind::usage,
+                            "PR " + std::to_string(*in.pr) + " has no head (" + head.ref + ") in " + in.repo_url);
         }
         return commit.error();
       }
@@ -121,7 +122,8 @@ MachineInputs machine_inputs(const Plan& plan) {
 std::string render_plan(const Plan& plan) {
   std::ostringstream out;
   out << "plan " << plan.run_id << "\n";
-  out << "  recipe   " << plan.recipe << (plan.pr ? " PR " + std::to_string(*plan.pr) : "") << " (" << plan.src << ")\n";
+  out << "  recipe   " << plan.recipe << (plan.pr ? " PR " + std::to_string(*plan.pr) : "") << " (" << plan.src
+      << ")\n";
   out << "  repo     " << plan.repo_url << "\n";
   out << "  head     " << plan.head_commit << " (" << plan.head_ref << ")\n";
   out << "  base     ";
@@ -132,7 +134,7 @@ std::string render_plan(const Plan& plan) {
         << to_string(plan.base.source) << " (" << plan.base.reason << ")\n";
   }
   out << "  domain   " << plan.domain << "\n";
-  out << "  deps     " << (plan.deps.empty() ? "none" : "") ;
+  out << "  deps     " << (plan.deps.empty() ? "none" : "");
   for (size_t i = 0; i < plan.deps.size(); ++i) out << (i ? ", " : "") << plan.deps[i];
   out << "\n  deploys  " << plan.expected_deploy_count << " (1 + " << plan.deps.size() << " dependencies)\n";
   out << "  tiers\n";

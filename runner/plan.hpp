@@ -12,7 +12,9 @@
 #include "runner/tier_machine.hpp"
 #include "runner/upgrade_base.hpp"
 
-namespace ccci::harness { class Git; }
+namespace ccci::harness {
+class Git;
+}
 
 namespace ccci::runner {
 
@@ -46,11 +48,11 @@ struct Plan {
 struct PlanInputs {
   std::string recipe;
   std::optional<int> pr;
-  std::optional<std::string> ref;                   ///< REF: the head commit when known
+  std::optional<std::string> ref;  ///< REF: the head commit when known
   std::string src;
   std::string repo_url;
-  std::vector<Tier> stages;                         ///< requested tiers
-  std::map<Tier, std::string> not_applicable;       ///< from the spec, with reasons
+  std::vector<Tier> stages;                    ///< requested tiers
+  std::map<Tier, std::string> not_applicable;  ///< from the spec, with reasons
   std::map<Tier, std::vector<PlannedCheck>> overlay_checks;
   std::vector<std::string> deps;
   std::optional<std::string> pinned_base;

@@ -8,7 +8,8 @@
 
 namespace ccci::runner {
 
-harness::Status write_reports(const RunReport& report, const std::filesystem::path& out, const harness::Redactor& redactor) {
+harness::Status write_reports(const RunReport& report, const std::filesystem::path& out,
+                              const harness::Redactor& redactor) {
   CCCI_TRY_STATUS(write_junit(report, out / "junit", redactor));
   CCCI_TRY_STATUS(write_results_json(report, out / "results.json", redactor));
   return harness::write_file_atomically(out / "summary.md", redactor.redact(render_summary_markdown(report)));

@@ -9,6 +9,7 @@
 
 namespace ccci::runner {
 
-harness::Status write_reports(const RunReport& report, const std::filesystem::path& out, const harness::Redactor& redactor);
+harness::Status write_reports(const RunReport& report, const std::filesystem::path& out,
+                              const harness::Redactor& redactor);
 
 }  // namespace ccci::runner

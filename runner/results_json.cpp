@@ -15,7 +15,9 @@ double seconds(std::chrono::milliseconds duration) { return static_cast<double>(
 }  // namespace
 
 boost::json::value results_to_json(const RunReport& report, const harness::Redactor& redactor) {
-  auto text = [&](const std::string& value) { return boost::json::value(harness::repair_utf8(redactor.redact(value))); };
+  auto text = [&](const std::string& value) {
+    return boost::json::value(harness::repair_utf8(redactor.redact(value)));
+  };
   boost::json::object root;
   root["schema_version"] = results_schema_version;
   root["run_id"] = text(report.run_id);
@@ -23,8 +25,10 @@ boost::json::value results_to_json(const RunReport& report, const harness::Redac
   root["pr"] = report.pr ? boost::json::value(*report.pr) : boost::json::value(nullptr);
   root["src"] = text(report.src);
   root["head"] = {{"ref", text(report.head_ref)}, {"commit", text(report.head_commit)}};
-  root["base"] = {{"source", to_string(report.base.source)}, {"version", text(report.base.version)},
-                  {"commit", text(report.base.commit)},      {"branch", text(report.base.branch)},
+  root["base"] = {{"source", to_string(report.base.source)},
+                  {"version", text(report.base.version)},
+                  {"commit", text(report.base.commit)},
+                  {"branch", text(report.base.branch)},
                   {"reason", text(report.base.reason)}};
   boost::json::array tiers;
   for (const auto& tier : report.tiers) {

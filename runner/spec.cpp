@@ -50,8 +50,9 @@ bool is_check_name(std::string_view text) {
   return is_name(text, check_char, check_char);
 }
 bool is_variable_name(std::string_view text) {
-  return is_name(text, [](char c) { return is_upper(c) || c == '_'; },
-                 [](char c) { return is_upper(c) || is_digit(c) || c == '_'; });
+  return is_name(
+      text, [](char c) { return is_upper(c) || c == '_'; },
+      [](char c) { return is_upper(c) || is_digit(c) || c == '_'; });
 }
 bool is_version_tag(std::string_view text) {
   return is_name(text, is_alnum, [](char c) { return is_alnum(c) || c == '.' || c == '+' || c == '_' || c == '-'; });
@@ -59,7 +60,9 @@ bool is_version_tag(std::string_view text) {
 
 /// An HTTP header name: RFC 9110 token characters.
 bool is_header_name(std::string_view text) {
-  auto token_char = [](char c) { return is_alnum(c) || std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos; };
+  auto token_char = [](char c) {
+    return is_alnum(c) || std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
+  };
   return is_name(text, token_char, token_char);
 }
 
@@ -79,7 +82,8 @@ class Fields {
   Fields(const YamlNode& node, std::string what) : node_(node), what_(std::move(what)) {}
 
   static Result<Fields> of(const YamlNode& node, const std::string& what) {
-    if (!node.is_mapping() && !node.is_null()) return at(node.mark, what + " must be a mapping, not a " + std::string(node.kind_name()));
+    if (!node.is_mapping() && !node.is_null())
+      return at(node.mark, what + " must be a mapping, not a " + std::string(node.kind_name()));
     return Fields(node, what);
   }
 
@@ -149,7 +153,8 @@ Result<std::chrono::milliseconds> duration(const YamlNode& node, const std::stri
   if (!parsed || parsed->count() <= 0) {
     return at(node.mark, what + " " + shown(value) + " is not a duration like 500ms, 90s, 15m or 1h");
   }
-  if (*parsed > max_spec_duration) return at(node.mark, what + " " + shown(value) + " is longer than the maximum of 24h");
+  if (*parsed > max_spec_duration)
+    return at(node.mark, what + " " + shown(value) + " is longer than the maximum of 24h");
   return *parsed;
 }
 
@@ -167,7 +172,8 @@ Result<HttpStep> http_step(const YamlNode& node, const std::string& what) {
   if (const auto* v = fields.get("method")) {
     CCCI_TRY(step.method, text(*v, what + ".method"));
     static const std::set<std::string> methods{"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"};
-    if (!methods.count(step.method)) return at(v->mark, what + ".method must be one of GET, HEAD, POST, PUT, PATCH, DELETE");
+    if (!methods.count(step.method))
+      return at(v->mark, what + ".method must be one of GET, HEAD, POST, PUT, PATCH, DELETE");
   }
   const auto* path = fields.get("path");
   if (!path) return at(node.mark, what + " needs a path");
@@ -180,7 +186,8 @@ Result<HttpStep> http_step(const YamlNode& node, const std::string& what) {
     CCCI_TRY(Fields headers, Fields::of(*v, what + ".headers"));
     for (const auto& [key, value] : v->entries) {
       // Both go into the request as `name: value` lines: no CR, LF or NUL may start another.
-      if (!is_header_name(key.scalar)) return at(key.mark, what + ".headers: " + shown(key.scalar) + " is not a header name");
+      if (!is_header_name(key.scalar))
+        return at(key.mark, what + ".headers: " + shown(key.scalar) + " is not a header name");
       CCCI_TRY(std::string header, text(value, what + ".headers." + key.scalar, true));
       if (header.find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos) {
         return at(value.mark, what + ".headers." + key.scalar + " must not contain a line break or NUL");
@@ -290,7 +297,9 @@ Result<SeedStep> seed_step(const YamlNode& node, const std::string& what) {
 
 Result<Tier> tier_key(const YamlNode& key, const std::string& what) {
   auto tier = tier_from_string(key.scalar);
-  if (!tier) return at(key.mark, "unknown tier " + shown(key.scalar) + " in " + what + " (tiers: install, upgrade, backup, restore, custom)");
+  if (!tier)
+    return at(key.mark, "unknown tier " + shown(key.scalar) + " in " + what +
+                            " (tiers: install, upgrade, backup, restore, custom)");
   return *tier;
 }
 
@@ -303,7 +312,8 @@ Status read_checks(const YamlNode& node, RecipeSpec& spec) {
     std::set<std::string> names;
     for (size_t i = 0; i < items.size(); ++i) {
       CCCI_TRY(SpecCheck parsed, check(*items[i], what + "[" + std::to_string(i) + "]"));
-      if (!names.insert(parsed.name).second) return at(items[i]->mark, "a second check named '" + parsed.name + "' in " + what);
+      if (!names.insert(parsed.name).second)
+        return at(items[i]->mark, "a second check named '" + parsed.name + "' in " + what);
       spec.checks[tier].push_back(std::move(parsed));
     }
   }
@@ -362,7 +372,8 @@ Status read_top_level(const YamlNode& root, RecipeSpec& spec) {
   if (const auto* env = fields.get("env")) {
     CCCI_TRY(Fields e, Fields::of(*env, "env"));
     for (const auto& [key, value] : env->entries) {
-      if (!is_variable_name(key.scalar)) return at(key.mark, "env key " + shown(key.scalar) + " must be an upper-case variable name");
+      if (!is_variable_name(key.scalar))
+        return at(key.mark, "env key " + shown(key.scalar) + " must be an upper-case variable name");
       CCCI_TRY(spec.env[key.scalar], text(value, "env." + key.scalar, true));
       // The value goes into the app's .env, one line per variable: see set_env_values.
       if (spec.env[key.scalar].find_first_of(std::string_view("\r\0", 2)) != std::string::npos) {
@@ -375,7 +386,8 @@ Status read_top_level(const YamlNode& root, RecipeSpec& spec) {
     for (const auto* item : items) {
       CCCI_TRY(std::string dep, text(*item, "each dep"));
       if (!is_recipe_name(dep)) return at(item->mark, "dep " + shown(dep) + " is not a recipe name");
-      if (std::find(spec.deps.begin(), spec.deps.end(), dep) != spec.deps.end()) return at(item->mark, "dep " + shown(dep) + " listed twice");
+      if (std::find(spec.deps.begin(), spec.deps.end(), dep) != spec.deps.end())
+        return at(item->mark, "dep " + shown(dep) + " listed twice");
       spec.deps.push_back(dep);
     }
   }
@@ -383,7 +395,8 @@ Status read_top_level(const YamlNode& root, RecipeSpec& spec) {
     CCCI_TRY(Fields u, Fields::of(*upgrade, "upgrade"));
     if (const auto* base = u.get("base")) {
       CCCI_TRY(std::string value, text(*base, "upgrade.base"));
-      if (value != "auto" && !is_version_tag(value)) return at(base->mark, "upgrade.base must be auto or a version tag");
+      if (value != "auto" && !is_version_tag(value))
+        return at(base->mark, "upgrade.base must be auto or a version tag");
       if (value != "auto") spec.pinned_base = value;
     }
     CCCI_TRY_STATUS(u.finish());
@@ -440,7 +453,8 @@ harness::Result<RecipeSpec> load_spec(const std::filesystem::path& recipes_dir, 
   auto file = recipes_dir / recipe / "recipe.yml";
   std::error_code unreadable;  // a name too long is as absent as a missing file, not an exception
   if (!std::filesystem::exists(file, unreadable)) {
-    return harness::make_error(ErrorKind::spec, "recipe " + recipe + " is not enrolled: " + file.string() + " not found");
+    return harness::make_error(ErrorKind::spec,
+                               "recipe " + recipe + " is not enrolled: " + file.string() + " not found");
   }
   CCCI_TRY(YamlNode root, harness::load_yaml_file(file));
   CCCI_TRY(RecipeSpec spec, parse_spec(root));

@@ -36,7 +36,12 @@ std::string retries_note(const std::vector<std::string>& retried) {
 
 SpecSteps::SpecSteps(const RecipeSpec& spec, StepFacts facts, harness::HttpClient& http, harness::DockerDriver& docker,
                      harness::ProcessRunner& processes, harness::Clock& clock, const harness::Redactor& redactor)
-    : spec_(spec), facts_(std::move(facts)), http_(http), docker_(docker), processes_(processes), clock_(clock),
+    : spec_(spec),
+      facts_(std::move(facts)),
+      http_(http),
+      docker_(docker),
+      processes_(processes),
+      clock_(clock),
       redactor_(redactor) {}
 
 std::string SpecSteps::body_start(const std::string& body) const {
@@ -73,12 +78,12 @@ CheckOutcome SpecSteps::run_http(const std::string& name, const HttpStep& step) 
                    what + ", expected " + std::to_string(step.status) + "; " + body_start(response->body), detail);
   }
   if (step.body_contains && response->body.find(*step.body_contains) == std::string::npos) {
-    return outcome(name, CheckStatus::fail, what + " without \"" + *step.body_contains + "\"; " + body_start(response->body),
-                   detail);
+    return outcome(name, CheckStatus::fail,
+                   what + " without \"" + *step.body_contains + "\"; " + body_start(response->body), detail);
   }
   if (step.body_not_contains && response->body.find(*step.body_not_contains) != std::string::npos) {
-    return outcome(name, CheckStatus::fail, what + " with \"" + *step.body_not_contains + "\"; " + body_start(response->body),
-                   detail);
+    return outcome(name, CheckStatus::fail,
+                   what + " with \"" + *step.body_not_contains + "\"; " + body_start(response->body), detail);
   }
   return outcome(name, CheckStatus::pass, retries_note(response->retried));
 }
@@ -102,9 +107,10 @@ CheckOutcome SpecSteps::run_exec(const std::string& name, const ExecStep& step) 
                    detail);
   }
   if (step.stdout_contains && done->out.find(*step.stdout_contains) == std::string::npos) {
-    return outcome(name, CheckStatus::fail,
-                   "`" + command + "` in " + step.service + " printed no \"" + *step.stdout_contains + "\"; " + output_end(*done),
-                   detail);
+    return outcome(
+        name, CheckStatus::fail,
+        "`" + command + "` in " + step.service + " printed no \"" + *step.stdout_contains + "\"; " + output_end(*done),
+        detail);
   }
   return outcome(name, CheckStatus::pass);
 }
@@ -137,7 +143,8 @@ harness::Status SpecSteps::seed(SeedOp op) {
     CheckOutcome done = std::holds_alternative<HttpStep>(step.kind) ? run_http(name, std::get<HttpStep>(step.kind))
                                                                     : run_exec(name, std::get<ExecStep>(step.kind));
     if (done.status == CheckStatus::fail) {
-      return harness::make_error(ErrorKind::check_failed, "seed " + name + " (" + harness::to_string(step.mark) + "): " + done.message);
+      return harness::make_error(ErrorKind::check_failed,
+                                 "seed " + name + " (" + harness::to_string(step.mark) + "): " + done.message);
     }
     if (done.status == CheckStatus::error) {
       return harness::make_error(ErrorKind::infra, "seed " + name + " could not run: " + done.message);
@@ -153,10 +160,14 @@ std::vector<CheckOutcome> SpecSteps::checks(Tier tier) {
   for (const auto& check : listed->second) {
     auto start = clock_.now();
     CheckOutcome done;
-    if (const auto* http = std::get_if<HttpStep>(&check.kind)) done = run_http(check.name, *http);
-    else if (const auto* exec = std::get_if<ExecStep>(&check.kind)) done = run_exec(check.name, *exec);
-    else if (const auto* script = std::get_if<ScriptCheck>(&check.kind)) done = run_script(check.name, *script);
-    else done = outcome(check.name, CheckStatus::error, "browser flows are not supported by this ccci yet");
+    if (const auto* http = std::get_if<HttpStep>(&check.kind))
+      done = run_http(check.name, *http);
+    else if (const auto* exec = std::get_if<ExecStep>(&check.kind))
+      done = run_exec(check.name, *exec);
+    else if (const auto* script = std::get_if<ScriptCheck>(&check.kind))
+      done = run_script(check.name, *script);
+    else
+      done = outcome(check.name, CheckStatus::error, "browser flows are not supported by this ccci yet");
     done.duration = std::chrono::duration_cast<std::chrono::milliseconds>(clock_.now() - start);
     outcomes.push_back(std::move(done));
   }

@@ -34,9 +34,12 @@ std::string_view headline(Verdict verdict) {
 std::string cell(std::string_view text) {
   std::string out;
   for (char c : text) {
-    if (c == '\n' || c == '\r') out += ' ';
-    else if (c == '|') out += "\\|";
-    else out += c;
+    if (c == '\n' || c == '\r')
+      out += ' ';
+    else if (c == '|')
+      out += "\\|";
+    else
+      out += c;
   }
   return out;
 }
@@ -61,8 +64,8 @@ std::string render_summary_markdown(const RunReport& report) {
   md << "- deployments: " << report.deploy_count << " of " << report.expected_deploy_count << " expected\n\n";
   md << "| tier | status | time | note |\n|---|---|---|---|\n";
   for (const auto& tier : report.tiers) {
-    md << "| " << to_string(tier.tier) << " | " << to_string(tier.status) << " | " << format_seconds(tier.duration) << " | "
-       << cell(tier.reason) << " |\n";
+    md << "| " << to_string(tier.tier) << " | " << to_string(tier.status) << " | " << format_seconds(tier.duration)
+       << " | " << cell(tier.reason) << " |\n";
   }
   for (const auto& tier : report.tiers) {
     for (const auto& check : tier.checks) {
@@ -86,7 +89,8 @@ std::string render_summary_markdown(const RunReport& report) {
   }
   if (report.evidence.collected) {
     md << "\n**Evidence** (in the run's artifacts): "
-       << (report.evidence.files.empty() ? "none could be gathered" : std::to_string(report.evidence.files.size()) + " file(s)")
+       << (report.evidence.files.empty() ? "none could be gathered"
+                                         : std::to_string(report.evidence.files.size()) + " file(s)")
        << "\n";
     for (const auto& file : report.evidence.files) md << "- `" << file << "`\n";
     for (const auto& note : report.evidence.notes) md << "- " << cell(note) << "\n";
@@ -117,8 +121,8 @@ std::string render_terminal_summary(const RunReport& report) {
   }
   out << "  teardown " << (report.teardown.clean ? "clean" : "NOT clean") << ", deployments " << report.deploy_count
       << "/" << report.expected_deploy_count << "\n";
-  out << "verdict: " << to_string(verdict) << ", level " << compute_level(report) << "/5, exit " << exit_code_for(report)
-      << "\n";
+  out << "verdict: " << to_string(verdict) << ", level " << compute_level(report) << "/5, exit "
+      << exit_code_for(report) << "\n";
   return out.str();
 }
 

@@ -28,7 +28,9 @@ TierStatus status_from_checks(const std::vector<CheckOutcome>& checks, std::stri
   return status;
 }
 
-std::string signal_name(int sig) { return sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "signal " + std::to_string(sig); }
+std::string signal_name(int sig) {
+  return sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "signal " + std::to_string(sig);
+}
 
 }  // namespace
 
@@ -50,17 +52,10 @@ Status TierMachine::perform(Tier tier, bool has_dependencies) {
     case Tier::install:
       if (has_dependencies) CCCI_TRY_STATUS(ops_.deploy_dependencies());
       return ops_.install();
-    case Tier::upgrade:
-      CCCI_TRY_STATUS(ops_.seed(SeedOp::pre_upgrade));
-      return ops_.upgrade();
-    case Tier::backup:
-      CCCI_TRY_STATUS(ops_.seed(SeedOp::pre_backup));
-      return ops_.backup();
-    case Tier::restore:
-      CCCI_TRY_STATUS(ops_.seed(SeedOp::pre_restore));
-      return ops_.restore();
-    case Tier::custom:
-      return harness::ok_status();
+    case Tier::upgrade: CCCI_TRY_STATUS(ops_.seed(SeedOp::pre_upgrade)); return ops_.upgrade();
+    case Tier::backup: CCCI_TRY_STATUS(ops_.seed(SeedOp::pre_backup)); return ops_.backup();
+    case Tier::restore: CCCI_TRY_STATUS(ops_.seed(SeedOp::pre_restore)); return ops_.restore();
+    case Tier::custom: return harness::ok_status();
   }
   return harness::ok_status();
 }
@@ -111,7 +106,8 @@ MachineResult TierMachine::run(const MachineInputs& inputs) {
       }
       TierOutcome outcome = run_tier(intent, inputs.has_dependencies);
       if (outcome.status == TierStatus::fail || outcome.status == TierStatus::error) {
-        stop_reason = std::string(to_string(intent.tier)) + (outcome.status == TierStatus::fail ? " failed" : " errored");
+        stop_reason =
+            std::string(to_string(intent.tier)) + (outcome.status == TierStatus::fail ? " failed" : " errored");
       }
       if (int sig = pending_interrupt_(); sig && !result.interrupt_signal) {
         result.interrupt_signal = sig;
@@ -151,7 +147,8 @@ MachineResult TierMachine::run(const MachineInputs& inputs) {
   } catch (const std::exception& e) {
     result.teardown = TeardownOutcome{true, false, {}, std::string("teardown threw: ") + e.what(), {}};
   }
-  if (result.teardown.duration == std::chrono::milliseconds::zero()) result.teardown.duration = since(clock_, teardown_start);
+  if (result.teardown.duration == std::chrono::milliseconds::zero())
+    result.teardown.duration = since(clock_, teardown_start);
   if (!result.teardown.clean) {
     std::string what = result.teardown.message.empty() ? "teardown left resources behind" : result.teardown.message;
     for (const auto& item : result.teardown.residue) what += "; left: " + item;

@@ -30,7 +30,7 @@ struct TierIntent {
 };
 
 struct MachineInputs {
-  std::vector<TierIntent> tiers;     ///< the five tiers in order
+  std::vector<TierIntent> tiers;  ///< the five tiers in order
   bool has_dependencies = false;
   int expected_deploy_count = 1;
 };

@@ -20,9 +20,8 @@ using harness::make_error;
 
 bool is_recipe_name(const std::string& name) {
   if (name.empty() || name.front() == '-') return false;
-  return std::all_of(name.begin(), name.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
-  });
+  return std::all_of(name.begin(), name.end(),
+                     [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'; });
 }
 
 bool is_commit_sha(const std::string& text) {
@@ -108,7 +107,8 @@ harness::Result<std::optional<LastGreen>> LastGreenStore::read(const std::string
     }
     *field = std::string(value->as_string());
   }
-  if (!is_commit_sha(record.commit)) return malformed("\"commit\" must be a hex commit sha, not '" + record.commit + "'");
+  if (!is_commit_sha(record.commit))
+    return malformed("\"commit\" must be a hex commit sha, not '" + record.commit + "'");
   return std::optional<LastGreen>{record};
 }
 
@@ -151,7 +151,8 @@ harness::Result<UpgradeBase> resolve_upgrade_base(const BaseInputs& inputs, cons
       no_last_green = "last-green tag " + record->version + " now points to " + short_sha(*commit) +
                       ", not the recorded " + short_sha(record->commit);
     } else {
-      UpgradeBase base{BaseSource::last_green, record->version, *commit, "", "the newest version that passed every tier"};
+      UpgradeBase base{BaseSource::last_green, record->version, *commit, "",
+                       "the newest version that passed every tier"};
       return unless_equal_to_head(std::move(base), inputs);
     }
   }
@@ -159,7 +160,8 @@ harness::Result<UpgradeBase> resolve_upgrade_base(const BaseInputs& inputs, cons
   for (const char* branch : {"main", "master"}) {
     auto tip = refs.find(std::string("refs/heads/") + branch);
     if (tip == refs.end()) continue;
-    UpgradeBase base{BaseSource::target_branch, "", tip->second, branch, "tip of " + std::string(branch) + " (" + no_last_green + ")"};
+    UpgradeBase base{BaseSource::target_branch, "", tip->second, branch,
+                     "tip of " + std::string(branch) + " (" + no_last_green + ")"};
     return unless_equal_to_head(std::move(base), inputs);
   }
   return skip(no_last_green + " and the repo has neither main nor master");

@@ -10,7 +10,9 @@
 
 #include "harness/result.hpp"
 
-namespace ccci::harness { class Git; }
+namespace ccci::harness {
+class Git;
+}
 
 namespace ccci::runner {
 
@@ -19,10 +21,10 @@ std::string_view to_string(BaseSource source);
 
 struct UpgradeBase {
   BaseSource source = BaseSource::skip;
-  std::string version;   ///< a release tag (pin, last-green) or empty (a branch tip)
-  std::string commit;    ///< full sha of the base; empty for a skip
-  std::string branch;    ///< the target branch for BaseSource::target_branch
-  std::string reason;    ///< why this source was chosen, or why there is no base
+  std::string version;  ///< a release tag (pin, last-green) or empty (a branch tip)
+  std::string commit;   ///< full sha of the base; empty for a skip
+  std::string branch;   ///< the target branch for BaseSource::target_branch
+  std::string reason;   ///< why this source was chosen, or why there is no base
 };
 
 /// A last-green record: the newest {version, commit} of the recipe that passed every tier.
@@ -45,10 +47,10 @@ class LastGreenStore {
 
 struct BaseInputs {
   std::string recipe;
-  std::string repo_url;                   ///< where the recipe's git repo lives (URL or path)
-  std::optional<std::string> pinned;     ///< spec `upgrade: {base: <version>}`; nullopt for auto
-  bool upgrade_wanted = true;             ///< false when STAGES excludes upgrade or the spec says n/a
-  std::string head_commit;                ///< a base equal to the head is no upgrade: skip
+  std::string repo_url;               ///< where the recipe's git repo lives (URL or path)
+  std::optional<std::string> pinned;  ///< spec `upgrade: {base: <version>}`; nullopt for auto
+  bool upgrade_wanted = true;         ///< false when STAGES excludes upgrade or the spec says n/a
+  std::string head_commit;            ///< a base equal to the head is no upgrade: skip
 };
 
 /// ErrorKind::infra when git cannot reach the repo; a pinned version that does not exist is

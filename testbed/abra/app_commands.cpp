@@ -2,14 +2,14 @@
 
 #include <cstdio>
 
+#include <sys/stat.h>
 #include <fstream>
 #include <random>
 #include <sstream>
-#include <sys/stat.h>
 
 #include "harness/abra.hpp"
-#include "harness/poll.hpp"
 #include "harness/clock.hpp"
+#include "harness/poll.hpp"
 
 namespace ccci::testbed {
 namespace {
@@ -24,7 +24,8 @@ constexpr size_t max_secret_length = 4096;
 
 /// `text` with every `from` replaced by `to`.
 std::string replace_all(std::string text, const std::string& from, const std::string& to) {
-  for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) text.replace(at, from.size(), to);
+  for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
+    text.replace(at, from.size(), to);
   return text;
 }
 
@@ -35,9 +36,8 @@ std::string latest_tag(Context& context, const std::filesystem::path& dir) {
 }
 
 Status checkout(Context& context, const std::filesystem::path& dir, const std::string& version) {
-  auto done = context.run({"git", "-C", dir.string(), "-c", "advice.detachedHead=false", "checkout", "-q",
-                           "refs/tags/" + version},
-                          60s);
+  auto done = context.run(
+      {"git", "-C", dir.string(), "-c", "advice.detachedHead=false", "checkout", "-q", "refs/tags/" + version}, 60s);
   if (!done.ok()) return fatal("unable to check out " + version + " in " + dir.string() + ": " + done.error().message);
   return harness::ok_status();
 }
@@ -100,7 +100,8 @@ Status create_secret(Context& context, const App& app, const std::string& name, 
     ::chmod(file.c_str(), 0600);
     out << value;
   }
-  auto done = context.run({"docker", "secret", "create", "--label", "com.docker.stack.namespace=" + app.stack, name, file.string()}, 30s);
+  auto done = context.run(
+      {"docker", "secret", "create", "--label", "com.docker.stack.namespace=" + app.stack, name, file.string()}, 30s);
   std::filesystem::remove(file);
   if (!done.ok()) return done.error();
   return harness::ok_status();
@@ -117,9 +118,9 @@ Status wait_converged(Context& context, const App& app, std::chrono::seconds tim
     if (!services.ok()) return harness::ProbeReport::failed(services.error().message);
     if (services->empty()) return harness::ProbeReport::pending("no services yet");
     for (const auto& service : *services) {
-      auto state = context.run({"docker", "service", "inspect", "--format",
-                                "{{if .UpdateStatus}}{{.UpdateStatus.State}}{{end}}", service},
-                               30s, {}, true);
+      auto state = context.run(
+          {"docker", "service", "inspect", "--format", "{{if .UpdateStatus}}{{.UpdateStatus.State}}{{end}}", service},
+          30s, {}, true);
       std::string update = state.ok() ? state->out : "";
       if (update.find("rollback") != std::string::npos || update.find("paused") != std::string::npos) {
         return harness::ProbeReport::failed(service + " update " + update);
@@ -219,7 +220,8 @@ Status app_secret_insert(Context& context, const Invocation& invocation) {
   CCCI_TRY(App app, load_app(context, invocation.positionals[0]));
   const std::string& name = invocation.positionals[1];
   const std::string& version = invocation.positionals[2];
-  if (invocation.positionals.size() < 4) return make_error(ErrorKind::usage, "secret insert needs a value or -f <file>");
+  if (invocation.positionals.size() < 4)
+    return make_error(ErrorKind::usage, "secret insert needs a value or -f <file>");
   std::string value = invocation.positionals[3];
   if (invocation.has("file")) {
     std::ifstream in(value);
@@ -253,11 +255,13 @@ Status app_deploy(Context& context, const Invocation& invocation) {
   CCCI_TRY(auto plans, secret_plans(app));
   for (const auto& plan : plans) {
     if (!secret_exists(context, plan.name)) {
-      return fatal(plan.generate ? "secret not generated: " + plan.name : "secret not inserted (#generate=false): " + plan.name);
+      return fatal(plan.generate ? "secret not generated: " + plan.name
+                                 : "secret not inserted (#generate=false): " + plan.name);
     }
   }
   std::string prefix = "coop-cloud." + app.stack + ".";
-  std::map<std::string, std::string> labels{{prefix + "recipe", app.recipe}, {prefix + "chaos", chaos ? "true" : "false"}};
+  std::map<std::string, std::string> labels{{prefix + "recipe", app.recipe},
+                                            {prefix + "chaos", chaos ? "true" : "false"}};
   if (chaos) {
     std::string head = context.git(app.recipe_dir, {"rev-parse", "HEAD"});
     labels[prefix + "chaos-version"] = chaos_version(head, dirty(context, app.recipe_dir));
@@ -273,7 +277,8 @@ Status app_deploy(Context& context, const Invocation& invocation) {
   std::filesystem::create_directories(overlay_dir);
   std::ofstream labels_file(overlay_dir / "labels.yml", std::ios::trunc);
   labels_file << "version: \"3.8\"\nservices:\n  app:\n    deploy:\n      labels:\n";
-  for (const auto& [key, value] : labels) labels_file << "        " << yaml_quote(key) << ": " << yaml_quote(value) << "\n";
+  for (const auto& [key, value] : labels)
+    labels_file << "        " << yaml_quote(key) << ": " << yaml_quote(value) << "\n";
   labels_file.close();
   // Like abra (Prune: false): services the new files drop keep running until someone prunes them.
   std::vector<std::string> argv{"docker", "stack", "deploy", "--resolve-image", "never", "--detach=true"};
@@ -321,7 +326,8 @@ Status app_undeploy(Context& context, const Invocation& invocation) {
     auto left = context.run({"docker", "ps", "-aq", "--filter", "label=com.docker.stack.namespace=" + app.stack}, 30s);
     auto services_left = stack_services(context, app.stack);
     bool empty = left.ok() && left->out.empty() && services_left.ok() && services_left->empty();
-    return empty ? harness::ProbeReport::done() : harness::ProbeReport::pending("containers of " + app.stack + " still there");
+    return empty ? harness::ProbeReport::done()
+                 : harness::ProbeReport::pending("containers of " + app.stack + " still there");
   });
   if (!gone.done()) return fatal("undeploy of " + app.domain + " did not finish: " + gone.last_message);
   return gateway_sync(context);

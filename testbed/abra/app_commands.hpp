@@ -19,10 +19,10 @@ harness::Status app_secret_generate(Context& context, const Invocation& invocati
 harness::Status app_secret_insert(Context& context, const Invocation& invocation);
 
 struct SecretPlan {
-  std::string key;        ///< the compose file's key
-  std::string name;       ///< the docker secret: its `name:`, else <stack>_<key>_<SECRET_<KEY>_VERSION or v1>
-  bool generate = true;   ///< false with `# generate=false` on the version line
-  size_t length = 32;     ///< `# length=N` on the version line
+  std::string key;       ///< the compose file's key
+  std::string name;      ///< the docker secret: its `name:`, else <stack>_<key>_<SECRET_<KEY>_VERSION or v1>
+  bool generate = true;  ///< false with `# generate=false` on the version line
+  size_t length = 32;    ///< `# length=N` on the version line
 };
 
 /// The secrets the app's compose files declare, with abra's `.env` modifiers applied.

@@ -1,11 +1,11 @@
 #include "testbed/abra/backupbot.hpp"
 
-#include <boost/json.hpp>
 #include <algorithm>
+#include <boost/json.hpp>
 #include <fstream>
 #include <iostream>
-#include <sstream>
 #include <set>
+#include <sstream>
 
 namespace ccci::testbed {
 namespace {
@@ -36,7 +36,8 @@ harness::Result<std::vector<RunningService>> running_services(Context& context, 
     if (ec || !spec.is_object()) return make_error(ErrorKind::infra, "cannot parse the spec of " + name);
     RunningService service{name, {}, {}};
     if (const auto* labels = spec.as_object().if_contains("Labels"); labels && labels->is_object()) {
-      for (const auto& [k, v] : labels->as_object()) service.labels[std::string(k)] = v.is_string() ? std::string(v.as_string()) : "";
+      for (const auto& [k, v] : labels->as_object())
+        service.labels[std::string(k)] = v.is_string() ? std::string(v.as_string()) : "";
     }
     const auto* task = spec.as_object().if_contains("TaskTemplate");
     const auto* container = task && task->is_object() ? task->as_object().if_contains("ContainerSpec") : nullptr;
@@ -61,7 +62,8 @@ std::string label(const RunningService& service, const std::string& key) {
 
 /// Runs `hook` (split into words, as docker's SDK would) in a running container of `service`.
 Status run_hook(Context& context, const std::string& service, const std::string& hook) {
-  CCCI_TRY(auto ps, context.run({"docker", "ps", "-q", "--filter", "label=com.docker.swarm.service.name=" + service}, 30s));
+  CCCI_TRY(auto ps,
+           context.run({"docker", "ps", "-q", "--filter", "label=com.docker.swarm.service.name=" + service}, 30s));
   std::string container = ps.out.substr(0, ps.out.find('\n'));
   if (container.empty()) {
     std::cerr << "ERRO no running container of " << service << " for hook: " << hook << "\n";
@@ -71,7 +73,8 @@ Status run_hook(Context& context, const std::string& service, const std::string&
   for (auto& word : shell_words(hook)) argv.push_back(word);
   auto done = context.run(argv, 600s, {}, true);
   if (!done.ok()) return done.error();
-  if (!done->succeeded()) return fatal("hook failed in " + service + ": " + hook + ": " + done->describe() + ": " + done->err);
+  if (!done->succeeded())
+    return fatal("hook failed in " + service + ": " + hook + ": " + done->describe() + ": " + done->err);
   return harness::ok_status();
 }
 
@@ -92,7 +95,8 @@ harness::Environment restic_env(Context& context) {
 }
 
 harness::Result<std::vector<ResticSnapshot>> snapshots_of(Context& context, const std::string& stack) {
-  CCCI_TRY(auto done, context.run({"restic", "snapshots", "--json", "--tag", stack}, 120s, {}, false, restic_env(context)));
+  CCCI_TRY(auto done,
+           context.run({"restic", "snapshots", "--json", "--tag", stack}, 120s, {}, false, restic_env(context)));
   return parse_restic_snapshots(done.out);
 }
 
@@ -108,13 +112,15 @@ harness::Result<std::vector<ResticSnapshot>> parse_restic_snapshots(const std::s
     const auto* time = s ? s->if_contains("time") : nullptr;
     const auto* id = s ? s->if_contains("id") : nullptr;
     if (!time || !time->is_string() || !id || !id->is_string()) {
-      return make_error(ErrorKind::infra, "restic snapshots printed an entry without time and id: " + boost::json::serialize(item));
+      return make_error(ErrorKind::infra,
+                        "restic snapshots printed an entry without time and id: " + boost::json::serialize(item));
     }
     ResticSnapshot snapshot;
     snapshot.time = std::string(time->get_string()).substr(0, 19);
     snapshot.id = std::string(id->get_string());
     const auto* short_id = s->if_contains("short_id");
-    snapshot.short_id = short_id && short_id->is_string() ? std::string(short_id->get_string()) : snapshot.id.substr(0, 8);
+    snapshot.short_id =
+        short_id && short_id->is_string() ? std::string(short_id->get_string()) : snapshot.id.substr(0, 8);
     if (const auto* tags = s->if_contains("tags"); tags && tags->is_array()) {
       for (const auto& tag : tags->get_array()) {
         if (!tag.is_string()) continue;
@@ -138,7 +144,8 @@ Status backup_create(Context& context, const Invocation& invocation) {
   std::set<std::string> paths;
   for (const auto& service : services) {
     for (const auto& mount : service.mounts) {
-      std::string key = mount.volume.rfind(app.stack + "_", 0) == 0 ? mount.volume.substr(app.stack.size() + 1) : mount.volume;
+      std::string key =
+          mount.volume.rfind(app.stack + "_", 0) == 0 ? mount.volume.substr(app.stack.size() + 1) : mount.volume;
       std::string excluded, only;
       for (const auto& s : services) {
         if (excluded.empty()) excluded = label(s, "backupbot.backup.volumes." + key);
@@ -160,20 +167,23 @@ Status backup_create(Context& context, const Invocation& invocation) {
     }
   }
   for (const auto& service : services) {
-    if (auto hook = label(service, "backupbot.backup.pre-hook"); !hook.empty()) CCCI_TRY_STATUS(run_hook(context, service.name, hook));
+    if (auto hook = label(service, "backupbot.backup.pre-hook"); !hook.empty())
+      CCCI_TRY_STATUS(run_hook(context, service.name, hook));
   }
   // backup-bot-two's snapshots also hold the app's metadata; with every volume excluded that is
   // all a snapshot holds.
   auto manifest = context.abra_dir() / "tmp" / app.stack / "backupbot";
   std::filesystem::create_directories(manifest);
   std::ofstream(manifest / "app") << app.domain << "\n" << app_version(services, app.stack) << "\n";
-  std::vector<std::string> argv{"restic", "backup", "--tag", app.stack, "--host", "ccci", "--tag",
-                                "version=" + app_version(services, app.stack), manifest.string()};
+  std::vector<std::string> argv{"restic",         "backup", "--tag", app.stack,
+                                "--host",         "ccci",   "--tag", "version=" + app_version(services, app.stack),
+                                manifest.string()};
   argv.insert(argv.end(), paths.begin(), paths.end());
   auto done = context.run(argv, 600s, {}, false, restic_env(context));
   if (!done.ok()) return fatal("restic backup failed: " + done.error().message);
   for (const auto& service : services) {
-    if (auto hook = label(service, "backupbot.backup.post-hook"); !hook.empty()) CCCI_TRY_STATUS(run_hook(context, service.name, hook));
+    if (auto hook = label(service, "backupbot.backup.post-hook"); !hook.empty())
+      CCCI_TRY_STATUS(run_hook(context, service.name, hook));
   }
   std::cout << "INFO backup of " << app.domain << " done\n";
   return harness::ok_status();
@@ -186,7 +196,8 @@ Status backup_snapshots(Context& context, const Invocation& invocation) {
     std::cerr << "WARN No Snapshots found for app " << app.domain << "\n";
     return harness::ok_status();
   }
-  for (const auto& snapshot : snapshots) std::cout << snapshot.time << " " << snapshot.short_id << " " << snapshot.version << "\n";
+  for (const auto& snapshot : snapshots)
+    std::cout << snapshot.time << " " << snapshot.short_id << " " << snapshot.version << "\n";
   return harness::ok_status();
 }
 
@@ -194,8 +205,10 @@ Status backup_list(Context& context, const Invocation& invocation) {
   CCCI_TRY(App app, load_app(context, invocation.positionals[0]));
   std::string snapshot = invocation.value("snapshot");
   std::vector<std::string> argv{"restic", "ls", "--json"};
-  if (snapshot.empty()) argv.insert(argv.end(), {"--tag", app.stack, "latest"});
-  else argv.push_back(snapshot);
+  if (snapshot.empty())
+    argv.insert(argv.end(), {"--tag", app.stack, "latest"});
+  else
+    argv.push_back(snapshot);
   CCCI_TRY(auto done, context.run(argv, 120s, {}, true, restic_env(context)));
   if (!done.succeeded()) return fatal("No Snapshots with ID " + snapshot + " found");
   bool all = invocation.has("all");
@@ -221,13 +234,15 @@ Status restore(Context& context, const Invocation& invocation) {
   if (!chosen) return make_error(ErrorKind::not_found, "No Snapshots with ID " + wanted + " found");
   CCCI_TRY(auto services, running_services(context, app.stack));
   for (const auto& service : services) {
-    if (auto hook = label(service, "backupbot.restore.pre-hook"); !hook.empty()) CCCI_TRY_STATUS(run_hook(context, service.name, hook));
+    if (auto hook = label(service, "backupbot.restore.pre-hook"); !hook.empty())
+      CCCI_TRY_STATUS(run_hook(context, service.name, hook));
   }
-  auto done = context.run({"restic", "restore", chosen->id, "--target", "/", "--include", "/var/lib/docker/volumes"}, 600s, {},
-                          false, restic_env(context));
+  auto done = context.run({"restic", "restore", chosen->id, "--target", "/", "--include", "/var/lib/docker/volumes"},
+                          600s, {}, false, restic_env(context));
   if (!done.ok()) return fatal("restic restore failed: " + done.error().message);
   for (const auto& service : services) {
-    if (auto hook = label(service, "backupbot.restore.post-hook"); !hook.empty()) CCCI_TRY_STATUS(run_hook(context, service.name, hook));
+    if (auto hook = label(service, "backupbot.restore.post-hook"); !hook.empty())
+      CCCI_TRY_STATUS(run_hook(context, service.name, hook));
   }
   std::cout << "INFO restored snapshot " << chosen->short_id << " of " << app.domain << "\n";
   return harness::ok_status();

@@ -20,10 +20,10 @@ harness::Status backup_list(Context& context, const Invocation& invocation);
 harness::Status restore(Context& context, const Invocation& invocation);
 
 struct ResticSnapshot {
-  std::string time;      ///< "2026-11-23T07:00:00"
+  std::string time;  ///< "2026-11-23T07:00:00"
   std::string short_id;
   std::string id;
-  std::string version;   ///< from the "version=<v>" tag, may be empty
+  std::string version;  ///< from the "version=<v>" tag, may be empty
 };
 
 /// Parses `restic snapshots --json`; oldest first.

@@ -28,7 +28,10 @@ const Flag force{"force", 'f', false};
 
 // abra-cli.md §1–§5, §8; the argv ccci's driver builds are in docs/abra-contract.md.
 const std::vector<CommandSpec> commands = {
-    {"app new", 1, 2, {{"server", 's', true}, {"domain", 'D', true}, {"secrets", 'S', false}, chaos, no_input, offline}},
+    {"app new",
+     1,
+     2,
+     {{"server", 's', true}, {"domain", 'D', true}, {"secrets", 'S', false}, chaos, no_input, offline}},
     {"app deploy", 1, 2, {chaos, force, no_input, offline, {"no-converge-checks", 'c', false}}},
     {"app undeploy", 1, 1, {no_input}},
     {"app rm", 1, 1, {force, no_input}},
@@ -105,11 +108,12 @@ harness::Result<Invocation> parse_command_line(const std::vector<std::string>& a
   }
   size_t count = invocation.positionals.size();
   if (count < spec->min_positionals || count > spec->max_positionals) {
-    return make_error(ErrorKind::usage, "abra " + invocation.command + " takes " + std::to_string(spec->min_positionals) +
-                                            (spec->max_positionals != spec->min_positionals
-                                                 ? " to " + std::to_string(spec->max_positionals)
-                                                 : std::string()) +
-                                            " arguments, got " + std::to_string(count));
+    return make_error(
+        ErrorKind::usage,
+        "abra " + invocation.command + " takes " + std::to_string(spec->min_positionals) +
+            (spec->max_positionals != spec->min_positionals ? " to " + std::to_string(spec->max_positionals)
+                                                            : std::string()) +
+            " arguments, got " + std::to_string(count));
   }
   return invocation;
 }

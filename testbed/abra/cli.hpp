@@ -12,10 +12,10 @@
 namespace ccci::testbed {
 
 struct Invocation {
-  std::string command;                       ///< "app new", "app deploy", "app backup create", …
+  std::string command;  ///< "app new", "app deploy", "app backup create", …
   std::vector<std::string> positionals;
-  std::set<std::string> switches;            ///< boolean flags given, by long name
-  std::map<std::string, std::string> values; ///< flags with a value, by long name
+  std::set<std::string> switches;             ///< boolean flags given, by long name
+  std::map<std::string, std::string> values;  ///< flags with a value, by long name
 
   bool has(const std::string& flag) const { return switches.count(flag) > 0; }
   std::string value(const std::string& flag) const {

@@ -13,7 +13,7 @@ using harness::make_error;
 Context::Context(harness::ProcessRunner& runner, harness::Environment env) : runner_(runner), env_(std::move(env)) {
   auto dir = env_.find("ABRA_DIR");
   abra_dir_ = dir != env_.end() && !dir->second.empty() ? std::filesystem::path(dir->second)
-                                                         : std::filesystem::path(env_["HOME"]) / ".abra";
+                                                        : std::filesystem::path(env_["HOME"]) / ".abra";
 }
 
 harness::Result<std::filesystem::path> Context::find_app_env(const std::string& domain) const {
@@ -38,8 +38,9 @@ harness::Result<harness::Completion> Context::run(std::vector<std::string> argv,
   auto done = runner_.run(command);
   if (!done.ok()) return done.error();
   if (!done->succeeded() && !allow_failure) {
-    return make_error(ErrorKind::infra, command.argv[0] + " " + (command.argv.size() > 1 ? command.argv[1] : "") + ": " +
-                                            done->describe() + ": " + harness::last_lines(done->err.empty() ? done->out : done->err, 20, 1500));
+    return make_error(ErrorKind::infra, command.argv[0] + " " + (command.argv.size() > 1 ? command.argv[1] : "") +
+                                            ": " + done->describe() + ": " +
+                                            harness::last_lines(done->err.empty() ? done->out : done->err, 20, 1500));
   }
   return done;
 }
@@ -101,12 +102,17 @@ std::vector<std::string> shell_words(const std::string& text) {
   for (size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
     if (quote == '\'') {
-      if (c == '\'') quote = 0;
-      else word += c;
+      if (c == '\'')
+        quote = 0;
+      else
+        word += c;
     } else if (quote == '"') {
-      if (c == '"') quote = 0;
-      else if (c == '\\' && i + 1 < text.size() && std::string("\"\\$`").find(text[i + 1]) != std::string::npos) word += text[++i];
-      else word += c;
+      if (c == '"')
+        quote = 0;
+      else if (c == '\\' && i + 1 < text.size() && std::string("\"\\$`").find(text[i + 1]) != std::string::npos)
+        word += text[++i];
+      else
+        word += c;
     } else if (c == '\'' || c == '"') {
       quote = c;
       in_word = true;

@@ -21,7 +21,8 @@ class Lifecycle : public OnTestbed {
  protected:
   /// Runs ccci-run and checks what every run must satisfy, whatever its verdict.
   RunResult run(const std::string& recipe, int pr, const std::string& terminate_after = {}) {
-    RunResult result = terminate_after.empty() ? run_ccci(recipe, pr) : run_ccci_terminated(recipe, pr, terminate_after);
+    RunResult result =
+        terminate_after.empty() ? run_ccci(recipe, pr) : run_ccci_terminated(recipe, pr, terminate_after);
     last_ = result;
     EXPECT_TRUE(result.results.is_object()) << "no results.json; output:\n" << result.output;
     EXPECT_TRUE(result.plan.is_object()) << "no plan.json";
@@ -42,16 +43,18 @@ class Lifecycle : public OnTestbed {
   /// results.json against docs/results.schema.json, every JUnit file against the shared XSD.
   static void expect_reports_valid(const std::filesystem::path& out) {
     const std::filesystem::path source = CCCI_SOURCE_DIR;
-    auto schema = e2e::run({"python3", "-c",
-                       "import json,sys,jsonschema; jsonschema.validate(json.load(open(sys.argv[1])), json.load(open(sys.argv[2])))",
-                       (out / "results.json").string(), (source / "docs/results.schema.json").string()},
-                      std::chrono::minutes(1));
+    auto schema = e2e::run(
+        {"python3", "-c",
+         "import json,sys,jsonschema; jsonschema.validate(json.load(open(sys.argv[1])), json.load(open(sys.argv[2])))",
+         (out / "results.json").string(), (source / "docs/results.schema.json").string()},
+        std::chrono::minutes(1));
     EXPECT_EQ(schema.exit_code, 0) << "results.json does not match its schema: " << schema.output;
     int junit_files = 0;
     for (const auto& entry : std::filesystem::directory_iterator(out / "junit")) {
       ++junit_files;
-      auto xsd = e2e::run({"xmllint", "--noout", "--schema", (source / "../shared/schemas/junit.xsd").string(), entry.path().string()},
-                     std::chrono::minutes(1));
+      auto xsd = e2e::run(
+          {"xmllint", "--noout", "--schema", (source / "../shared/schemas/junit.xsd").string(), entry.path().string()},
+          std::chrono::minutes(1));
       EXPECT_EQ(xsd.exit_code, 0) << xsd.output;
     }
     EXPECT_GT(junit_files, 0);
@@ -85,13 +88,15 @@ class Lifecycle : public OnTestbed {
     auto has = [&](const std::string& file) { return std::find(files.begin(), files.end(), file) != files.end(); };
     EXPECT_TRUE(has("evidence/tasks.txt")) << result.output;
     EXPECT_TRUE(has("evidence/logs/" + stack + "_app.log")) << result.output;
-    EXPECT_TRUE(std::any_of(files.begin(), files.end(), [](const std::string& f) { return f.rfind("evidence/abra/", 0) == 0; }))
-        << "abra's own logs are part of the evidence";
+    EXPECT_TRUE(std::any_of(files.begin(), files.end(), [](const std::string& f) {
+      return f.rfind("evidence/abra/", 0) == 0;
+    })) << "abra's own logs are part of the evidence";
     for (const auto& file : files) EXPECT_TRUE(std::filesystem::is_regular_file(result.out_dir / file)) << file;
     std::string tasks = read_text(result.out_dir / "evidence/tasks.txt");
     EXPECT_NE(tasks.find("## " + stack + "_app"), std::string::npos) << tasks;
     EXPECT_NE(tasks.find("CURRENT STATE"), std::string::npos) << tasks;
-    EXPECT_NE(read_text(result.out_dir / ("evidence/logs/" + stack + "_app.log")).find("GET /cgi-bin/health"), std::string::npos);
+    EXPECT_NE(read_text(result.out_dir / ("evidence/logs/" + stack + "_app.log")).find("GET /cgi-bin/health"),
+              std::string::npos);
     std::string junit = read_text(result.out_dir / "junit" / failed_suite);
     EXPECT_NE(junit.find("[[ATTACHMENT|evidence/tasks.txt]]"), std::string::npos) << junit;
   }
@@ -109,7 +114,8 @@ class Lifecycle : public OnTestbed {
     EXPECT_FALSE(std::filesystem::exists(result.out_dir / "evidence")) << "a green run collects no evidence";
     EXPECT_EQ(results().at("verdict").as_string(), "green");
     EXPECT_GE(results().at("level").as_int64(), 4);
-    for (const char* name : {"install", "upgrade", "backup", "restore", "custom"}) EXPECT_EQ(status(name), "pass") << name;
+    for (const char* name : {"install", "upgrade", "backup", "restore", "custom"})
+      EXPECT_EQ(status(name), "pass") << name;
     const auto* head = check("upgrade", "head_deployed");
     ASSERT_NE(head, nullptr);
     EXPECT_EQ(head->at("status").as_string(), "pass");
@@ -122,9 +128,7 @@ class Lifecycle : public OnTestbed {
   RunResult last_;
 };
 
-TEST_F(Lifecycle, FixtureWebPassesEveryTierOnOneDeployment) {
-  expect_green_through_every_tier(run("fixture-web", 1));
-}
+TEST_F(Lifecycle, FixtureWebPassesEveryTierOnOneDeployment) { expect_green_through_every_tier(run("fixture-web", 1)); }
 
 TEST_F(Lifecycle, FixtureDbPassesEveryTierWithItsDumpAndRestoreHooks) {
   expect_green_through_every_tier(run("fixture-db", 1));
@@ -184,7 +188,8 @@ std::vector<std::string> leaked_forms(const std::string& secret) {
     }
   }
   for (auto hex : {fakes::HexCase::lower, fakes::HexCase::upper}) {
-    forms.push_back(fakes::percent_encode(secret, [](unsigned char) { return false; }, hex));
+    forms.push_back(fakes::percent_encode(
+        secret, [](unsigned char) { return false; }, hex));
   }
   forms.push_back(fakes::json_escape(secret, fakes::JsonStyle::all_unicode));
   return forms;
@@ -206,14 +211,16 @@ exit 1)sh";
   std::string secret;
   RunResult result = run_ccci_watched("fixture-db", 1, watch, secret);
   last_ = result;
-  ASSERT_EQ(secret.size(), 32u) << "could not read the generated password from the db container; output:\n" << result.output;
+  ASSERT_EQ(secret.size(), 32u) << "could not read the generated password from the db container; output:\n"
+                                << result.output;
   EXPECT_EQ(result.exit_code, 1) << result.output;
   ASSERT_TRUE(result.results.is_object()) << result.output;
   EXPECT_EQ(status("custom"), "fail");
   const auto* leak = check("custom", "leaks_its_password");
   ASSERT_NE(leak, nullptr);
   // The leaked output did reach the reports and the evidence, masked: the scan below is not vacuous.
-  EXPECT_NE(std::string(leak->at("detail").as_string()).find("plain: ********"), std::string::npos) << leak->at("detail");
+  EXPECT_NE(std::string(leak->at("detail").as_string()).find("plain: ********"), std::string::npos)
+      << leak->at("detail");
   int files = 0;
   bool evidence_masked = false;
   for (const auto& entry : std::filesystem::recursive_directory_iterator(result.out_dir)) {

@@ -35,7 +35,8 @@ std::string evidence_of(const RunResult& run) {
       if (entry.is_regular_file()) text += "---- " + entry.path().string() + "\n" + read_text(entry.path(), 4000);
     }
   }
-  return text + "---- output (end)\n" + (run.output.size() > 6000 ? run.output.substr(run.output.size() - 6000) : run.output);
+  return text + "---- output (end)\n" +
+         (run.output.size() > 6000 ? run.output.substr(run.output.size() - 6000) : run.output);
 }
 
 std::string stack_of(const RunResult& run) {
@@ -47,12 +48,14 @@ std::string stack_of(const RunResult& run) {
 
 /// Green in every tier, one deployment, a clean teardown, nothing of its stack left.
 void expect_green(const RunResult& run, const std::string& what) {
-  std::string verdict = run.results.is_object() ? std::string(run.results.at("verdict").as_string()) : "no results.json";
+  std::string verdict =
+      run.results.is_object() ? std::string(run.results.at("verdict").as_string()) : "no results.json";
   EXPECT_EQ(run.exit_code, 0) << what << " was " << verdict << "\n" << evidence_of(run);
   EXPECT_EQ(verdict, "green") << what;
   if (run.results.is_object()) {
     for (const auto& tier : run.results.at("tiers").as_array()) {
-      EXPECT_EQ(tier.at("status").as_string(), "pass") << what << ": " << tier.at("tier").as_string() << " — " << tier.at("reason");
+      EXPECT_EQ(tier.at("status").as_string(), "pass")
+          << what << ": " << tier.at("tier").as_string() << " — " << tier.at("reason");
     }
     EXPECT_EQ(run.results.at("deploy_count").as_int64(), 1) << what;
     EXPECT_TRUE(run.results.at("teardown").at("clean").as_bool()) << what;
@@ -80,9 +83,11 @@ TEST_F(Stability, FourConcurrentRunsOfTheGoodFixturesAreAllGreen) {
   // Each run's deploys and undeploys re-route the shared gateway while the others talk through it.
   const std::vector<std::string> recipes{"fixture-web", "fixture-db", "fixture-web", "fixture-db"};
   std::vector<std::future<RunResult>> runs;
-  for (const auto& recipe : recipes) runs.push_back(std::async(std::launch::async, [recipe] { return run_ccci(recipe, 1); }));
+  for (const auto& recipe : recipes)
+    runs.push_back(std::async(std::launch::async, [recipe] { return run_ccci(recipe, 1); }));
   for (size_t i = 0; i < runs.size(); ++i) {
-    expect_green(runs[i].get(), recipes[i] + " PR 1, concurrent run " + std::to_string(i + 1) + " of " + std::to_string(runs.size()));
+    expect_green(runs[i].get(),
+                 recipes[i] + " PR 1, concurrent run " + std::to_string(i + 1) + " of " + std::to_string(runs.size()));
   }
 }
 

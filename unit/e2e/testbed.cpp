@@ -112,8 +112,8 @@ exit "$status"
 
 struct RunOptions {
   std::vector<std::string> extra_args;
-  std::string wait_for;                 ///< empty: no watching
-  std::string capture;                  ///< empty: SIGTERM at `wait_for`
+  std::string wait_for;  ///< empty: no watching
+  std::string capture;   ///< empty: SIGTERM at `wait_for`
   std::filesystem::path captured_file;
   std::filesystem::path recipes_dir = source_dir / "recipes";
 };

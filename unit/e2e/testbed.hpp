@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include <boost/json/value.hpp>
 #include <gtest/gtest.h>
+#include <boost/json/value.hpp>
 
 namespace ccci::e2e {
 
@@ -41,10 +41,10 @@ class OnTestbed : public ::testing::Test {
 
 struct RunResult {
   int exit_code = -1;
-  std::string output;             ///< stdout and stderr of ccci-run, interleaved
+  std::string output;  ///< stdout and stderr of ccci-run, interleaved
   std::filesystem::path out_dir;
-  boost::json::value results;     ///< results.json, or null when absent
-  boost::json::value plan;        ///< plan.json, or null when absent
+  boost::json::value results;  ///< results.json, or null when absent
+  boost::json::value plan;     ///< plan.json, or null when absent
 };
 
 /// Runs build/runner/ccci-run with RECIPE, PR and the testbed env; OUT is a fresh directory.
@@ -69,9 +69,9 @@ RunResult run_ccci_watched(const std::string& recipe, int pr, const Watch& watch
 std::vector<std::string> leftovers_of(const std::string& stack);
 
 struct CommandResult {
-  int exit_code = -1;   ///< -1 when it could not start, timed out or was killed
-  std::string describe; ///< "exit 0", "timed out after 60s", or why it could not start
-  std::string output;   ///< stdout, then stderr
+  int exit_code = -1;    ///< -1 when it could not start, timed out or was killed
+  std::string describe;  ///< "exit 0", "timed out after 60s", or why it could not start
+  std::string output;    ///< stdout, then stderr
 };
 
 /// Runs argv through the harness's process runner with PATH/HOME inherited plus `extra_env`.

@@ -19,8 +19,8 @@ Status FakeAbra::record(const std::string& operation, const std::string& line) {
   return harness::ok_status();
 }
 
-Status FakeAbra::app_new(const std::string& recipe, const std::optional<std::string>& version, const std::string& domain,
-                         harness::SecretGeneration) {
+Status FakeAbra::app_new(const std::string& recipe, const std::optional<std::string>& version,
+                         const std::string& domain, harness::SecretGeneration) {
   CCCI_TRY_STATUS(record("app_new", "app_new " + recipe + " " + version.value_or("chaos")));
   std::filesystem::create_directories(app_env_path(domain).parent_path());
   std::ofstream(app_env_path(domain)) << env_sample;
@@ -29,7 +29,8 @@ Status FakeAbra::app_new(const std::string& recipe, const std::optional<std::str
 
 Status FakeAbra::deploy(const std::string&, const harness::DeployOptions& options) {
   std::string line = "deploy ";
-  line += options.mode.kind == harness::DeployMode::Kind::chaos ? "chaos" : "release " + options.mode.version.value_or("");
+  line +=
+      options.mode.kind == harness::DeployMode::Kind::chaos ? "chaos" : "release " + options.mode.version.value_or("");
   if (options.force == harness::Force::yes) line += " force";
   return record("deploy", line);
 }
@@ -37,7 +38,9 @@ Status FakeAbra::deploy(const std::string&, const harness::DeployOptions& option
 Status FakeAbra::undeploy(const std::string&) { return record("undeploy", "undeploy"); }
 Status FakeAbra::remove(const std::string&) { return record("remove", "remove"); }
 Status FakeAbra::volume_remove(const std::string&) { return record("volume_remove", "volume_remove"); }
-Status FakeAbra::secret_generate_all(const std::string&) { return record("secret_generate_all", "secret_generate_all"); }
+Status FakeAbra::secret_generate_all(const std::string&) {
+  return record("secret_generate_all", "secret_generate_all");
+}
 Status FakeAbra::secret_insert(const std::string&, const std::string& name, const std::string& version,
                                const std::filesystem::path&) {
   return record("secret_insert", "secret_insert " + name + " " + version);
@@ -45,7 +48,8 @@ Status FakeAbra::secret_insert(const std::string&, const std::string& name, cons
 
 Status FakeAbra::backup_create(const std::string&) {
   CCCI_TRY_STATUS(record("backup_create", "backup_create"));
-  snapshots.push_back({"2026-11-23T08:00:0" + std::to_string(snapshots.size()), "snap" + std::to_string(snapshots.size() + 1), ""});
+  snapshots.push_back(
+      {"2026-11-23T08:00:0" + std::to_string(snapshots.size()), "snap" + std::to_string(snapshots.size() + 1), ""});
   return harness::ok_status();
 }
 
@@ -54,8 +58,9 @@ harness::Result<std::vector<harness::Snapshot>> FakeAbra::backup_snapshots(const
   return snapshots;
 }
 
-harness::Result<std::vector<std::string>> FakeAbra::backup_list(const std::string&, const std::optional<std::string>& snapshot,
-                                                                 harness::BackupListScope) {
+harness::Result<std::vector<std::string>> FakeAbra::backup_list(const std::string&,
+                                                                const std::optional<std::string>& snapshot,
+                                                                harness::BackupListScope) {
   CCCI_TRY_STATUS(record("backup_list", "backup_list " + snapshot.value_or("latest")));
   if (listings.empty()) return std::vector<std::string>{};
   auto listing = listings.front();
@@ -126,7 +131,8 @@ harness::Result<std::string> FakeDocker::service_tasks(const std::string& servic
   return found->second;
 }
 
-harness::Result<std::string> FakeDocker::service_logs(const std::string& service, int lines, std::chrono::milliseconds) {
+harness::Result<std::string> FakeDocker::service_logs(const std::string& service, int lines,
+                                                      std::chrono::milliseconds) {
   CCCI_TRY_STATUS(record("service_logs", "service_logs " + service + " " + std::to_string(lines)));
   auto found = logs.find(service);
   if (found == logs.end()) return harness::make_error(ErrorKind::not_found, "no such service: " + service);
@@ -138,8 +144,8 @@ harness::Result<std::string> FakeDocker::container_for_service(const std::string
   return std::string("c0ffee");
 }
 
-harness::Result<harness::Completion> FakeDocker::exec(const std::string& container, const std::vector<std::string>& argv,
-                                                      std::chrono::milliseconds) {
+harness::Result<harness::Completion> FakeDocker::exec(const std::string& container,
+                                                      const std::vector<std::string>& argv, std::chrono::milliseconds) {
   CCCI_TRY_STATUS(record("exec", "exec " + container + " " + harness::join(argv, " ")));
   harness::Completion done;
   done.exit_code = 0;
@@ -164,11 +170,17 @@ harness::Result<harness::Residue> FakeDocker::stack_residue(const std::string& s
 }
 
 Status FakeDocker::stack_rm(const std::string& stack) { return record("stack_rm", "stack_rm " + stack); }
-Status FakeDocker::volume_rm(const std::vector<std::string>& volumes) { return record("volume_rm", "volume_rm " + harness::join(volumes, " ")); }
-Status FakeDocker::secret_rm(const std::vector<std::string>& secrets) { return record("secret_rm", "secret_rm " + harness::join(secrets, " ")); }
+Status FakeDocker::volume_rm(const std::vector<std::string>& volumes) {
+  return record("volume_rm", "volume_rm " + harness::join(volumes, " "));
+}
+Status FakeDocker::secret_rm(const std::vector<std::string>& secrets) {
+  return record("secret_rm", "secret_rm " + harness::join(secrets, " "));
+}
 Status FakeDocker::network_rm(const std::vector<std::string>& networks) {
   return record("network_rm", "network_rm " + harness::join(networks, " "));
 }
-Status FakeDocker::config_rm(const std::vector<std::string>& configs) { return record("config_rm", "config_rm " + harness::join(configs, " ")); }
+Status FakeDocker::config_rm(const std::vector<std::string>& configs) {
+  return record("config_rm", "config_rm " + harness::join(configs, " "));
+}
 
 }  // namespace ccci::fakes

@@ -4,9 +4,9 @@
 /// test puts an Error under its name in `failures`. FakeAbra keeps its ABRA_DIR in a directory
 /// the test owns, so the compose model and the app .env are real files.
 #include <deque>
-#include <mutex>
 #include <filesystem>
 #include <map>
+#include <mutex>
 #include <set>
 #include <string>
 #include <vector>
@@ -24,7 +24,7 @@ class FakeAbra final : public harness::AbraDriver {
   std::map<std::string, harness::Error> failures;  ///< by operation name ("deploy", "backup_create", …)
   /// The .env `app new` writes (the recipe's .env.sample in abra).
   std::string env_sample = "TYPE=fixture\nCOMPOSE_FILE=compose.yml\n";
-  std::vector<harness::Snapshot> snapshots;        ///< grows by one per backup_create
+  std::vector<harness::Snapshot> snapshots;  ///< grows by one per backup_create
   /// What backup_list answers, one entry per call; the last repeats.
   std::deque<std::vector<std::string>> listings;
 
@@ -55,14 +55,14 @@ class FakeAbra final : public harness::AbraDriver {
 class FakeDocker final : public harness::DockerDriver {
  public:
   std::vector<std::string> calls;
-  std::map<std::string, harness::Error> failures;  ///< by operation name ("image_pull", …)
-  std::set<std::string> images;                    ///< present on the host
-  std::set<std::string> pullable;                  ///< image_pull adds these; others are not_found
-  std::vector<harness::ServiceSummary> services;   ///< what service_ls answers (service_rm removes)
+  std::map<std::string, harness::Error> failures;                    ///< by operation name ("image_pull", …)
+  std::set<std::string> images;                                      ///< present on the host
+  std::set<std::string> pullable;                                    ///< image_pull adds these; others are not_found
+  std::vector<harness::ServiceSummary> services;                     ///< what service_ls answers (service_rm removes)
   std::map<std::string, std::map<std::string, std::string>> labels;  ///< by service name
-  std::deque<harness::Completion> exec_answers;    ///< consumed in order; then exec exits 0 silently
-  std::map<std::string, std::string> tasks;        ///< service_tasks text by service; others not_found
-  std::map<std::string, std::string> logs;         ///< service_logs text by service; others not_found
+  std::deque<harness::Completion> exec_answers;                      ///< consumed in order; then exec exits 0 silently
+  std::map<std::string, std::string> tasks;  ///< service_tasks text by service; others not_found
+  std::map<std::string, std::string> logs;   ///< service_logs text by service; others not_found
   /// What stack_residue answers, one entry per call; the last repeats. Empty: nothing left.
   std::deque<harness::Residue> residues;
 
@@ -70,7 +70,8 @@ class FakeDocker final : public harness::DockerDriver {
   harness::Result<std::map<std::string, std::string>> service_labels(const std::string& service) override;
   harness::Status service_rm(const std::vector<std::string>& names) override;
   harness::Result<std::string> service_tasks(const std::string& service, std::chrono::milliseconds timeout) override;
-  harness::Result<std::string> service_logs(const std::string& service, int lines, std::chrono::milliseconds timeout) override;
+  harness::Result<std::string> service_logs(const std::string& service, int lines,
+                                            std::chrono::milliseconds timeout) override;
   harness::Result<bool> image_present(const std::string& image) override;
   harness::Status image_pull(const std::string& image) override;
   harness::Result<bool> stack_services_converged(const std::string& stack) override;

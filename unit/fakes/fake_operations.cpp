@@ -18,8 +18,12 @@ std::vector<runner::CheckOutcome> FakeOperations::run_checks(runner::Tier tier) 
   if (throw_at == name) throw std::runtime_error("boom in " + name);
   auto scripted = checks.find(tier);
   if (scripted != checks.end()) return scripted->second;
-  return {runner::CheckOutcome{std::string(runner::to_string(tier)) + "_ok", runner::CheckSource::generic,
-                               runner::CheckStatus::pass, {}, {}, {}}};
+  return {runner::CheckOutcome{std::string(runner::to_string(tier)) + "_ok",
+                               runner::CheckSource::generic,
+                               runner::CheckStatus::pass,
+                               {},
+                               {},
+                               {}}};
 }
 
 runner::TeardownOutcome FakeOperations::teardown() {

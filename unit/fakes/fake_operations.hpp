@@ -15,16 +15,16 @@ namespace ccci::fakes {
 class FakeOperations final : public runner::Operations {
  public:
   std::vector<std::string> calls;
-  std::map<std::string, harness::Status> answers;                     ///< step name → status
+  std::map<std::string, harness::Status> answers;                    ///< step name → status
   std::map<runner::Tier, std::vector<runner::CheckOutcome>> checks;  ///< default: one passing check
   runner::TeardownOutcome teardown_answer{true, true, {}, {}, {}};
   runner::Evidence evidence_answer{false, {"evidence/tasks.txt"}, {}, {}};
-  std::string throw_at;                   ///< step name that throws std::runtime_error
-  std::string interrupt_at;               ///< step name after which interrupt_signal becomes pending
+  std::string throw_at;      ///< step name that throws std::runtime_error
+  std::string interrupt_at;  ///< step name after which interrupt_signal becomes pending
   int interrupt_signal = 0;
-  int pending = 0;                        ///< what pending_interrupt() returns
+  int pending = 0;  ///< what pending_interrupt() returns
   int deploys = 0;
-  int extra_deploys_on_upgrade = 0;       ///< simulate a reinstall hiding in the upgrade
+  int extra_deploys_on_upgrade = 0;  ///< simulate a reinstall hiding in the upgrade
 
   harness::Status deploy_dependencies() override { return step("deps", 1); }
   harness::Status install() override { return step("install", 1); }

@@ -38,11 +38,13 @@ FakeProcessRunner& FakeProcessRunner::add(Argv prefix, Handler handler, bool onc
 }
 
 FakeProcessRunner& FakeProcessRunner::on(Argv prefix, Completion answer) {
-  return add(std::move(prefix), [answer](const Command&) -> Result<Completion> { return answer; }, false);
+  return add(
+      std::move(prefix), [answer](const Command&) -> Result<Completion> { return answer; }, false);
 }
 
 FakeProcessRunner& FakeProcessRunner::on(Argv prefix, harness::Error answer) {
-  return add(std::move(prefix), [answer](const Command&) -> Result<Completion> { return answer; }, false);
+  return add(
+      std::move(prefix), [answer](const Command&) -> Result<Completion> { return answer; }, false);
 }
 
 FakeProcessRunner& FakeProcessRunner::on(Argv prefix, Handler handler) {
@@ -50,11 +52,13 @@ FakeProcessRunner& FakeProcessRunner::on(Argv prefix, Handler handler) {
 }
 
 FakeProcessRunner& FakeProcessRunner::once(Argv prefix, Completion answer) {
-  return add(std::move(prefix), [answer](const Command&) -> Result<Completion> { return answer; }, true);
+  return add(
+      std::move(prefix), [answer](const Command&) -> Result<Completion> { return answer; }, true);
 }
 
 FakeProcessRunner& FakeProcessRunner::once(Argv prefix, harness::Error answer) {
-  return add(std::move(prefix), [answer](const Command&) -> Result<Completion> { return answer; }, true);
+  return add(
+      std::move(prefix), [answer](const Command&) -> Result<Completion> { return answer; }, true);
 }
 
 FakeProcessRunner& FakeProcessRunner::set_default(Completion answer) {

@@ -76,6 +76,8 @@ void GitRepo::pull_ref(int number, const std::string& commit) {
 
 void GitRepo::delete_ref(const std::string& full_ref) { git({"update-ref", "-d", full_ref}); }
 
-std::string GitRepo::rev_parse(const std::string& revision) { return git({"rev-parse", "--verify", revision + "^{commit}"}); }
+std::string GitRepo::rev_parse(const std::string& revision) {
+  return git({"rev-parse", "--verify", revision + "^{commit}"});
+}
 
 }  // namespace ccci::fakes

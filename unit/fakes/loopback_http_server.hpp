@@ -16,8 +16,8 @@ namespace ccci::fakes {
 
 struct ReceivedRequest {
   std::string method;
-  std::string target;       ///< as on the request line, e.g. "/items?x=1"
-  std::string head;         ///< the request line and header lines, CRLF-separated
+  std::string target;  ///< as on the request line, e.g. "/items?x=1"
+  std::string head;    ///< the request line and header lines, CRLF-separated
   std::string body;
   /// The value of the first header named `name` (case-insensitive), or "" when absent.
   std::string header(std::string_view name) const;

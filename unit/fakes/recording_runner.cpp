@@ -20,8 +20,7 @@ harness::Completion timed_out() {
   return completion;
 }
 
-void RecordingRunner::script(std::vector<std::string> argv_prefix,
-                             harness::Result<harness::Completion> outcome) {
+void RecordingRunner::script(std::vector<std::string> argv_prefix, harness::Result<harness::Completion> outcome) {
   std::lock_guard lock(mutex_);
   for (auto& existing : scripts_) {
     if (existing.prefix == argv_prefix) {
@@ -38,8 +37,8 @@ harness::Result<harness::Completion> RecordingRunner::run(const harness::Command
   Script* best = nullptr;
   for (auto& candidate : scripts_) {
     const auto& prefix = candidate.prefix;
-    bool matches = prefix.size() <= command.argv.size() &&
-                   std::equal(prefix.begin(), prefix.end(), command.argv.begin());
+    bool matches =
+        prefix.size() <= command.argv.size() && std::equal(prefix.begin(), prefix.end(), command.argv.begin());
     if (matches && (!best || prefix.size() > best->prefix.size())) best = &candidate;
   }
   if (!best) return exited(0);

@@ -2,7 +2,8 @@
 /// RecordingRunner: a ProcessRunner fake that spawns nothing. It records every Command it is
 /// given and answers with outcomes scripted by argv prefix: the longest scripted prefix that
 /// matches wins; the outcomes scripted for one prefix answer its calls in order, the last one
-/// repeating (so scripting another outcome after some calls makes it the next answer). A command nothing matches "exits 0" with empty output. Thread-safe.
+/// repeating (so scripting another outcome after some calls makes it the next answer). A command nothing matches "exits
+/// 0" with empty output. Thread-safe.
 #include <mutex>
 #include <string>
 #include <vector>

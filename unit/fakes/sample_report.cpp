@@ -14,10 +14,20 @@ RunReport green_report() {
   report.head_commit = std::string(40, 'b');
   report.base = {BaseSource::target_branch, "", std::string(40, 'a'), "main", "tip of main"};
   for (Tier tier : all_tiers) {
-    report.tiers.push_back({tier, TierStatus::pass, {},
-                            {{std::string(to_string(tier)) + "_ok", CheckSource::generic, CheckStatus::pass, {}, {},
+    report.tiers.push_back({tier,
+                            TierStatus::pass,
+                            {},
+                            {{std::string(to_string(tier)) + "_ok",
+                              CheckSource::generic,
+                              CheckStatus::pass,
+                              {},
+                              {},
                               std::chrono::milliseconds(1234)},
-                             {std::string(to_string(tier)) + "_overlay", CheckSource::overlay, CheckStatus::pass, {}, {},
+                             {std::string(to_string(tier)) + "_overlay",
+                              CheckSource::overlay,
+                              CheckStatus::pass,
+                              {},
+                              {},
                               std::chrono::milliseconds(5)}},
                             std::chrono::milliseconds(2000)});
   }
@@ -30,16 +40,27 @@ RunReport green_report() {
 
 RunReport mixed_report() {
   RunReport report = green_report();
-  report.tiers[1] = {Tier::upgrade, TierStatus::error, "check head_deployed errored: docker inspect timed out",
-                     {{"head_deployed", CheckSource::generic, CheckStatus::error, "docker inspect timed out\nsecond line",
-                       "\x1b[31mred ANSI\x1b[0m and a bell \x07 and ]]> and bad UTF-8 \xff\xfe and a secret hunter2", {}},
-                      {"marker_survived", CheckSource::overlay, CheckStatus::fail, "GET /cgi-bin/marker answered 404 <&>\"'",
-                       "body: not found", {}}},
+  report.tiers[1] = {Tier::upgrade,
+                     TierStatus::error,
+                     "check head_deployed errored: docker inspect timed out",
+                     {{"head_deployed",
+                       CheckSource::generic,
+                       CheckStatus::error,
+                       "docker inspect timed out\nsecond line",
+                       "\x1b[31mred ANSI\x1b[0m and a bell \x07 and ]]> and bad UTF-8 \xff\xfe and a secret hunter2",
+                       {}},
+                      {"marker_survived",
+                       CheckSource::overlay,
+                       CheckStatus::fail,
+                       "GET /cgi-bin/marker answered 404 <&>\"'",
+                       "body: not found",
+                       {}}},
                      {}};
   report.tiers[2] = {Tier::backup, TierStatus::skipped, "upgrade errored", {}, {}};
   report.tiers[3] = {Tier::restore, TierStatus::not_applicable, "backup is n/a: no backupbot labels", {}, {}};
   report.tiers[4] = {Tier::custom, TierStatus::skipped, "upgrade errored", {}, {}};
-  report.teardown = {true, false, {"volume fixt-3a9c1e_ccci_test_data"}, "teardown left volumes: fixt-3a9c1e_ccci_test_data", {}};
+  report.teardown = {
+      true, false, {"volume fixt-3a9c1e_ccci_test_data"}, "teardown left volumes: fixt-3a9c1e_ccci_test_data", {}};
   report.infra_errors = {"teardown left volumes: fixt-3a9c1e_ccci_test_data"};
   report.pr.reset();
   return report;

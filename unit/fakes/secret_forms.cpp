@@ -185,7 +185,8 @@ std::string base64_encode(std::string_view bytes, Alphabet alphabet, Padding pad
 
 bool is_unreserved(unsigned char c) { return std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~'; }
 bool is_not_reserved(unsigned char c) {
-  return c > 0x20 && c < 0x7F && std::string_view(":/?#[]@!$&'()*+,;=% ").find(static_cast<char>(c)) == std::string_view::npos;
+  return c > 0x20 && c < 0x7F &&
+         std::string_view(":/?#[]@!$&'()*+,;=% ").find(static_cast<char>(c)) == std::string_view::npos;
 }
 bool is_plain_or_utf8(unsigned char c) {
   return c >= 0x20 && c != 0x7F && std::string_view("\"%&+=#? ").find(static_cast<char>(c)) == std::string_view::npos;
@@ -219,7 +220,8 @@ std::string json_escape(std::string_view text, JsonStyle style) {
   for (size_t i = 0; i < text.size();) {
     size_t start = i;
     uint32_t cp = next_code_point(text, i);
-    bool ascii_only = style == JsonStyle::ensure_ascii || style == JsonStyle::ensure_ascii_upper || style == JsonStyle::all_unicode;
+    bool ascii_only =
+        style == JsonStyle::ensure_ascii || style == JsonStyle::ensure_ascii_upper || style == JsonStyle::all_unicode;
     if (style == JsonStyle::all_unicode || (cp >= 0x80 && ascii_only) || cp < 0x20) {
       if (cp >= 0x10000) {
         unit(out, 0xD800 + ((cp - 0x10000) >> 10));

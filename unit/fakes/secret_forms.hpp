@@ -28,16 +28,16 @@ enum class HexCase { upper, lower };
 /// Percent-encodes every byte for which `keep` is false; a space becomes `space` when given.
 std::string percent_encode(std::string_view text, bool (*keep)(unsigned char), HexCase hex,
                            std::optional<char> space = std::nullopt);
-bool is_unreserved(unsigned char c);   // RFC 3986 unreserved: encodeURIComponent-like
-bool is_not_reserved(unsigned char c);  // everything but gen-/sub-delims, '%' and space
+bool is_unreserved(unsigned char c);     // RFC 3986 unreserved: encodeURIComponent-like
+bool is_not_reserved(unsigned char c);   // everything but gen-/sub-delims, '%' and space
 bool is_plain_or_utf8(unsigned char c);  // a lazy encoder: only "%&+= # ? and controls
 
 enum class JsonStyle {
-  minimal,           // only '"', '\\' and controls; UTF-8 as is
-  escaped_slash,     // also "\/" (PHP's json_encode)
-  ensure_ascii,      // non-ASCII as \uxxxx, surrogate pairs past U+FFFF (Python's json.dumps)
+  minimal,        // only '"', '\\' and controls; UTF-8 as is
+  escaped_slash,  // also "\/" (PHP's json_encode)
+  ensure_ascii,   // non-ASCII as \uxxxx, surrogate pairs past U+FFFF (Python's json.dumps)
   ensure_ascii_upper,
-  all_unicode,       // every character as \uXXXX
+  all_unicode,  // every character as \uXXXX
 };
 std::string json_escape(std::string_view text, JsonStyle style);
 

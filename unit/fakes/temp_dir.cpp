@@ -1,8 +1,8 @@
 #include "unit/fakes/temp_dir.hpp"
 
+#include <stdlib.h>
 #include <fstream>
 #include <stdexcept>
-#include <stdlib.h>
 
 namespace ccci::fakes {
 

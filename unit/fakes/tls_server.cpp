@@ -140,17 +140,18 @@ harness::Result<TestPki> make_test_pki(const std::filesystem::path& dir, const s
                                        "authorityKeyIdentifier = keyid\nsubjectAltName = "
                                     << alt_names << "\n";
   const std::vector<std::string> ec_key = {"-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"};
-  std::vector<std::string> ca = {"req", "-x509", "-config", "ca.cnf", "-extensions", "v3_ca", "-days", "2",
-                                 "-keyout", "ca.key", "-out", "ca.pem"};
+  std::vector<std::string> ca = {"req",   "-x509", "-config", "ca.cnf", "-extensions", "v3_ca",
+                                 "-days", "2",     "-keyout", "ca.key", "-out",        "ca.pem"};
   ca.insert(ca.end(), ec_key.begin(), ec_key.end());
   CCCI_TRY_STATUS(run_openssl(ca, dir));
-  std::vector<std::string> csr = {"req", "-new", "-config", "server.cnf", "-keyout", "server.key", "-out", "server.csr"};
+  std::vector<std::string> csr = {"req",     "-new",       "-config", "server.cnf",
+                                  "-keyout", "server.key", "-out",    "server.csr"};
   csr.insert(csr.end(), ec_key.begin(), ec_key.end());
   CCCI_TRY_STATUS(run_openssl(csr, dir));
-  CCCI_TRY_STATUS(run_openssl({"x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-set_serial",
-                               "1", "-days", "2", "-extfile", "server.cnf", "-extensions", "v3_server", "-out",
-                               "server.pem"},
-                              dir));
+  CCCI_TRY_STATUS(
+      run_openssl({"x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-set_serial", "1",
+                   "-days", "2", "-extfile", "server.cnf", "-extensions", "v3_server", "-out", "server.pem"},
+                  dir));
   return TestPki{dir / "ca.pem", dir / "server.pem", dir / "server.key"};
 }
 

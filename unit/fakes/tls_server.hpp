@@ -6,10 +6,10 @@
 /// the given DNS names in a directory the caller owns. The server is a child process in its own
 /// process group, killed on destruction and (PR_SET_PDEATHSIG) if the test process dies first.
 /// Failures are ErrorKind::infra with openssl's stderr. Test code only: it spawns directly.
+#include <sys/types.h>
 #include <filesystem>
 #include <memory>
 #include <string>
-#include <sys/types.h>
 #include <vector>
 
 #include "harness/result.hpp"

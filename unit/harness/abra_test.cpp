@@ -44,8 +44,8 @@ struct AbraFixture : ::testing::Test {
 
 TEST_F(AbraFixture, AppNewPinsVersionServerDomainAndSecretsNonInteractively) {
   ASSERT_TRUE(abra->app_new("custom-html", "1.7.1+1.27.2", domain, SecretGeneration::generate_all).ok());
-  EXPECT_EQ(only_argv(), (Argv{"/opt/abra", "app", "new", "custom-html", "1.7.1+1.27.2", "-s", "default", "-D",
-                               domain, "-S", "-n", "-o"}));
+  EXPECT_EQ(only_argv(), (Argv{"/opt/abra", "app", "new", "custom-html", "1.7.1+1.27.2", "-s", "default", "-D", domain,
+                               "-S", "-n", "-o"}));
   auto command = runner.commands().front();
   EXPECT_EQ(command.env.at("ABRA_DIR"), "/var/lib/ccci/run-1/abra");
   EXPECT_EQ(command.env.at("HOME"), "/home/ci");
@@ -55,7 +55,8 @@ TEST_F(AbraFixture, AppNewPinsVersionServerDomainAndSecretsNonInteractively) {
 
 TEST_F(AbraFixture, AppNewWithoutVersionKeepsTheCheckoutAndLeavesSecretsForLater) {
   ASSERT_TRUE(abra->app_new("custom-html", std::nullopt, domain, SecretGeneration::skip).ok());
-  EXPECT_EQ(only_argv(), (Argv{"/opt/abra", "app", "new", "custom-html", "-s", "default", "-D", domain, "-C", "-n", "-o"}));
+  EXPECT_EQ(only_argv(),
+            (Argv{"/opt/abra", "app", "new", "custom-html", "-s", "default", "-D", domain, "-C", "-n", "-o"}));
 }
 
 TEST_F(AbraFixture, ReleaseDeployNamesTheVersionAndStaysOffline) {
@@ -80,7 +81,7 @@ TEST(Abra, OnlineSettingLetsAbraFetchTheRecipe) {
   ASSERT_TRUE(abra->deploy(domain, DeployOptions{}).ok());
   ASSERT_TRUE(abra->restore(domain, std::nullopt).ok());
   EXPECT_EQ(runner.argvs(), (std::vector<Argv>{{"/opt/abra", "app", "deploy", domain, "-n"},
-                                                {"/opt/abra", "app", "restore", domain, "-n", "-C"}}));
+                                               {"/opt/abra", "app", "restore", domain, "-n", "-C"}}));
 }
 
 TEST_F(AbraFixture, ChaosDeployWithAVersionIsAUsageErrorBeforeSpawning) {
@@ -105,11 +106,12 @@ TEST_F(AbraFixture, TeardownCommandsAreNonInteractiveAndForcedWhereDestructive) 
 TEST_F(AbraFixture, SecretsAreGeneratedAllAtOnceAndInsertedFromAFile) {
   ASSERT_TRUE(abra->secret_generate_all(domain).ok());
   ASSERT_TRUE(abra->secret_insert(domain, "plc_rotation_key", "v1", "/run/ccci/secret-1").ok());
-  EXPECT_EQ(runner.argvs(),
-            (std::vector<Argv>{
-                {"/opt/abra", "app", "secret", "generate", domain, "--all", "-n"},
-                {"/opt/abra", "app", "secret", "insert", domain, "plc_rotation_key", "v1", "-f", "/run/ccci/secret-1", "-n"},
-            }));
+  EXPECT_EQ(
+      runner.argvs(),
+      (std::vector<Argv>{
+          {"/opt/abra", "app", "secret", "generate", domain, "--all", "-n"},
+          {"/opt/abra", "app", "secret", "insert", domain, "plc_rotation_key", "v1", "-f", "/run/ccci/secret-1", "-n"},
+      }));
 }
 
 TEST_F(AbraFixture, BackupCommandsAreNonInteractiveAndRestoreKeepsTheCheckout) {
@@ -148,9 +150,23 @@ TEST(AbraValidation, AcceptsOrdinaryDomains) {
 
 TEST_F(AbraFixture, HostileDomainsNeverReachAbra) {
   const std::vector<std::string> hostile{
-      "", "-n", "--help", "-rf.example.net", "example", "a b.example.net", "app\n.example.net",
-      "app\x1b[31m.example.net", "App.Example.net", "a..example.net", "x.-y.net", "y-.example.net",
-      "a/b.example.net", "$(reboot).example.net", ".example.net", "example.net.", std::string(64, 'a') + ".net",
+      "",
+      "-n",
+      "--help",
+      "-rf.example.net",
+      "example",
+      "a b.example.net",
+      "app\n.example.net",
+      "app\x1b[31m.example.net",
+      "App.Example.net",
+      "a..example.net",
+      "x.-y.net",
+      "y-.example.net",
+      "a/b.example.net",
+      "$(reboot).example.net",
+      ".example.net",
+      "example.net.",
+      std::string(64, 'a') + ".net",
       std::string(300, 'a'),
   };
   DeployOptions deploy{DeployMode::chaos(), Force::yes, ConvergeChecks::wait, std::nullopt};
@@ -257,8 +273,9 @@ TEST_F(AbraFixture, InterruptionWhileAbraRunsStaysAnInterruption) {
 
 TEST_F(AbraFixture, UnreachableDockerDaemonDuringDeployIsInfrastructure) {
   runner.script({"/opt/abra", "app", "deploy"},
-                exited(1, "", "FATA Cannot connect to the Docker daemon at unix:///var/run/docker.sock. "
-                              "Is the docker daemon running?\n"));
+                exited(1, "",
+                       "FATA Cannot connect to the Docker daemon at unix:///var/run/docker.sock. "
+                       "Is the docker daemon running?\n"));
   auto status = abra->deploy(domain, DeployOptions{});
   ASSERT_FALSE(status.ok());
   EXPECT_EQ(status.error().kind, ErrorKind::infra);
@@ -266,8 +283,9 @@ TEST_F(AbraFixture, UnreachableDockerDaemonDuringDeployIsInfrastructure) {
 
 TEST_F(AbraFixture, DirtyRecipeTreeOnReleaseDeployIsTheHarnessesFault) {
   runner.script({"/opt/abra", "app", "deploy"},
-                exited(1, "", "FATA custom-html (/x/recipes/custom-html) has locally unstaged changes? please "
-                              "commit/remove your changes before proceeding\n"));
+                exited(1, "",
+                       "FATA custom-html (/x/recipes/custom-html) has locally unstaged changes? please "
+                       "commit/remove your changes before proceeding\n"));
   auto status = abra->deploy(domain, DeployOptions{});
   ASSERT_FALSE(status.ok());
   EXPECT_EQ(status.error().kind, ErrorKind::infra);
@@ -306,7 +324,8 @@ TEST_F(AbraFixture, FailedSecretGenerationNeverQuotesStdoutWhereTheValuesAre) {
 }
 
 TEST_F(AbraFixture, BackupWithoutBackupbotIsInfrastructureButAFailedBackupIsTheRecipes) {
-  runner.script({"/opt/abra", "app", "backup", "create"}, exited(1, "", "FATA no backupbot discovered, is it deployed?\n"));
+  runner.script({"/opt/abra", "app", "backup", "create"},
+                exited(1, "", "FATA no backupbot discovered, is it deployed?\n"));
   auto no_bot = abra->backup_create(domain);
   ASSERT_FALSE(no_bot.ok());
   EXPECT_EQ(no_bot.error().kind, ErrorKind::infra);
@@ -421,15 +440,17 @@ TEST(GeneratedSecrets, ValuesAreReadFromEveryPlausibleTableShape) {
   using V = std::vector<std::string>;
   EXPECT_EQ(parse_generated_secrets("NAME          VALUE\ndb_password   Zq3xR9mWv2Lp\nadmin_token   aaaa bbbb cccc\n"),
             (V{"Zq3xR9mWv2Lp", "aaaa bbbb cccc"}));
-  EXPECT_EQ(parse_generated_secrets("┌─────────────┬──────────────┐\n│ NAME        │ VALUE        │\n├─────────────┼──────────────┤\n"
-                                    "│ db_password │ Zq3xR9mWv2Lp │\n└─────────────┴──────────────┘\n"),
+  EXPECT_EQ(parse_generated_secrets(
+                "┌─────────────┬──────────────┐\n│ NAME        │ VALUE        │\n├─────────────┼──────────────┤\n"
+                "│ db_password │ Zq3xR9mWv2Lp │\n└─────────────┴──────────────┘\n"),
             (V{"Zq3xR9mWv2Lp"}));
   EXPECT_EQ(parse_generated_secrets("+------+-------+\n| NAME | VALUE |\n+------+-------+\n| key  | s3cr3t-v |\n"),
             (V{"s3cr3t-v"}));
   // A single space between name and value, and a bare value: both readings are kept.
   EXPECT_EQ(parse_generated_secrets("db_password Zq3xR9mWv2Lp\n"), (V{"Zq3xR9mWv2Lp", "db_password Zq3xR9mWv2Lp"}));
   // abra's log lines and colours are not values.
-  EXPECT_EQ(parse_generated_secrets("INFO generating secrets\n\x1b[1mdb_password\x1b[0m  Zq3xR9mWv2Lp\n"), (V{"Zq3xR9mWv2Lp"}));
+  EXPECT_EQ(parse_generated_secrets("INFO generating secrets\n\x1b[1mdb_password\x1b[0m  Zq3xR9mWv2Lp\n"),
+            (V{"Zq3xR9mWv2Lp"}));
 }
 
 TEST(GeneratedSecrets, TheDriverTeachesTheRedactorEveryValueAbraPrintsEvenWhenItFails) {
@@ -444,7 +465,8 @@ TEST(GeneratedSecrets, TheDriverTeachesTheRedactorEveryValueAbraPrintsEvenWhenIt
 
   fakes::RecordingRunner failing;
   auto failing_abra = make_abra_driver(failing, settings);
-  failing.script({"/opt/abra", "app", "secret"}, exited(1, "NAME   VALUE\nsmtp_password  partly-made-7788\n", "FATA docker gone\n"));
+  failing.script({"/opt/abra", "app", "secret"},
+                 exited(1, "NAME   VALUE\nsmtp_password  partly-made-7788\n", "FATA docker gone\n"));
   ASSERT_FALSE(failing_abra->secret_generate_all(domain).ok());
   EXPECT_EQ(redactor.redact("partly-made-7788"), "********") << "what was printed before the failure is secret too";
 

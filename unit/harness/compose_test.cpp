@@ -16,7 +16,9 @@ namespace {
 
 using Env = std::map<std::string, std::string>;
 
-Result<std::string> interp(std::string_view text, const Env& env) { return interpolate(text, env, Mark{"c.yml", 3, 5}); }
+Result<std::string> interp(std::string_view text, const Env& env) {
+  return interpolate(text, env, Mark{"c.yml", 3, 5});
+}
 
 TEST(ComposeInterpolation, EveryFormDockerKnows) {
   Env env{{"SET", "v"}, {"EMPTY", ""}, {"STACK_NAME", "s_x"}};
@@ -114,7 +116,9 @@ TEST(Compose, MergesFilesAndBuildsTheModel) {
   Recipe recipe;
   recipe.file("compose.yml", bonfire_like);
   recipe.file("compose.extra.yml", overlay);
-  Env env{{"COMPOSE_FILE", "compose.yml:compose.extra.yml"}, {"STACK_NAME", "fixt_ccci_test"}, {"DOMAIN", "fixt.ccci.test"}};
+  Env env{{"COMPOSE_FILE", "compose.yml:compose.extra.yml"},
+          {"STACK_NAME", "fixt_ccci_test"},
+          {"DOMAIN", "fixt.ccci.test"}};
   auto model = load_compose(recipe.dir.path(), env);
   ASSERT_TRUE(model.ok()) << model.error().message;
   EXPECT_EQ(model->service_names(), (std::vector<std::string>{"app", "db", "worker"}));
@@ -146,7 +150,7 @@ TEST(Compose, BackupPathsFollowTheBackupbotLabels) {
   auto model = load_compose(recipe.dir.path(), env);
   ASSERT_TRUE(model.ok()) << model.error().message;
   EXPECT_EQ(model->backup_paths("s"), (std::vector<std::string>{"/var/lib/docker/volumes/s_db-data/_data/backup.sql",
-                                                               "/var/lib/docker/volumes/s_db-data/_data/extra.sql"}));
+                                                                "/var/lib/docker/volumes/s_db-data/_data/extra.sql"}));
   EXPECT_TRUE(model->backup_enabled());
   env["ENABLE_BACKUPS"] = "false";
   EXPECT_FALSE(load_compose(recipe.dir.path(), env)->backup_enabled());
@@ -155,16 +159,20 @@ TEST(Compose, BackupPathsFollowTheBackupbotLabels) {
 
 TEST(Compose, NamedVolumeWithoutPathLabelIsBackedUpWhole) {
   Recipe recipe;
-  recipe.file("compose.yml", "services:\n  app:\n    image: x\n    volumes: [data:/data]\n    deploy:\n      labels: {backupbot.backup: \"true\"}\nvolumes:\n  data:\n");
+  recipe.file("compose.yml",
+              "services:\n  app:\n    image: x\n    volumes: [data:/data]\n    deploy:\n      labels: "
+              "{backupbot.backup: \"true\"}\nvolumes:\n  data:\n");
   auto model = load_compose(recipe.dir.path(), {});
   ASSERT_TRUE(model.ok()) << model.error().message;
-  EXPECT_EQ(model->backup_paths("fixt_ccci_test"), std::vector<std::string>{"/var/lib/docker/volumes/fixt_ccci_test_data/_data"});
+  EXPECT_EQ(model->backup_paths("fixt_ccci_test"),
+            std::vector<std::string>{"/var/lib/docker/volumes/fixt_ccci_test_data/_data"});
 }
 
 TEST(Compose, EveryVolumeExcludedLeavesBackupsOnButNothingToCover) {
   Recipe recipe;
-  recipe.file("compose.yml", "services:\n  app:\n    image: x\n    volumes: [data:/data]\n    deploy:\n      labels: "
-                             "{backupbot.backup: \"true\", backupbot.backup.volumes.data: \"false\"}\nvolumes:\n  data:\n");
+  recipe.file("compose.yml",
+              "services:\n  app:\n    image: x\n    volumes: [data:/data]\n    deploy:\n      labels: "
+              "{backupbot.backup: \"true\", backupbot.backup.volumes.data: \"false\"}\nvolumes:\n  data:\n");
   auto model = load_compose(recipe.dir.path(), {});
   ASSERT_TRUE(model.ok()) << model.error().message;
   EXPECT_TRUE(model->backup_enabled());
@@ -201,7 +209,8 @@ TEST(Compose, InterpolatedValuesAreBoundedPerFile) {
   auto model = load_compose(recipe.dir.path(), {{"BIG", std::string(60'000, 'b')}});
   ASSERT_FALSE(model.ok());
   // 8 MiB / 60,000 bytes: 139 items fit, the 140th (line 144) is one too many.
-  EXPECT_EQ(model.error().message, (recipe.dir.path() / "compose.yml").string() + ":144:9: interpolated values exceed 8 MiB in this file");
+  EXPECT_EQ(model.error().message,
+            (recipe.dir.path() / "compose.yml").string() + ":144:9: interpolated values exceed 8 MiB in this file");
 }
 
 TEST(Compose, ComposeFileListIsBounded) {
@@ -218,10 +227,11 @@ TEST(Compose, ComposeFileListIsBounded) {
 
 TEST(Compose, TraefikPortOutsideTheRangeIsNoPort) {
   Recipe recipe;
-  recipe.file("compose.yml", "services:\n  app:\n    image: x\n    deploy:\n      labels:\n"
-                             "        traefik.http.services.app.loadbalancer.server.port: \"99999\"\n"
-                             "  web:\n    image: x\n    deploy:\n      labels:\n"
-                             "        traefik.http.services.web.loadbalancer.server.port: \"8080\"\n");
+  recipe.file("compose.yml",
+              "services:\n  app:\n    image: x\n    deploy:\n      labels:\n"
+              "        traefik.http.services.app.loadbalancer.server.port: \"99999\"\n"
+              "  web:\n    image: x\n    deploy:\n      labels:\n"
+              "        traefik.http.services.web.loadbalancer.server.port: \"8080\"\n");
   auto model = load_compose(recipe.dir.path(), {});
   ASSERT_TRUE(model.ok()) << model.error().message;
   EXPECT_FALSE(model->traefik_port("app"));
@@ -263,9 +273,9 @@ const char* bare_environment = R"(services:
       MAP_VALUE: written
 )";
 
-const Env bare_environment_env{{"LIST_SET", "from-env"},     {"LIST_EMPTY_SET", "from-env"}, {"LIST_VALUE", "ignored"},
-                               {"MAP_SET", "from-env"},      {"TILDE_SET", "from-env"},      {"QUOTED_EMPTY_SET", "from-env"},
-                               {"QUOTED_NULL", "ignored"},   {"MAP_VALUE", "ignored"}};
+const Env bare_environment_env{
+    {"LIST_SET", "from-env"},  {"LIST_EMPTY_SET", "from-env"},   {"LIST_VALUE", "ignored"},  {"MAP_SET", "from-env"},
+    {"TILDE_SET", "from-env"}, {"QUOTED_EMPTY_SET", "from-env"}, {"QUOTED_NULL", "ignored"}, {"MAP_VALUE", "ignored"}};
 
 TEST(ComposeEnvironment, AVariableWithoutAValueTakesItFromTheAppEnvOrStaysNull) {
   Recipe recipe;
@@ -309,9 +319,11 @@ const char* environment_later = R"(services:
       - NULL_THEN_EMPTY=
       - ONLY_LATER
 )";
-const char* app_env_file = "FROM_FILE=file \"quoted\" \n# a comment\n\n  INDENTED=x\nFILE_BARE_SET\nFILE_BARE_UNSET\n"
-                           "FILE_EMPTY_SET=\nFROM_BOTH=file\nNULL_OVER_FILE=file\n";
-const Env environment_env{{"LATER_NULL_SET", "from-env"}, {"FILE_BARE_SET", "from-env"}, {"FILE_EMPTY_SET", "from-env"}};
+const char* app_env_file =
+    "FROM_FILE=file \"quoted\" \n# a comment\n\n  INDENTED=x\nFILE_BARE_SET\nFILE_BARE_UNSET\n"
+    "FILE_EMPTY_SET=\nFROM_BOTH=file\nNULL_OVER_FILE=file\n";
+const Env environment_env{
+    {"LATER_NULL_SET", "from-env"}, {"FILE_BARE_SET", "from-env"}, {"FILE_EMPTY_SET", "from-env"}};
 
 TEST(ComposeEnvironment, EnvFilesComeFirstAndALaterEmptyValueKeepsAnEarlierOne) {
   Recipe recipe;
@@ -348,7 +360,8 @@ TEST(ComposeEnvironment, AnEnvFileThatCannotBeReadIsASpecError) {
   recipe.file("compose.yml", "services:\n  app:\n    image: x\n    env_file: bad.env\n");
   model = load_compose(recipe.dir.path(), {});
   ASSERT_FALSE(model.ok());
-  EXPECT_NE(model.error().message.find("variable 'MY VAR' contains whitespaces"), std::string::npos) << model.error().message;
+  EXPECT_NE(model.error().message.find("variable 'MY VAR' contains whitespaces"), std::string::npos)
+      << model.error().message;
 }
 
 TEST(ComposeEnvironment, AnEnvFileThatIsADeviceOrHugeIsRefusedUnread) {
@@ -386,7 +399,8 @@ TEST(ComposeEnvironment, EnvFilesOfOneComposeFileAreBoundedTogether) {
   recipe.file("compose.yml", list + "]\n");
   model = load_compose(recipe.dir.path(), {});
   ASSERT_FALSE(model.ok());
-  EXPECT_NE(model.error().message.find("this file's env_files exceed 16 MiB together"), std::string::npos) << model.error().message;
+  EXPECT_NE(model.error().message.find("this file's env_files exceed 16 MiB together"), std::string::npos)
+      << model.error().message;
 }
 
 TEST(Compose, MergingThousandsOfListItemsIsFast) {
@@ -460,27 +474,31 @@ TEST(ComposeResources, AnExternalResourceWithoutANameIsNamedByItsKey) {
                                           {"local_named", "st_local"},
                                           {"local_plain", "st_local_plain"},
                                           {"ext_interpolated", "ext_interpolated"}}));
-  EXPECT_EQ(named(model->networks),
-            (Names{{"net_plain", "net_plain"}, {"net_named", "proxy"}, {"net_legacy", "legacy_net"}, {"net_local", "st_net_local"}}));
-  EXPECT_EQ(named(model->secrets), (Names{{"sec_plain", "sec_plain"}, {"sec_named", "st_sec_named_v1"}, {"sec_legacy", "legacy_sec"}}));
+  EXPECT_EQ(named(model->networks), (Names{{"net_plain", "net_plain"},
+                                           {"net_named", "proxy"},
+                                           {"net_legacy", "legacy_net"},
+                                           {"net_local", "st_net_local"}}));
+  EXPECT_EQ(named(model->secrets),
+            (Names{{"sec_plain", "sec_plain"}, {"sec_named", "st_sec_named_v1"}, {"sec_legacy", "legacy_sec"}}));
   EXPECT_EQ(named(model->configs), (Names{{"cfg_plain", "cfg_plain"}, {"cfg_legacy", "legacy_cfg"}}));
   EXPECT_TRUE(model->volumes.at("ext_legacy").external);
-  EXPECT_TRUE(model->volumes.at("ext_interpolated").external) << "docker casts an interpolated on/yes/true to a boolean";
+  EXPECT_TRUE(model->volumes.at("ext_interpolated").external)
+      << "docker casts an interpolated on/yes/true to a boolean";
   EXPECT_FALSE(model->volumes.at("local_named").external);
   EXPECT_EQ(model->secrets.at("sec_plain").name, "") << "name stays what the file wrote";
   EXPECT_EQ(model->secrets.at("sec_legacy").name, "legacy_sec");
   EXPECT_EQ(model->volume_name("st", "ext_plain"), "ext_plain");
-  EXPECT_EQ(model->backup_paths("st"), (std::vector<std::string>{"/var/lib/docker/volumes/ext_interpolated/_data",
-                                                                "/var/lib/docker/volumes/ext_plain/_data",
-                                                                "/var/lib/docker/volumes/legacy_vol/_data",
-                                                                "/var/lib/docker/volumes/st_local/_data",
-                                                                "/var/lib/docker/volumes/st_local_plain/_data",
-                                                                "/var/lib/docker/volumes/st_vol/_data"}));
+  EXPECT_EQ(model->backup_paths("st"),
+            (std::vector<std::string>{
+                "/var/lib/docker/volumes/ext_interpolated/_data", "/var/lib/docker/volumes/ext_plain/_data",
+                "/var/lib/docker/volumes/legacy_vol/_data", "/var/lib/docker/volumes/st_local/_data",
+                "/var/lib/docker/volumes/st_local_plain/_data", "/var/lib/docker/volumes/st_vol/_data"}));
 }
 
 TEST(ComposeResources, ALegacyExternalNameBesideANameIsASpecError) {
   Recipe recipe;
-  recipe.file("compose.yml", "services:\n  app:\n    image: x\nvolumes:\n  data:\n    name: a\n    external: {name: b}\n");
+  recipe.file("compose.yml",
+              "services:\n  app:\n    image: x\nvolumes:\n  data:\n    name: a\n    external: {name: b}\n");
   auto model = load_compose(recipe.dir.path(), {});
   ASSERT_FALSE(model.ok());
   EXPECT_EQ(model.error().kind, ErrorKind::spec);
@@ -562,21 +580,27 @@ TEST(ComposeMerge, ServiceListsMergeByNameAndAnEmptyScalarDoesNotOverride) {
   const auto& app = model->services.at("app");
   EXPECT_EQ(app.image, "ccci/app:1") << "docker: an empty image does not replace the earlier one";
   EXPECT_EQ(app.endpoint_mode, "dnsrr");
-  EXPECT_EQ(sorted(app.networks), (std::vector<std::string>{"internal", "proxy"})) << "a list and a mapping of networks add up";
-  EXPECT_EQ(sorted(app.secrets), (std::vector<std::string>{"s1", "s2"})) << "secrets merge by source, short and long form alike";
-  EXPECT_EQ(app.labels, (std::map<std::string, std::string>{{"keep", "base"}, {"blanked", ""}})) << "a later \"\" does blank a label";
+  EXPECT_EQ(sorted(app.networks), (std::vector<std::string>{"internal", "proxy"}))
+      << "a list and a mapping of networks add up";
+  EXPECT_EQ(sorted(app.secrets), (std::vector<std::string>{"s1", "s2"}))
+      << "secrets merge by source, short and long form alike";
+  EXPECT_EQ(app.labels, (std::map<std::string, std::string>{{"keep", "base"}, {"blanked", ""}}))
+      << "a later \"\" does blank a label";
   EXPECT_EQ(app.deploy_labels, (std::map<std::string, std::string>{{"backupbot.backup", "true"}, {"blanked", ""}}));
   std::map<std::string, std::string> mounts;  // target → type:source, short and long syntax merged by target
   for (const auto& mount : model->services.at("worker").volumes) mounts[mount.target] = mount.type + ":" + mount.source;
-  EXPECT_EQ(mounts, (std::map<std::string, std::string>{
-                        {"/data", "volume:data2"}, {"/conf", "bind:./conf"}, {"/cache", "volume:cache2"}, {"/keep", "bind:/srv/keep"}}));
+  EXPECT_EQ(mounts, (std::map<std::string, std::string>{{"/data", "volume:data2"},
+                                                        {"/conf", "bind:./conf"},
+                                                        {"/cache", "volume:cache2"},
+                                                        {"/keep", "bind:/srv/keep"}}));
 }
 
 // ---- differential: docker's own loader is the oracle -------------------------------------
 
 /// `docker stack config` of the recipe's files with `env`, parsed; skips when the CLI is absent.
 /// Its warnings (e.g. "external.name is deprecated") go to a file, not into the YAML we parse.
-Result<YamlNode> docker_config(const std::filesystem::path& dir, const std::vector<std::string>& files, const Env& env) {
+Result<YamlNode> docker_config(const std::filesystem::path& dir, const std::vector<std::string>& files,
+                               const Env& env) {
   std::string command = "cd '" + dir.string() + "' && env -i PATH=\"$PATH\"";
   for (const auto& [k, v] : env) command += " '" + k + "=" + v + "'";
   command += " docker stack config";
@@ -614,8 +638,8 @@ std::vector<std::string> sources_of(const YamlNode* node) {
 
 /// Docker's top-level `section` (which prints the name it resolved, and `external: true`) against
 /// ours: the same keys, and each deployed under the same name in stack `stack`.
-void expect_same_resources(const YamlNode& theirs, const std::map<std::string, TopLevelResource>& ours, const std::string& section,
-                           const std::string& stack) {
+void expect_same_resources(const YamlNode& theirs, const std::map<std::string, TopLevelResource>& ours,
+                           const std::string& section, const std::string& stack) {
   SCOPED_TRACE("top-level " + section);
   std::vector<std::string> our_keys;
   for (const auto& [key, resource] : ours) our_keys.push_back(key);
@@ -655,7 +679,8 @@ void expect_same_as_docker(const std::filesystem::path& dir, const std::vector<s
     std::map<std::string, std::string> labels, deploy_labels;
     if (const auto* e = node.find("environment")) {
       // docker prints a variable listed without a value, and unset, as null
-      for (const auto& [k, v] : e->entries) environment[k.scalar] = v.is_null() ? std::nullopt : std::optional(v.scalar);
+      for (const auto& [k, v] : e->entries)
+        environment[k.scalar] = v.is_null() ? std::nullopt : std::optional(v.scalar);
     }
     if (const auto* l = node.find("labels")) {
       for (const auto& [k, v] : l->entries) labels[k.scalar] = v.scalar;
@@ -670,7 +695,8 @@ void expect_same_as_docker(const std::filesystem::path& dir, const std::vector<s
     if (const auto* volumes = node.find("volumes")) {
       for (const auto& item : volumes->items) {
         targets.push_back(item.find("target")->scalar);
-        if (item.find("type")->scalar == "volume" && item.find("source")) volume_sources.push_back(item.find("source")->scalar);
+        if (item.find("type")->scalar == "volume" && item.find("source"))
+          volume_sources.push_back(item.find("source")->scalar);
       }
     }
     for (const auto& mount : service.volumes) {
@@ -752,7 +778,8 @@ TEST(ComposeDifferential, MatchesDockerOnExternalResourceNames) {
   Recipe recipe;
   recipe.file("compose.yml", external_resources);
   expect_same_as_docker(recipe.dir.path(), {"compose.yml"}, {{"STACK_NAME", "st"}, {"EXTERNAL", "on"}});
-  expect_same_as_docker(recipe.dir.path(), {"compose.yml"}, {{"STACK_NAME", "st"}, {"EXTERNAL", "false"}, {"PROXY_NETWORK", "edge"}});
+  expect_same_as_docker(recipe.dir.path(), {"compose.yml"},
+                        {{"STACK_NAME", "st"}, {"EXTERNAL", "false"}, {"PROXY_NETWORK", "edge"}});
 }
 
 TEST(ComposeDifferential, MatchesDockerOnMergedResourcesAndServiceLists) {

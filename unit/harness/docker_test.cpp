@@ -41,9 +41,9 @@ TEST_F(DockerFixture, ServiceLsFiltersOnTheStackNamespaceAndParsesJsonRows) {
   runner.script({"/usr/bin/docker", "service", "ls"}, exited(0, service_ls_json));
   auto services = docker->service_ls(stack);
   ASSERT_TRUE(services.ok()) << services.error().message;
-  EXPECT_EQ(runner.argvs(), (std::vector<Argv>{{"/usr/bin/docker", "service", "ls", "--filter",
-                                                "label=com.docker.stack.namespace=app1_ci_example_net",
-                                                "--format", "{{json .}}"}}));
+  EXPECT_EQ(runner.argvs(),
+            (std::vector<Argv>{{"/usr/bin/docker", "service", "ls", "--filter",
+                                "label=com.docker.stack.namespace=app1_ci_example_net", "--format", "{{json .}}"}}));
   auto command = runner.commands().front();
   EXPECT_EQ(command.env.at("DOCKER_HOST"), "unix:///run/docker.sock");
   EXPECT_EQ(command.timeout, std::chrono::seconds(7));
@@ -79,8 +79,8 @@ TEST_F(DockerFixture, ServiceLabelsAreReadFromTheSpec) {
                           "\n"));
   auto labels = docker->service_labels("app1_ci_example_net_app");
   ASSERT_TRUE(labels.ok()) << labels.error().message;
-  EXPECT_EQ(runner.argvs().front(), (Argv{"/usr/bin/docker", "service", "inspect", "--format",
-                                          "{{json .Spec.Labels}}", "app1_ci_example_net_app"}));
+  EXPECT_EQ(runner.argvs().front(), (Argv{"/usr/bin/docker", "service", "inspect", "--format", "{{json .Spec.Labels}}",
+                                          "app1_ci_example_net_app"}));
   EXPECT_EQ(labels->size(), 3u);
   EXPECT_EQ(labels->at("coop-cloud.app1_ci_example_net.chaos-version"), "8a026066+U");
 }
@@ -153,8 +153,9 @@ TEST_F(DockerFixture, RemovingNothingSpawnsNothing) {
 
 TEST_F(DockerFixture, SecretInUseIsAnInfrastructureErrorTheCallerRetries) {
   runner.script({"/usr/bin/docker", "secret", "rm"},
-                exited(1, "", "Error response from daemon: rpc error: code = InvalidArgument desc = secret "
-                              "'app1_ci_example_net_db_password_v1' is in use by the following service: x\n"));
+                exited(1, "",
+                       "Error response from daemon: rpc error: code = InvalidArgument desc = secret "
+                       "'app1_ci_example_net_db_password_v1' is in use by the following service: x\n"));
   auto status = docker->secret_rm({"app1_ci_example_net_db_password_v1"});
   ASSERT_FALSE(status.ok());
   EXPECT_EQ(status.error().kind, ErrorKind::infra);
@@ -198,16 +199,18 @@ TEST_F(DockerFixture, ImagePresenceIsAnsweredByImageInspect) {
 
 TEST_F(DockerFixture, ImageInspectWithoutADaemonIsInfrastructure) {
   runner.script({"/usr/bin/docker", "image", "inspect"},
-                exited(1, "", "Cannot connect to the Docker daemon at unix:///run/docker.sock. Is the docker "
-                              "daemon running?\n"));
+                exited(1, "",
+                       "Cannot connect to the Docker daemon at unix:///run/docker.sock. Is the docker "
+                       "daemon running?\n"));
   auto present = docker->image_present("nginx:1.27.2");
   ASSERT_FALSE(present.ok());
   EXPECT_EQ(present.error().kind, ErrorKind::infra);
 }
 
 TEST_F(DockerFixture, PullingAnImageTheRegistryLacksIsNotFound) {
-  runner.script({"/usr/bin/docker", "image", "pull"},
-                exited(1, "", "Error response from daemon: manifest for ghcr.io/x/app:9.9 not found: manifest unknown\n"));
+  runner.script(
+      {"/usr/bin/docker", "image", "pull"},
+      exited(1, "", "Error response from daemon: manifest for ghcr.io/x/app:9.9 not found: manifest unknown\n"));
   auto status = docker->image_pull("ghcr.io/x/app:9.9");
   ASSERT_FALSE(status.ok());
   EXPECT_EQ(status.error().kind, ErrorKind::not_found);
@@ -257,7 +260,8 @@ TEST_F(DockerFixture, ExecReportsTheCommandsExitStatusWithoutTurningItIntoAnErro
 }
 
 TEST_F(DockerFixture, ExecIntoAContainerThatIsGoneIsNotFound) {
-  runner.script({"/usr/bin/docker", "exec"}, exited(1, "", "Error response from daemon: No such container: c0ffee01\n"));
+  runner.script({"/usr/bin/docker", "exec"},
+                exited(1, "", "Error response from daemon: No such container: c0ffee01\n"));
   auto completion = docker->exec("c0ffee01", {"true"}, std::chrono::seconds(5));
   ASSERT_FALSE(completion.ok());
   EXPECT_EQ(completion.error().kind, ErrorKind::not_found);
@@ -272,13 +276,13 @@ TEST_F(DockerFixture, LabelResidueListsAllSixKinds) {
   auto argvs = runner.argvs();  // the six queries run concurrently, in no particular order
   std::sort(argvs.begin(), argvs.end());
   EXPECT_EQ(argvs, (std::vector<Argv>{
-                                {"/usr/bin/docker", "config", "ls", "--filter", "label=ccci.run=r42", "--format", "{{.Name}}"},
-                                {"/usr/bin/docker", "network", "ls", "--filter", "label=ccci.run=r42", "--format", "{{.Name}}"},
-                                {"/usr/bin/docker", "ps", "-a", "--filter", "label=ccci.run=r42", "--format", "{{.Names}}"},
-                                {"/usr/bin/docker", "secret", "ls", "--filter", "label=ccci.run=r42", "--format", "{{.Name}}"},
-                                {"/usr/bin/docker", "service", "ls", "--filter", "label=ccci.run=r42", "--format", "{{.Name}}"},
-                                {"/usr/bin/docker", "volume", "ls", "--filter", "label=ccci.run=r42", "--format", "{{.Name}}"},
-                            }));
+                       {"/usr/bin/docker", "config", "ls", "--filter", "label=ccci.run=r42", "--format", "{{.Name}}"},
+                       {"/usr/bin/docker", "network", "ls", "--filter", "label=ccci.run=r42", "--format", "{{.Name}}"},
+                       {"/usr/bin/docker", "ps", "-a", "--filter", "label=ccci.run=r42", "--format", "{{.Names}}"},
+                       {"/usr/bin/docker", "secret", "ls", "--filter", "label=ccci.run=r42", "--format", "{{.Name}}"},
+                       {"/usr/bin/docker", "service", "ls", "--filter", "label=ccci.run=r42", "--format", "{{.Name}}"},
+                       {"/usr/bin/docker", "volume", "ls", "--filter", "label=ccci.run=r42", "--format", "{{.Name}}"},
+                   }));
   EXPECT_EQ(residue->volumes, (std::vector<std::string>{"app1_ci_example_net_data"}));
   EXPECT_FALSE(residue->empty());
   EXPECT_EQ(residue->describe(), "volumes: app1_ci_example_net_data");
@@ -292,15 +296,15 @@ TEST_F(DockerFixture, StackResidueJoinsNamespaceLabelAndNamePrefix) {
   // abra creates secrets by name, without the namespace label; docker's name filter matches
   // substrings, so an unrelated "x_app1_ci_example_net_…" must not count.
   runner.script({"/usr/bin/docker", "secret", "ls", "--filter", name},
-                exited(0, "app1_ci_example_net_db_password_v1\napp1_ci_example_net_admin_key_v1\n"
-                          "x_app1_ci_example_net_admin_key_v1\n"));
-  runner.script({"/usr/bin/docker", "ps", "-a", "--filter", name},
-                exited(0, "app1_ci_example_net_app.1.k2x9abc\n"));
+                exited(0,
+                       "app1_ci_example_net_db_password_v1\napp1_ci_example_net_admin_key_v1\n"
+                       "x_app1_ci_example_net_admin_key_v1\n"));
+  runner.script({"/usr/bin/docker", "ps", "-a", "--filter", name}, exited(0, "app1_ci_example_net_app.1.k2x9abc\n"));
   auto residue = docker->stack_residue(stack);
   ASSERT_TRUE(residue.ok()) << residue.error().message;
   EXPECT_EQ(runner.commands().size(), 12u);
-  EXPECT_EQ(residue->secrets, (std::vector<std::string>{"app1_ci_example_net_admin_key_v1",
-                                                        "app1_ci_example_net_db_password_v1"}));
+  EXPECT_EQ(residue->secrets,
+            (std::vector<std::string>{"app1_ci_example_net_admin_key_v1", "app1_ci_example_net_db_password_v1"}));
   EXPECT_EQ(residue->containers, (std::vector<std::string>{"app1_ci_example_net_app.1.k2x9abc"}));
   EXPECT_TRUE(residue->services.empty());
   EXPECT_EQ(residue->describe(),

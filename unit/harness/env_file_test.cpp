@@ -25,7 +25,8 @@ LITERAL='$NOT_EXPANDED'
 ESCAPED="cost \$5 and a \"quote\""
 export APP_ENTRYPOINT_VERSION=v4
 EMPTY=
-)", ".env");
+)",
+                            ".env");
   ASSERT_TRUE(env.ok()) << env.error().message;
   auto values = env->values();
   EXPECT_EQ(values.at("COMPOSE_FILE"), "compose.yml:compose.postgres.yml");
@@ -64,7 +65,8 @@ TEST(EnvFile, AbraShFunctionsAreSkippedAndExportsRead) {
 
 TEST(EnvFile, SetValuesReplacesKnownKeysAppendsNewOnesAndKeepsTheRest) {
   fakes::TempDir dir;
-  auto path = dir.write("app.env", "TYPE=x:1.0.0\n# keep me\nCOMPOSE_FILE=\"compose.yml\"\nCOMPOSE_FILE=\"$COMPOSE_FILE:b.yml\"\n");
+  auto path = dir.write(
+      "app.env", "TYPE=x:1.0.0\n# keep me\nCOMPOSE_FILE=\"compose.yml\"\nCOMPOSE_FILE=\"$COMPOSE_FILE:b.yml\"\n");
   ASSERT_TRUE(set_env_values(path, {{"COMPOSE_FILE", "compose.yml:compose.ccci.yml"}, {"NEW", "a \"b\" $c"}}).ok());
   std::ifstream in(path);
   std::stringstream text;
@@ -117,15 +119,18 @@ TEST(EnvFile, ThirtyThousandCharacterValuesAreReadNotCrashedOn) {
 
 TEST(EnvFile, DoublingExpansionIsStoppedAtTheLineThatOverflows) {
   std::string text = "A=" + std::string(1000, 'a') + "\n";
-  for (char key = 'B'; key <= 'Z'; ++key) text += std::string(1, key) + "=\"$" + std::string(1, key - 1) + "${" + std::string(1, key - 1) + "}\"\n";
+  for (char key = 'B'; key <= 'Z'; ++key)
+    text += std::string(1, key) + "=\"$" + std::string(1, key - 1) + "${" + std::string(1, key - 1) + "}\"\n";
   // 1000 bytes doubled per line: line 8 (G) is 64,000 bytes, line 9 (H) would be 128,000.
-  EXPECT_EQ(error_of(text).rfind("app.env:8: the value is longer than 64 KiB after expansion", 0), 0u) << error_of(text);
+  EXPECT_EQ(error_of(text).rfind("app.env:8: the value is longer than 64 KiB after expansion", 0), 0u)
+      << error_of(text);
 }
 
 TEST(EnvFile, ManyLargeValuesAreStoppedByTheFileBudget) {
   std::string text = "A=" + std::string(60'000, 'a') + "\n";
   for (int i = 0; i < 100; ++i) text += "B=$A\n";
-  EXPECT_EQ(error_of(text).rfind("app.env:70: the values add up to more than 4 MiB after expansion", 0), 0u) << error_of(text);
+  EXPECT_EQ(error_of(text).rfind("app.env:70: the values add up to more than 4 MiB after expansion", 0), 0u)
+      << error_of(text);
 }
 
 TEST(EnvFile, LongFileIsRejectedWithTheLineItCrossesOn) {
@@ -149,20 +154,24 @@ TEST(EnvFile, DevicesFifosAndDirectoriesAreNeverRead) {
   for (const std::filesystem::path& path : {std::filesystem::path("/dev/zero"), dir.path() / "fifo.env", dir.path()}) {
     auto env = read_env_file(path);
     ASSERT_FALSE(env.ok()) << path;
-    EXPECT_EQ(env.error().message, path.string() + ":1: not a regular file (a device, FIFO or directory is never read)");
+    EXPECT_EQ(env.error().message,
+              path.string() + ":1: not a regular file (a device, FIFO or directory is never read)");
   }
 }
 
 TEST(EnvFile, CommentNumbersAreBoundedNotOverflowed) {
-  auto env = parse_env_file("S1=v1 # length=128\nS2=v1 # generate=false\nS3=v1 # length=99999999999999999999999\n"
-                            "S4=v1 # length=x length=7\nS5=v1 # length=4097\n", ".env");
+  auto env = parse_env_file(
+      "S1=v1 # length=128\nS2=v1 # generate=false\nS3=v1 # length=99999999999999999999999\n"
+      "S4=v1 # length=x length=7\nS5=v1 # length=4097\n",
+      ".env");
   ASSERT_TRUE(env.ok()) << env.error().message;
   EXPECT_EQ(comment_number(*env->find("S1"), "length", 4096, ".env").value(), 128u);
   EXPECT_FALSE(comment_number(*env->find("S2"), "length", 4096, ".env").value());
   EXPECT_EQ(comment_number(*env->find("S4"), "length", 4096, ".env").value(), 7u);
   auto huge = comment_number(*env->find("S3"), "length", 4096, ".env");
   ASSERT_FALSE(huge.ok());
-  EXPECT_EQ(huge.error().message.rfind(".env:3: length=99999999999999999999 is more than 4096", 0), 0u) << huge.error().message;
+  EXPECT_EQ(huge.error().message.rfind(".env:3: length=99999999999999999999 is more than 4096", 0), 0u)
+      << huge.error().message;
   EXPECT_FALSE(comment_number(*env->find("S5"), "length", 4096, ".env").ok());
 }
 
@@ -186,7 +195,8 @@ TEST(EnvFile, AssignmentsAreExactlyTheLanguageOfTheOldPattern) {
       EXPECT_EQ(env->entries[0].key, match[1].str()) << line;
     } else if (expected) {
       // quoting rules may still refuse the value; the line itself was an assignment
-      EXPECT_EQ(env.error().message.find("not a KEY=value line"), std::string::npos) << line << ": " << env.error().message;
+      EXPECT_EQ(env.error().message.find("not a KEY=value line"), std::string::npos)
+          << line << ": " << env.error().message;
     } else {
       EXPECT_FALSE(env.ok()) << line;
     }

@@ -27,7 +27,9 @@ HttpRequest request(std::string method, std::string url, std::chrono::millisecon
   built.timeout = timeout;
   return built;
 }
-HttpRequest get(std::string url, std::chrono::milliseconds timeout = 5s) { return request("GET", std::move(url), timeout); }
+HttpRequest get(std::string url, std::chrono::milliseconds timeout = 5s) {
+  return request("GET", std::move(url), timeout);
+}
 
 HttpRouting via_gateway(std::string host, int port = 0, std::filesystem::path ca_bundle = {}) {
   HttpRouting routing;
@@ -152,7 +154,8 @@ TEST_F(HttpWire, SendsMethodHeadersAndBodyWithTheUrlsHostAndCapturesTheResponse)
   ASSERT_TRUE(response.ok()) << response.error().message;
   EXPECT_EQ(response->status, 201);
   EXPECT_EQ(response->body, "made");
-  EXPECT_NE(std::find(response->headers.begin(), response->headers.end(), std::pair<std::string, std::string>{"X-Reply", "yes"}),
+  EXPECT_NE(std::find(response->headers.begin(), response->headers.end(),
+                      std::pair<std::string, std::string>{"X-Reply", "yes"}),
             response->headers.end());
 
   auto received = server.requests();
@@ -185,9 +188,8 @@ TEST_F(HttpWire, EachMethodGoesOnTheWireAsAsked) {
 }
 
 TEST_F(HttpWire, ServerErrorStatusIsASuccessfulSend) {
-  LoopbackHttpServer server([](const ReceivedRequest&) {
-    return LoopbackHttpServer::response(503, "Service Unavailable", "starting");
-  });
+  LoopbackHttpServer server(
+      [](const ReceivedRequest&) { return LoopbackHttpServer::response(503, "Service Unavailable", "starting"); });
   auto response = client()->send(get(url(server, "/health"), 5s));
   ASSERT_TRUE(response.ok()) << response.error().message;
   EXPECT_EQ(response->status, 503);

@@ -37,7 +37,8 @@ TEST(Poll, DoneOnFirstProbeDoesNotSleep) {
 TEST(Poll, WaitStartsSubSecondAndDoublesUpToTheCap) {
   fakes::FakeClock clock;
   CountingProbe probe{7};
-  PollOptions options{.timeout = milliseconds(60'000), .first_wait = milliseconds(100), .max_wait = milliseconds(2'000)};
+  PollOptions options{
+      .timeout = milliseconds(60'000), .first_wait = milliseconds(100), .max_wait = milliseconds(2'000)};
   PollResult result = poll_until(clock, options, std::ref(probe));
   ASSERT_TRUE(result.done());
   EXPECT_EQ(result.attempts, 8);

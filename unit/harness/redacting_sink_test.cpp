@@ -31,8 +31,11 @@ class RedactingSinkSplits : public ::testing::Test {
     std::vector<std::pair<std::string, std::string>> texts;
     for (const auto& secret : secrets_) {
       texts.emplace_back("got " + secret + " ok", secret);
-      texts.emplace_back("Basic " + fakes::base64_encode("ab:" + secret, fakes::Alphabet::standard, fakes::Padding::kept) + "\n", secret);
-      texts.emplace_back("?p=" + fakes::percent_encode(secret, fakes::is_unreserved, fakes::HexCase::lower, '+'), secret);
+      texts.emplace_back(
+          "Basic " + fakes::base64_encode("ab:" + secret, fakes::Alphabet::standard, fakes::Padding::kept) + "\n",
+          secret);
+      texts.emplace_back("?p=" + fakes::percent_encode(secret, fakes::is_unreserved, fakes::HexCase::lower, '+'),
+                         secret);
       texts.emplace_back("{\"p\":\"" + fakes::json_escape(secret, fakes::JsonStyle::ensure_ascii) + "\"}", secret);
     }
     return texts;
@@ -64,7 +67,8 @@ TEST_F(RedactingSinkSplits, MasksASecretSplitAcrossThreeWritesAtEveryPairOfPoint
     for (size_t first = 0; first <= view.size(); ++first) {
       for (size_t second = first; second <= view.size(); ++second) {
         auto pieces = {view.substr(0, first), view.substr(first, second - first), view.substr(second)};
-        ASSERT_EQ(through_sink(redactor_, pieces, Release::on_flush), whole) << first << "/" << second << " of " << text;
+        ASSERT_EQ(through_sink(redactor_, pieces, Release::on_flush), whole)
+            << first << "/" << second << " of " << text;
       }
     }
   }
@@ -100,7 +104,8 @@ TEST_F(RedactingSinkSplits, WritesWhatOneRedactionOfTheWholeStreamWouldForEveryC
 TEST(RedactingSink, PassesTextWithoutSecretsThroughUnchanged) {
   std::mt19937 random(3);
   std::string noise;
-  for (size_t i = 0; i < 20000; ++i) noise += random() % 3 ? static_cast<char>(random() % 256) : "%\\+u\n"[random() % 5];
+  for (size_t i = 0; i < 20000; ++i)
+    noise += random() % 3 ? static_cast<char>(random() % 256) : "%\\+u\n"[random() % 5];
   Redactor redactor;
   for (const auto& secret : fakes::sample_secrets()) redactor.add_secret(secret);
   std::vector<std::string_view> chunks;

@@ -43,7 +43,9 @@ TEST_F(RedactorForms, MasksThePlainValue) {
 }
 
 TEST_F(RedactorForms, MasksBase64AtEveryOffsetInBothAlphabetsPaddedOrNot) {
-  const std::string context = "\x01Zq~\xff" "9";
+  const std::string context =
+      "\x01Zq~\xff"
+      "9";
   for (const auto& secret : secrets_) {
     for (size_t before = 0; before <= 5; ++before) {
       for (size_t after = 0; after <= 3; ++after) {
@@ -62,7 +64,8 @@ TEST_F(RedactorForms, MasksHttpBasicCredentialsWhateverTheUserLength) {
   for (const auto& secret : secrets_) {
     for (size_t length = 1; length <= 6; ++length) {
       std::string user = std::string("abcdef").substr(0, length);
-      std::string header = "Authorization: Basic " + fakes::base64_encode(user + ":" + secret, Alphabet::standard, Padding::kept);
+      std::string header =
+          "Authorization: Basic " + fakes::base64_encode(user + ":" + secret, Alphabet::standard, Padding::kept);
       expect_masked(redactor_, header + "\r\n", secret);
     }
   }
@@ -70,26 +73,35 @@ TEST_F(RedactorForms, MasksHttpBasicCredentialsWhateverTheUserLength) {
 
 TEST_F(RedactorForms, MasksPercentAndFormEncodingsHoweverMuchTheyEscape) {
   for (const auto& secret : secrets_) {
-    expect_masked(redactor_, "?p=" + fakes::percent_encode(secret, fakes::is_unreserved, HexCase::upper) + "&x=1", secret);
-    expect_masked(redactor_, "?p=" + fakes::percent_encode(secret, fakes::is_unreserved, HexCase::lower) + "&x=1", secret);
-    expect_masked(redactor_, "p=" + fakes::percent_encode(secret, fakes::is_unreserved, HexCase::upper, '+') + "&x=1", secret);
-    expect_masked(redactor_, "p=" + fakes::percent_encode(secret, fakes::is_not_reserved, HexCase::upper) + "&x=1", secret);
-    expect_masked(redactor_, "p=" + fakes::percent_encode(secret, fakes::is_plain_or_utf8, HexCase::lower, '+') + "&x", secret);
-    expect_masked(redactor_, "p=" + fakes::percent_encode(secret, [](unsigned char) { return false; }, HexCase::lower), secret);
+    expect_masked(redactor_, "?p=" + fakes::percent_encode(secret, fakes::is_unreserved, HexCase::upper) + "&x=1",
+                  secret);
+    expect_masked(redactor_, "?p=" + fakes::percent_encode(secret, fakes::is_unreserved, HexCase::lower) + "&x=1",
+                  secret);
+    expect_masked(redactor_, "p=" + fakes::percent_encode(secret, fakes::is_unreserved, HexCase::upper, '+') + "&x=1",
+                  secret);
+    expect_masked(redactor_, "p=" + fakes::percent_encode(secret, fakes::is_not_reserved, HexCase::upper) + "&x=1",
+                  secret);
+    expect_masked(redactor_, "p=" + fakes::percent_encode(secret, fakes::is_plain_or_utf8, HexCase::lower, '+') + "&x",
+                  secret);
+    expect_masked(redactor_,
+                  "p=" + fakes::percent_encode(
+                             secret, [](unsigned char) { return false; }, HexCase::lower),
+                  secret);
   }
 }
 
 TEST_F(RedactorForms, MasksJsonEscapedValuesWithOrWithoutEnsureAscii) {
   for (const auto& secret : secrets_) {
-    for (auto style : {JsonStyle::minimal, JsonStyle::escaped_slash, JsonStyle::ensure_ascii, JsonStyle::ensure_ascii_upper,
-                       JsonStyle::all_unicode}) {
+    for (auto style : {JsonStyle::minimal, JsonStyle::escaped_slash, JsonStyle::ensure_ascii,
+                       JsonStyle::ensure_ascii_upper, JsonStyle::all_unicode}) {
       expect_masked(redactor_, R"({"user":"x","password":")" + fakes::json_escape(secret, style) + R"("})", secret);
     }
   }
 }
 
 TEST(Redactor, MasksEachLineOfAMultiLineValueOnItsOwn) {
-  std::string lines[] = {fakes::generated_secret(11, "é"), fakes::generated_secret(12, "€"), fakes::generated_secret(13, "😀")};
+  std::string lines[] = {fakes::generated_secret(11, "é"), fakes::generated_secret(12, "€"),
+                         fakes::generated_secret(13, "😀")};
   std::string value = lines[0] + "\n" + lines[1] + "\n" + lines[2] + "\n";
   Redactor redactor;
   redactor.add_secret(value);
@@ -109,8 +121,9 @@ TEST(Redactor, LeavesTextWithoutSecretsUnchangedByteForByte) {
   for (size_t i = 0; i < 64 * 1024; ++i) {
     noise += random() % 2 ? static_cast<char>(random() % 256) : heavy[random() % heavy.size()];
   }
-  std::string log = "[process] abra app deploy -n -o app.example.org: exit 0 after 4.2s\n"
-                    "[http] GET https://app.example.org/?q=a%20b+c -> 200 {\"k\":\"\\u00e9\\/\"}\n";
+  std::string log =
+      "[process] abra app deploy -n -o app.example.org: exit 0 after 4.2s\n"
+      "[http] GET https://app.example.org/?q=a%20b+c -> 200 {\"k\":\"\\u00e9\\/\"}\n";
   Redactor empty;
   EXPECT_FALSE(empty.has_secrets());
   EXPECT_EQ(empty.redact(noise), noise);

@@ -11,7 +11,9 @@ TEST(Text, StripAnsiRemovesCsiOscAndTwoByteSequences) {
   EXPECT_EQ(strip_ansi("\x1b[1;31mFATA\x1b[0m deploy failed"), "FATA deploy failed");
   EXPECT_EQ(strip_ansi("\x1b]0;title\x07text"), "text");
   EXPECT_EQ(strip_ansi("\x1b]8;;https://x\x1b\\link"), "link");
-  EXPECT_EQ(strip_ansi("a\x1b" "7b"), "ab");
+  EXPECT_EQ(strip_ansi("a\x1b"
+                       "7b"),
+            "ab");
   EXPECT_EQ(strip_ansi("cut\x1b["), "cut");
 }
 

@@ -104,7 +104,8 @@ TEST(YamlLimits, AliasesThroughMergeKeysAreCountedToo) {
 TEST(YamlLimits, AliasChainDeeperThanTheDepthLimitIsRejectedBeforeCopying) {
   // Each anchor nests the previous alias one level deeper: 300 levels once expanded.
   std::string text = "a0: &a0 x\n";
-  for (int i = 1; i <= 300; ++i) text += "a" + std::to_string(i) + ": &a" + std::to_string(i) + " [*a" + std::to_string(i - 1) + "]\n";
+  for (int i = 1; i <= 300; ++i)
+    text += "a" + std::to_string(i) + ": &a" + std::to_string(i) + " [*a" + std::to_string(i - 1) + "]\n";
   std::string message = error_of(text);
   // *a199 sits two levels down (mapping value, list item) and is 199 levels tall itself.
   EXPECT_EQ(message.rfind("h.yml:201:14: alias *a199 nests the document more than 200 levels deep", 0), 0u) << message;
@@ -183,12 +184,18 @@ TEST(YamlCharacters, ForbiddenBytesAreReportedWhereTheyAre) {
       {"a: 1\r\nb: \x7f\n"sv, "h.yml:2:4: control character 0x7F is not allowed"},
       {"a: 1\rb: \x01\n"sv, "h.yml:2:4: control character 0x01"},
       {"a: \xc3\xa9\xc3\xa9\xff\n"sv, "h.yml:1:6: invalid UTF-8 (byte 0xFF)"},
-      {"\xef\xbb\xbf" "a: \xe2\x82\n"sv, "h.yml:1:4: invalid UTF-8 (byte 0xE2)"},
+      {"\xef\xbb\xbf"
+       "a: \xe2\x82\n"sv,
+       "h.yml:1:4: invalid UTF-8 (byte 0xE2)"},
       {"a: b\nc: \xc0\xaf\n"sv, "h.yml:2:4: invalid UTF-8 (byte 0xC0)"},
       {"a: \xed\xa0\x80\n"sv, "h.yml:1:4: invalid UTF-8 (byte 0xED)"},
-      {"a: x\xc2\x85" "b: \xc2\x9b\n"sv, "h.yml:2:4: character U+009B is not allowed in YAML"},
+      {"a: x\xc2\x85"
+       "b: \xc2\x9b\n"sv,
+       "h.yml:2:4: character U+009B is not allowed in YAML"},
       {"a: \xef\xbf\xbe\n"sv, "h.yml:1:4: character U+FFFE is not allowed"},
-      {"\xff\xfe" "a\0:\0"sv, "h.yml:1:1: UTF-16 is not supported"},
+      {"\xff\xfe"
+       "a\0:\0"sv,
+       "h.yml:1:1: UTF-16 is not supported"},
   };
   for (const auto& bad : cases) {
     std::string message = error_of(bad.text);
@@ -197,7 +204,10 @@ TEST(YamlCharacters, ForbiddenBytesAreReportedWhereTheyAre) {
 }
 
 TEST(YamlCharacters, TabsUnicodeAndALeadingBomAreFine) {
-  auto doc = parse_yaml("\xef\xbb\xbf" "a: \"\tcaf\xc3\xa9 \xf0\x9f\x8e\x89\"\nb: [x, \xe2\x82\xac]\n", "h.yml");
+  auto doc = parse_yaml(
+      "\xef\xbb\xbf"
+      "a: \"\tcaf\xc3\xa9 \xf0\x9f\x8e\x89\"\nb: [x, \xe2\x82\xac]\n",
+      "h.yml");
   ASSERT_TRUE(doc.ok()) << doc.error().message;
   EXPECT_EQ(doc->find("a")->scalar, "\tcaf\xc3\xa9 \xf0\x9f\x8e\x89");
   EXPECT_EQ(to_string(doc->find("b")->items[1].mark), "h.yml:2:8");
@@ -226,7 +236,8 @@ TEST(YamlFile, DevicesFifosAndDirectoriesAreNeverRead) {
     auto doc = load_yaml_file(path);
     ASSERT_FALSE(doc.ok()) << path;
     EXPECT_EQ(doc.error().kind, ErrorKind::spec);
-    EXPECT_EQ(doc.error().message, path.string() + ":1:1: not a regular file (a device, FIFO or directory is never read)");
+    EXPECT_EQ(doc.error().message,
+              path.string() + ":1:1: not a regular file (a device, FIFO or directory is never read)");
   }
   EXPECT_EQ(load_yaml_file(dir.path() / "absent.yml").error().kind, ErrorKind::not_found);
 }

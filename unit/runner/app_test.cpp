@@ -63,7 +63,8 @@ TEST_F(PlanRun, LastGreenRecordWinsOverTheBranchTip) {
   std::ofstream(base.path() / "state/last-green/fixture-web.json")
       << "{\"version\": \"1.0.0+1.0\", \"commit\": \"" << tag_commit << "\"}";
   ASSERT_EQ(run(env("1")), 0) << stderr_text.str();
-  EXPECT_NE(stdout_text.str().find("1.0.0+1.0 @ " + tag_commit + " from last-green"), std::string::npos) << stdout_text.str();
+  EXPECT_NE(stdout_text.str().find("1.0.0+1.0 @ " + tag_commit + " from last-green"), std::string::npos)
+      << stdout_text.str();
 }
 
 TEST_F(PlanRun, UnknownPrIsAUsageErrorAndNothingIsWritten) {
@@ -107,7 +108,8 @@ TEST_F(PlanRun, UnwritableOutIsAUsageErrorBeforeAnythingRuns) {
   auto environment = env("1");
   environment["OUT"] = "/proc";  // no new files there, not even for root
   EXPECT_EQ(run(environment), 2);
-  EXPECT_NE(stderr_text.str().find("OUT (env OUT) = '/proc': the artifact directory is not writable"), std::string::npos)
+  EXPECT_NE(stderr_text.str().find("OUT (env OUT) = '/proc': the artifact directory is not writable"),
+            std::string::npos)
       << stderr_text.str();
   EXPECT_EQ(stdout_text.str(), "");
 }

@@ -33,8 +33,12 @@ std::string parse_error(const Env& env, const Args& args = {}) {
 }
 
 TEST(Config, EnvironmentContract) {
-  auto config = parse_ok({{"RECIPE", "discourse"}, {"PR", "4"}, {"REF", "AE5A8180"}, {"SRC", "recipe-maintainers/discourse"},
-                          {"STAGES", "upgrade,install"}, {"OUT", "/tmp/o"}});
+  auto config = parse_ok({{"RECIPE", "discourse"},
+                          {"PR", "4"},
+                          {"REF", "AE5A8180"},
+                          {"SRC", "recipe-maintainers/discourse"},
+                          {"STAGES", "upgrade,install"},
+                          {"OUT", "/tmp/o"}});
   EXPECT_EQ(config.recipe, "discourse");
   EXPECT_EQ(config.pr, 4);
   EXPECT_EQ(config.ref, "ae5a8180");
@@ -64,8 +68,10 @@ TEST(Config, FlagsInBothFormsWinOverEnvironment) {
 }
 
 TEST(Config, DroneVariablesAreMappedForPullRequests) {
-  auto config = parse_ok({{"DRONE_REPO_NAME", "discourse"}, {"DRONE_REPO", "recipe-maintainers/discourse"},
-                          {"DRONE_BUILD_EVENT", "pull_request"}, {"DRONE_PULL_REQUEST", "4"},
+  auto config = parse_ok({{"DRONE_REPO_NAME", "discourse"},
+                          {"DRONE_REPO", "recipe-maintainers/discourse"},
+                          {"DRONE_BUILD_EVENT", "pull_request"},
+                          {"DRONE_PULL_REQUEST", "4"},
                           {"DRONE_COMMIT_SHA", "ae5a8180c0ffee00ae5a8180c0ffee00ae5a8180"}});
   EXPECT_EQ(config.recipe, "discourse");
   EXPECT_EQ(config.pr, 4);
@@ -75,13 +81,17 @@ TEST(Config, DroneVariablesAreMappedForPullRequests) {
 }
 
 TEST(Config, DronePullRequestIsIgnoredOnPush) {
-  auto config = parse_ok({{"DRONE_REPO_NAME", "discourse"}, {"DRONE_BUILD_EVENT", "push"}, {"DRONE_PULL_REQUEST", "4"}});
+  auto config =
+      parse_ok({{"DRONE_REPO_NAME", "discourse"}, {"DRONE_BUILD_EVENT", "push"}, {"DRONE_PULL_REQUEST", "4"}});
   EXPECT_FALSE(config.pr);
 }
 
 TEST(Config, OurVariablesWinOverDronesAndEmptyCountsAsAbsent) {
-  auto config = parse_ok({{"RECIPE", "custom-html"}, {"DRONE_REPO_NAME", "discourse"}, {"PR", ""},
-                          {"DRONE_BUILD_EVENT", "pull_request"}, {"DRONE_PULL_REQUEST", "5"}});
+  auto config = parse_ok({{"RECIPE", "custom-html"},
+                          {"DRONE_REPO_NAME", "discourse"},
+                          {"PR", ""},
+                          {"DRONE_BUILD_EVENT", "pull_request"},
+                          {"DRONE_PULL_REQUEST", "5"}});
   EXPECT_EQ(config.recipe, "custom-html");
   EXPECT_EQ(config.pr, 5);
 }
@@ -127,9 +137,7 @@ TEST(Config, HelpNeedsNoRecipe) {
   }
 }
 
-TEST(Config, MissingRecipeIsAUsageError) {
-  EXPECT_NE(parse_error({}).find("RECIPE is required"), std::string::npos);
-}
+TEST(Config, MissingRecipeIsAUsageError) { EXPECT_NE(parse_error({}).find("RECIPE is required"), std::string::npos); }
 
 struct Hostile {
   const char* variable;
@@ -151,13 +159,19 @@ INSTANTIATE_TEST_SUITE_P(
     Config, HostileValue,
     ::testing::Values(Hostile{"RECIPE", "x;rm -rf /"}, Hostile{"RECIPE", "Foo"}, Hostile{"RECIPE", "-x"},
                       Hostile{"RECIPE", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"}, Hostile{"RECIPE", "web\nPR=1"},
-                      Hostile{"RECIPE", "fixture-w\xd0\xb5" "b"}, Hostile{"PR", "-1"}, Hostile{"PR", "0"}, Hostile{"PR", "01"},
-                      Hostile{"PR", "1e3"}, Hostile{"PR", "1234567890"}, Hostile{"PR", "+4"}, Hostile{"PR", "4 "},
+                      Hostile{"RECIPE",
+                              "fixture-w\xd0\xb5"
+                              "b"},
+                      Hostile{"PR", "-1"}, Hostile{"PR", "0"}, Hostile{"PR", "01"}, Hostile{"PR", "1e3"},
+                      Hostile{"PR", "1234567890"}, Hostile{"PR", "+4"}, Hostile{"PR", "4 "},
                       Hostile{"REF", "--upload-pack=evil"}, Hostile{"REF", "abc"},
                       Hostile{"REF", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"}, Hostile{"REF", "ae5a818g"},
-                      Hostile{"SRC", "../../etc"}, Hostile{"SRC", "a/b.git"}, Hostile{"SRC", "-x/y"}, Hostile{"SRC", "a/b/c"},
-                      Hostile{"SRC", "a/.."}, Hostile{"STAGES", "install,,backup"}, Hostile{"STAGES", "deploy"},
-                      Hostile{"STAGES", "install,install"}, Hostile{"STAGES", ""  "install\x1b[31m"},
+                      Hostile{"SRC", "../../etc"}, Hostile{"SRC", "a/b.git"}, Hostile{"SRC", "-x/y"},
+                      Hostile{"SRC", "a/b/c"}, Hostile{"SRC", "a/.."}, Hostile{"STAGES", "install,,backup"},
+                      Hostile{"STAGES", "deploy"}, Hostile{"STAGES", "install,install"},
+                      Hostile{"STAGES",
+                              ""
+                              "install\x1b[31m"},
                       Hostile{"CCCI_GATEWAY", "127.0.0.1:70000"}, Hostile{"CCCI_GATEWAY", "http://x"},
                       Hostile{"CCCI_DOMAIN_SUFFIX", "localhost"}, Hostile{"CCCI_ABRA", "--exec=evil"},
                       Hostile{"CCCI_SERVER", "-s"}, Hostile{"CCCI_GIT_BASE", "--upload-pack=x"}),
@@ -179,14 +193,27 @@ TEST(Config, ControlCharactersAreEscapedInTheMessage) {
   EXPECT_NE(message.find("'x\\x0ay'"), std::string::npos) << message;
 }
 
-const char* const every_variable[] = {"RECIPE",         "PR",           "REF",           "SRC",           "STAGES",
-                                      "OUT",            "CCCI_RECIPES_DIR", "CCCI_GIT_BASE", "CCCI_STATE_DIR",
-                                      "CCCI_GATEWAY",   "CCCI_CA_BUNDLE", "CCCI_DOMAIN_SUFFIX", "ABRA_DIR",
-                                      "CCCI_ABRA",      "CCCI_SERVER",  "CCCI_PULL"};
+const char* const every_variable[] = {"RECIPE",
+                                      "PR",
+                                      "REF",
+                                      "SRC",
+                                      "STAGES",
+                                      "OUT",
+                                      "CCCI_RECIPES_DIR",
+                                      "CCCI_GIT_BASE",
+                                      "CCCI_STATE_DIR",
+                                      "CCCI_GATEWAY",
+                                      "CCCI_CA_BUNDLE",
+                                      "CCCI_DOMAIN_SUFFIX",
+                                      "ABRA_DIR",
+                                      "CCCI_ABRA",
+                                      "CCCI_SERVER",
+                                      "CCCI_PULL"};
 
 TEST(Config, ThirtyThousandCharacterSettingIsAUsageErrorNotACrash) {
   for (const char* variable : every_variable) {
-    for (const std::string& value : {std::string(30'000, 'a'), std::string(30'000, '1'), "a." + std::string(30'000, 'a') + ".b"}) {
+    for (const std::string& value :
+         {std::string(30'000, 'a'), std::string(30'000, '1'), "a." + std::string(30'000, 'a') + ".b"}) {
       Env env{{"RECIPE", "fixture-web"}};
       env[variable] = value;
       std::string message = parse_error(env);
@@ -195,7 +222,8 @@ TEST(Config, ThirtyThousandCharacterSettingIsAUsageErrorNotACrash) {
       EXPECT_LT(message.size(), 300u);
     }
   }
-  EXPECT_NE(parse_error({}, {"--server", std::string(30'000, 's')}).find("CCCI_SERVER (flag --server)"), std::string::npos);
+  EXPECT_NE(parse_error({}, {"--server", std::string(30'000, 's')}).find("CCCI_SERVER (flag --server)"),
+            std::string::npos);
 }
 
 TEST(Config, UnknownStageIsCutInTheMessage) {
@@ -225,7 +253,8 @@ TEST(Config, ValidatorsAcceptExactlyTheLanguagesTheyReplaced) {
       {"REF", "[0-9a-fA-F]{7,40}", "0aAfFg"},
       {"SRC", "[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*", "aZ0._-/"},
       {"CCCI_SERVER", "[A-Za-z0-9][A-Za-z0-9._-]*", "aZ0._-/"},
-      {"CCCI_GATEWAY", "([A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*)(:([0-9]{1,5}))?",
+      {"CCCI_GATEWAY",
+       "([A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*)(:([0-9]{1,5}))?",
        "aZ0-.:18"},
       {"CCCI_DOMAIN_SUFFIX", "[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+", "az0-.A"},
   };
@@ -245,7 +274,8 @@ TEST(Config, ValidatorsAcceptExactlyTheLanguagesTheyReplaced) {
       }
       if (std::string(language.variable) == "CCCI_GATEWAY" && expected) {
         auto colon = value.find(':');
-        expected = colon == std::string::npos || (std::stoi(value.substr(colon + 1)) >= 1 && std::stoi(value.substr(colon + 1)) <= 65535);
+        expected = colon == std::string::npos ||
+                   (std::stoi(value.substr(colon + 1)) >= 1 && std::stoi(value.substr(colon + 1)) <= 65535);
       }
       Env env{{"RECIPE", "x"}};
       env[language.variable] = value;

@@ -50,14 +50,16 @@ volumes:
 )");
     docker.images = {"ccci/fixture:1.1"};
     docker.services = {{"id1", std::string(stack) + "_app", "replicated", "1/1", "ccci/fixture:1.1"}};
-    docker.labels[std::string(stack) + "_app"] = {{std::string("coop-cloud.") + stack + ".chaos-version", "d0e96233+U"}};
+    docker.labels[std::string(stack) + "_app"] = {
+        {std::string("coop-cloud.") + stack + ".chaos-version", "d0e96233+U"}};
     http.respond("GET", health, 200, "ok");
     settings.recipe = "fixture";
     settings.domain = domain;
     settings.repo_url = "/repos/fixture";
     settings.head_ref = "refs/pull/1/head";
     settings.head_commit = "d0e96233a8f940b3ac4a9f10da84b9a9c0a2686a";
-    settings.base = UpgradeBase{BaseSource::target_branch, "", "da4fa07699b4c576b637ba9c8911d7ce8eb17b5d", "main", "tip of main"};
+    settings.base =
+        UpgradeBase{BaseSource::target_branch, "", "da4fa07699b4c576b637ba9c8911d7ce8eb17b5d", "main", "tip of main"};
     settings.health_path = "/health";
     settings.image_pull = ImagePull::never;
   }
@@ -65,7 +67,8 @@ volumes:
   void write_compose(const std::string& text) { dir.write("abra/recipes/fixture/compose.yml", text); }
 
   Deployment& deployment() {
-    if (!deployment_) deployment_ = std::make_unique<Deployment>(settings, DeploymentSeams{abra, docker, git, http, clock, log, steps});
+    if (!deployment_)
+      deployment_ = std::make_unique<Deployment>(settings, DeploymentSeams{abra, docker, git, http, clock, log, steps});
     return *deployment_;
   }
 
@@ -91,11 +94,14 @@ volumes:
 };
 
 TEST_F(DeploymentTest, ValuesOfEnvKeysThatNameSecretsAreRedactedFromInstallOn) {
-  settings.env_overlay = {{"SMTP_PASSWORD", "overlay-pass-4411"}, {"OIDC_CLIENT_SECRET", "client-secret-9911"},
-                          {"S3_KEY", "s3-key-value-77"}, {"PAGE_TITLE", "not-a-secret-title"},
+  settings.env_overlay = {{"SMTP_PASSWORD", "overlay-pass-4411"},
+                          {"OIDC_CLIENT_SECRET", "client-secret-9911"},
+                          {"S3_KEY", "s3-key-value-77"},
+                          {"PAGE_TITLE", "not-a-secret-title"},
                           {"SECRET_DB_PASSWORD_VERSION", "v12345"}};
   ASSERT_TRUE(deployment().install().ok());
-  EXPECT_EQ(log.redactor().redact("overlay-pass-4411 client-secret-9911 s3-key-value-77"), "******** ******** ********");
+  EXPECT_EQ(log.redactor().redact("overlay-pass-4411 client-secret-9911 s3-key-value-77"),
+            "******** ******** ********");
   EXPECT_EQ(log.redactor().redact("not-a-secret-title v12345"), "not-a-secret-title v12345")
       << "ordinary settings and secret versions stay readable";
 }
@@ -138,7 +144,8 @@ TEST_F(DeploymentTest, AMissingImageFailsBeforeAnyDeployNamingTheImage) {
   ASSERT_FALSE(installed.ok());
   EXPECT_EQ(installed.error().kind, ErrorKind::check_failed);
   EXPECT_EQ(installed.error().message,
-            "the upgrade base needs image ccci/fixture:1.1, which is not on this host (images are never pulled here: CCCI_PULL=never)");
+            "the upgrade base needs image ccci/fixture:1.1, which is not on this host (images are never pulled here: "
+            "CCCI_PULL=never)");
   EXPECT_EQ(std::count(abra.calls.begin(), abra.calls.end(), "deploy chaos"), 0);
   EXPECT_EQ(deployment().deploy_count(), 0);
 }
@@ -154,7 +161,8 @@ TEST_F(DeploymentTest, WithPullingOnAMissingImageIsPulledAndOneThatDoesNotExistF
   auto upgraded = deployment().upgrade();
   ASSERT_FALSE(upgraded.ok());
   EXPECT_EQ(upgraded.error().kind, ErrorKind::check_failed);
-  EXPECT_NE(upgraded.error().message.find("the head needs image ccci/fixture:9.9, which does not exist"), std::string::npos)
+  EXPECT_NE(upgraded.error().message.find("the head needs image ccci/fixture:9.9, which does not exist"),
+            std::string::npos)
       << upgraded.error().message;
 }
 
@@ -173,7 +181,8 @@ TEST_F(DeploymentTest, UpgradeRedeploysTheHeadInPlaceAndPrunesServicesItDropped)
   ASSERT_TRUE(deployment().upgrade().ok());
   EXPECT_EQ(git.calls.back(), "checkout " + abra.recipe_dir("fixture").string() + " refs/pull/1/head");
   EXPECT_EQ(abra.calls.back(), "deploy chaos force");
-  EXPECT_NE(std::find(docker.calls.begin(), docker.calls.end(), "service_rm " + std::string(stack) + "_worker"), docker.calls.end());
+  EXPECT_NE(std::find(docker.calls.begin(), docker.calls.end(), "service_rm " + std::string(stack) + "_worker"),
+            docker.calls.end());
   EXPECT_EQ(deployment().deploy_count(), 1) << "an upgrade is not a new deployment";
   auto pruned = check(Tier::upgrade, generic::orphans_pruned);
   EXPECT_EQ(pruned.status, CheckStatus::pass);
@@ -273,7 +282,8 @@ TEST_F(DeploymentTest, TeardownEscalatesToDockerWhenAbraLeavesSomething) {
   docker.residues = {harness::Residue{}, left, harness::Residue{}};
   auto teardown = deployment().teardown();
   EXPECT_TRUE(teardown.clean);
-  EXPECT_NE(std::find(docker.calls.begin(), docker.calls.end(), "volume_rm " + std::string(stack) + "_data"), docker.calls.end());
+  EXPECT_NE(std::find(docker.calls.begin(), docker.calls.end(), "volume_rm " + std::string(stack) + "_data"),
+            docker.calls.end());
   EXPECT_NE(std::find(docker.calls.begin(), docker.calls.end(), "secret_rm " + std::string(stack) + "_db_password_v1"),
             docker.calls.end());
   EXPECT_NE(teardown.message.find("removed with docker"), std::string::npos) << teardown.message;

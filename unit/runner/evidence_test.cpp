@@ -29,7 +29,8 @@ class EvidenceTest : public ::testing::Test {
   EvidenceTest() { settings.out = out.path(); }
 
   Evidence collect(const std::vector<std::string>& services) {
-    return collect_evidence(docker, clock, redactor, settings, EvidenceSources{services, abra.path() / "logs" / "default"});
+    return collect_evidence(docker, clock, redactor, settings,
+                            EvidenceSources{services, abra.path() / "logs" / "default"});
   }
 
   fakes::TempDir out;
@@ -41,17 +42,20 @@ class EvidenceTest : public ::testing::Test {
 };
 
 TEST_F(EvidenceTest, GathersTasksLogsAndAbrasLogsIntoOutEvidence) {
-  docker.tasks["st_app"] = "ID NAME IMAGE NODE DESIRED STATE CURRENT STATE ERROR\nx st_app.1 img vm Running Failed 2s ago \"task: non-zero exit (1)\"\n";
+  docker.tasks["st_app"] =
+      "ID NAME IMAGE NODE DESIRED STATE CURRENT STATE ERROR\nx st_app.1 img vm Running Failed 2s ago \"task: non-zero "
+      "exit (1)\"\n";
   docker.tasks["st_db"] = "ID NAME ...\ny st_db.1 img vm Running Running 5s ago\n";
-  docker.logs["st_app"] = "2026-11-30T10:00:00Z st_app.1.x@vm | listening\n2026-11-30T10:00:01Z st_app.1.x@vm | crashed\n";
+  docker.logs["st_app"] =
+      "2026-11-30T10:00:00Z st_app.1.x@vm | listening\n2026-11-30T10:00:01Z st_app.1.x@vm | crashed\n";
   docker.logs["st_db"] = "2026-11-30T10:00:00Z st_db.1.y@vm | ready\n";
   abra.write("logs/default/app.ccci.test_2026-11-30T100000Z_42", "abra app deploy app.ccci.test\nFATA deploy failed\n");
 
   Evidence evidence = collect({"st_app", "st_db"});
 
-  EXPECT_EQ(evidence.files, (std::vector<std::string>{"evidence/logs/st_app.log", "evidence/logs/st_db.log",
-                                                     "evidence/tasks.txt",
-                                                     "evidence/abra/app.ccci.test_2026-11-30T100000Z_42"}));
+  EXPECT_EQ(evidence.files,
+            (std::vector<std::string>{"evidence/logs/st_app.log", "evidence/logs/st_db.log", "evidence/tasks.txt",
+                                      "evidence/abra/app.ccci.test_2026-11-30T100000Z_42"}));
   EXPECT_TRUE(evidence.notes.empty()) << evidence.notes.front();
   std::string tasks = read(out.path() / "evidence/tasks.txt");
   EXPECT_TRUE(contains(tasks, "## st_app\n")) << tasks;

@@ -53,7 +53,8 @@ TEST(Junit, FailureErrorAndSkippedComeFromTheTypedOutcomeAndHostileTextStaysVali
   harness::Redactor redactor;
   redactor.add_secret("hunter2");
   ASSERT_TRUE(write_junit(fakes::mixed_report(), dir.path(), redactor).ok());
-  for (const auto& entry : std::filesystem::directory_iterator(dir.path())) EXPECT_EQ(validate(entry.path()), 0) << entry.path();
+  for (const auto& entry : std::filesystem::directory_iterator(dir.path()))
+    EXPECT_EQ(validate(entry.path()), 0) << entry.path();
 
   pugi::xml_document generic;
   auto suite = suite_of(generic, dir.path() / "upgrade__generic.xml");
@@ -92,7 +93,8 @@ TEST(Junit, FailedAndErroredCasesLinkTheEvidenceAndStayValid) {
   report.evidence.collected = true;
   report.evidence.files = {"evidence/tasks.txt", "evidence/logs/fixt_app.log"};
   ASSERT_TRUE(write_junit(report, dir.path(), redactor).ok());
-  for (const auto& entry : std::filesystem::directory_iterator(dir.path())) EXPECT_EQ(validate(entry.path()), 0) << entry.path();
+  for (const auto& entry : std::filesystem::directory_iterator(dir.path()))
+    EXPECT_EQ(validate(entry.path()), 0) << entry.path();
 
   pugi::xml_document overlay;
   auto failed = suite_of(overlay, dir.path() / "upgrade__overlay.xml").child("testcase");

@@ -19,7 +19,8 @@ const std::string schema = std::string(CCCI_SOURCE_DIR) + "/docs/results.schema.
 /// Debian's python3-jsonschema's verdict on `file`.
 int validate(const std::filesystem::path& file) {
   std::string command =
-      "python3 -c 'import json,sys,jsonschema; jsonschema.validate(json.load(open(sys.argv[1])), json.load(open(sys.argv[2])))' '" +
+      "python3 -c 'import json,sys,jsonschema; jsonschema.validate(json.load(open(sys.argv[1])), "
+      "json.load(open(sys.argv[2])))' '" +
       file.string() + "' '" + schema + "' 2>/dev/null";
   return std::system(command.c_str());
 }
@@ -27,10 +28,10 @@ int validate(const std::filesystem::path& file) {
 TEST(JsonText, RedactedMasksEveryStringAtAnyDepthAndKeepsKeysAndOtherValues) {
   harness::Redactor redactor;
   redactor.add_secret("hunter2-pass");
-  auto value = redacted(boost::json::parse(R"({"a": "x hunter2-pass", "list": [1, "hunter2-pass", {"hunter2-pass": "y"}], "n": 3})"),
-                        redactor);
-  EXPECT_EQ(boost::json::serialize(value),
-            R"({"a":"x ********","list":[1,"********",{"hunter2-pass":"y"}],"n":3})");
+  auto value = redacted(
+      boost::json::parse(R"({"a": "x hunter2-pass", "list": [1, "hunter2-pass", {"hunter2-pass": "y"}], "n": 3})"),
+      redactor);
+  EXPECT_EQ(boost::json::serialize(value), R"({"a":"x ********","list":[1,"********",{"hunter2-pass":"y"}],"n":3})");
 }
 
 TEST(ResultsJson, GreenAndMixedRunsValidateAgainstTheSchema) {

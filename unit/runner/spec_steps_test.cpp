@@ -86,7 +86,8 @@ TEST_F(SpecStepsTest, AnAnswerThatNeededRetriesPassesAndSaysSo) {
   SpecSteps steps(spec, StepFacts{"app.ccci.test", "app_ccci_test", {}}, client, docker, processes, clock, redactor);
   auto outcome = steps.checks(Tier::restore).at(0);
   EXPECT_EQ(outcome.status, CheckStatus::pass);
-  EXPECT_EQ(outcome.message, "answered after 1 retry: GET https://app.ccci.test/cgi-bin/marker/backup: Empty reply from server");
+  EXPECT_EQ(outcome.message,
+            "answered after 1 retry: GET https://app.ccci.test/cgi-bin/marker/backup: Empty reply from server");
 }
 
 TEST_F(SpecStepsTest, AFailedExecCheckSaysItsExitAndTheEndOfItsOutput) {

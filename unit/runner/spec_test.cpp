@@ -184,7 +184,8 @@ TEST(Spec, LoadedSpecKnowsItsFolderAndFileName) {
   dir.write("x/recipe.yml", "health: {path: nope}\n");
   auto spec = load_spec(dir.path(), "x");
   ASSERT_FALSE(spec.ok());
-  EXPECT_EQ(spec.error().message.rfind((dir.path() / "x/recipe.yml").string() + ":1:16:", 0), 0u) << spec.error().message;
+  EXPECT_EQ(spec.error().message.rfind((dir.path() / "x/recipe.yml").string() + ":1:16:", 0), 0u)
+      << spec.error().message;
   dir.write("y/recipe.yml", "health: {path: /}\n");
   auto good = load_spec(dir.path(), "y");
   ASSERT_TRUE(good.ok());
@@ -204,10 +205,14 @@ TEST(Spec, EveryEnrolledRecipeParses) {
 }
 
 TEST(Spec, DurationsAboveADayAreRejectedWithTheirPosition) {
-  EXPECT_EQ(error_of("timeouts: {http: 9999999h}\n").rfind("recipe.yml:1:18: timeouts.http '9999999h' is longer than the maximum of 24h", 0), 0u)
+  EXPECT_EQ(error_of("timeouts: {http: 9999999h}\n")
+                .rfind("recipe.yml:1:18: timeouts.http '9999999h' is longer than the maximum of 24h", 0),
+            0u)
       << error_of("timeouts: {http: 9999999h}\n");
-  EXPECT_EQ(error_of("timeouts:\n  deploy: 1441m\n").rfind("recipe.yml:2:11: timeouts.deploy '1441m' is longer", 0), 0u);
-  EXPECT_EQ(error_of("timeouts: {backup: 9999999s}\n").rfind("recipe.yml:1:20: timeouts.backup '9999999s' is longer", 0), 0u);
+  EXPECT_EQ(error_of("timeouts:\n  deploy: 1441m\n").rfind("recipe.yml:2:11: timeouts.deploy '1441m' is longer", 0),
+            0u);
+  EXPECT_EQ(
+      error_of("timeouts: {backup: 9999999s}\n").rfind("recipe.yml:1:20: timeouts.backup '9999999s' is longer", 0), 0u);
   auto spec = parse("timeouts: {deploy: 24h, http: 1440m, backup: 86400s}\n");
   ASSERT_TRUE(spec.ok()) << spec.error().message;
   EXPECT_EQ(spec->timeouts.deploy, max_spec_duration);
@@ -215,26 +220,32 @@ TEST(Spec, DurationsAboveADayAreRejectedWithTheirPosition) {
 }
 
 TEST(Spec, WholeNumbersConvertWithoutOverflow) {
-  EXPECT_EQ(error_of("health: {ok: [9999999999]}\n").rfind("recipe.yml:1:15: each health.ok status must be a whole number", 0), 0u);
-  EXPECT_EQ(error_of("health: {ok: [-999999999]}\n").rfind("recipe.yml:1:15: each health.ok status must be between", 0), 0u);
+  EXPECT_EQ(error_of("health: {ok: [9999999999]}\n")
+                .rfind("recipe.yml:1:15: each health.ok status must be a whole number", 0),
+            0u);
+  EXPECT_EQ(error_of("health: {ok: [-999999999]}\n").rfind("recipe.yml:1:15: each health.ok status must be between", 0),
+            0u);
   auto spec = parse("checks:\n  install:\n    - {exec: {service: db, run: [x], exit_code: 255}}\n");
   ASSERT_TRUE(spec.ok()) << spec.error().message;
   EXPECT_EQ(std::get<ExecStep>(spec->checks.at(Tier::install)[0].kind).exit_code, 255);
   EXPECT_EQ(error_of("checks:\n  install:\n    - {exec: {service: db, run: [x], exit_code: 256}}\n")
-                .rfind("recipe.yml:3:49: checks.install[0].exec.exit_code must be between 0 and 255", 0), 0u);
+                .rfind("recipe.yml:3:49: checks.install[0].exec.exit_code must be between 0 and 255", 0),
+            0u);
 }
 
 TEST(Spec, ThirtyThousandCharacterScalarsAreSpecErrorsNotCrashes) {
   const std::string huge(30'000, 'a');
   const std::string huge_upper(30'000, 'A');
   const std::pair<std::string, std::string> cases[] = {
-      {"checks:\n  install:\n    - {exec: {service: " + huge + ", run: [x]}}\n", "recipe.yml:3:24: checks.install[0].exec.service"},
+      {"checks:\n  install:\n    - {exec: {service: " + huge + ", run: [x]}}\n",
+       "recipe.yml:3:24: checks.install[0].exec.service"},
       {"checks:\n  install:\n    - {name: " + huge + ", http: {path: /}}\n", "recipe.yml:3:14: checks.install[0].name"},
       {"env:\n  ? " + huge_upper + "\n  : x\n", "recipe.yml:2:5: env key 'AAAA"},  // YAML caps implicit keys at 1024
       {"deps: [" + huge + "]\n", "recipe.yml:1:8: dep 'aaaa"},
       {"upgrade: {base: " + huge + "}\n", "recipe.yml:1:17: upgrade.base must be auto or a version tag"},
       {"timeouts: {http: " + std::string(30'000, '9') + "s}\n", "recipe.yml:1:18: timeouts.http '9999"},
-      {"health: {ok: [" + std::string(30'000, '2') + "]}\n", "recipe.yml:1:15: each health.ok status must be a whole number"},
+      {"health: {ok: [" + std::string(30'000, '2') + "]}\n",
+       "recipe.yml:1:15: each health.ok status must be a whole number"},
       {"? " + huge + "\n: 1\n", "recipe.yml:1:3: unknown key 'aaaa"},
   };
   for (const auto& [yaml, expected] : cases) {
@@ -260,13 +271,19 @@ TEST(Spec, ValidatorsAcceptExactlyTheLanguagesTheyReplaced) {
     std::string (*spec_of)(const std::string& value);
   };
   const Language languages[] = {
-      {"[a-z0-9][a-z0-9_-]*", "az09_-A.", [](const std::string& v) { return "checks:\n  install: [{exec: {service: '" + v + "', run: [x]}}]\n"; }},
-      {"[a-z0-9_]+", "az09_-A", [](const std::string& v) { return "checks:\n  install: [{name: '" + v + "', http: {path: /}}]\n"; }},
+      {"[a-z0-9][a-z0-9_-]*", "az09_-A.",
+       [](const std::string& v) { return "checks:\n  install: [{exec: {service: '" + v + "', run: [x]}}]\n"; }},
+      {"[a-z0-9_]+", "az09_-A",
+       [](const std::string& v) { return "checks:\n  install: [{name: '" + v + "', http: {path: /}}]\n"; }},
       {"[A-Z_][A-Z0-9_]*", "AZ09_a-", [](const std::string& v) { return "env: {'" + v + "': x}\n"; }},
       {"[a-z0-9][a-z0-9-]*", "az09-_A", [](const std::string& v) { return "deps: ['" + v + "']\n"; }},
-      {"[0-9A-Za-z][0-9A-Za-z.+_-]*|auto", "aZ09.+_-/", [](const std::string& v) { return "upgrade: {base: '" + v + "'}\n"; }},
+      {"[0-9A-Za-z][0-9A-Za-z.+_-]*|auto", "aZ09.+_-/",
+       [](const std::string& v) { return "upgrade: {base: '" + v + "'}\n"; }},
       {"([0-9]{1,7})(ms|s|m|h)", "0159msh", [](const std::string& v) { return "timeouts: {http: '" + v + "'}\n"; }},
-      {"-?[0-9]{1,9}", "0159-a", [](const std::string& v) { return "checks:\n  install: [{exec: {service: db, run: [x], exit_code: " + v + "}}]\n"; }},
+      {"-?[0-9]{1,9}", "0159-a",
+       [](const std::string& v) {
+         return "checks:\n  install: [{exec: {service: db, run: [x], exit_code: " + v + "}}]\n";
+       }},
   };
   std::mt19937 random(20240601);
   for (const auto& language : languages) {
@@ -281,7 +298,8 @@ TEST(Spec, ValidatorsAcceptExactlyTheLanguagesTheyReplaced) {
       if (!spec.ok() && matches) {
         // A value of the language may still be out of range: say so by message, not by syntax.
         const std::string& message = spec.error().message;
-        bool range = message.find("must be between") != std::string::npos || message.find("is longer than the maximum") != std::string::npos ||
+        bool range = message.find("must be between") != std::string::npos ||
+                     message.find("is longer than the maximum") != std::string::npos ||
                      message.find("is not a duration") != std::string::npos;  // 0s, 0ms
         EXPECT_TRUE(range) << language.pattern << " '" << value << "': " << message;
       } else {

@@ -15,9 +15,16 @@ RunReport red_report() {
   report.base = {BaseSource::target_branch, "", std::string(40, 'a'), "main", "tip of main"};
   report.tiers = {
       {Tier::install, TierStatus::pass, {}, {}, std::chrono::milliseconds(1500)},
-      {Tier::upgrade, TierStatus::fail, "check marker_survived failed: marker | missing", {
-           {"marker_survived", CheckSource::overlay, CheckStatus::fail, "GET /cgi-bin/marker answered 404, expected 200",
-            std::string(5000, 'x'), {}}}, {}},
+      {Tier::upgrade,
+       TierStatus::fail,
+       "check marker_survived failed: marker | missing",
+       {{"marker_survived",
+         CheckSource::overlay,
+         CheckStatus::fail,
+         "GET /cgi-bin/marker answered 404, expected 200",
+         std::string(5000, 'x'),
+         {}}},
+       {}},
       {Tier::backup, TierStatus::skipped, "upgrade failed", {}, {}},
       {Tier::restore, TierStatus::skipped, "upgrade failed", {}, {}},
       {Tier::custom, TierStatus::skipped, "upgrade failed", {}, {}},
@@ -31,7 +38,8 @@ TEST(Summary, RedRunNamesTheFailingCheckAndItsTier) {
   std::string md = render_summary_markdown(red_report());
   EXPECT_NE(md.find("❌ ccci: fixture-web PR #3 failed"), std::string::npos) << md;
   EXPECT_NE(md.find("level 1/5"), std::string::npos);
-  EXPECT_NE(md.find("**upgrade / marker_survived** (overlay, fail): GET /cgi-bin/marker answered 404"), std::string::npos);
+  EXPECT_NE(md.find("**upgrade / marker_survived** (overlay, fail): GET /cgi-bin/marker answered 404"),
+            std::string::npos);
   EXPECT_NE(md.find("| backup | skipped | 0.0s | upgrade failed |"), std::string::npos) << md;
   EXPECT_NE(md.find("marker \\| missing"), std::string::npos) << "pipes in cells are escaped";
   EXPECT_NE(md.find("… (truncated)"), std::string::npos);

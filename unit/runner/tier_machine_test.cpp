@@ -39,10 +39,10 @@ std::vector<TierStatus> statuses(const MachineResult& result) {
 TEST(TierMachine, RunsEveryOperationOnceInOrderAndTearsDown) {
   Machine m;
   auto result = m.run(all_tiers_run());
-  EXPECT_EQ(m.ops.calls, (std::vector<std::string>{"install", "checks:install", "seed:pre_upgrade", "upgrade",
-                                                   "checks:upgrade", "seed:pre_backup", "backup", "checks:backup",
-                                                   "seed:pre_restore", "restore", "checks:restore", "checks:custom",
-                                                   "teardown"}));
+  EXPECT_EQ(m.ops.calls,
+            (std::vector<std::string>{"install", "checks:install", "seed:pre_upgrade", "upgrade", "checks:upgrade",
+                                      "seed:pre_backup", "backup", "checks:backup", "seed:pre_restore", "restore",
+                                      "checks:restore", "checks:custom", "teardown"}));
   EXPECT_EQ(statuses(result), std::vector<TierStatus>(5, TierStatus::pass));
   EXPECT_EQ(result.deploy_count, 1);
   EXPECT_TRUE(result.infra_errors.empty());
@@ -65,9 +65,9 @@ TEST(TierMachine, TellsItsObserverEveryTierInOrderAsItHappens) {
   };
   TierMachine machine(ops, *clock, ops.interrupt_source(), observer);
   machine.run(all_tiers_run());
-  EXPECT_EQ(events, (std::vector<std::string>{"start install", "install pass", "start upgrade", "upgrade fail",
-                                              "backup skipped", "restore skipped", "custom skipped", "teardown",
-                                              "clean"}));
+  EXPECT_EQ(events,
+            (std::vector<std::string>{"start install", "install pass", "start upgrade", "upgrade fail",
+                                      "backup skipped", "restore skipped", "custom skipped", "teardown", "clean"}));
 }
 
 TEST(TierMachine, ARedRunCollectsEvidenceRightBeforeTeardown) {
@@ -188,8 +188,9 @@ TEST(TierMachine, NotApplicableAndSkippedTiersDoNotStopLaterTiers) {
   inputs.tiers[2] = {Tier::backup, Disposition::not_applicable, "recipe has no backupbot labels"};
   inputs.tiers[3] = {Tier::restore, Disposition::not_applicable, "recipe has no backupbot labels"};
   auto result = m.run(inputs);
-  EXPECT_EQ(statuses(result), (std::vector<TierStatus>{TierStatus::pass, TierStatus::skipped, TierStatus::not_applicable,
-                                                        TierStatus::not_applicable, TierStatus::pass}));
+  EXPECT_EQ(statuses(result),
+            (std::vector<TierStatus>{TierStatus::pass, TierStatus::skipped, TierStatus::not_applicable,
+                                     TierStatus::not_applicable, TierStatus::pass}));
   EXPECT_EQ(result.tiers[1].reason, "no upgrade base: the repo has neither main nor master");
   EXPECT_EQ(result.tiers[2].reason, "recipe has no backupbot labels");
   EXPECT_EQ(std::count(m.ops.calls.begin(), m.ops.calls.end(), "upgrade"), 0);
@@ -197,7 +198,8 @@ TEST(TierMachine, NotApplicableAndSkippedTiersDoNotStopLaterTiers) {
 
 TEST(TierMachine, ResidueAfterTeardownIsAnInfrastructureError) {
   Machine m;
-  m.ops.teardown_answer = TeardownOutcome{true, false, {"volume fixt-1a2b3c_ccci_test_data"}, "teardown left resources", {}};
+  m.ops.teardown_answer =
+      TeardownOutcome{true, false, {"volume fixt-1a2b3c_ccci_test_data"}, "teardown left resources", {}};
   auto result = m.run(all_tiers_run());
   ASSERT_EQ(result.infra_errors.size(), 1u);
   EXPECT_NE(result.infra_errors[0].find("volume fixt-1a2b3c_ccci_test_data"), std::string::npos);

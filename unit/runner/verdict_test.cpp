@@ -10,7 +10,8 @@ namespace {
 RunReport all_pass() {
   RunReport report;
   for (Tier tier : all_tiers) {
-    report.tiers.push_back({tier, TierStatus::pass, {}, {{"ok", CheckSource::generic, CheckStatus::pass, {}, {}, {}}}, {}});
+    report.tiers.push_back(
+        {tier, TierStatus::pass, {}, {{"ok", CheckSource::generic, CheckStatus::pass, {}, {}, {}}}, {}});
   }
   report.teardown = {true, true, {}, {}, {}};
   report.deploy_count = 1;
