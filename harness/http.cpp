@@ -16,7 +16,7 @@ namespace {
 using std::chrono::milliseconds;
 
 // A health page or API answer is small; a runaway body must not exhaust the runner's memory.
-constexpr std::size_t max_body_bytes = 64 * 1024 * 1024;
+constexpr std::size_t max_body_bytes = std::size_t{64} * 1024 * 1024;
 
 struct EasyDeleter {
   void operator()(CURL* handle) const { curl_easy_cleanup(handle); }

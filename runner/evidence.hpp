@@ -26,8 +26,8 @@ struct EvidenceSettings {
   std::chrono::milliseconds budget{std::chrono::seconds(60)};
   std::chrono::milliseconds call_timeout{std::chrono::seconds(20)};  ///< per docker call, within the budget
   int log_lines = 300;                                               ///< per service
-  std::size_t max_file_bytes = 256 * 1024;                           ///< a longer file keeps its end
-  std::size_t max_total_bytes = 4 * 1024 * 1024;                     ///< files beyond this are not written
+  std::size_t max_file_bytes = std::size_t{256} * 1024;              ///< a longer file keeps its end
+  std::size_t max_total_bytes = std::size_t{4} * 1024 * 1024;        ///< files beyond this are not written
 };
 
 struct EvidenceSources {

@@ -10,8 +10,10 @@ packages=(
   libgtest-dev libgmock-dev
   # tests and tools the tests call
   git libxml2-utils python3-jsonschema openssl
-  # fuzzing (scripts/run-fuzz.sh): clang with libFuzzer and the sanitizer runtimes
+  # the clang build (scripts/build-clang.sh: sanitizers, fuzzing): clang, libFuzzer, the runtimes
   clang libclang-rt-14-dev
+  # the code checks the test command runs: cmake targets check-format and tidy
+  clang-format clang-tidy
 )
 if [[ "${1:-}" == "--testbed" ]]; then
   # the real Docker engine, the gateway, backups, and the binaries fixture images are built from;

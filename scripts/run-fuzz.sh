@@ -2,15 +2,15 @@
 # Fuzzes every reader of hostile input (fuzz/: YAML, spec, compose, env files, configuration)
 # with libFuzzer under ASan + UBSan, each for a bounded time, starting from its seed corpus
 # fuzz/corpus/<target>/. Fails on the first crash, leak, timeout, out-of-memory or violated
-# invariant, leaving the reproducer in build-fuzz/findings/<target>/.
+# invariant, leaving the reproducer in build-clang/findings/<target>/.
 #
 #   scripts/run-fuzz.sh               every target, FUZZ_SECONDS (default 15) each
 #   scripts/run-fuzz.sh yaml config   only the named targets
-#   build-fuzz/fuzz/fuzz_yaml build-fuzz/findings/yaml/crash-…   replay one reproducer
+#   build-clang/fuzz/fuzz_yaml build-clang/findings/yaml/crash-…   replay one reproducer
 #
-# Builds in its own directory, build-fuzz (clang; needs the clang and libclang-rt-14-dev
-# packages, see scripts/install-deps.sh). Inputs libFuzzer finds go to build-fuzz/corpus/<target>/,
-# never into the source tree; copy a good one into fuzz/corpus/ by hand.
+# Fuzzes the clang build (scripts/build-clang.sh, which the test command runs first; this script
+# builds the targets it needs there if they are missing or stale). Inputs libFuzzer finds go to
+# build-clang/corpus/<target>/, never into the source tree; copy a good one into fuzz/corpus/ by hand.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,21 +18,20 @@ seconds=${FUZZ_SECONDS:-15}
 targets=("$@")
 ((${#targets[@]})) || targets=(yaml spec compose env_file config)
 
-CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCCCI_TESTS=OFF \
-  -DCCCI_FUZZ=ON -DCCCI_FUZZ_ENGINE=libfuzzer >/dev/null
-nice -n 10 cmake --build build-fuzz -j2 --target "${targets[@]/#/fuzz_}" >/dev/null
+grep -qx "CCCI_FUZZ_ENGINE:STRING=libfuzzer" build-clang/CMakeCache.txt 2>/dev/null || bash scripts/build-clang.sh >/dev/null
+nice -n 10 cmake --build build-clang --target "${targets[@]/#/fuzz_}" >/dev/null
 
 status=0
 for target in "${targets[@]}"; do
-  work=build-fuzz/corpus/$target
-  findings=build-fuzz/findings/$target
-  log=build-fuzz/fuzz-$target.log
+  work=build-clang/corpus/$target
+  findings=build-clang/findings/$target
+  log=build-clang/fuzz-$target.log
   mkdir -p "$work" "$findings"
   dict=()
   [[ -f fuzz/dict/$target.dict ]] && dict=("-dict=fuzz/dict/$target.dict")
   # -timeout: one input; -rss_limit_mb: the whole process; -max_len: mutations stay small
   # (seeds may be larger and run whole); ASan's leak check runs at exit (-detect_leaks=1).
-  if nice -n 10 "build-fuzz/fuzz/fuzz_$target" "$work" "fuzz/corpus/$target" "${dict[@]}" \
+  if nice -n 10 "build-clang/fuzz/fuzz_$target" "$work" "fuzz/corpus/$target" "${dict[@]}" \
       -max_total_time="$seconds" -timeout=5 -rss_limit_mb=1024 -max_len=8192 \
       -artifact_prefix="$findings/" -print_final_stats=1 >"$log" 2>&1; then
     result=ok
