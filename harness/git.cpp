@@ -5,6 +5,8 @@
 #include <mutex>
 #include <sstream>
 
+#include "harness/filesystem.hpp"
+
 namespace ccci::harness {
 namespace {
 
@@ -89,7 +91,10 @@ class RealGit final : public Git {
 
   Status clone(const std::string& repo, const std::filesystem::path& into) override {
     CCCI_TRY_STATUS(check_repository(repo));
-    auto target = into.is_relative() ? std::filesystem::absolute(into) : into;
+    std::filesystem::path target = into;
+    if (into.is_relative()) {
+      CCCI_TRY(target, absolute_path(into));
+    }
     CCCI_TRY(auto cloned, git({"clone", "--quiet", "--", repo, target.string()}, {}, "clone " + repo));
     (void)cloned;
     return ok_status();

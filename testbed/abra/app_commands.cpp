@@ -9,6 +9,7 @@
 
 #include "harness/abra.hpp"
 #include "harness/clock.hpp"
+#include "harness/filesystem.hpp"
 #include "harness/poll.hpp"
 
 namespace ccci::testbed {
@@ -94,7 +95,7 @@ bool secret_exists(Context& context, const std::string& name) {
 
 Status create_secret(Context& context, const App& app, const std::string& name, const std::string& value) {
   auto file = context.abra_dir() / "tmp" / ("secret-" + name);
-  std::filesystem::create_directories(file.parent_path());
+  CCCI_TRY_STATUS(harness::make_directories(file.parent_path()));
   {
     std::ofstream out(file, std::ios::trunc);
     ::chmod(file.c_str(), 0600);
@@ -102,9 +103,9 @@ Status create_secret(Context& context, const App& app, const std::string& name, 
   }
   auto done = context.run(
       {"docker", "secret", "create", "--label", "com.docker.stack.namespace=" + app.stack, name, file.string()}, 30s);
-  std::filesystem::remove(file);
+  auto removed = harness::remove_file(file);  // it holds the secret: failing to remove it is an error
   if (!done.ok()) return done.error();
-  return harness::ok_status();
+  return removed;
 }
 
 /// Waits until every service of the stack runs its desired replicas with its current spec.
@@ -175,9 +176,11 @@ Status app_new(Context& context, const Invocation& invocation) {
   if (domain.empty() || server.empty()) return make_error(ErrorKind::usage, "app new needs --server and --domain");
   CCCI_TRY_STATUS(harness::validate_domain(domain));
   auto dir = context.recipe_dir(recipe);
-  if (!std::filesystem::exists(dir / ".env.sample")) return fatal(dir.string() + "/.env.sample does not exist?");
+  CCCI_TRY(bool has_sample, harness::path_exists(dir / ".env.sample"));
+  if (!has_sample) return fatal(dir.string() + "/.env.sample does not exist?");
   auto env_path = context.abra_dir() / "servers" / server / (domain + ".env");
-  if (std::filesystem::exists(env_path)) return fatal(env_path.string() + " already exists?");
+  CCCI_TRY(bool env_exists, harness::path_exists(env_path));
+  if (env_exists) return fatal(env_path.string() + " already exists?");
   if (!invocation.has("chaos")) {
     std::string version = invocation.positionals.size() > 1 ? invocation.positionals[1] : latest_tag(context, dir);
     CCCI_TRY_STATUS(checkout(context, dir, version));
@@ -186,7 +189,7 @@ Status app_new(Context& context, const Invocation& invocation) {
   std::stringstream text;
   text << sample.rdbuf();
   std::string env = replace_all(text.str(), recipe + ".example.com", domain);
-  std::filesystem::create_directories(env_path.parent_path());
+  CCCI_TRY_STATUS(harness::make_directories(env_path.parent_path()));
   std::ofstream(env_path) << env;
   if (invocation.has("secrets")) {
     Invocation generate;
@@ -367,9 +370,9 @@ Status app_remove(Context& context, const Invocation& invocation) {
   CCCI_TRY_STATUS(remove_all(context, "volume", app.stack));
   CCCI_TRY_STATUS(remove_all(context, "secret", app.stack));
   CCCI_TRY_STATUS(remove_all(context, "config", app.stack));
-  std::filesystem::remove(app.env_path);
-  std::error_code ignored;
-  std::filesystem::remove_all(context.abra_dir() / "tmp" / app.stack, ignored);
+  CCCI_TRY_STATUS(harness::remove_file(app.env_path));
+  // The generated overlays are scratch: one left behind is not the app's (abra ignores it too).
+  (void)harness::remove_tree(context.abra_dir() / "tmp" / app.stack);
   return harness::ok_status();
 }
 
