@@ -17,7 +17,7 @@
 /// generated values); the Logger's redactor masks secrets when the message is logged.
 /// Every secret value abra prints (`secret generate`, `app new -S`) or is given (`secret insert`)
 /// is registered with AbraSettings::redactor before the command's outcome is returned, so nothing
-/// the run prints afterwards can show it.
+/// the run prints afterwards can show it. What abra prints is read by harness/abra_output.hpp.
 #include <chrono>
 #include <filesystem>
 #include <memory>

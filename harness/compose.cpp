@@ -7,8 +7,6 @@
 #include <fstream>
 #include <set>
 #include <sstream>
-#include <unordered_map>
-#include <unordered_set>
 
 #include "harness/compose_tree.hpp"
 #include "harness/interpolation.hpp"

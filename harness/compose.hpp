@@ -1,11 +1,12 @@
 #pragma once
 /// ComposeModel: the app's compose files as docker would deploy them — the only place ccci
 /// understands compose. Files come from COMPOSE_FILE (colon-separated, default compose.yml) in
-/// order; every scalar is interpolated from the app env (harness/interpolation.hpp); each file's `env_file`s
-/// and `environment` are resolved against the app env; files merge the way docker's loader merges
-/// them (docs/compose-model.md, which also lists where we knowingly differ). Unlike docker, a
-/// `depends_on` naming an undefined service is a warning, not an error, so images and services can
-/// still be listed. Errors are ErrorKind::spec naming file:line:col.
+/// order; every scalar is interpolated from the app env (harness/interpolation.hpp); each file's
+/// `env_file`s and `environment` are resolved against the app env; files merge the way docker's
+/// loader merges them (harness/compose_tree.hpp; docs/compose-model.md, which also lists where we
+/// knowingly differ). Unlike docker, a `depends_on` naming an undefined service is a warning, not
+/// an error, so images and services can still be listed. Errors are ErrorKind::spec naming
+/// file:line:col.
 #include <filesystem>
 #include <map>
 #include <optional>
