@@ -17,7 +17,7 @@
 /// generated values); the Logger's redactor masks secrets when the message is logged.
 /// Every secret value abra prints (`secret generate`, `app new -S`) or is given (`secret insert`)
 /// is registered with AbraSettings::redactor before the command's outcome is returned, so nothing
-/// the run prints afterwards can show it.
+/// the run prints afterwards can show it. What abra prints is read by harness/abra_output.hpp.
 #include <chrono>
 #include <filesystem>
 #include <memory>
@@ -27,6 +27,7 @@
 #include <utility>
 #include <vector>
 
+#include "harness/abra_output.hpp"
 #include "harness/process.hpp"
 #include "harness/result.hpp"
 
@@ -63,14 +64,6 @@ struct DeployOptions {
   Force force = Force::no;
   ConvergeChecks converge = ConvergeChecks::wait;
   std::optional<std::chrono::milliseconds> timeout;  ///< empty: AbraTimeouts::deploy
-};
-
-/// One line of `abra app backup snapshots`: "<time> <id> [<app version>]" (abra-cli.md §5).
-struct Snapshot {
-  std::string time;     ///< as printed, e.g. "2025-03-01T12:00:00"
-  std::string id;       ///< restic short id
-  std::string version;  ///< the app version tagged on the snapshot; may be empty
-  bool operator==(const Snapshot&) const = default;
 };
 
 struct AbraTimeouts {
@@ -135,15 +128,5 @@ std::string stack_name_for(std::string_view domain);
 /// usage errors for values that must never reach abra's argv.
 Status validate_domain(std::string_view domain);
 Status validate_recipe_name(std::string_view recipe);
-
-/// Parsers for abra/backupbot output, exposed for tests. Log lines are skipped; any other line
-/// that does not fit is ErrorKind::infra with the raw text's tail.
-Result<std::vector<Snapshot>> parse_snapshot_lines(std::string_view text);
-Result<std::vector<std::string>> parse_backup_paths(std::string_view text);
-/// The values in `abra app secret generate`'s output, a NAME/VALUE table (abra-cli.md §1,
-/// [RECALL] format), read loosely: cells split on table bars or runs of spaces; the last cell of
-/// every row that is not a border, the header or a log line is a value. Reading too much only
-/// masks more; missing a value would leak it.
-std::vector<std::string> parse_generated_secrets(std::string_view text);
 
 }  // namespace ccci::harness

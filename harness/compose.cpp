@@ -7,133 +7,25 @@
 #include <fstream>
 #include <set>
 #include <sstream>
-#include <unordered_map>
-#include <unordered_set>
+
+#include "harness/compose_tree.hpp"
+#include "harness/interpolation.hpp"
 
 namespace ccci::harness {
 namespace {
 
-Error at(const Mark& mark, const std::string& message) {
-  return make_error(ErrorKind::spec, to_string(mark) + ": " + message);
-}
-
-bool name_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
-
-// ---- interpolation ------------------------------------------------------------------------
-
-/// Reads `${...}` starting after the `${`, honouring nested braces in the default part.
-size_t closing_brace(std::string_view text, size_t from) {
-  int depth = 1;
-  for (size_t i = from; i < text.size(); ++i) {
-    if (text[i] == '{') ++depth;
-    if (text[i] == '}' && --depth == 0) return i;
-  }
-  return std::string_view::npos;
-}
-
-Result<std::string> braced(std::string_view inner, const std::map<std::string, std::string>& env, const Mark& mark) {
-  size_t name_end = 0;
-  while (name_end < inner.size() && name_char(inner[name_end])) ++name_end;
-  std::string name(inner.substr(0, name_end));
-  if (name.empty()) return at(mark, "invalid interpolation ${" + std::string(inner) + "}");
-  auto found = env.find(name);
-  bool set = found != env.end();
-  bool non_empty = set && !found->second.empty();
-  std::string_view op = inner.substr(name_end);
-  if (op.empty()) return set ? found->second : std::string();
-  auto rest = [&](size_t skip) { return op.substr(skip); };
-  if (op.rfind(":-", 0) == 0) return non_empty ? found->second : interpolate(rest(2), env, mark);
-  if (op.rfind("-", 0) == 0) return set ? found->second : interpolate(rest(1), env, mark);
-  if (op.rfind(":?", 0) == 0 || op.rfind("?", 0) == 0) {
-    bool colon = op[0] == ':';
-    if (colon ? non_empty : set) return found->second;
-    CCCI_TRY(std::string message, interpolate(rest(colon ? 2 : 1), env, mark));
-    return at(mark, "required variable " + name + " is missing a value: " + message);
-  }
-  if (op.rfind(":+", 0) == 0) return non_empty ? interpolate(rest(2), env, mark) : Result<std::string>(std::string());
-  if (op.rfind("+", 0) == 0) return set ? interpolate(rest(1), env, mark) : Result<std::string>(std::string());
-  return at(mark, "invalid interpolation ${" + std::string(inner) + "}");
-}
-
-// ---- nodes ---------------------------------------------------------------------------------
-
+using compose_tree::as_mapping;
+using compose_tree::is_empty;
+using compose_tree::mapping_node;
+using compose_tree::null_node;
+using compose_tree::scalar_identity;
+using compose_tree::set_entry;
+using compose_tree::string_node;
+using compose_tree::value_of;
 using Env = std::map<std::string, std::string>;
 
-YamlNode node_of(YamlNode::Kind kind, const Mark& mark) {
-  YamlNode node;
-  node.kind = kind;
-  node.mark = mark;
-  return node;
-}
-YamlNode null_node(const Mark& mark) { return node_of(YamlNode::Kind::null, mark); }
-YamlNode mapping_node(const Mark& mark) { return node_of(YamlNode::Kind::mapping, mark); }
-/// A string, quoted so that "" stays a string rather than reading as null.
-YamlNode string_node(std::string text, const Mark& mark) {
-  YamlNode node = node_of(YamlNode::Kind::scalar, mark);
-  node.scalar = std::move(text);
-  node.quoted = true;
-  return node;
-}
-
-/// What docker's merge counts as empty: null, "", or an empty list or mapping.
-bool is_empty(const YamlNode& node) {
-  if (node.is_null()) return true;
-  if (node.is_scalar()) return node.scalar.empty();
-  return node.items.empty() && node.entries.empty();
-}
-
-YamlNode* value_of(YamlNode& map, const std::string& key) {
-  for (auto& entry : map.entries) {
-    if (entry.first.scalar == key) return &entry.second;
-  }
-  return nullptr;
-}
-
-/// Sets `key` in the mapping `map`, replacing an earlier entry of that key.
-void set_entry(YamlNode& map, const YamlNode& key, YamlNode value) {
-  if (YamlNode* existing = value_of(map, key.scalar))
-    *existing = std::move(value);
-  else
-    map.entries.emplace_back(key, std::move(value));
-}
-
-/// A `K=V` list, a mapping or nothing, as a mapping: `K=V` gives the string V, a bare `K` null.
-YamlNode as_mapping(const YamlNode& node) {
-  if (node.is_mapping()) return node;
-  YamlNode map = mapping_node(node.mark);
-  for (const auto& item : node.items) {
-    auto eq = item.scalar.find('=');
-    YamlNode value =
-        eq == std::string::npos ? null_node(item.mark) : string_node(item.scalar.substr(eq + 1), item.mark);
-    set_entry(map, string_node(item.scalar.substr(0, eq), item.mark), std::move(value));
-  }
-  return map;
-}
-
-/// A list of names (service `networks`, `depends_on`), or a mapping of them, as a mapping.
-YamlNode names_mapping(const YamlNode& node) {
-  if (node.is_mapping()) return node;
-  YamlNode map = mapping_node(node.mark);
-  for (const auto& item : node.items) set_entry(map, item, null_node(item.mark));
-  return map;
-}
-
-std::string scalar_identity(const YamlNode& node) {
-  if (node.is_scalar()) return node.scalar;
-  if (const auto* source = node.find("source")) return source->scalar;
-  if (const auto* target = node.find("target")) return target->scalar;
-  return {};
-}
-
-std::string volume_target(const YamlNode& node) {
-  if (node.is_mapping()) {
-    const auto* target = node.find("target");
-    return target ? target->scalar : "";
-  }
-  std::vector<std::string> parts;
-  std::stringstream in(node.scalar);
-  for (std::string part; std::getline(in, part, ':');) parts.push_back(part);
-  return parts.size() >= 2 ? parts[1] : parts.empty() ? "" : parts[0];
+Error at(const Mark& mark, const std::string& message) {
+  return make_error(ErrorKind::spec, to_string(mark) + ": " + message);
 }
 
 // ---- environment: resolved per file, before merging, as docker's loader does ---------------
@@ -233,143 +125,6 @@ Status resolve_environments(YamlNode& root, const std::filesystem::path& working
   EnvFileBudget budget;
   for (auto& entry : services->entries) CCCI_TRY_STATUS(resolve_environment(entry.second, working_dir, env, budget));
   return ok_status();
-}
-
-// ---- merging, later files over earlier ones, as docker's loader merges ---------------------
-
-/// Service lists that accumulate across files.
-bool appends(const std::string& key) {
-  static const std::set<std::string> keys{"ports",          "dns",     "extra_hosts", "cap_add", "cap_drop", "expose",
-                                          "external_links", "devices", "env_file"};
-  return keys.count(key) > 0;
-}
-/// Top-level sections whose entries a later file replaces whole.
-bool top_level_resources(const std::string& key) {
-  return key == "volumes" || key == "networks" || key == "secrets" || key == "configs";
-}
-
-enum class EmptyOverrides { yes, no };
-
-/// Merges `over` into `base` entry by entry, `K=V` lists counting as mappings; a later entry
-/// replaces an earlier one of the same key whole. With EmptyOverrides::no, a later null or "" does
-/// not replace a non-empty earlier value (docker's `environment`, whose values are pointers).
-void merge_map(YamlNode& base, const YamlNode& over, EmptyOverrides empty) {
-  base = as_mapping(base);
-  for (const auto& [key, value] : as_mapping(over).entries) {
-    YamlNode* existing = value_of(base, key.scalar);
-    if (!existing)
-      base.entries.emplace_back(key, value);
-    else if (empty == EmptyOverrides::yes || !is_empty(value) || is_empty(*existing))
-      *existing = value;
-  }
-}
-
-/// Service `networks` and `depends_on`: the union of the names, list or mapping form alike; a
-/// later entry with settings replaces the earlier one's.
-void merge_names(YamlNode& base, const YamlNode& over) {
-  base = names_mapping(base);
-  for (const auto& [key, value] : names_mapping(over).entries) {
-    YamlNode* existing = value_of(base, key.scalar);
-    if (!existing)
-      base.entries.emplace_back(key, value);
-    else if (!value.is_null())
-      *existing = value;
-  }
-}
-
-/// Replaces the item of the same identity (a volume's target, a secret's source) or appends.
-void merge_by(YamlNode& base, const YamlNode& over, std::string (*identity)(const YamlNode&)) {
-  // Indexed, not searched per item: 3,000 hostile volumes took 8 s, the 10,000 allowed ~90 s.
-  std::unordered_map<std::string, size_t> first_with_id;
-  for (size_t i = 0; i < base.items.size(); ++i) first_with_id.emplace(identity(base.items[i]), i);
-  for (const auto& item : over.items) {
-    auto [same, added] = first_with_id.emplace(identity(item), base.items.size());
-    if (added)
-      base.items.push_back(item);
-    else
-      base.items[same->second] = item;
-  }
-}
-
-void merge_sequence(YamlNode& base, const YamlNode& over, const std::string& key) {
-  if (key == "volumes") return merge_by(base, over, volume_target);
-  if (key == "secrets" || key == "configs") return merge_by(base, over, scalar_identity);
-  if (appends(key)) {
-    std::unordered_set<std::string> identities;  // indexed too, as merge_by
-    for (const auto& b : base.items) identities.insert(scalar_identity(b));
-    for (const auto& item : over.items) {
-      if (item.is_scalar() && identities.count(scalar_identity(item))) continue;
-      identities.insert(scalar_identity(item));
-      base.items.push_back(item);
-    }
-    return;
-  }
-  base = over;  // command, entrypoint and every other list: the later file replaces
-}
-
-void merge_struct(YamlNode& base, const YamlNode& over);
-
-/// One field of a service (or of a mapping inside one, such as `deploy`).
-void merge_field(YamlNode& base, const YamlNode& over, const std::string& key) {
-  if (key == "environment") return merge_map(base, over, EmptyOverrides::no);
-  if (key == "labels") return merge_map(base, over, EmptyOverrides::yes);  // a later "" blanks a label
-  if (key == "networks" || key == "depends_on") return merge_names(base, over);
-  if (is_empty(over)) return;  // docker: an empty value (`image: ""`) does not override
-  if (base.is_mapping() && over.is_mapping()) return merge_struct(base, over);
-  if (base.is_sequence() && over.is_sequence()) return merge_sequence(base, over, key);
-  base = over;
-}
-
-void merge_struct(YamlNode& base, const YamlNode& over) {
-  for (const auto& [key, value] : over.entries) {
-    YamlNode* existing = value_of(base, key.scalar);
-    if (existing)
-      merge_field(*existing, value, key.scalar);
-    else
-      base.entries.emplace_back(key, value);
-  }
-}
-
-void merge_file(YamlNode& base, const YamlNode& over) {
-  for (const auto& [key, value] : over.entries) {
-    YamlNode* existing = value_of(base, key.scalar);
-    if (!existing) {
-      base.entries.emplace_back(key, value);
-    } else if (key.scalar == "services" && existing->is_mapping() && value.is_mapping()) {
-      for (const auto& [name, service] : value.entries) {
-        YamlNode* earlier = value_of(*existing, name.scalar);
-        if (!earlier || !earlier->is_mapping())
-          set_entry(*existing, name, service);
-        else if (service.is_mapping())
-          merge_struct(*earlier, service);
-      }
-    } else if (top_level_resources(key.scalar)) {
-      merge_map(*existing, value, EmptyOverrides::yes);
-    } else if (!value.is_null()) {
-      *existing = value;
-    }
-  }
-}
-
-Status interpolate_tree(YamlNode& node, const std::map<std::string, std::string>& env) {
-  // One file's interpolated scalars together stay within a bound: `${BIG}` written 100,000
-  // times must not become gigabytes (with at most 16 files, a model stays within 128 MiB).
-  constexpr size_t max_file_bytes = size_t{8} << 20;
-  size_t budget = max_file_bytes;
-  auto walk = [&](auto& self, YamlNode& at_node) -> Status {
-    if (at_node.is_scalar()) {
-      CCCI_TRY(at_node.scalar, interpolate(at_node.scalar, env, at_node.mark));
-      if (at_node.scalar.size() > budget) {
-        return at(at_node.mark,
-                  "interpolated values exceed " + std::to_string(max_file_bytes >> 20) + " MiB in this file");
-      }
-      budget -= at_node.scalar.size();
-    }
-    for (auto& item : at_node.items) CCCI_TRY_STATUS(self(self, item));
-    for (auto& [key, value] : at_node.entries) CCCI_TRY_STATUS(self(self, value));
-    return ok_status();
-  };
-  return walk(walk, node);
 }
 
 // ---- the model ------------------------------------------------------------------------------
@@ -509,56 +264,6 @@ std::vector<std::string> split(const std::string& text, char separator) {
 
 }  // namespace
 
-Result<std::string> interpolate(std::string_view text, const std::map<std::string, std::string>& env,
-                                const Mark& mark) {
-  // Defaults nest (`${A:-${B:-…}}`) and each level recurses through braced() and rescans the
-  // rest of the text: a hostile scalar must not nest deep enough to exhaust stack or time.
-  constexpr int max_nesting = 16;
-  static thread_local int nesting = 0;
-  if (nesting >= max_nesting)
-    return at(mark, "interpolation nested more than " + std::to_string(max_nesting) + " levels deep");
-  ++nesting;
-  struct LeaveLevel {
-    ~LeaveLevel() { --nesting; }
-  } leave_level;
-  // An interpolated scalar is held to the bound of a written one.
-  constexpr size_t max_bytes = YamlLimits::max_scalar_bytes;
-  std::string out;
-  auto append = [&](const std::string& value) {
-    if (value.size() > max_bytes - std::min(out.size(), max_bytes)) return false;
-    out += value;
-    return true;
-  };
-  auto too_long = [&] {
-    return at(mark, "interpolation makes the value longer than " + std::to_string(max_bytes >> 10) + " KiB");
-  };
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] != '$') {
-      out += text[i];
-      continue;
-    }
-    if (i + 1 < text.size() && text[i + 1] == '$') {
-      out += '$';
-      ++i;
-    } else if (i + 1 < text.size() && text[i + 1] == '{') {
-      size_t close = closing_brace(text, i + 2);
-      if (close == std::string_view::npos) return at(mark, "unterminated ${ in " + std::string(text));
-      CCCI_TRY(std::string value, braced(text.substr(i + 2, close - i - 2), env, mark));
-      if (!append(value)) return too_long();
-      i = close;
-    } else if (i + 1 < text.size() && name_char(text[i + 1])) {
-      size_t end = i + 1;
-      while (end < text.size() && name_char(text[end])) ++end;
-      auto found = env.find(std::string(text.substr(i + 1, end - i - 1)));
-      if (found != env.end() && !append(found->second)) return too_long();
-      i = end - 1;
-    } else {
-      return at(mark, "invalid interpolation: a lone $ in " + std::string(text) + " (write $$ for a dollar)");
-    }
-  }
-  return out;
-}
-
 Result<ComposeModel> load_compose(const std::filesystem::path& recipe_dir,
                                   const std::map<std::string, std::string>& env) {
   // Each file is held to YamlLimits, and the recipe's env cannot list one file thousands of times.
@@ -580,7 +285,7 @@ Result<ComposeModel> load_compose(const std::filesystem::path& recipe_dir,
     if (first)
       merged = std::move(root);
     else
-      merge_file(merged, root);
+      compose_tree::merge_file(merged, root);
     first = false;
   }
   return build_model(merged);

@@ -1,12 +1,12 @@
 #pragma once
 /// ComposeModel: the app's compose files as docker would deploy them — the only place ccci
 /// understands compose. Files come from COMPOSE_FILE (colon-separated, default compose.yml) in
-/// order; every scalar is interpolated from the app env (`${VAR}`, `${VAR:-default}`,
-/// `${VAR-default}`, `${VAR:?message}`, `${VAR?message}`, `$VAR`, `$$`); each file's `env_file`s
-/// and `environment` are resolved against the app env; files merge the way docker's loader merges
-/// them (docs/compose-model.md, which also lists where we knowingly differ). Unlike docker, a
-/// `depends_on` naming an undefined service is a warning, not an error, so images and services can
-/// still be listed. Errors are ErrorKind::spec naming file:line:col.
+/// order; every scalar is interpolated from the app env (harness/interpolation.hpp); each file's
+/// `env_file`s and `environment` are resolved against the app env; files merge the way docker's
+/// loader merges them (harness/compose_tree.hpp; docs/compose-model.md, which also lists where we
+/// knowingly differ). Unlike docker, a `depends_on` naming an undefined service is a warning, not
+/// an error, so images and services can still be listed. Errors are ErrorKind::spec naming
+/// file:line:col.
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -74,8 +74,5 @@ class ComposeModel {
 
 Result<ComposeModel> load_compose(const std::filesystem::path& recipe_dir,
                                   const std::map<std::string, std::string>& env);
-
-/// Interpolates one scalar; `mark` is used in errors.
-Result<std::string> interpolate(std::string_view text, const std::map<std::string, std::string>& env, const Mark& mark);
 
 }  // namespace ccci::harness

@@ -104,6 +104,69 @@ std::string trim(std::string_view text) {
   return std::string(text.substr(start, end - start + 1));
 }
 
+/// A line being read: the file's earlier variables, the base environment, and where it is.
+struct LineContext {
+  const std::map<std::string, std::string>& known;
+  const std::map<std::string, std::string>& base;
+  const std::string& file;
+  int number;
+};
+
+/// Double-quoted text after its escapes were read: variables expand, `\$` is a literal dollar.
+Result<std::string> expand_double_quoted(const std::string& raw_value, const LineContext& line) {
+  std::string expanded;
+  size_t start = 0;
+  for (size_t pos = raw_value.find("\\$");; pos = raw_value.find("\\$", start)) {
+    CCCI_TRY(std::string part,
+             expand(raw_value.substr(start, pos == std::string::npos ? std::string::npos : pos - start), line.known,
+                    line.base, line.file, line.number));
+    expanded += part;
+    if (pos == std::string::npos) break;
+    expanded += '$';
+    if (expanded.size() > max_value_bytes) return too_long(line.file, line.number);
+    start = pos + 2;
+  }
+  if (expanded.size() > max_value_bytes) return too_long(line.file, line.number);
+  return expanded;
+}
+
+/// A quoted value (`rest` starts with the quote): single quotes are literal; double quotes read
+/// `\n` and `\<c>` escapes and expand variables. Only a `# comment` may follow the closing quote.
+Status read_quoted_value(const std::string& rest, const LineContext& line, EnvEntry& entry) {
+  char quote = rest[0];
+  std::string raw_value;
+  size_t i = 1;
+  for (; i < rest.size() && rest[i] != quote; ++i) {
+    if (quote == '"' && rest[i] == '\\' && i + 1 < rest.size()) {
+      char next = rest[++i];
+      raw_value += next == 'n' ? std::string("\n") : next == '$' ? std::string("\\$") : std::string(1, next);
+    } else {
+      raw_value += rest[i];
+    }
+  }
+  if (i >= rest.size()) return at(line.file, line.number, std::string("unterminated ") + quote + " quote");
+  std::string after = trim(rest.substr(i + 1));
+  if (!after.empty() && after[0] != '#') return at(line.file, line.number, "text after the closing quote");
+  if (!after.empty()) entry.comment = trim(after.substr(1));
+  if (quote == '\'') {
+    entry.value = raw_value;
+    return ok_status();
+  }
+  CCCI_TRY(entry.value, expand_double_quoted(raw_value, line));
+  return ok_status();
+}
+
+/// An unquoted value: ` #` starts a comment, blanks around it are trimmed, variables expand.
+Status read_plain_value(std::string rest, const LineContext& line, EnvEntry& entry) {
+  size_t hash = rest.find(" #");
+  if (hash != std::string::npos) {
+    entry.comment = trim(rest.substr(hash + 2));
+    rest = rest.substr(0, hash);
+  }
+  CCCI_TRY(entry.value, expand(trim(rest), line.known, line.base, line.file, line.number));
+  return ok_status();
+}
+
 }  // namespace
 
 std::map<std::string, std::string> EnvFile::values() const {
@@ -141,51 +204,10 @@ Result<EnvFile> parse_env_file(const std::string& text, const std::string& file,
       return at(file, number, "not a KEY=value line: " + line.substr(0, 60));
     }
     EnvEntry entry{assignment->key, {}, {}, number};
-    std::string rest = assignment->value;
-    if (!rest.empty() && (rest[0] == '"' || rest[0] == '\'')) {
-      char quote = rest[0];
-      std::string raw_value;
-      size_t i = 1;
-      for (; i < rest.size() && rest[i] != quote; ++i) {
-        if (quote == '"' && rest[i] == '\\' && i + 1 < rest.size()) {
-          char next = rest[++i];
-          raw_value += next == 'n' ? std::string("\n") : next == '$' ? std::string("\\$") : std::string(1, next);
-        } else {
-          raw_value += rest[i];
-        }
-      }
-      if (i >= rest.size()) return at(file, number, std::string("unterminated ") + quote + " quote");
-      std::string after = trim(rest.substr(i + 1));
-      if (!after.empty() && after[0] != '#') return at(file, number, "text after the closing quote");
-      if (!after.empty()) entry.comment = trim(after.substr(1));
-      if (quote == '\'') {
-        entry.value = raw_value;
-      } else {
-        // `\$` survives expansion as a literal dollar.
-        std::string literal;
-        std::string expanded;
-        size_t start = 0;
-        for (size_t pos = raw_value.find("\\$");; pos = raw_value.find("\\$", start)) {
-          CCCI_TRY(std::string part,
-                   expand(raw_value.substr(start, pos == std::string::npos ? std::string::npos : pos - start), known,
-                          base, file, number));
-          expanded += part;
-          if (pos == std::string::npos) break;
-          expanded += '$';
-          if (expanded.size() > max_value_bytes) return too_long(file, number);
-          start = pos + 2;
-        }
-        if (expanded.size() > max_value_bytes) return too_long(file, number);
-        entry.value = expanded;
-      }
-    } else {
-      size_t hash = rest.find(" #");
-      if (hash != std::string::npos) {
-        entry.comment = trim(rest.substr(hash + 2));
-        rest = rest.substr(0, hash);
-      }
-      CCCI_TRY(entry.value, expand(trim(rest), known, base, file, number));
-    }
+    const std::string& rest = assignment->value;
+    LineContext here{known, base, file, number};
+    bool quoted = !rest.empty() && (rest[0] == '"' || rest[0] == '\'');
+    CCCI_TRY_STATUS(quoted ? read_quoted_value(rest, here, entry) : read_plain_value(rest, here, entry));
     expanded_bytes += entry.key.size() + entry.value.size() + entry.comment.size();
     if (expanded_bytes > max_expanded_bytes) {
       return at(file, number,

@@ -5,6 +5,8 @@
 #include <mutex>
 #include <sstream>
 
+#include "harness/filesystem.hpp"
+
 namespace ccci::harness {
 namespace {
 
@@ -59,7 +61,7 @@ class RealGit final : public Git {
       : runner_(runner), env_(std::move(env)), timeout_(timeout) {
     env_["GIT_TERMINAL_PROMPT"] = "0";                       // never wait for a password on /dev/tty
     env_["GIT_ALLOW_PROTOCOL"] = "file:git:http:https:ssh";  // never ext:: or fd::
-    env_["LC_ALL"] = "C";                                    // stable English messages we can classify
+    env_["LC_ALL"] = "C";  // the same messages in every log; failures are classified by exit code, never by them
   }
 
   Result<std::map<std::string, std::string>> list_remote_refs(const std::string& repo) override {
@@ -89,7 +91,10 @@ class RealGit final : public Git {
 
   Status clone(const std::string& repo, const std::filesystem::path& into) override {
     CCCI_TRY_STATUS(check_repository(repo));
-    auto target = into.is_relative() ? std::filesystem::absolute(into) : into;
+    std::filesystem::path target = into;
+    if (into.is_relative()) {
+      CCCI_TRY(target, absolute_path(into));
+    }
     CCCI_TRY(auto cloned, git({"clone", "--quiet", "--", repo, target.string()}, {}, "clone " + repo));
     (void)cloned;
     return ok_status();
@@ -98,12 +103,7 @@ class RealGit final : public Git {
   Status fetch_and_checkout(const std::filesystem::path& clone, const std::string& ref) override {
     CCCI_TRY_STATUS(check_ref(ref));
     auto fetched = git({"fetch", "--quiet", "origin", ref}, clone, "fetch " + ref);
-    if (!fetched.ok()) {
-      if (fetched.error().message.find("couldn't find remote ref") != std::string::npos) {
-        return make_error(ErrorKind::not_found, "ref " + ref + " does not exist on origin of " + clone.string());
-      }
-      return fetched.error();
-    }
+    if (!fetched.ok()) return classify_failed_fetch(clone, ref, fetched.error());
     CCCI_TRY(auto checked_out, git({"checkout", "--quiet", "--detach", "FETCH_HEAD"}, clone, "check out " + ref));
     (void)checked_out;
     return ok_status();
@@ -115,13 +115,37 @@ class RealGit final : public Git {
   }
 
  private:
-  /// Runs `git <args>`; any failure to complete with exit 0 is an error naming `what`.
-  Result<Completion> git(std::vector<std::string> args, const std::filesystem::path& cwd, const std::string& what) {
+  /// Runs `git <args>` and returns how it ended, whatever its exit. A git that cannot be started
+  /// (absent, or its working directory gone) is the host's problem: ErrorKind::infra.
+  Result<Completion> spawn(std::vector<std::string> args, const std::filesystem::path& cwd) {
     args.insert(args.begin(), "git");
-    CCCI_TRY(auto done, runner_.run(Command{std::move(args), env_, cwd, timeout_}));
+    auto done = runner_.run(Command{std::move(args), env_, cwd, timeout_});
+    if (!done.ok() && done.error().kind == ErrorKind::not_found) {
+      return make_error(ErrorKind::infra, "cannot run git: " + done.error().message);
+    }
+    return done;
+  }
+
+  /// Runs `git <args>`; any ending but exit 0 (an exit code, a signal, our timeout) is
+  /// ErrorKind::infra naming `what`: reaching and reading repositories is the environment's part.
+  Result<Completion> git(std::vector<std::string> args, const std::filesystem::path& cwd, const std::string& what) {
+    CCCI_TRY(auto done, spawn(std::move(args), cwd));
     if (done.succeeded()) return done;
     return make_error(ErrorKind::infra,
                       "git could not " + what + " (" + done.describe() + "): " + stderr_tail(done.err));
+  }
+
+  /// `git fetch` exits 128 whether origin lacks the ref or cannot be reached, so origin is asked
+  /// again and answers by exit code: `git ls-remote --exit-code` exits 2 when no ref matches
+  /// (git-ls-remote(1)). Only then is the failure ErrorKind::not_found; otherwise it stays the
+  /// fetch's own error.
+  Error classify_failed_fetch(const std::filesystem::path& clone, const std::string& ref, Error fetch_error) {
+    if (fetch_error.kind != ErrorKind::infra) return fetch_error;  // interrupted: no new spawn
+    constexpr int no_matching_ref = 2;
+    auto probe = spawn({"ls-remote", "--exit-code", "--quiet", "origin", ref}, clone);
+    bool missing = probe.ok() && !probe->timed_out && probe->signal == 0 && probe->exit_code == no_matching_ref;
+    if (!missing) return fetch_error;
+    return make_error(ErrorKind::not_found, "ref " + ref + " does not exist on origin of " + clone.string());
   }
 
   ProcessRunner& runner_;

@@ -1,7 +1,12 @@
 #pragma once
 /// Git: the git operations ccci needs, as argv built for the ProcessRunner (never a shell). Reading
-/// refs of a remote needs no clone (`git ls-remote`). Errors: ErrorKind::infra when git fails to
-/// reach a repository, ErrorKind::not_found when a named ref does not exist.
+/// refs of a remote needs no clone (`git ls-remote`). Errors are classified from how git ended
+/// (exit code, signal, timeout) and which operation ran, never from its message text:
+/// ErrorKind::usage for a refused repository or ref (nothing spawned), ErrorKind::not_found when a
+/// named ref does not exist (resolve_remote_ref: absent from the listing; fetch_and_checkout: the
+/// fetch failed and `git ls-remote --exit-code` says origin has no such ref), ErrorKind::infra for
+/// every other failure (git missing, a repository out of reach, a kill or our timeout),
+/// ErrorKind::interrupted when the run was interrupted.
 #include <chrono>
 #include <filesystem>
 #include <map>

@@ -1,7 +1,9 @@
 #pragma once
 /// Result<T>: a value or a typed Error. Errors are values with a kind the caller can branch on;
 /// a JUnit failure vs error vs skipped is decided from the kind, never by parsing a message.
-/// Exceptions stop at third-party adapters; only main() has a catch-all.
+/// Exceptions stop at third-party adapters; only main() has a catch-all. Asking an error for its
+/// value (or a value for its error) is a programming error: the process prints what it held and
+/// aborts, it never throws.
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -30,6 +32,14 @@ struct Error {
 
 inline Error make_error(ErrorKind kind, std::string message) { return Error{kind, std::move(message)}; }
 
+namespace detail {
+/// Result::value() of an error: prints "value() of a Result holding an error (<kind>): <message>"
+/// to stderr and aborts.
+[[noreturn]] void value_of_error(const Error& error);
+/// Result::error() of a value: prints that and aborts.
+[[noreturn]] void error_of_value();
+}  // namespace detail
+
 template <class T>
 class [[nodiscard]] Result {
  public:
@@ -41,17 +51,30 @@ class [[nodiscard]] Result {
   bool ok() const { return state_.index() == 0; }
   explicit operator bool() const { return ok(); }
 
-  T& value() & { return std::get<0>(state_); }
-  const T& value() const& { return std::get<0>(state_); }
-  T&& value() && { return std::get<0>(std::move(state_)); }
+  T& value() & { return *checked_value(); }
+  const T& value() const& { return *checked_value(); }
+  T&& value() && { return std::move(*checked_value()); }
   T& operator*() & { return value(); }
   const T& operator*() const& { return value(); }
   T* operator->() { return &value(); }
   const T* operator->() const { return &value(); }
 
-  const Error& error() const { return std::get<1>(state_); }
+  const Error& error() const {
+    const Error* error = std::get_if<1>(&state_);
+    if (!error) detail::error_of_value();
+    return *error;
+  }
 
  private:
+  T* checked_value() {
+    if (Error* error = std::get_if<1>(&state_)) detail::value_of_error(*error);
+    return std::get_if<0>(&state_);
+  }
+  const T* checked_value() const {
+    if (const Error* error = std::get_if<1>(&state_)) detail::value_of_error(*error);
+    return std::get_if<0>(&state_);
+  }
+
   std::variant<T, Error> state_;
 };
 

@@ -114,6 +114,135 @@ struct Thread {
   size_t start;
 };
 
+/// Threads at the same byte of the same needle have the same future: the earliest start's span
+/// holds every later one's, so only it is kept. This bounds the threads per position by the
+/// needles' total length even where both readings fit everywhere (a secret of backslashes in a run
+/// of them), so the pass stays linear in the text.
+void keep_earliest_per_needle_byte(std::vector<Thread>& threads) {
+  if (threads.size() < 2) return;
+  std::sort(threads.begin(), threads.end(),
+            [](const Thread& a, const Thread& b) { return a.key < b.key || (a.key == b.key && a.start < b.start); });
+  threads.erase(
+      std::unique(threads.begin(), threads.end(), [](const Thread& a, const Thread& b) { return a.key == b.key; }),
+      threads.end());
+}
+
+/// Sorted, with spans that overlap or touch merged into one.
+std::vector<TextSpan> merge_touching(std::vector<TextSpan> found) {
+  std::sort(found.begin(), found.end(), [](const TextSpan& a, const TextSpan& b) { return a.begin < b.begin; });
+  std::vector<TextSpan> spans;
+  for (const auto& span : found) {
+    if (!spans.empty() && span.begin <= spans.back().end) {
+      spans.back().end = std::max(spans.back().end, span.end);
+    } else {
+      spans.push_back(span);
+    }
+  }
+  return spans;
+}
+
+/// The needles as SecretMatcher indexes them.
+struct Needles {
+  const std::vector<std::string>& all;
+  const std::vector<std::vector<size_t>>& by_first_byte;
+  const std::vector<bool>& first_pairs;
+
+  bool is_pair(char first, char second) const {
+    return first_pairs[static_cast<unsigned char>(first) << 8 | static_cast<unsigned char>(second)];
+  }
+};
+
+/// One pass over the text, reading every needle at once. Threads wait at the text position of
+/// their next byte; an escape jumps at most 12 bytes ahead (a surrogate pair), so 16 queues do.
+class Pass {
+ public:
+  Pass(std::string_view text, const Needles& needles) : text_(text), needles_(needles) {}
+
+  std::vector<TextSpan> run(size_t starts_before) {
+    size_t last_start = std::min(starts_before, text_.size() - std::min(text_.size(), min_needle - 1));
+    for (size_t pos = 0; pos < text_.size(); ++pos) {
+      if (live_ == 0) {  // nothing being read: skip to where a needle may start
+        while (pos < last_start && !may_start(pos)) ++pos;
+        if (pos >= last_start) break;
+      }
+      auto& here = waiting_[pos % queues];
+      live_ -= here.size();
+      Escape escape;
+      bool escaped = starts_escape(text_[pos]) && read_escape(text_, pos, escape);
+      if (pos < last_start && may_start(pos)) start_threads(here, pos, escaped ? &escape : nullptr);
+      keep_earliest_per_needle_byte(here);
+      for (const Thread& thread : here) step(thread, pos, escaped ? &escape : nullptr);
+      here.clear();
+    }
+    return merge_touching(std::move(found_));
+  }
+
+ private:
+  static constexpr size_t queues = 16;
+
+  /// The thread has read `bytes_read` more needle bytes, ending before text position `next_pos`.
+  void advance(const Thread& thread, size_t bytes_read, size_t next_pos) {
+    uint64_t key = thread.key + bytes_read;
+    if ((key & 0xFFFFFFFF) == needles_.all[key >> 32].size()) {
+      found_.push_back({thread.start, next_pos});
+    } else {
+      waiting_[next_pos % queues].push_back({key, thread.start});
+      ++live_;
+    }
+  }
+
+  /// Whether a needle starts with `first` and then a byte the text can spell at `pos`.
+  bool pair_ahead(char first, size_t pos) const {
+    if (pos >= text_.size()) return false;
+    if (needles_.is_pair(first, text_[pos])) return true;
+    Escape next;
+    return starts_escape(text_[pos]) && read_escape(text_, pos, next) && needles_.is_pair(first, next.bytes[0]);
+  }
+
+  /// The quick test for skipping: a plain byte followed by a plain byte is exact; anything
+  /// escaped is left to the exact test in start_threads. The shortest occurrence is a needle
+  /// spelt plainly, 4 bytes, so none starts in the last 3.
+  bool may_start(size_t pos) const {
+    auto first = static_cast<unsigned char>(text_[pos]);
+    if (starts_escape(static_cast<char>(first))) return true;
+    if (needles_.by_first_byte[first].empty()) return false;
+    return starts_escape(text_[pos + 1]) || needles_.is_pair(text_[pos], text_[pos + 1]);
+  }
+
+  /// New threads for the needles whose first two bytes the text spells at `pos`, either reading.
+  void start_threads(std::vector<Thread>& here, size_t pos, const Escape* escape) {
+    char c = text_[pos];
+    auto start_needles = [&](unsigned char first) {
+      for (uint64_t index : needles_.by_first_byte[first]) here.push_back({index << 32, pos});
+    };
+    bool start_plain = pair_ahead(c, pos + 1);
+    if (escape) {
+      bool fits = escape->size > 1 ? needles_.is_pair(escape->bytes[0], escape->bytes[1])
+                                   : pair_ahead(escape->bytes[0], pos + escape->length);
+      if (fits && escape->bytes[0] == c) start_plain = true;
+      if (fits && escape->bytes[0] != c) start_needles(static_cast<unsigned char>(escape->bytes[0]));
+    }
+    if (start_plain) start_needles(static_cast<unsigned char>(c));
+  }
+
+  /// Moves a thread waiting at `pos` on by the byte there, and by the escape there if any.
+  void step(const Thread& thread, size_t pos, const Escape* escape) {
+    const std::string& needle = needles_.all[thread.key >> 32];
+    size_t index = thread.key & 0xFFFFFFFF;
+    if (needle[index] == text_[pos]) advance(thread, 1, pos + 1);
+    if (escape && escape->size <= needle.size() - index &&
+        std::memcmp(escape->bytes, needle.data() + index, escape->size) == 0) {
+      advance(thread, escape->size, pos + escape->length);
+    }
+  }
+
+  std::string_view text_;
+  const Needles& needles_;
+  std::vector<Thread> waiting_[queues];
+  size_t live_ = 0;
+  std::vector<TextSpan> found_;
+};
+
 }  // namespace
 
 SecretMatcher::SecretMatcher(std::vector<std::string> needles) : by_first_byte_(256), first_pairs_(65536) {
@@ -132,99 +261,8 @@ SecretMatcher::SecretMatcher(std::vector<std::string> needles) : by_first_byte_(
 
 std::vector<TextSpan> SecretMatcher::find(std::string_view text, size_t starts_before) const {
   if (needles_.empty()) return {};
-  starts_before = std::min(starts_before, text.size());
-  // One pass over the text, reading every needle at once. Threads wait at the text position of
-  // their next byte; an escape jumps at most 12 bytes ahead (a surrogate pair), so 16 queues do.
-  constexpr size_t queues = 16;
-  std::vector<Thread> waiting[queues];
-  size_t live = 0;
-  std::vector<TextSpan> found;
-  auto advance = [&](const Thread& thread, size_t bytes_read, size_t next_pos) {
-    uint64_t key = thread.key + bytes_read;
-    if ((key & 0xFFFFFFFF) == needles_[key >> 32].size()) {
-      found.push_back({thread.start, next_pos});
-    } else {
-      waiting[next_pos % queues].push_back({key, thread.start});
-      ++live;
-    }
-  };
-  auto start_needles = [&](std::vector<Thread>& here, unsigned char first, size_t pos) {
-    for (uint64_t index : by_first_byte_[first]) here.push_back({index << 32, pos});
-  };
-  auto is_pair = [&](char first, char second) {
-    return first_pairs_[static_cast<unsigned char>(first) << 8 | static_cast<unsigned char>(second)];
-  };
-  // Whether a needle starts with `first` and then a byte the text can spell at `pos`.
-  auto pair_ahead = [&](char first, size_t pos) {
-    if (pos >= text.size()) return false;
-    if (is_pair(first, text[pos])) return true;
-    Escape next;
-    return starts_escape(text[pos]) && read_escape(text, pos, next) && is_pair(first, next.bytes[0]);
-  };
-  // The quick test for skipping: a plain byte followed by a plain byte is exact; anything
-  // escaped is left to the exact test below. The shortest occurrence is a needle spelt plainly,
-  // 4 bytes, so none starts in the last 3.
-  auto may_start = [&](size_t pos) {
-    auto first = static_cast<unsigned char>(text[pos]);
-    if (starts_escape(static_cast<char>(first))) return true;
-    if (by_first_byte_[first].empty()) return false;
-    return starts_escape(text[pos + 1]) || is_pair(text[pos], text[pos + 1]);
-  };
-  size_t last_start = std::min(starts_before, text.size() - std::min(text.size(), min_needle - 1));
-  for (size_t pos = 0; pos < text.size(); ++pos) {
-    if (live == 0) {  // nothing being read: skip to where a needle may start
-      while (pos < last_start && !may_start(pos)) ++pos;
-      if (pos >= last_start) break;
-    }
-    auto& here = waiting[pos % queues];
-    live -= here.size();
-    char c = text[pos];
-    Escape escape;
-    bool escaped = starts_escape(c) && read_escape(text, pos, escape);
-    // New threads for the needles whose first two bytes the text spells here, either reading.
-    if (pos < last_start && may_start(pos)) {
-      bool start_plain = pair_ahead(c, pos + 1);
-      if (escaped) {
-        bool fits = escape.size > 1 ? is_pair(escape.bytes[0], escape.bytes[1])
-                                    : pair_ahead(escape.bytes[0], pos + escape.length);
-        if (fits && escape.bytes[0] == c) start_plain = true;
-        if (fits && escape.bytes[0] != c) start_needles(here, static_cast<unsigned char>(escape.bytes[0]), pos);
-      }
-      if (start_plain) start_needles(here, static_cast<unsigned char>(c), pos);
-    }
-    if (here.empty()) continue;
-    // Threads at the same byte of the same needle have the same future: the earliest start's
-    // span holds every later one's, so only it is kept. This bounds the threads per position by
-    // the needles' total length even where both readings fit everywhere (a secret of
-    // backslashes in a run of them), so the pass stays linear in the text.
-    if (here.size() > 1) {
-      std::sort(here.begin(), here.end(), [](const Thread& a, const Thread& b) {
-        return a.key < b.key || (a.key == b.key && a.start < b.start);
-      });
-      here.erase(std::unique(here.begin(), here.end(), [](const Thread& a, const Thread& b) { return a.key == b.key; }),
-                 here.end());
-    }
-    for (const Thread& thread : here) {
-      const std::string& needle = needles_[thread.key >> 32];
-      size_t index = thread.key & 0xFFFFFFFF;
-      if (needle[index] == c) advance(thread, 1, pos + 1);
-      if (escaped && escape.size <= needle.size() - index &&
-          std::memcmp(escape.bytes, needle.data() + index, escape.size) == 0) {
-        advance(thread, escape.size, pos + escape.length);
-      }
-    }
-    here.clear();
-  }
-  std::sort(found.begin(), found.end(), [](const TextSpan& a, const TextSpan& b) { return a.begin < b.begin; });
-  std::vector<TextSpan> spans;
-  for (const auto& span : found) {
-    if (!spans.empty() && span.begin <= spans.back().end) {
-      spans.back().end = std::max(spans.back().end, span.end);
-    } else {
-      spans.push_back(span);
-    }
-  }
-  return spans;
+  Needles needles{needles_, by_first_byte_, first_pairs_};
+  return Pass(text, needles).run(std::min(starts_before, text.size()));
 }
 
 }  // namespace ccci::harness

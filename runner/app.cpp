@@ -2,11 +2,11 @@
 
 #include <chrono>
 #include <ctime>
-#include <filesystem>
+#include <memory>
 
-#include "harness/abra.hpp"
 #include "harness/clock.hpp"
 #include "harness/docker.hpp"
+#include "harness/filesystem.hpp"
 #include "harness/git.hpp"
 #include "harness/http.hpp"
 #include "harness/interrupt.hpp"
@@ -24,6 +24,7 @@
 #include "runner/summary.hpp"
 #include "runner/tier_machine.hpp"
 #include "runner/verdict.hpp"
+#include "runner/wiring.hpp"
 
 namespace ccci::runner {
 namespace {
@@ -46,10 +47,6 @@ const std::vector<std::string> passed_to_children = {"PATH",
                                                      "CCCI_TESTBED_DIR",
                                                      "SSH_AUTH_SOCK"};
 
-int exit_code_for_setup_error(const harness::Error& error) {
-  return error.kind == ErrorKind::usage || error.kind == ErrorKind::spec ? 2 : 3;
-}
-
 std::string utc_now() {
   std::time_t now = std::time(nullptr);
   char buffer[32];
@@ -57,144 +54,132 @@ std::string utc_now() {
   return buffer;
 }
 
-PlanInputs plan_inputs(const Config& config, const RecipeSpec& spec, const std::string& nonce) {
-  PlanInputs in;
-  in.recipe = config.recipe;
-  in.pr = config.pr;
-  in.ref = config.ref;
-  in.src = config.src;
-  in.repo_url = repo_url(config);
-  in.stages = config.stages;
-  in.not_applicable = spec.not_applicable;
-  for (const auto& [tier, checks] : spec.checks) {
-    for (const auto& check : checks)
-      in.overlay_checks[tier].push_back({check.name, CheckSource::overlay, describe(check)});
+int exit_code_for_setup_error(const harness::Error& error) {
+  return error.kind == ErrorKind::usage || error.kind == ErrorKind::spec ? 2 : 3;
+}
+
+/// The run ends before its tiers: one line (or two) on stderr, and the exit code.
+int stop(std::ostream& err, const std::string& message, int exit_code) {
+  err << "ccci-run: " << message << "\n";
+  return exit_code;
+}
+
+constexpr std::string_view try_help = "\nTry 'ccci-run --help'.";
+
+/// The seams planning needs as well as the run: the logged process runner, the children's
+/// environment (only `passed_to_children`), git.
+struct Host {
+  explicit Host(harness::Logger& log)
+      : processes(harness::make_process_runner(log)),
+        child_env(harness::inherited_environment(passed_to_children)),
+        git(harness::make_git(*processes, child_env)) {}
+
+  std::unique_ptr<harness::ProcessRunner> processes;
+  harness::Environment child_env;
+  std::unique_ptr<harness::Git> git;
+};
+
+/// plan: the head and the upgrade base, resolved through git and the last-green records.
+harness::Result<Plan> plan_run(const Config& config, const RecipeSpec& spec, harness::Git& git) {
+  LastGreenStore last_green(config.state_dir / "last-green");
+  return make_plan(plan_inputs(config, spec, make_run_nonce()), git, last_green);
+}
+
+/// The plan on the terminal and in OUT/plan.json, both through the run's redactor.
+harness::Status show_plan(const Plan& plan, const std::filesystem::path& out, harness::Logger& log) {
+  log.write(render_plan(plan));
+  return write_plan_json(plan, out, log.redactor());
+}
+
+/// The real seams of one run, built from the configuration, the spec and the plan, in the order
+/// they depend on each other; the deployment is what the tier machine drives.
+class RunSeams {
+ public:
+  RunSeams(const Config& config, const RecipeSpec& spec, const Plan& plan, Host& host, harness::Logger& log)
+      : http_(harness::make_http_client(http_routing(config), log)),
+        clock_(harness::make_system_clock()),
+        abra_(harness::make_abra_driver(*host.processes,
+                                        abra_settings(config, spec, plan, host.child_env, log.redactor()))),
+        docker_(harness::make_docker_driver(*host.processes, docker_settings(host.child_env))),
+        steps_(spec, step_facts(config, plan, host.child_env), *http_, *docker_, *host.processes, *clock_,
+               log.redactor()),
+        deployment_(deployment_settings(config, spec, plan),
+                    {*abra_, *docker_, *host.git, *http_, *clock_, log, steps_}) {}
+
+  Deployment& deployment() { return deployment_; }
+  harness::Clock& clock() { return *clock_; }
+
+ private:
+  std::unique_ptr<harness::HttpClient> http_;
+  std::unique_ptr<harness::Clock> clock_;
+  std::unique_ptr<harness::AbraDriver> abra_;
+  std::unique_ptr<harness::DockerDriver> docker_;
+  SpecSteps steps_;
+  Deployment deployment_;
+};
+
+/// run the machine: the plan's tiers on the deployment, progress live in the log, teardown always.
+RunReport run_machine(const Plan& plan, RunSeams& seams, harness::Logger& log) {
+  RunReport report = report_head(plan, utc_now());
+  auto start = seams.clock().now();
+  TierMachine machine(
+      seams.deployment(), seams.clock(), [] { return harness::pending_interrupt(); }, terminal_progress(log));
+  MachineResult result = machine.run(machine_inputs(plan));
+  record_machine_result(report, std::move(result),
+                        std::chrono::duration_cast<std::chrono::milliseconds>(seams.clock().now() - start));
+  return report;
+}
+
+/// report: junit, results.json and summary.md in OUT, the summary on the terminal; the exit code.
+/// A report that cannot be written makes the run an error.
+int report_run(RunReport& report, const std::filesystem::path& out, harness::Logger& log, std::ostream& err) {
+  if (auto written = write_reports(report, out, log.redactor()); !written.ok()) {
+    err << "ccci-run: " << log.redactor().redact(written.error().message) << "\n";
+    report.infra_errors.push_back(written.error().message);  // the exit code says error below
   }
-  in.deps = spec.deps;
-  in.pinned_base = spec.pinned_base;
-  in.domain_suffix = config.domain_suffix;
-  in.nonce = nonce;
-  return in;
+  log.write(render_terminal_summary(report));
+  return exit_code_for(report);
+}
+
+/// Everything after the plan: build the seams, run the machine, report.
+int run_plan(const Config& config, const RecipeSpec& spec, const Plan& plan, Host& host, harness::Logger& log,
+             std::ostream& err) {
+  harness::install_interrupt_handlers();
+  harness::HttpGlobal curl;
+  if (!curl.status().ok()) return stop(err, curl.status().error().message, 3);
+  RunSeams seams(config, spec, plan, host, log);
+  RunReport report = run_machine(plan, seams, log);
+  // The run's ABRA_DIR is scratch: one left behind is said in the log, the verdict stands.
+  if (auto removed = harness::remove_tree(run_abra_dir(config, plan)); !removed.ok())
+    log.info("cleanup", removed.error().message);
+  return report_run(report, config.out, log, err);
 }
 
 }  // namespace
 
 int run_ccci(const std::map<std::string, std::string>& env, const std::vector<std::string>& args, std::ostream& out,
              std::ostream& err) {
+  // configure: settings, OUT, the spec; nothing has spawned yet.
   auto config = parse_config(env, args);
-  if (!config.ok()) {
-    err << "ccci-run: " << config.error().message << "\nTry 'ccci-run --help'.\n";
-    return 2;
-  }
+  if (!config.ok()) return stop(err, config.error().message + std::string(try_help), 2);
   if (config->mode == Mode::help) {
     out << help_text();
     return 0;
   }
-  if (auto out_dir = make_out_dir(*config); !out_dir.ok()) {
-    err << "ccci-run: " << out_dir.error().message << "\nTry 'ccci-run --help'.\n";
-    return 2;
-  }
+  if (auto made = make_out_dir(*config); !made.ok()) return stop(err, made.error().message + std::string(try_help), 2);
   auto spec = load_spec(config->recipes_dir, config->recipe);
-  if (!spec.ok()) {
-    err << "ccci-run: " << spec.error().message << "\n";
-    return 2;
-  }
+  if (!spec.ok()) return stop(err, spec.error().message, 2);
 
+  // plan: resolve the head and the base, print the plan and write plan.json.
   harness::Logger log(out);
-  auto processes = harness::make_process_runner(log);
-  auto child_env = harness::inherited_environment(passed_to_children);
-  auto git = harness::make_git(*processes, child_env);
-  LastGreenStore last_green(config->state_dir / "last-green");
-  std::string nonce = make_run_nonce();
-  auto plan = make_plan(plan_inputs(*config, *spec, nonce), *git, last_green);
-  if (!plan.ok()) {
-    err << "ccci-run: " << plan.error().message << "\n";
-    return exit_code_for_setup_error(plan.error());
-  }
-  log.write(render_plan(*plan));
-  if (auto written = write_plan_json(*plan, config->out, log.redactor()); !written.ok()) {
-    err << "ccci-run: " << log.redactor().redact(written.error().message) << "\n";
-    return 3;
-  }
+  Host host(log);
+  auto plan = plan_run(*config, *spec, *host.git);
+  if (!plan.ok()) return stop(err, plan.error().message, exit_code_for_setup_error(plan.error()));
+  if (auto shown = show_plan(*plan, config->out, log); !shown.ok())
+    return stop(err, log.redactor().redact(shown.error().message), 3);
   if (config->mode == Mode::plan_only) return 0;
 
-  harness::install_interrupt_handlers();
-  harness::HttpGlobal curl;
-  if (!curl.status().ok()) {
-    err << "ccci-run: " << curl.status().error().message << "\n";
-    return 3;
-  }
-  harness::HttpRouting routing{config->gateway_host, config->gateway_port, config->ca_bundle.value_or("")};
-  auto http = harness::make_http_client(routing, log);
-  auto clock = harness::make_system_clock();
-
-  std::filesystem::path abra_dir = config->abra_dir.value_or(config->state_dir / "abra") / "runs" / plan->run_id;
-  harness::AbraSettings abra_settings;
-  abra_settings.executable = config->abra;
-  abra_settings.abra_dir = abra_dir;
-  abra_settings.server = config->server;
-  abra_settings.env = child_env;
-  abra_settings.timeouts.deploy = spec->timeouts.deploy;
-  abra_settings.timeouts.backup = spec->timeouts.backup;
-  abra_settings.redactor = &log.redactor();
-  auto abra = harness::make_abra_driver(*processes, abra_settings);
-  harness::DockerSettings docker_settings;
-  docker_settings.env = child_env;
-  auto docker = harness::make_docker_driver(*processes, docker_settings);
-
-  DeploymentSettings settings;
-  settings.recipe = plan->recipe;
-  settings.domain = plan->domain;
-  settings.repo_url = plan->repo_url;
-  settings.head_ref = plan->head_ref;
-  settings.head_commit = plan->head_commit;
-  settings.base = plan->base;
-  settings.env_overlay = spec->env;
-  settings.health_path = spec->health.path;
-  settings.health_ok = spec->health.ok;
-  settings.http_timeout = spec->timeouts.http;
-  settings.image_pull = config->pull_images ? ImagePull::missing : ImagePull::never;
-  settings.evidence.out = config->out;
-  StepFacts facts{plan->domain, harness::stack_name_for(plan->domain), child_env};
-  if (!config->gateway_host.empty()) {
-    facts.script_env["CCCI_GATEWAY"] =
-        config->gateway_host + (config->gateway_port ? ":" + std::to_string(config->gateway_port) : "");
-  }
-  if (config->ca_bundle) facts.script_env["CCCI_CA_BUNDLE"] = config->ca_bundle->string();
-  SpecSteps steps(*spec, facts, *http, *docker, *processes, *clock, log.redactor());
-  Deployment deployment(settings, {*abra, *docker, *git, *http, *clock, log, steps});
-
-  RunReport report;
-  report.run_id = plan->run_id;
-  report.recipe = plan->recipe;
-  report.pr = plan->pr;
-  report.src = plan->src;
-  report.head_ref = plan->head_ref;
-  report.head_commit = plan->head_commit;
-  report.base = plan->base;
-  report.expected_deploy_count = plan->expected_deploy_count;
-  report.started_at = utc_now();
-  auto start = clock->now();
-
-  TierMachine machine(
-      deployment, *clock, [] { return harness::pending_interrupt(); }, terminal_progress(log));
-  MachineResult result = machine.run(machine_inputs(*plan));
-  report.tiers = std::move(result.tiers);
-  report.teardown = std::move(result.teardown);
-  report.evidence = std::move(result.evidence);
-  report.deploy_count = result.deploy_count;
-  report.infra_errors = std::move(result.infra_errors);
-  report.interrupt_signal = result.interrupt_signal;
-  report.duration = std::chrono::duration_cast<std::chrono::milliseconds>(clock->now() - start);
-  std::error_code ignored;
-  std::filesystem::remove_all(abra_dir, ignored);
-
-  if (auto written = write_reports(report, config->out, log.redactor()); !written.ok()) {
-    err << "ccci-run: " << log.redactor().redact(written.error().message) << "\n";
-    report.infra_errors.push_back(written.error().message);  // the exit code says error below
-  }
-  log.write(render_terminal_summary(report));
-  return exit_code_for(report);
+  return run_plan(*config, *spec, *plan, host, log, err);
 }
 
 }  // namespace ccci::runner

@@ -168,9 +168,14 @@ Result<std::map<std::string, std::string>> parse_flags(const std::vector<std::st
   return flags;
 }
 
-/// Reads one setting through `check`, recording where it came from.
-template <class Check>
-Status read_setting(const Sources& sources, const Setting& setting, Config& config, Check check) {
+/// Why a value is not in its setting's language; read_setting names the setting and the value.
+harness::Error invalid(std::string why) { return make_error(ErrorKind::usage, std::move(why)); }
+
+/// Reads one setting, if given: bounds and control characters first, then `parse` (value text →
+/// Result<T>); on success `store` takes the parsed value and config.sources records where it came
+/// from. A parse error becomes a usage error naming the setting, its source and the value.
+template <class Parse, class Store>
+Status read_setting(const Sources& sources, const Setting& setting, Config& config, Parse parse, Store store) {
   auto found = sources.lookup(setting);
   if (!found) return harness::ok_status();
   const auto& [value, source] = *found;
@@ -179,110 +184,163 @@ Status read_setting(const Sources& sources, const Setting& setting, Config& conf
   }
   if (has_control_characters(value)) return usage(setting, source, value, "control characters are not allowed");
   config.sources[std::string(setting.variable)] = source;
-  std::string why = check(value);
-  if (!why.empty()) return usage(setting, source, value, why);
+  auto parsed = parse(value);
+  if (!parsed.ok()) return usage(setting, source, value, parsed.error().message);
+  store(std::move(parsed).value());
   return harness::ok_status();
 }
 
-std::string check_recipe(const std::string& value, Config& config) {
-  if (value.size() > 40) return "a recipe name has at most 40 characters";
-  if (!is_word(value, is_lower_or_digit, [](char c) { return is_lower_or_digit(c) || c == '-'; }))
-    return "a recipe name is lowercase letters, digits and '-', starting with a letter or digit";
-  config.recipe = value;
-  return {};
+/// read_setting for a setting that is one member of Config.
+template <class Parse, class Member>
+Status read_setting_into(const Sources& sources, const Setting& setting, Config& config, Parse parse, Member& member) {
+  return read_setting(sources, setting, config, parse, [&](auto value) { member = std::move(value); });
 }
 
-std::string check_pr(const std::string& value, Config& config) {
+Result<std::string> parse_recipe(const std::string& value) {
+  if (value.size() > 40) return invalid("a recipe name has at most 40 characters");
+  if (!is_word(value, is_lower_or_digit, [](char c) { return is_lower_or_digit(c) || c == '-'; }))
+    return invalid("a recipe name is lowercase letters, digits and '-', starting with a letter or digit");
+  return value;
+}
+
+Result<int> parse_pr(const std::string& value) {
   int number = small_number(value, 9);
   if (number < 1 || value.front() == '0')
-    return "a PR is a positive integer of at most 9 digits, without sign or leading zeros";
-  config.pr = number;
-  return {};
+    return invalid("a PR is a positive integer of at most 9 digits, without sign or leading zeros");
+  return number;
 }
 
-std::string check_ref(const std::string& value, Config& config) {
+/// A commit id, lowercased.
+Result<std::string> parse_ref(const std::string& value) {
   bool commit_id = value.size() >= 7 && value.size() <= 40 && std::all_of(value.begin(), value.end(), is_hex_digit);
-  if (!commit_id) return "a ref is a commit id: 7 to 40 hexadecimal digits";
+  if (!commit_id) return invalid("a ref is a commit id: 7 to 40 hexadecimal digits");
   std::string lower = value;
   std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
-  config.ref = lower;
-  return {};
+  return lower;
 }
 
-std::string check_src(const std::string& value, Config& config) {
+Result<std::string> parse_src(const std::string& value) {
   std::string_view text = value;
   size_t slash = text.find('/');
   bool owner_repo = slash != std::string_view::npos && is_word(text.substr(0, slash), is_alnum, is_word_char) &&
                     is_word(text.substr(slash + 1), is_alnum, is_word_char);
   if (!owner_repo || value.find("..") != std::string::npos) {
-    return "SRC is owner/repo, each part letters, digits, '.', '_' or '-', starting with a letter or digit";
+    return invalid("SRC is owner/repo, each part letters, digits, '.', '_' or '-', starting with a letter or digit");
   }
-  if (value.size() > 4 && value.compare(value.size() - 4, 4, ".git") == 0) return "give the repo without .git";
-  config.src = value;
-  return {};
+  if (value.size() > 4 && value.compare(value.size() - 4, 4, ".git") == 0) return invalid("give the repo without .git");
+  return value;
 }
 
-std::string check_stages(const std::string& value, Config& config) {
+struct Stages {
+  std::vector<Tier> tiers;  ///< canonical order, install included
+  bool install_implied = false;
+};
+
+Result<Stages> parse_stages(const std::string& value) {
   std::vector<Tier> wanted;
   size_t start = 0;
   while (start <= value.size()) {
     size_t comma = value.find(',', start);
     std::string name = value.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
     auto tier = tier_from_string(name);
-    if (!tier) return "unknown stage " + shown(name) + "; stages are install,upgrade,backup,restore,custom";
-    if (std::find(wanted.begin(), wanted.end(), *tier) != wanted.end()) return "stage '" + name + "' given twice";
+    if (!tier) return invalid("unknown stage " + shown(name) + "; stages are install,upgrade,backup,restore,custom");
+    if (std::find(wanted.begin(), wanted.end(), *tier) != wanted.end())
+      return invalid("stage '" + name + "' given twice");
     wanted.push_back(*tier);
     if (comma == std::string::npos) break;
     start = comma + 1;
   }
-  config.stages.clear();
+  Stages stages;
   for (Tier tier : all_tiers) {
     bool asked = std::find(wanted.begin(), wanted.end(), tier) != wanted.end();
     // One deployment serves every tier, so every tier needs the install.
-    if (asked || tier == Tier::install) config.stages.push_back(tier);
+    if (asked || tier == Tier::install) stages.tiers.push_back(tier);
   }
-  if (std::find(wanted.begin(), wanted.end(), Tier::install) == wanted.end())
-    config.sources["STAGES:install"] = "implied";
-  return {};
+  stages.install_implied = std::find(wanted.begin(), wanted.end(), Tier::install) == wanted.end();
+  return stages;
 }
 
-std::string check_path(const std::string& value, std::filesystem::path& into) {
-  if (value.empty()) return "a path must not be empty";
-  into = value;
-  return {};
+Result<std::filesystem::path> parse_path(const std::string& value) {
+  if (value.empty()) return invalid("a path must not be empty");
+  return std::filesystem::path(value);
 }
 
-std::string check_word(const std::string& value, std::string& into, std::string_view what) {
-  if (!is_word(value, is_alnum, is_word_char)) return std::string(what) + " is letters, digits, '.', '_' or '-'";
-  into = value;
-  return {};
+Result<std::string> parse_executable(const std::string& value) {
+  if (value.front() == '-') return invalid("an executable path must not start with '-'");
+  CCCI_TRY(auto path, parse_path(value));
+  return path.string();
 }
 
-std::string check_gateway(const std::string& value, Config& config) {
+Result<std::string> parse_server(const std::string& value) {
+  if (!is_word(value, is_alnum, is_word_char)) return invalid("a server name is letters, digits, '.', '_' or '-'");
+  return value;
+}
+
+struct Gateway {
+  std::string host;
+  int port = 0;  ///< 0: keep the URL's port
+};
+
+Result<Gateway> parse_gateway(const std::string& value) {
   std::string_view text = value;
   size_t colon = text.find(':');
   std::string_view host = text.substr(0, colon);
   int port = colon == std::string_view::npos ? 0 : small_number(text.substr(colon + 1), 5);
   if (!is_dns_name(host, is_alnum, 1) || port < 0)
-    return "a gateway is host[:port], the host a DNS name or IPv4 address";
-  config.gateway_host = host;
-  if (colon != std::string_view::npos) {
-    if (port < 1 || port > 65535) return "a gateway port is 1 to 65535";
-    config.gateway_port = port;
-  }
-  return {};
+    return invalid("a gateway is host[:port], the host a DNS name or IPv4 address");
+  if (colon != std::string_view::npos && (port < 1 || port > 65535)) return invalid("a gateway port is 1 to 65535");
+  return Gateway{std::string(host), port};
 }
 
-std::string check_domain_suffix(const std::string& value, Config& config) {
-  if (!is_dns_name(value, is_lower_or_digit, 2)) return "a domain suffix is lowercase DNS labels, at least two";
-  config.domain_suffix = value;
-  return {};
+Result<std::string> parse_domain_suffix(const std::string& value) {
+  if (!is_dns_name(value, is_lower_or_digit, 2))
+    return invalid("a domain suffix is lowercase DNS labels, at least two");
+  return value;
 }
 
-std::string check_git_base(const std::string& value, Config& config) {
-  if (value.empty() || value.front() == '-') return "a git base is a URL or an absolute directory";
-  config.git_base = value;
-  return {};
+Result<std::string> parse_git_base(const std::string& value) {
+  if (value.empty() || value.front() == '-') return invalid("a git base is a URL or an absolute directory");
+  return value;
+}
+
+/// CCCI_PULL: whether images the host lacks are pulled.
+Result<bool> parse_pull(const std::string& value) {
+  if (value != "missing" && value != "never") return invalid("CCCI_PULL is missing (pull absent images) or never");
+  return value == "missing";
+}
+
+/// What is tested and where it comes from: RECIPE, PR, REF, SRC, STAGES.
+Status read_subject(const Sources& sources, Config& config) {
+  CCCI_TRY_STATUS(read_setting_into(sources, recipe_setting, config, parse_recipe, config.recipe));
+  CCCI_TRY_STATUS(read_setting_into(sources, pr_setting, config, parse_pr, config.pr));
+  CCCI_TRY_STATUS(read_setting_into(sources, ref_setting, config, parse_ref, config.ref));
+  CCCI_TRY_STATUS(read_setting_into(sources, src_setting, config, parse_src, config.src));
+  return read_setting(sources, stages_setting, config, parse_stages, [&](Stages stages) {
+    config.stages = std::move(stages.tiers);
+    if (stages.install_implied) config.sources["STAGES:install"] = "implied";
+  });
+}
+
+/// Where things are read and written: OUT, the recipes, the git base, the state.
+Status read_places(const Sources& sources, Config& config) {
+  CCCI_TRY_STATUS(read_setting_into(sources, out_setting, config, parse_path, config.out));
+  CCCI_TRY_STATUS(read_setting_into(sources, recipes_dir_setting, config, parse_path, config.recipes_dir));
+  CCCI_TRY_STATUS(read_setting_into(sources, git_base_setting, config, parse_git_base, config.git_base));
+  return read_setting_into(sources, state_dir_setting, config, parse_path, config.state_dir);
+}
+
+/// How the deployment is reached and driven: gateway, CA, domains, abra, images.
+Status read_deployment(const Sources& sources, Config& config) {
+  CCCI_TRY_STATUS(read_setting(sources, gateway_setting, config, parse_gateway, [&](Gateway gateway) {
+    config.gateway_host = std::move(gateway.host);
+    if (gateway.port) config.gateway_port = gateway.port;
+  }));
+  CCCI_TRY_STATUS(read_setting_into(sources, ca_setting, config, parse_path, config.ca_bundle));
+  CCCI_TRY_STATUS(read_setting_into(sources, suffix_setting, config, parse_domain_suffix, config.domain_suffix));
+  CCCI_TRY_STATUS(read_setting_into(sources, abra_dir_setting, config, parse_path, config.abra_dir));
+  CCCI_TRY_STATUS(read_setting_into(sources, abra_setting, config, parse_executable, config.abra));
+  CCCI_TRY_STATUS(read_setting_into(sources, server_setting, config, parse_server, config.server));
+  return read_setting_into(sources, pull_setting, config, parse_pull, config.pull_images);
 }
 
 }  // namespace
@@ -293,46 +351,9 @@ harness::Result<Config> parse_config(const std::map<std::string, std::string>& e
   CCCI_TRY(auto flags, parse_flags(args, config.mode));
   Sources sources(env, std::move(flags));
   for (Tier tier : all_tiers) config.stages.push_back(tier);
-
-  CCCI_TRY_STATUS(read_setting(sources, recipe_setting, config, [&](auto& v) { return check_recipe(v, config); }));
-  CCCI_TRY_STATUS(read_setting(sources, pr_setting, config, [&](auto& v) { return check_pr(v, config); }));
-  CCCI_TRY_STATUS(read_setting(sources, ref_setting, config, [&](auto& v) { return check_ref(v, config); }));
-  CCCI_TRY_STATUS(read_setting(sources, src_setting, config, [&](auto& v) { return check_src(v, config); }));
-  CCCI_TRY_STATUS(read_setting(sources, stages_setting, config, [&](auto& v) { return check_stages(v, config); }));
-  CCCI_TRY_STATUS(read_setting(sources, out_setting, config, [&](auto& v) { return check_path(v, config.out); }));
-  CCCI_TRY_STATUS(
-      read_setting(sources, recipes_dir_setting, config, [&](auto& v) { return check_path(v, config.recipes_dir); }));
-  CCCI_TRY_STATUS(read_setting(sources, git_base_setting, config, [&](auto& v) { return check_git_base(v, config); }));
-  CCCI_TRY_STATUS(
-      read_setting(sources, state_dir_setting, config, [&](auto& v) { return check_path(v, config.state_dir); }));
-  CCCI_TRY_STATUS(read_setting(sources, gateway_setting, config, [&](auto& v) { return check_gateway(v, config); }));
-  CCCI_TRY_STATUS(read_setting(sources, ca_setting, config, [&](auto& v) {
-    std::filesystem::path path;
-    std::string why = check_path(v, path);
-    config.ca_bundle = path;
-    return why;
-  }));
-  CCCI_TRY_STATUS(
-      read_setting(sources, suffix_setting, config, [&](auto& v) { return check_domain_suffix(v, config); }));
-  CCCI_TRY_STATUS(read_setting(sources, abra_dir_setting, config, [&](auto& v) {
-    std::filesystem::path path;
-    std::string why = check_path(v, path);
-    config.abra_dir = path;
-    return why;
-  }));
-  CCCI_TRY_STATUS(read_setting(sources, abra_setting, config, [&](auto& v) {
-    std::filesystem::path path;
-    std::string why = v.front() == '-' ? "an executable path must not start with '-'" : check_path(v, path);
-    config.abra = v;
-    return why;
-  }));
-  CCCI_TRY_STATUS(read_setting(sources, server_setting, config,
-                               [&](auto& v) { return check_word(v, config.server, "a server name"); }));
-  CCCI_TRY_STATUS(read_setting(sources, pull_setting, config, [&](auto& v) {
-    if (v != "missing" && v != "never") return std::string("CCCI_PULL is missing (pull absent images) or never");
-    config.pull_images = v == "missing";
-    return std::string();
-  }));
+  CCCI_TRY_STATUS(read_subject(sources, config));
+  CCCI_TRY_STATUS(read_places(sources, config));
+  CCCI_TRY_STATUS(read_deployment(sources, config));
 
   if (config.mode == Mode::help) return config;
   if (config.recipe.empty()) {

@@ -26,6 +26,7 @@
 #include "harness/http.hpp"
 #include "harness/log.hpp"
 #include "runner/evidence.hpp"
+#include "runner/generic_checks.hpp"
 #include "runner/operations.hpp"
 #include "runner/recipe_steps.hpp"
 #include "runner/upgrade_base.hpp"
@@ -97,6 +98,7 @@ class Deployment final : public Operations {
   CheckOutcome check_head_deployed();
   CheckOutcome check_orphans_pruned();
   CheckOutcome check_snapshot_coverage();
+  CheckOutcome perform(GenericCheckId check);
   std::vector<CheckOutcome> generic_outcomes(Tier tier);
 
   DeploymentSettings settings_;

@@ -130,9 +130,13 @@ void collect_abra_logs(Collector& collector, const std::filesystem::path& dir) {
     return;
   }
   std::vector<std::filesystem::path> files;
-  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
-    if (entry.is_regular_file(ec)) files.push_back(entry.path());
+  // Iterated with error codes throughout: a range-for's increment throws filesystem_error.
+  std::filesystem::directory_iterator entry(dir, ec), end;
+  for (; !ec && entry != end; entry.increment(ec)) {
+    std::error_code unreadable;
+    if (entry->is_regular_file(unreadable)) files.push_back(entry->path());
   }
+  if (ec) collector.note("abra's logs in " + dir.string() + " cannot all be listed: " + ec.message());
   std::sort(files.begin(), files.end());
   for (const auto& file : files) {
     if (collector.left() <= milliseconds::zero()) {

@@ -3,22 +3,35 @@
 namespace ccci::runner {
 namespace {
 
-constexpr GenericCheck serving{generic::serving_https,
+constexpr GenericCheck serving{GenericCheckId::serving_https,
                                "the health URL answers over HTTPS through the gateway, certificate verified"};
-constexpr GenericCheck converged{generic::services_converged, "every service of the stack runs its desired replicas"};
+constexpr GenericCheck converged{GenericCheckId::services_converged,
+                                 "every service of the stack runs its desired replicas"};
 
 }  // namespace
+
+std::string_view to_string(GenericCheckId check) {
+  switch (check) {
+    case GenericCheckId::serving_https: return generic::serving_https;
+    case GenericCheckId::services_converged: return generic::services_converged;
+    case GenericCheckId::head_deployed: return generic::head_deployed;
+    case GenericCheckId::orphans_pruned: return generic::orphans_pruned;
+    case GenericCheckId::snapshot_covers_volumes: return generic::snapshot_covers_volumes;
+  }
+  return "unknown_generic_check";
+}
 
 std::vector<GenericCheck> generic_checks(Tier tier) {
   switch (tier) {
     case Tier::install: return {converged, serving};
     case Tier::upgrade:
-      return {{generic::head_deployed, "the app's chaos-version label is the head commit (abra's +U suffix ignored)"},
-              {generic::orphans_pruned, "no service the head no longer defines is left running"},
+      return {{GenericCheckId::head_deployed,
+               "the app's chaos-version label is the head commit (abra's +U suffix ignored)"},
+              {GenericCheckId::orphans_pruned, "no service the head no longer defines is left running"},
               converged,
               serving};
     case Tier::backup:
-      return {{generic::snapshot_covers_volumes, "the snapshot contains every backup-labelled volume path"}};
+      return {{GenericCheckId::snapshot_covers_volumes, "the snapshot contains every backup-labelled volume path"}};
     case Tier::restore: return {converged, serving};
     case Tier::custom: return {};
   }

@@ -9,6 +9,14 @@
 
 namespace ccci::runner {
 
+/// Every generic check. The deployment performs each through a switch without a default, so a
+/// check added here and not implemented there does not compile (-Wswitch, warnings are errors).
+enum class GenericCheckId { serving_https, services_converged, head_deployed, orphans_pruned, snapshot_covers_volumes };
+inline constexpr GenericCheckId all_generic_checks[] = {
+    GenericCheckId::serving_https, GenericCheckId::services_converged, GenericCheckId::head_deployed,
+    GenericCheckId::orphans_pruned, GenericCheckId::snapshot_covers_volumes};
+
+/// The names reports show (JUnit test cases, results.json, summary.md); they never change.
 namespace generic {
 inline constexpr std::string_view serving_https = "serving_https";
 inline constexpr std::string_view services_converged = "services_converged";
@@ -17,9 +25,13 @@ inline constexpr std::string_view orphans_pruned = "orphans_pruned";
 inline constexpr std::string_view snapshot_covers_volumes = "snapshot_covers_volumes";
 }  // namespace generic
 
+/// The name a check is reported under: one of `generic::`.
+std::string_view to_string(GenericCheckId check);
+
 struct GenericCheck {
-  std::string_view name;
+  GenericCheckId id;
   std::string_view description;
+  std::string_view name() const { return to_string(id); }
 };
 
 /// The generic checks of a tier, in the order they run.

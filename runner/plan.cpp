@@ -100,7 +100,7 @@ harness::Result<Plan> make_plan(const PlanInputs& in, harness::Git& git, const L
     PlannedTier planned{intent_for(tier, in, base), {}};
     if (planned.intent.disposition == Disposition::run) {
       for (const auto& check : generic_checks(tier)) {
-        planned.checks.push_back({std::string(check.name), CheckSource::generic, std::string(check.description)});
+        planned.checks.push_back({std::string(check.name()), CheckSource::generic, std::string(check.description)});
       }
       if (auto overlay = in.overlay_checks.find(tier); overlay != in.overlay_checks.end()) {
         planned.checks.insert(planned.checks.end(), overlay->second.begin(), overlay->second.end());

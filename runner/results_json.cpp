@@ -12,12 +12,59 @@ namespace {
 
 double seconds(std::chrono::milliseconds duration) { return static_cast<double>(duration.count()) / 1000.0; }
 
+/// Every string of a report goes into results.json redacted and valid UTF-8.
+struct RedactedText {
+  const harness::Redactor& redactor;
+  boost::json::value operator()(const std::string& value) const {
+    return boost::json::value(harness::repair_utf8(redactor.redact(value)));
+  }
+  boost::json::array operator()(const std::vector<std::string>& values) const {
+    boost::json::array array;
+    for (const auto& value : values) array.push_back((*this)(value));
+    return array;
+  }
+};
+
+boost::json::array tiers_json(const std::vector<TierOutcome>& tiers, const RedactedText& text) {
+  boost::json::array array;
+  for (const auto& tier : tiers) {
+    boost::json::array checks;
+    for (const auto& check : tier.checks) {
+      checks.push_back({{"name", text(check.name)},
+                        {"source", to_string(check.source)},
+                        {"status", to_string(check.status)},
+                        {"message", text(check.message)},
+                        {"detail", text(check.detail)},
+                        {"duration_s", seconds(check.duration)}});
+    }
+    array.push_back({{"tier", to_string(tier.tier)},
+                     {"status", to_string(tier.status)},
+                     {"reason", text(tier.reason)},
+                     {"duration_s", seconds(tier.duration)},
+                     {"checks", std::move(checks)}});
+  }
+  return array;
+}
+
+boost::json::object teardown_json(const TeardownOutcome& teardown, const RedactedText& text) {
+  return {{"ran", teardown.ran},
+          {"clean", teardown.clean},
+          {"residue", text(teardown.residue)},
+          {"message", text(teardown.message)},
+          {"duration_s", seconds(teardown.duration)}};
+}
+
+boost::json::object evidence_json(const Evidence& evidence, const RedactedText& text) {
+  return {{"collected", evidence.collected},
+          {"files", text(evidence.files)},
+          {"notes", text(evidence.notes)},
+          {"duration_s", seconds(evidence.duration)}};
+}
+
 }  // namespace
 
 boost::json::value results_to_json(const RunReport& report, const harness::Redactor& redactor) {
-  auto text = [&](const std::string& value) {
-    return boost::json::value(harness::repair_utf8(redactor.redact(value)));
-  };
+  RedactedText text{redactor};
   boost::json::object root;
   root["schema_version"] = results_schema_version;
   root["run_id"] = text(report.run_id);
@@ -30,47 +77,16 @@ boost::json::value results_to_json(const RunReport& report, const harness::Redac
                   {"commit", text(report.base.commit)},
                   {"branch", text(report.base.branch)},
                   {"reason", text(report.base.reason)}};
-  boost::json::array tiers;
-  for (const auto& tier : report.tiers) {
-    boost::json::array checks;
-    for (const auto& check : tier.checks) {
-      checks.push_back({{"name", text(check.name)},
-                        {"source", to_string(check.source)},
-                        {"status", to_string(check.status)},
-                        {"message", text(check.message)},
-                        {"detail", text(check.detail)},
-                        {"duration_s", seconds(check.duration)}});
-    }
-    tiers.push_back({{"tier", to_string(tier.tier)},
-                     {"status", to_string(tier.status)},
-                     {"reason", text(tier.reason)},
-                     {"duration_s", seconds(tier.duration)},
-                     {"checks", std::move(checks)}});
-  }
-  root["tiers"] = std::move(tiers);
-  boost::json::array residue;
-  for (const auto& item : report.teardown.residue) residue.push_back(text(item));
-  root["teardown"] = {{"ran", report.teardown.ran},
-                      {"clean", report.teardown.clean},
-                      {"residue", std::move(residue)},
-                      {"message", text(report.teardown.message)},
-                      {"duration_s", seconds(report.teardown.duration)}};
-  boost::json::array evidence_files, evidence_notes;
-  for (const auto& file : report.evidence.files) evidence_files.push_back(text(file));
-  for (const auto& note : report.evidence.notes) evidence_notes.push_back(text(note));
-  root["evidence"] = {{"collected", report.evidence.collected},
-                      {"files", std::move(evidence_files)},
-                      {"notes", std::move(evidence_notes)},
-                      {"duration_s", seconds(report.evidence.duration)}};
+  root["tiers"] = tiers_json(report.tiers, text);
+  root["teardown"] = teardown_json(report.teardown, text);
+  root["evidence"] = evidence_json(report.evidence, text);
   root["deploy_count"] = report.deploy_count;
   root["expected_deploy_count"] = report.expected_deploy_count;
   root["lint_clean"] = report.lint_clean ? boost::json::value(*report.lint_clean) : boost::json::value(nullptr);
   root["level"] = compute_level(report);
   root["verdict"] = to_string(compute_verdict(report));
   root["exit_code"] = exit_code_for(report);
-  boost::json::array errors;
-  for (const auto& error : report.infra_errors) errors.push_back(text(error));
-  root["infra_errors"] = std::move(errors);
+  root["infra_errors"] = text(report.infra_errors);
   root["interrupt_signal"] = report.interrupt_signal;
   root["started_at"] = report.started_at;
   root["duration_s"] = seconds(report.duration);

@@ -337,87 +337,106 @@ Status read_seeds(const YamlNode& node, RecipeSpec& spec) {
   return fields.finish();
 }
 
+Status read_health(const YamlNode& node, RecipeSpec& spec) {
+  CCCI_TRY(Fields h, Fields::of(node, "health"));
+  if (const auto* path = h.get("path")) {
+    CCCI_TRY(spec.health.path, text(*path, "health.path"));
+    if (spec.health.path.front() != '/') return at(path->mark, "health.path must start with /");
+  }
+  if (const auto* ok = h.get("ok")) {
+    CCCI_TRY(auto items, sequence(*ok, "health.ok"));
+    if (items.empty()) return at(ok->mark, "health.ok must list at least one status");
+    spec.health.ok.clear();
+    for (const auto* item : items) {
+      CCCI_TRY(int status, integer(*item, "each health.ok status", 100, 599));
+      spec.health.ok.push_back(status);
+    }
+  }
+  return h.finish();
+}
+
+Status read_timeouts(const YamlNode& node, RecipeSpec& spec) {
+  CCCI_TRY(Fields t, Fields::of(node, "timeouts"));
+  if (const auto* v = t.get("deploy")) {
+    CCCI_TRY(spec.timeouts.deploy, duration(*v, "timeouts.deploy"));
+  }
+  if (const auto* v = t.get("http")) {
+    CCCI_TRY(spec.timeouts.http, duration(*v, "timeouts.http"));
+  }
+  if (const auto* v = t.get("backup")) {
+    CCCI_TRY(spec.timeouts.backup, duration(*v, "timeouts.backup"));
+  }
+  return t.finish();
+}
+
+Status read_env(const YamlNode& node, RecipeSpec& spec) {
+  CCCI_TRY(Fields e, Fields::of(node, "env"));
+  for (const auto& [key, value] : node.entries) {
+    if (!is_variable_name(key.scalar))
+      return at(key.mark, "env key " + shown(key.scalar) + " must be an upper-case variable name");
+    CCCI_TRY(spec.env[key.scalar], text(value, "env." + key.scalar, true));
+    // The value goes into the app's .env, one line per variable: see set_env_values.
+    if (spec.env[key.scalar].find_first_of(std::string_view("\r\0", 2)) != std::string::npos) {
+      return at(value.mark, "env." + key.scalar + " must not contain a carriage return or NUL");
+    }
+  }
+  return harness::ok_status();
+}
+
+Status read_deps(const YamlNode& node, RecipeSpec& spec) {
+  CCCI_TRY(auto items, sequence(node, "deps"));
+  for (const auto* item : items) {
+    CCCI_TRY(std::string dep, text(*item, "each dep"));
+    if (!is_recipe_name(dep)) return at(item->mark, "dep " + shown(dep) + " is not a recipe name");
+    if (std::find(spec.deps.begin(), spec.deps.end(), dep) != spec.deps.end())
+      return at(item->mark, "dep " + shown(dep) + " listed twice");
+    spec.deps.push_back(dep);
+  }
+  return harness::ok_status();
+}
+
+Status read_upgrade(const YamlNode& node, RecipeSpec& spec) {
+  CCCI_TRY(Fields u, Fields::of(node, "upgrade"));
+  if (const auto* base = u.get("base")) {
+    CCCI_TRY(std::string value, text(*base, "upgrade.base"));
+    if (value != "auto" && !is_version_tag(value)) return at(base->mark, "upgrade.base must be auto or a version tag");
+    if (value != "auto") spec.pinned_base = value;
+  }
+  return u.finish();
+}
+
+Status read_not_applicable(const YamlNode& node, RecipeSpec& spec) {
+  CCCI_TRY(Fields n, Fields::of(node, "not_applicable"));
+  for (const auto& [key, value] : node.entries) {
+    CCCI_TRY(Tier tier, tier_key(key, "not_applicable"));
+    if (tier == Tier::install) return at(key.mark, "install cannot be n/a: every other tier stands on it");
+    CCCI_TRY(spec.not_applicable[tier], text(value, "not_applicable." + key.scalar));
+  }
+  return harness::ok_status();
+}
+
+/// Checks after not_applicable: a tier that is n/a cannot have checks.
+Status read_checks_of_applicable_tiers(const YamlNode& node, RecipeSpec& spec) {
+  CCCI_TRY_STATUS(read_checks(node, spec));
+  for (const auto& [key, value] : node.entries) {
+    auto tier = tier_from_string(key.scalar);
+    if (tier && spec.not_applicable.count(*tier)) {
+      return at(key.mark, "tier " + key.scalar + " is n/a in this spec but has checks");
+    }
+  }
+  return harness::ok_status();
+}
+
 Status read_top_level(const YamlNode& root, RecipeSpec& spec) {
   CCCI_TRY(Fields fields, Fields::of(root, "the recipe spec"));
-  if (const auto* health = fields.get("health")) {
-    CCCI_TRY(Fields h, Fields::of(*health, "health"));
-    if (const auto* path = h.get("path")) {
-      CCCI_TRY(spec.health.path, text(*path, "health.path"));
-      if (spec.health.path.front() != '/') return at(path->mark, "health.path must start with /");
-    }
-    if (const auto* ok = h.get("ok")) {
-      CCCI_TRY(auto items, sequence(*ok, "health.ok"));
-      if (items.empty()) return at(ok->mark, "health.ok must list at least one status");
-      spec.health.ok.clear();
-      for (const auto* item : items) {
-        CCCI_TRY(int status, integer(*item, "each health.ok status", 100, 599));
-        spec.health.ok.push_back(status);
-      }
-    }
-    CCCI_TRY_STATUS(h.finish());
-  }
-  if (const auto* timeouts = fields.get("timeouts")) {
-    CCCI_TRY(Fields t, Fields::of(*timeouts, "timeouts"));
-    if (const auto* v = t.get("deploy")) {
-      CCCI_TRY(spec.timeouts.deploy, duration(*v, "timeouts.deploy"));
-    }
-    if (const auto* v = t.get("http")) {
-      CCCI_TRY(spec.timeouts.http, duration(*v, "timeouts.http"));
-    }
-    if (const auto* v = t.get("backup")) {
-      CCCI_TRY(spec.timeouts.backup, duration(*v, "timeouts.backup"));
-    }
-    CCCI_TRY_STATUS(t.finish());
-  }
-  if (const auto* env = fields.get("env")) {
-    CCCI_TRY(Fields e, Fields::of(*env, "env"));
-    for (const auto& [key, value] : env->entries) {
-      if (!is_variable_name(key.scalar))
-        return at(key.mark, "env key " + shown(key.scalar) + " must be an upper-case variable name");
-      CCCI_TRY(spec.env[key.scalar], text(value, "env." + key.scalar, true));
-      // The value goes into the app's .env, one line per variable: see set_env_values.
-      if (spec.env[key.scalar].find_first_of(std::string_view("\r\0", 2)) != std::string::npos) {
-        return at(value.mark, "env." + key.scalar + " must not contain a carriage return or NUL");
-      }
-    }
-  }
-  if (const auto* deps = fields.get("deps")) {
-    CCCI_TRY(auto items, sequence(*deps, "deps"));
-    for (const auto* item : items) {
-      CCCI_TRY(std::string dep, text(*item, "each dep"));
-      if (!is_recipe_name(dep)) return at(item->mark, "dep " + shown(dep) + " is not a recipe name");
-      if (std::find(spec.deps.begin(), spec.deps.end(), dep) != spec.deps.end())
-        return at(item->mark, "dep " + shown(dep) + " listed twice");
-      spec.deps.push_back(dep);
-    }
-  }
-  if (const auto* upgrade = fields.get("upgrade")) {
-    CCCI_TRY(Fields u, Fields::of(*upgrade, "upgrade"));
-    if (const auto* base = u.get("base")) {
-      CCCI_TRY(std::string value, text(*base, "upgrade.base"));
-      if (value != "auto" && !is_version_tag(value))
-        return at(base->mark, "upgrade.base must be auto or a version tag");
-      if (value != "auto") spec.pinned_base = value;
-    }
-    CCCI_TRY_STATUS(u.finish());
-  }
-  if (const auto* na = fields.get("not_applicable")) {
-    CCCI_TRY(Fields n, Fields::of(*na, "not_applicable"));
-    for (const auto& [key, value] : na->entries) {
-      CCCI_TRY(Tier tier, tier_key(key, "not_applicable"));
-      if (tier == Tier::install) return at(key.mark, "install cannot be n/a: every other tier stands on it");
-      CCCI_TRY(spec.not_applicable[tier], text(value, "not_applicable." + key.scalar));
-    }
-  }
-  if (const auto* seeds = fields.get("seeds")) CCCI_TRY_STATUS(read_seeds(*seeds, spec));
-  if (const auto* checks = fields.get("checks")) {
-    CCCI_TRY_STATUS(read_checks(*checks, spec));
-    for (const auto& [key, value] : checks->entries) {
-      auto tier = tier_from_string(key.scalar);
-      if (tier && spec.not_applicable.count(*tier)) {
-        return at(key.mark, "tier " + key.scalar + " is n/a in this spec but has checks");
-      }
-    }
+  // In this order: checks are read after not_applicable, which they must not contradict.
+  const std::pair<const char*, Status (*)(const YamlNode&, RecipeSpec&)> sections[] = {
+      {"health", read_health},   {"timeouts", read_timeouts},
+      {"env", read_env},         {"deps", read_deps},
+      {"upgrade", read_upgrade}, {"not_applicable", read_not_applicable},
+      {"seeds", read_seeds},     {"checks", read_checks_of_applicable_tiers}};
+  for (const auto& [name, read] : sections) {
+    if (const auto* section = fields.get(name)) CCCI_TRY_STATUS(read(*section, spec));
   }
   return fields.finish();
 }

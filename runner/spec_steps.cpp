@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "harness/filesystem.hpp"
 #include "harness/text.hpp"
 
 namespace ccci::runner {
@@ -116,8 +117,10 @@ CheckOutcome SpecSteps::run_exec(const std::string& name, const ExecStep& step) 
 }
 
 CheckOutcome SpecSteps::run_script(const std::string& name, const ScriptCheck& step) {
+  auto script = harness::absolute_path(spec_.dir / step.path);
+  if (!script.ok()) return outcome(name, CheckStatus::error, script.error().message);
   harness::Command command;
-  command.argv = {std::filesystem::absolute(spec_.dir / step.path).string()};
+  command.argv = {script->string()};
   command.argv.insert(command.argv.end(), step.args.begin(), step.args.end());
   command.env = facts_.script_env;
   command.env["CCCI_DOMAIN"] = facts_.domain;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <csignal>
 #include <exception>
+#include <optional>
 
 namespace ccci::runner {
 namespace {
@@ -26,6 +27,17 @@ TierStatus status_from_checks(const std::vector<CheckOutcome>& checks, std::stri
     }
   }
   return status;
+}
+
+/// More deployments than planned is always wrong (something reinstalled); fewer is wrong only
+/// once install has passed (a failed install may stop before its deploy).
+std::optional<std::string> deploy_count_error(const MachineResult& result, int expected) {
+  bool install_passed = !result.tiers.empty() && result.tiers.front().status == TierStatus::pass;
+  if (result.deploy_count > expected || (install_passed && result.deploy_count != expected)) {
+    return "deploy count " + std::to_string(result.deploy_count) + " != expected " + std::to_string(expected) +
+           ": a run deploys the recipe once plus once per dependency";
+  }
+  return std::nullopt;
 }
 
 std::string signal_name(int sig) {
@@ -79,29 +91,41 @@ TierOutcome TierMachine::run_tier(const TierIntent& intent, bool has_dependencie
 
 MachineResult TierMachine::run(const MachineInputs& inputs) {
   MachineResult result;
-  auto finish = [&](TierOutcome outcome) {
-    if (observer_.tier_finished) observer_.tier_finished(outcome);
-    result.tiers.push_back(std::move(outcome));
-  };
+  run_tiers(inputs, result);
+  bool red = std::any_of(result.tiers.begin(), result.tiers.end(), [](const TierOutcome& tier) {
+    return tier.status == TierStatus::fail || tier.status == TierStatus::error;
+  });
+  if (red && !result.interrupt_signal && !pending_interrupt_()) collect_evidence(result);
+  tear_down(result);
+  result.deploy_count = ops_.deploy_count();
+  if (auto wrong = deploy_count_error(result, inputs.expected_deploy_count)) result.infra_errors.push_back(*wrong);
+  return result;
+}
+
+void TierMachine::finish(MachineResult& result, TierOutcome outcome) {
+  if (observer_.tier_finished) observer_.tier_finished(outcome);
+  result.tiers.push_back(std::move(outcome));
+}
+
+void TierMachine::run_tiers(const MachineInputs& inputs, MachineResult& result) {
   std::string stop_reason;  // set once a tier fails, errors or the run is interrupted
+  auto interrupted = [&](int sig) {
+    result.interrupt_signal = sig;
+    stop_reason = "interrupted by " + signal_name(sig);
+  };
   try {
     for (const auto& intent : inputs.tiers) {
       if (stop_reason.empty()) {
-        if (int sig = pending_interrupt_()) {
-          result.interrupt_signal = sig;
-          stop_reason = "interrupted by " + signal_name(sig);
-        }
+        if (int sig = pending_interrupt_()) interrupted(sig);
       }
       if (!stop_reason.empty()) {
-        finish({intent.tier, TierStatus::skipped, stop_reason, {}, {}});
+        finish(result, {intent.tier, TierStatus::skipped, stop_reason, {}, {}});
         continue;
       }
-      if (intent.disposition == Disposition::not_applicable) {
-        finish({intent.tier, TierStatus::not_applicable, intent.reason, {}, {}});
-        continue;
-      }
-      if (intent.disposition == Disposition::skip) {
-        finish({intent.tier, TierStatus::skipped, intent.reason, {}, {}});
+      if (intent.disposition != Disposition::run) {
+        auto status =
+            intent.disposition == Disposition::not_applicable ? TierStatus::not_applicable : TierStatus::skipped;
+        finish(result, {intent.tier, status, intent.reason, {}, {}});
         continue;
       }
       TierOutcome outcome = run_tier(intent, inputs.has_dependencies);
@@ -109,11 +133,8 @@ MachineResult TierMachine::run(const MachineInputs& inputs) {
         stop_reason =
             std::string(to_string(intent.tier)) + (outcome.status == TierStatus::fail ? " failed" : " errored");
       }
-      if (int sig = pending_interrupt_(); sig && !result.interrupt_signal) {
-        result.interrupt_signal = sig;
-        stop_reason = "interrupted by " + signal_name(sig);
-      }
-      finish(std::move(outcome));
+      if (int sig = pending_interrupt_(); sig && !result.interrupt_signal) interrupted(sig);
+      finish(result, std::move(outcome));
     }
   } catch (const std::exception& e) {
     result.infra_errors.push_back(std::string("unexpected exception: ") + e.what());
@@ -122,51 +143,37 @@ MachineResult TierMachine::run(const MachineInputs& inputs) {
   }
   // Tiers never reached because of an exception are still reported.
   for (size_t i = result.tiers.size(); i < inputs.tiers.size(); ++i) {
-    finish({inputs.tiers[i].tier, TierStatus::skipped, "the run stopped on an internal error", {}, {}});
+    finish(result, {inputs.tiers[i].tier, TierStatus::skipped, "the run stopped on an internal error", {}, {}});
   }
+}
 
-  bool red = std::any_of(result.tiers.begin(), result.tiers.end(), [](const TierOutcome& tier) {
-    return tier.status == TierStatus::fail || tier.status == TierStatus::error;
-  });
-  if (red && !result.interrupt_signal && !pending_interrupt_()) {
-    auto evidence_start = clock_.now();
-    try {
-      result.evidence = ops_.collect_evidence();
-    } catch (const std::exception& e) {
-      result.evidence.notes.push_back(std::string("evidence collection threw: ") + e.what());
-    }
-    result.evidence.collected = true;
-    result.evidence.duration = since(clock_, evidence_start);
-    if (observer_.evidence_collected) observer_.evidence_collected(result.evidence);
+void TierMachine::collect_evidence(MachineResult& result) {
+  auto start = clock_.now();
+  try {
+    result.evidence = ops_.collect_evidence();
+  } catch (const std::exception& e) {
+    result.evidence.notes.push_back(std::string("evidence collection threw: ") + e.what());
   }
+  result.evidence.collected = true;
+  result.evidence.duration = since(clock_, start);
+  if (observer_.evidence_collected) observer_.evidence_collected(result.evidence);
+}
 
+void TierMachine::tear_down(MachineResult& result) {
   if (observer_.teardown_started) observer_.teardown_started();
-  auto teardown_start = clock_.now();
+  auto start = clock_.now();
   try {
     result.teardown = ops_.teardown();
   } catch (const std::exception& e) {
     result.teardown = TeardownOutcome{true, false, {}, std::string("teardown threw: ") + e.what(), {}};
   }
-  if (result.teardown.duration == std::chrono::milliseconds::zero())
-    result.teardown.duration = since(clock_, teardown_start);
+  if (result.teardown.duration == std::chrono::milliseconds::zero()) result.teardown.duration = since(clock_, start);
   if (!result.teardown.clean) {
     std::string what = result.teardown.message.empty() ? "teardown left resources behind" : result.teardown.message;
     for (const auto& item : result.teardown.residue) what += "; left: " + item;
     result.infra_errors.push_back(what);
   }
   if (observer_.teardown_finished) observer_.teardown_finished(result.teardown);
-
-  result.deploy_count = ops_.deploy_count();
-  // More deployments than planned is always wrong (something reinstalled); fewer is wrong only
-  // once install has passed (a failed install may stop before its deploy).
-  bool install_passed = !result.tiers.empty() && result.tiers.front().status == TierStatus::pass;
-  if (result.deploy_count > inputs.expected_deploy_count ||
-      (install_passed && result.deploy_count != inputs.expected_deploy_count)) {
-    result.infra_errors.push_back("deploy count " + std::to_string(result.deploy_count) + " != expected " +
-                                  std::to_string(inputs.expected_deploy_count) +
-                                  ": a run deploys the recipe once plus once per dependency");
-  }
-  return result;
 }
 
 }  // namespace ccci::runner

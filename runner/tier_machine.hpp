@@ -64,8 +64,14 @@ class TierMachine {
   MachineResult run(const MachineInputs& inputs);
 
  private:
+  /// Each tier in order, run or passed over, each reported finished exactly once.
+  void run_tiers(const MachineInputs& inputs, MachineResult& result);
   TierOutcome run_tier(const TierIntent& intent, bool has_dependencies);
   harness::Status perform(Tier tier, bool has_dependencies);
+  void finish(MachineResult& result, TierOutcome outcome);
+  void collect_evidence(MachineResult& result);
+  /// Always runs; a teardown that is not clean is a run-level infrastructure error.
+  void tear_down(MachineResult& result);
 
   Operations& ops_;
   harness::Clock& clock_;

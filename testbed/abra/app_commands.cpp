@@ -9,6 +9,7 @@
 
 #include "harness/abra.hpp"
 #include "harness/clock.hpp"
+#include "harness/filesystem.hpp"
 #include "harness/poll.hpp"
 
 namespace ccci::testbed {
@@ -94,7 +95,7 @@ bool secret_exists(Context& context, const std::string& name) {
 
 Status create_secret(Context& context, const App& app, const std::string& name, const std::string& value) {
   auto file = context.abra_dir() / "tmp" / ("secret-" + name);
-  std::filesystem::create_directories(file.parent_path());
+  CCCI_TRY_STATUS(harness::make_directories(file.parent_path()));
   {
     std::ofstream out(file, std::ios::trunc);
     ::chmod(file.c_str(), 0600);
@@ -102,9 +103,9 @@ Status create_secret(Context& context, const App& app, const std::string& name, 
   }
   auto done = context.run(
       {"docker", "secret", "create", "--label", "com.docker.stack.namespace=" + app.stack, name, file.string()}, 30s);
-  std::filesystem::remove(file);
+  auto removed = harness::remove_file(file);  // it holds the secret: failing to remove it is an error
   if (!done.ok()) return done.error();
-  return harness::ok_status();
+  return removed;
 }
 
 /// Waits until every service of the stack runs its desired replicas with its current spec.
@@ -175,9 +176,11 @@ Status app_new(Context& context, const Invocation& invocation) {
   if (domain.empty() || server.empty()) return make_error(ErrorKind::usage, "app new needs --server and --domain");
   CCCI_TRY_STATUS(harness::validate_domain(domain));
   auto dir = context.recipe_dir(recipe);
-  if (!std::filesystem::exists(dir / ".env.sample")) return fatal(dir.string() + "/.env.sample does not exist?");
+  CCCI_TRY(bool has_sample, harness::path_exists(dir / ".env.sample"));
+  if (!has_sample) return fatal(dir.string() + "/.env.sample does not exist?");
   auto env_path = context.abra_dir() / "servers" / server / (domain + ".env");
-  if (std::filesystem::exists(env_path)) return fatal(env_path.string() + " already exists?");
+  CCCI_TRY(bool env_exists, harness::path_exists(env_path));
+  if (env_exists) return fatal(env_path.string() + " already exists?");
   if (!invocation.has("chaos")) {
     std::string version = invocation.positionals.size() > 1 ? invocation.positionals[1] : latest_tag(context, dir);
     CCCI_TRY_STATUS(checkout(context, dir, version));
@@ -186,7 +189,7 @@ Status app_new(Context& context, const Invocation& invocation) {
   std::stringstream text;
   text << sample.rdbuf();
   std::string env = replace_all(text.str(), recipe + ".example.com", domain);
-  std::filesystem::create_directories(env_path.parent_path());
+  CCCI_TRY_STATUS(harness::make_directories(env_path.parent_path()));
   std::ofstream(env_path) << env;
   if (invocation.has("secrets")) {
     Invocation generate;
@@ -233,48 +236,51 @@ Status app_secret_insert(Context& context, const Invocation& invocation) {
   return create_secret(context, app, app.stack + "_" + name + "_" + version, value);
 }
 
-Status app_deploy(Context& context, const Invocation& invocation) {
-  CCCI_TRY(App app, load_app(context, invocation.positionals[0]));
-  bool chaos = invocation.has("chaos");
-  CCCI_TRY(auto services, stack_services(context, app.stack));
-  if (!services.empty() && !invocation.has("force")) return fatal(app.domain + " is already deployed");
-  std::string version;
-  if (!chaos) {
-    if (dirty(context, app.recipe_dir)) {
-      return fatal(app.recipe + " (" + app.recipe_dir.string() +
-                   ") has locally unstaged changes? please commit/remove your changes before proceeding");
-    }
-    version = invocation.positionals.size() > 1 ? invocation.positionals[1]
-              : !app.env_version.empty()        ? app.env_version
-                                                : latest_tag(context, app.recipe_dir);
-    CCCI_TRY_STATUS(checkout(context, app.recipe_dir, version));
+namespace {
+
+/// A release deploy checks out its version (given, pinned in the .env, or the latest tag) on a
+/// clean tree; the version it deployed.
+harness::Result<std::string> check_out_release(Context& context, const App& app, const Invocation& invocation) {
+  if (dirty(context, app.recipe_dir)) {
+    return fatal(app.recipe + " (" + app.recipe_dir.string() +
+                 ") has locally unstaged changes? please commit/remove your changes before proceeding");
   }
-  auto env = app.compose_env();
-  auto model = harness::load_compose(app.recipe_dir, env);
-  if (!model.ok()) return fatal("unable to read the compose files: " + model.error().message);
-  CCCI_TRY(auto plans, secret_plans(app));
-  for (const auto& plan : plans) {
-    if (!secret_exists(context, plan.name)) {
-      return fatal(plan.generate ? "secret not generated: " + plan.name
-                                 : "secret not inserted (#generate=false): " + plan.name);
-    }
-  }
+  std::string version = invocation.positionals.size() > 1 ? invocation.positionals[1]
+                        : !app.env_version.empty()        ? app.env_version
+                                                          : latest_tag(context, app.recipe_dir);
+  CCCI_TRY_STATUS(checkout(context, app.recipe_dir, version));
+  return version;
+}
+
+/// The labels abra puts on the app service: recipe, chaos and the version deployed (a chaos
+/// deploy: the checkout's commit, "+U" when dirty, and the recipe's own version label).
+std::map<std::string, std::string> deploy_labels(Context& context, const App& app, const harness::ComposeModel& model,
+                                                 bool chaos, const std::string& version) {
   std::string prefix = "coop-cloud." + app.stack + ".";
   std::map<std::string, std::string> labels{{prefix + "recipe", app.recipe},
                                             {prefix + "chaos", chaos ? "true" : "false"}};
-  if (chaos) {
-    std::string head = context.git(app.recipe_dir, {"rev-parse", "HEAD"});
-    labels[prefix + "chaos-version"] = chaos_version(head, dirty(context, app.recipe_dir));
-    if (model->services.count("app")) {
-      auto own = model->services.at("app").deploy_labels.find(prefix + "version");
-      if (own != model->services.at("app").deploy_labels.end()) labels[prefix + "version"] = own->second;
-    }
-  } else {
+  if (!chaos) {
     labels[prefix + "version"] = version;
+    return labels;
   }
-  // Generated overlays live outside the checkout, so they never make it dirty.
-  auto overlay_dir = context.abra_dir() / "tmp" / app.stack;
-  std::filesystem::create_directories(overlay_dir);
+  std::string head = context.git(app.recipe_dir, {"rev-parse", "HEAD"});
+  labels[prefix + "chaos-version"] = chaos_version(head, dirty(context, app.recipe_dir));
+  if (model.services.count("app")) {
+    const auto& own_labels = model.services.at("app").deploy_labels;
+    if (auto own = own_labels.find(prefix + "version"); own != own_labels.end())
+      labels[prefix + "version"] = own->second;
+  }
+  return labels;
+}
+
+/// `docker stack deploy` of the app's compose files, plus the generated labels overlay and, on the
+/// testbed, its compose overlay — both written into `overlay_dir`, outside the checkout.
+harness::Result<std::vector<std::string>> stack_deploy_argv(Context& context, const App& app,
+                                                            std::map<std::string, std::string>& env,
+                                                            const harness::ComposeModel& model,
+                                                            const std::map<std::string, std::string>& labels,
+                                                            const std::filesystem::path& overlay_dir) {
+  CCCI_TRY_STATUS(harness::make_directories(overlay_dir));
   std::ofstream labels_file(overlay_dir / "labels.yml", std::ios::trunc);
   labels_file << "version: \"3.8\"\nservices:\n  app:\n    deploy:\n      labels:\n";
   for (const auto& [key, value] : labels)
@@ -290,25 +296,57 @@ Status app_deploy(Context& context, const Invocation& invocation) {
     if (colon == std::string::npos) break;
     start = colon + 1;
   }
-  if (model->services.count("app")) argv.insert(argv.end(), {"-c", (overlay_dir / "labels.yml").string()});
+  if (model.services.count("app")) argv.insert(argv.end(), {"-c", (overlay_dir / "labels.yml").string()});
   if (auto testbed = context.env().find("CCCI_TESTBED"); testbed != context.env().end() && !testbed->second.empty()) {
     std::vector<std::string> overlay{testbed->second, "compose-overlay"};
-    for (const auto& name : model->service_names()) overlay.push_back(name);
+    for (const auto& name : model.service_names()) overlay.push_back(name);
     CCCI_TRY(auto printed, context.run(overlay, 30s));
     std::ofstream(overlay_dir / "testbed.yml", std::ios::trunc) << printed.out;
     argv.insert(argv.end(), {"-c", (overlay_dir / "testbed.yml").string()});
   }
   argv.push_back(app.stack);
+  return argv;
+}
+
+/// How long abra waits for convergence: the app's `coop-cloud.<stack>.timeout` label, else 300 s.
+std::chrono::seconds converge_timeout(const App& app, const harness::ComposeModel& model) {
+  long timeout = 300;
+  if (model.services.count("app")) {
+    const auto& labels = model.services.at("app").deploy_labels;
+    auto label = labels.find("coop-cloud." + app.stack + ".timeout");
+    if (label != labels.end()) timeout = std::atol(label->second.c_str());
+  }
+  return std::chrono::seconds(timeout > 0 ? timeout : 300);
+}
+
+}  // namespace
+
+Status app_deploy(Context& context, const Invocation& invocation) {
+  CCCI_TRY(App app, load_app(context, invocation.positionals[0]));
+  bool chaos = invocation.has("chaos");
+  CCCI_TRY(auto services, stack_services(context, app.stack));
+  if (!services.empty() && !invocation.has("force")) return fatal(app.domain + " is already deployed");
+  std::string version;
+  if (!chaos) {
+    CCCI_TRY(version, check_out_release(context, app, invocation));
+  }
+  auto env = app.compose_env();
+  auto model = harness::load_compose(app.recipe_dir, env);
+  if (!model.ok()) return fatal("unable to read the compose files: " + model.error().message);
+  CCCI_TRY(auto plans, secret_plans(app));
+  for (const auto& plan : plans) {
+    if (!secret_exists(context, plan.name)) {
+      return fatal(plan.generate ? "secret not generated: " + plan.name
+                                 : "secret not inserted (#generate=false): " + plan.name);
+    }
+  }
+  // Generated overlays live outside the checkout, so they never make it dirty.
+  auto labels = deploy_labels(context, app, *model, chaos, version);
+  CCCI_TRY(auto argv, stack_deploy_argv(context, app, env, *model, labels, context.abra_dir() / "tmp" / app.stack));
   auto deployed = context.run(argv, 300s, {}, false, harness::Environment(env.begin(), env.end()));
   if (!deployed.ok()) return fatal("deploy failed: " + deployed.error().message);
-  if (!invocation.has("no-converge-checks")) {
-    long timeout = 300;
-    if (model->services.count("app")) {
-      auto label = model->services.at("app").deploy_labels.find(prefix + "timeout");
-      if (label != model->services.at("app").deploy_labels.end()) timeout = std::atol(label->second.c_str());
-    }
-    CCCI_TRY_STATUS(wait_converged(context, app, std::chrono::seconds(timeout > 0 ? timeout : 300)));
-  }
+  if (!invocation.has("no-converge-checks"))
+    CCCI_TRY_STATUS(wait_converged(context, app, converge_timeout(app, *model)));
   CCCI_TRY_STATUS(gateway_sync(context));
   if (!chaos) CCCI_TRY_STATUS(write_type(app, version));
   return harness::ok_status();
@@ -367,9 +405,9 @@ Status app_remove(Context& context, const Invocation& invocation) {
   CCCI_TRY_STATUS(remove_all(context, "volume", app.stack));
   CCCI_TRY_STATUS(remove_all(context, "secret", app.stack));
   CCCI_TRY_STATUS(remove_all(context, "config", app.stack));
-  std::filesystem::remove(app.env_path);
-  std::error_code ignored;
-  std::filesystem::remove_all(context.abra_dir() / "tmp" / app.stack, ignored);
+  CCCI_TRY_STATUS(harness::remove_file(app.env_path));
+  // The generated overlays are scratch: one left behind is not the app's (abra ignores it too).
+  (void)harness::remove_tree(context.abra_dir() / "tmp" / app.stack);
   return harness::ok_status();
 }
 

@@ -7,6 +7,8 @@
 #include <set>
 #include <sstream>
 
+#include "harness/filesystem.hpp"
+
 namespace ccci::testbed {
 namespace {
 
@@ -173,7 +175,7 @@ Status backup_create(Context& context, const Invocation& invocation) {
   // backup-bot-two's snapshots also hold the app's metadata; with every volume excluded that is
   // all a snapshot holds.
   auto manifest = context.abra_dir() / "tmp" / app.stack / "backupbot";
-  std::filesystem::create_directories(manifest);
+  CCCI_TRY_STATUS(harness::make_directories(manifest));
   std::ofstream(manifest / "app") << app.domain << "\n" << app_version(services, app.stack) << "\n";
   std::vector<std::string> argv{"restic",         "backup", "--tag", app.stack,
                                 "--host",         "ccci",   "--tag", "version=" + app_version(services, app.stack),

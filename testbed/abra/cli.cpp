@@ -1,6 +1,8 @@
 #include "testbed/abra/cli.hpp"
 
 #include <algorithm>
+#include <optional>
+#include <utility>
 
 namespace ccci::testbed {
 namespace {
@@ -44,10 +46,9 @@ const std::vector<CommandSpec> commands = {
     {"app restore", 1, 1, {no_input, chaos, offline, {"snapshot", 's', true}}},
 };
 
-}  // namespace
-
-harness::Result<Invocation> parse_command_line(const std::vector<std::string>& args) {
-  // The longest command name that prefixes the words given.
+/// The command whose name is the longest prefix of `args`, and how many words that name took;
+/// null when none is.
+std::pair<const CommandSpec*, size_t> find_command(const std::vector<std::string>& args) {
   const CommandSpec* spec = nullptr;
   size_t used = 0;
   for (const auto& candidate : commands) {
@@ -64,6 +65,45 @@ harness::Result<Invocation> parse_command_line(const std::vector<std::string>& a
       used = words.size();
     }
   }
+  return {spec, used};
+}
+
+/// One flag argument as written: `--name`, `--name=value` or `-n`.
+struct FlagUse {
+  const Flag* flag = nullptr;               ///< null: not a flag of this command
+  std::optional<std::string> inline_value;  ///< the `=value` of `--name=value`
+};
+
+FlagUse find_flag(const CommandSpec& spec, const std::string& arg) {
+  FlagUse use;
+  if (arg.rfind("--", 0) == 0) {
+    std::string name = arg.substr(2, arg.find('=') - 2);
+    if (auto eq = arg.find('='); eq != std::string::npos) use.inline_value = arg.substr(eq + 1);
+    for (const auto& f : spec.flags) {
+      if (name == f.long_name) use.flag = &f;
+    }
+  } else if (arg.size() == 2) {
+    for (const auto& f : spec.flags) {
+      if (arg[1] == f.short_name) use.flag = &f;
+    }
+  }
+  return use;
+}
+
+harness::Status check_positional_count(const CommandSpec& spec, const Invocation& invocation) {
+  size_t count = invocation.positionals.size();
+  if (count >= spec.min_positionals && count <= spec.max_positionals) return harness::ok_status();
+  return make_error(ErrorKind::usage,
+                    "abra " + invocation.command + " takes " + std::to_string(spec.min_positionals) +
+                        (spec.max_positionals != spec.min_positionals ? " to " + std::to_string(spec.max_positionals)
+                                                                      : std::string()) +
+                        " arguments, got " + std::to_string(count));
+}
+
+}  // namespace
+
+harness::Result<Invocation> parse_command_line(const std::vector<std::string>& args) {
+  auto [spec, used] = find_command(args);
   if (!spec) {
     std::string given;
     for (size_t i = 0; i < std::min<size_t>(args.size(), 3); ++i) given += (given.empty() ? "" : " ") + args[i];
@@ -77,44 +117,20 @@ harness::Result<Invocation> parse_command_line(const std::vector<std::string>& a
       invocation.positionals.push_back(arg);
       continue;
     }
-    const Flag* flag = nullptr;
-    std::string inline_value;
-    bool has_inline = false;
-    if (arg.rfind("--", 0) == 0) {
-      std::string name = arg.substr(2, arg.find('=') - 2);
-      if (auto eq = arg.find('='); eq != std::string::npos) {
-        inline_value = arg.substr(eq + 1);
-        has_inline = true;
-      }
-      for (const auto& f : spec->flags) {
-        if (name == f.long_name) flag = &f;
-      }
-    } else if (arg.size() == 2) {
-      for (const auto& f : spec->flags) {
-        if (arg[1] == f.short_name) flag = &f;
-      }
-    }
+    auto [flag, inline_value] = find_flag(*spec, arg);
     if (!flag) return make_error(ErrorKind::usage, "unknown flag: " + arg + " (for abra " + invocation.command + ")");
     if (flag->takes_value) {
-      if (!has_inline) {
+      if (!inline_value) {
         if (i + 1 >= args.size()) return make_error(ErrorKind::usage, "flag needs an argument: " + arg);
         inline_value = args[++i];
       }
-      invocation.values[flag->long_name] = inline_value;
+      invocation.values[flag->long_name] = *inline_value;
     } else {
-      if (has_inline) return make_error(ErrorKind::usage, "flag takes no argument: " + arg);
+      if (inline_value) return make_error(ErrorKind::usage, "flag takes no argument: " + arg);
       invocation.switches.insert(flag->long_name);
     }
   }
-  size_t count = invocation.positionals.size();
-  if (count < spec->min_positionals || count > spec->max_positionals) {
-    return make_error(
-        ErrorKind::usage,
-        "abra " + invocation.command + " takes " + std::to_string(spec->min_positionals) +
-            (spec->max_positionals != spec->min_positionals ? " to " + std::to_string(spec->max_positionals)
-                                                            : std::string()) +
-            " arguments, got " + std::to_string(count));
-  }
+  CCCI_TRY_STATUS(check_positional_count(*spec, invocation));
   return invocation;
 }
 

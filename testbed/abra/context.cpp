@@ -3,6 +3,7 @@
 #include <fstream>
 
 #include "harness/abra.hpp"
+#include "harness/filesystem.hpp"
 #include "harness/text.hpp"
 
 namespace ccci::testbed {
@@ -17,10 +18,16 @@ Context::Context(harness::ProcessRunner& runner, harness::Environment env) : run
 }
 
 harness::Result<std::filesystem::path> Context::find_app_env(const std::string& domain) const {
+  // Iterated with error codes throughout: a range-for's increment throws filesystem_error.
   std::error_code ec;
-  for (const auto& server : std::filesystem::directory_iterator(abra_dir_ / "servers", ec)) {
-    auto candidate = server.path() / (domain + ".env");
-    if (std::filesystem::exists(candidate)) return candidate;
+  std::filesystem::directory_iterator server(abra_dir_ / "servers", ec), end;
+  for (; !ec && server != end; server.increment(ec)) {
+    auto candidate = server->path() / (domain + ".env");
+    CCCI_TRY(bool exists, harness::path_exists(candidate));
+    if (exists) return candidate;
+  }
+  if (ec && ec != std::errc::no_such_file_or_directory) {
+    return make_error(ErrorKind::infra, "cannot list " + (abra_dir_ / "servers").string() + ": " + ec.message());
   }
   return make_error(ErrorKind::not_found, "unable to find app " + domain + " (no " + domain + ".env under " +
                                               (abra_dir_ / "servers").string() + ")");

@@ -37,8 +37,10 @@ void write_command_log(const std::filesystem::path& abra_dir, const std::string&
   char stamp[32];
   std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H%M%SZ", std::gmtime(&now));
   auto dir = abra_dir / "logs" / server;
+  // Best effort, like abra's own log: a log that cannot be written never changes the command's outcome.
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
+  if (ec) return;
   std::ofstream log(dir / (domain + "_" + stamp + "_" + std::to_string(::getpid())), std::ios::trunc);
   log << "abra";
   for (const auto& arg : args) log << " " << arg;

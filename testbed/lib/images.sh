@@ -2,10 +2,11 @@
 # ---------------------------------------------------------------------------------------------
 # Images: docker import of rootfs trees assembled from Debian binaries
 
-# What the images are built from; a change rebuilds them all.
+# What the images are built from; a change rebuilds them all. Every file is named relative to
+# TESTBED_SRC (sha256sum prints the names it is given), so two checkouts of one commit agree.
 image_inputs_hash() {
   {
-    sha256sum "$TESTBED_SRC/lib/images.sh"
+    (cd "$TESTBED_SRC" && sha256sum lib/images.sh)
     (cd "$TESTBED_SRC/images" && find . -type f -print0 | sort -z | xargs -0 sha256sum)
     (cd "$TESTBED_SRC/images" && find . -printf '%p %m\n' | sort)
     dpkg-query -W busybox-static caddy sqlite3 restic libc6 2>/dev/null

@@ -2,8 +2,10 @@
 # ---------------------------------------------------------------------------------------------
 # Fixture recipe repos
 
+# What the fixture repos are built from. Every file is named relative to TESTBED_SRC (sha256sum
+# prints the names it is given), so two checkouts of one commit agree.
 fixtures_hash() {
-  { sha256sum "$TESTBED_SRC/lib/repos.sh"
+  { (cd "$TESTBED_SRC" && sha256sum lib/repos.sh)
     (cd "$TESTBED_SRC/fixtures" && find . -type f -print0 | sort -z | xargs -0 sha256sum); } |
     sha256sum | cut -c1-16
 }

@@ -16,37 +16,6 @@ namespace {
 
 using Env = std::map<std::string, std::string>;
 
-Result<std::string> interp(std::string_view text, const Env& env) {
-  return interpolate(text, env, Mark{"c.yml", 3, 5});
-}
-
-TEST(ComposeInterpolation, EveryFormDockerKnows) {
-  Env env{{"SET", "v"}, {"EMPTY", ""}, {"STACK_NAME", "s_x"}};
-  EXPECT_EQ(*interp("${SET}", env), "v");
-  EXPECT_EQ(*interp("$SET/x", env), "v/x");
-  EXPECT_EQ(*interp("${UNSET}", env), "");
-  EXPECT_EQ(*interp("${UNSET:-d}", env), "d");
-  EXPECT_EQ(*interp("${EMPTY:-d}", env), "d");
-  EXPECT_EQ(*interp("${EMPTY-d}", env), "");
-  EXPECT_EQ(*interp("${UNSET-d}", env), "d");
-  EXPECT_EQ(*interp("${UNSET:-${SET}-nested}", env), "v-nested");
-  EXPECT_EQ(*interp("$$literal and $${SET}", env), "$literal and ${SET}");
-  EXPECT_EQ(*interp("${SET:?must be set}", env), "v");
-  EXPECT_EQ(*interp("${STACK_NAME}_secret_${SECRET_X_VERSION:-v1}", env), "s_x_secret_v1");
-}
-
-TEST(ComposeInterpolation, RequiredVariablesNamePositionAndMessage) {
-  Env env{{"EMPTY", ""}};
-  auto missing = interp("${DOMAIN:?set DOMAIN in the .env}", env);
-  ASSERT_FALSE(missing.ok());
-  EXPECT_EQ(missing.error().kind, ErrorKind::spec);
-  EXPECT_EQ(missing.error().message, "c.yml:3:5: required variable DOMAIN is missing a value: set DOMAIN in the .env");
-  EXPECT_FALSE(interp("${EMPTY:?x}", env).ok());
-  EXPECT_TRUE(interp("${EMPTY?x}", env).ok());
-  EXPECT_FALSE(interp("${open", env).ok());
-  EXPECT_FALSE(interp("cost $ 5", env).ok());
-}
-
 std::vector<std::string> sorted(std::vector<std::string> names) {
   std::sort(names.begin(), names.end());
   return names;
@@ -177,28 +146,6 @@ TEST(Compose, EveryVolumeExcludedLeavesBackupsOnButNothingToCover) {
   ASSERT_TRUE(model.ok()) << model.error().message;
   EXPECT_TRUE(model->backup_enabled());
   EXPECT_TRUE(model->backup_paths("s").empty());
-}
-
-TEST(ComposeInterpolation, NestingIsBoundedWithPosition) {
-  Env env{{"SET", "v"}};
-  std::string nested = "x";
-  for (int i = 0; i < 15; ++i) nested = "${U" + std::to_string(i) + ":-" + nested + "}";
-  EXPECT_EQ(*interp(nested, env), "x") << "fifteen defaults deep is fine";
-  std::string deep;
-  for (int i = 0; i < 50'000; ++i) deep += "${A:-";
-  deep += "x" + std::string(50'000, '}');
-  auto result = interp(deep, env);
-  ASSERT_FALSE(result.ok());
-  EXPECT_EQ(result.error().message.rfind("c.yml:3:5: interpolation nested more than 16 levels deep", 0), 0u);
-  EXPECT_EQ(*interp("${SET}", env), "v") << "the nesting count is released after an error";
-}
-
-TEST(ComposeInterpolation, ExpansionIsBoundedWithPosition) {
-  Env env{{"BIG", std::string(60'000, 'b')}};
-  EXPECT_EQ(interp("${BIG}${BIG}${BIG}${BIG}", env)->size(), 240'000u);
-  auto result = interp("${BIG}${BIG}${BIG}${BIG}$BIG", env);
-  ASSERT_FALSE(result.ok());
-  EXPECT_EQ(result.error().message, "c.yml:3:5: interpolation makes the value longer than 256 KiB");
 }
 
 TEST(Compose, InterpolatedValuesAreBoundedPerFile) {

@@ -184,6 +184,35 @@ TEST(GitArgv, GarbledLsRemoteOutputIsInfra) {
   EXPECT_EQ(refs.error().kind, ErrorKind::infra);
 }
 
+TEST(GitArgv, AFailedFetchIsNotFoundOnlyWhenOriginSaysByExitCodeThatTheRefIsMissing) {
+  // git fetch exits 128 for a missing ref and for an unreachable origin alike; the message is
+  // never read (the second case claims a missing ref in words, yet origin lists it).
+  auto fetch_failing = [](std::string fetch_err, harness::Completion probe, ErrorKind expected) {
+    FakeProcessRunner runner;
+    runner.on({"git", "fetch"}, FakeProcessRunner::exits(128, "", std::move(fetch_err)));
+    runner.on({"git", "ls-remote", "--exit-code"}, std::move(probe));
+    auto checked_out = make_git(runner, {})->fetch_and_checkout("/work/clone", "refs/pull/9/head");
+    ASSERT_FALSE(checked_out.ok());
+    EXPECT_EQ(checked_out.error().kind, expected) << checked_out.error().message;
+    EXPECT_EQ(runner.argvs().back(),
+              (std::vector<std::string>{"git", "ls-remote", "--exit-code", "--quiet", "origin", "refs/pull/9/head"}));
+    EXPECT_EQ(runner.commands().back().cwd, "/work/clone");
+  };
+  fetch_failing("fatal: something went wrong\n", FakeProcessRunner::exits(2), ErrorKind::not_found);
+  fetch_failing("fatal: couldn't find remote ref refs/pull/9/head\n",
+                FakeProcessRunner::exits(0, "abc\trefs/pull/9/head\n"), ErrorKind::infra);
+  fetch_failing("fatal: unable to access\n", FakeProcessRunner::exits(128), ErrorKind::infra);
+  fetch_failing("", FakeProcessRunner::times_out(), ErrorKind::infra);
+}
+
+TEST(GitArgv, AGitThatCannotBeStartedIsInfra) {
+  FakeProcessRunner runner;
+  runner.on({"git"}, make_error(ErrorKind::not_found, "executable git not found"));
+  auto refs = make_git(runner, {})->list_remote_refs("/repo");
+  ASSERT_FALSE(refs.ok());
+  EXPECT_EQ(refs.error().kind, ErrorKind::infra) << "a missing git is the host's problem, not a missing ref";
+}
+
 TEST(GitArgv, GitTimeoutIsInfraNamingTheOperation) {
   FakeProcessRunner runner;
   runner.on({"git"}, FakeProcessRunner::times_out());

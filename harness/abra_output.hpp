@@ -1,0 +1,38 @@
+#pragma once
+/// What ccci reads of abra's (and backupbot's) output: snapshot lines, backup paths and the values
+/// `secret generate` prints. abra prints for people — colours, log lines, tables — so every parser
+/// removes ANSI colours, trims lines and skips log lines (abra's "INFO …", backupbot's python or
+/// JSON logging, its "no snapshots" notice). A line that fits nothing is ErrorKind::infra quoting
+/// the output's tail; the formats are only partly confirmed (docs/abra-contract.md).
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "harness/result.hpp"
+
+namespace ccci::harness {
+
+/// One line of `abra app backup snapshots`: "<time> <id> [<app version>]" (abra-cli.md §5).
+struct Snapshot {
+  std::string time;     ///< as printed, e.g. "2025-03-01T12:00:00"
+  std::string id;       ///< restic short id
+  std::string version;  ///< the app version tagged on the snapshot; may be empty
+  bool operator==(const Snapshot&) const = default;
+};
+
+/// Oldest first, as printed; the time may also be written with a space instead of the 'T'.
+Result<std::vector<Snapshot>> parse_snapshot_lines(std::string_view text);
+
+/// `abra app backup list`: one absolute path per line.
+Result<std::vector<std::string>> parse_backup_paths(std::string_view text);
+
+/// The values in `abra app secret generate`'s output, a NAME/VALUE table (abra-cli.md §1,
+/// [RECALL] format), read loosely: cells split on table bars or runs of spaces; the last cell of
+/// every row that is not a border, the header or a log line is a value. Reading too much only
+/// masks more; missing a value would leak it.
+std::vector<std::string> parse_generated_secrets(std::string_view text);
+
+/// The end of abra's output for a message, colours removed: enough to see its FATA line and cause.
+std::string abra_output_tail(std::string_view text);
+
+}  // namespace ccci::harness

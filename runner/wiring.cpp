@@ -1,0 +1,105 @@
+#include "runner/wiring.hpp"
+
+#include <utility>
+
+namespace ccci::runner {
+
+PlanInputs plan_inputs(const Config& config, const RecipeSpec& spec, const std::string& nonce) {
+  PlanInputs in;
+  in.recipe = config.recipe;
+  in.pr = config.pr;
+  in.ref = config.ref;
+  in.src = config.src;
+  in.repo_url = repo_url(config);
+  in.stages = config.stages;
+  in.not_applicable = spec.not_applicable;
+  for (const auto& [tier, checks] : spec.checks) {
+    for (const auto& check : checks)
+      in.overlay_checks[tier].push_back({check.name, CheckSource::overlay, describe(check)});
+  }
+  in.deps = spec.deps;
+  in.pinned_base = spec.pinned_base;
+  in.domain_suffix = config.domain_suffix;
+  in.nonce = nonce;
+  return in;
+}
+
+std::filesystem::path run_abra_dir(const Config& config, const Plan& plan) {
+  return config.abra_dir.value_or(config.state_dir / "abra") / "runs" / plan.run_id;
+}
+
+harness::AbraSettings abra_settings(const Config& config, const RecipeSpec& spec, const Plan& plan,
+                                    const harness::Environment& child_env, harness::Redactor& redactor) {
+  harness::AbraSettings settings;
+  settings.executable = config.abra;
+  settings.abra_dir = run_abra_dir(config, plan);
+  settings.server = config.server;
+  settings.env = child_env;
+  settings.timeouts.deploy = spec.timeouts.deploy;
+  settings.timeouts.backup = spec.timeouts.backup;
+  settings.redactor = &redactor;
+  return settings;
+}
+
+harness::HttpRouting http_routing(const Config& config) {
+  return harness::HttpRouting{config.gateway_host, config.gateway_port, config.ca_bundle.value_or("")};
+}
+
+harness::DockerSettings docker_settings(const harness::Environment& child_env) {
+  harness::DockerSettings settings;
+  settings.env = child_env;
+  return settings;
+}
+
+DeploymentSettings deployment_settings(const Config& config, const RecipeSpec& spec, const Plan& plan) {
+  DeploymentSettings settings;
+  settings.recipe = plan.recipe;
+  settings.domain = plan.domain;
+  settings.repo_url = plan.repo_url;
+  settings.head_ref = plan.head_ref;
+  settings.head_commit = plan.head_commit;
+  settings.base = plan.base;
+  settings.env_overlay = spec.env;
+  settings.health_path = spec.health.path;
+  settings.health_ok = spec.health.ok;
+  settings.http_timeout = spec.timeouts.http;
+  settings.image_pull = config.pull_images ? ImagePull::missing : ImagePull::never;
+  settings.evidence.out = config.out;
+  return settings;
+}
+
+StepFacts step_facts(const Config& config, const Plan& plan, const harness::Environment& child_env) {
+  StepFacts facts{plan.domain, harness::stack_name_for(plan.domain), child_env};
+  if (!config.gateway_host.empty()) {
+    facts.script_env["CCCI_GATEWAY"] =
+        config.gateway_host + (config.gateway_port ? ":" + std::to_string(config.gateway_port) : "");
+  }
+  if (config.ca_bundle) facts.script_env["CCCI_CA_BUNDLE"] = config.ca_bundle->string();
+  return facts;
+}
+
+RunReport report_head(const Plan& plan, std::string started_at) {
+  RunReport report;
+  report.run_id = plan.run_id;
+  report.recipe = plan.recipe;
+  report.pr = plan.pr;
+  report.src = plan.src;
+  report.head_ref = plan.head_ref;
+  report.head_commit = plan.head_commit;
+  report.base = plan.base;
+  report.expected_deploy_count = plan.expected_deploy_count;
+  report.started_at = std::move(started_at);
+  return report;
+}
+
+void record_machine_result(RunReport& report, MachineResult result, std::chrono::milliseconds duration) {
+  report.tiers = std::move(result.tiers);
+  report.teardown = std::move(result.teardown);
+  report.evidence = std::move(result.evidence);
+  report.deploy_count = result.deploy_count;
+  report.infra_errors = std::move(result.infra_errors);
+  report.interrupt_signal = result.interrupt_signal;
+  report.duration = duration;
+}
+
+}  // namespace ccci::runner
