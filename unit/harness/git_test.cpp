@@ -13,8 +13,10 @@ namespace ccci::harness {
 namespace {
 
 using namespace std::chrono_literals;
+using fakes::exited;
 using fakes::FakeProcessRunner;
 using fakes::GitRepo;
+using fakes::timed_out;
 
 class GitOnRealRepos : public ::testing::Test {
  protected:
@@ -143,7 +145,7 @@ TEST(GitArgv, RefusesRepositoriesAndRefsThatCouldBecomeOptions) {
 
 TEST(GitArgv, BuildsArgvAndEnvironmentWithoutAShell) {
   FakeProcessRunner runner;
-  runner.on({"git", "ls-remote"}, FakeProcessRunner::exits(0, "abc123\tHEAD\nabc123\trefs/heads/main\n"));
+  runner.on({"git", "ls-remote"}, exited(0, "abc123\tHEAD\nabc123\trefs/heads/main\n"));
   auto git = make_git(runner, {{"PATH", "/usr/bin"}}, 7s);
   auto refs = git->list_remote_refs("https://git.example/recipe.git");
   ASSERT_TRUE(refs.ok()) << refs.error().message;
@@ -164,9 +166,9 @@ TEST(GitArgv, BuildsArgvAndEnvironmentWithoutAShell) {
 
 TEST(GitArgv, ListsEachRepoOnceAndRetriesAFailedListing) {
   FakeProcessRunner runner;
-  runner.once({"git", "ls-remote", "--", "/a"}, FakeProcessRunner::exits(128, "", "fatal: unable to access\n"));
-  runner.on({"git", "ls-remote", "--", "/a"}, FakeProcessRunner::exits(0, "abc123\trefs/heads/main\n"));
-  runner.on({"git", "ls-remote", "--", "/b"}, FakeProcessRunner::exits(0, "def456\trefs/heads/master\n"));
+  runner.once({"git", "ls-remote", "--", "/a"}, exited(128, "", "fatal: unable to access\n"));
+  runner.on({"git", "ls-remote", "--", "/a"}, exited(0, "abc123\trefs/heads/main\n"));
+  runner.on({"git", "ls-remote", "--", "/b"}, exited(0, "def456\trefs/heads/master\n"));
   auto git = make_git(runner, {});
   EXPECT_FALSE(git->list_remote_refs("/a").ok());
   EXPECT_EQ(git->resolve_remote_ref("/a", "refs/heads/main").value(), "abc123");
@@ -178,7 +180,7 @@ TEST(GitArgv, ListsEachRepoOnceAndRetriesAFailedListing) {
 
 TEST(GitArgv, GarbledLsRemoteOutputIsInfra) {
   FakeProcessRunner runner;
-  runner.on({"git", "ls-remote"}, FakeProcessRunner::exits(0, "not a ref line\n"));
+  runner.on({"git", "ls-remote"}, exited(0, "not a ref line\n"));
   auto refs = make_git(runner, {})->list_remote_refs("/repo");
   ASSERT_FALSE(refs.ok());
   EXPECT_EQ(refs.error().kind, ErrorKind::infra);
@@ -186,7 +188,7 @@ TEST(GitArgv, GarbledLsRemoteOutputIsInfra) {
 
 TEST(GitArgv, GitTimeoutIsInfraNamingTheOperation) {
   FakeProcessRunner runner;
-  runner.on({"git"}, FakeProcessRunner::times_out());
+  runner.on({"git"}, timed_out());
   auto refs = make_git(runner, {})->list_remote_refs("/repo");
   ASSERT_FALSE(refs.ok());
   EXPECT_EQ(refs.error().kind, ErrorKind::infra);

@@ -293,10 +293,10 @@ TEST(CompletionDescribe, NamesTimeoutsInSeconds) {
 // The fake of this seam: other tests rely on its matching rules, so they are pinned here.
 TEST(FakeProcessRunner, LongestPrefixWinsAndOnceRulesAnswerInOrder) {
   fakes::FakeProcessRunner fake;
-  fake.on({"docker"}, fakes::FakeProcessRunner::exits(1))
-      .once({"docker", "ps"}, fakes::FakeProcessRunner::exits(0, "first"))
+  fake.on({"docker"}, fakes::exited(1))
+      .once({"docker", "ps"}, fakes::exited(0, "first"))
       .once({"docker", "ps"}, make_error(ErrorKind::infra, "daemon gone"))
-      .on({"docker", "ps"}, fakes::FakeProcessRunner::exits(0, "steady"));
+      .on({"docker", "ps"}, fakes::exited(0, "steady"));
   Command ps{{"docker", "ps", "-q"}, {}, {}, 1s};
   EXPECT_EQ(fake.run(ps)->out, "first");
   EXPECT_EQ(fake.run(ps).error().kind, ErrorKind::infra);

@@ -78,13 +78,8 @@ TEST_F(SpecStepsTest, AnAnswerThatNeededRetriesPassesAndSaysSo) {
   answer.status = 200;
   answer.body = "kept";
   answer.retried = {"GET https://app.ccci.test/cgi-bin/marker/backup: Empty reply from server"};
-  struct Once final : harness::HttpClient {
-    harness::HttpResponse answer;
-    harness::Result<harness::HttpResponse> send(const harness::HttpRequest&) override { return answer; }
-  } client;
-  client.answer = answer;
-  SpecSteps steps(spec, StepFacts{"app.ccci.test", "app_ccci_test", {}}, client, docker, processes, clock, redactor);
-  auto outcome = steps.checks(Tier::restore).at(0);
+  http.respond("GET", marker_url, answer);
+  auto outcome = only_check(Tier::restore);
   EXPECT_EQ(outcome.status, CheckStatus::pass);
   EXPECT_EQ(outcome.message,
             "answered after 1 retry: GET https://app.ccci.test/cgi-bin/marker/backup: Empty reply from server");
@@ -95,7 +90,7 @@ TEST_F(SpecStepsTest, AFailedExecCheckSaysItsExitAndTheEndOfItsOutput) {
   ls.service = "app";
   ls.argv = {"ls", "/data"};
   spec.checks[Tier::custom].push_back(check_of("data_volume_mounted", ls));
-  docker.exec_answers.push_back(fakes::FakeProcessRunner::exits(1, "", "ls: /data: No such file or directory\n"));
+  docker.exec_answers.push_back(fakes::exited(1, "", "ls: /data: No such file or directory\n"));
   auto outcome = only_check(Tier::custom);
   EXPECT_EQ(outcome.status, CheckStatus::fail);
   EXPECT_EQ(outcome.message,
@@ -107,7 +102,7 @@ TEST_F(SpecStepsTest, ALongOrMultiLineExecScriptIsShownByItsFirstLine) {
   script.service = "app";
   script.argv = {"sh", "-c", "set -e\nlong script"};
   spec.checks[Tier::custom].push_back(check_of("script", script));
-  docker.exec_answers.push_back(fakes::FakeProcessRunner::exits(2));
+  docker.exec_answers.push_back(fakes::exited(2));
   EXPECT_EQ(only_check(Tier::custom).message, "`sh -c set -e …` in app: exit 2, expected exit 0; no output");
 }
 
@@ -117,7 +112,7 @@ TEST_F(SpecStepsTest, AnExecThatPrintsTheWrongThingQuotesWhatItPrinted) {
   count.argv = {"sqlite3", "app.db", "SELECT 1;"};
   count.stdout_contains = "42";
   spec.checks[Tier::custom].push_back(check_of("answer", count));
-  docker.exec_answers.push_back(fakes::FakeProcessRunner::exits(0, "1\n"));
+  docker.exec_answers.push_back(fakes::exited(0, "1\n"));
   auto outcome = only_check(Tier::custom);
   EXPECT_EQ(outcome.message, "`sqlite3 app.db SELECT 1;` in db printed no \"42\"; output ends \"1\"");
 }
