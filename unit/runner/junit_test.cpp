@@ -11,7 +11,7 @@
 namespace ccci::runner {
 namespace {
 
-const std::string schema = std::string(CCCI_SHARED_DIR) + "/schemas/junit.xsd";
+const std::string schema = std::string(CCCI_SOURCE_DIR) + "/docs/junit.xsd";
 
 /// xmllint's verdict on `file` against Jenkins' junit-10.xsd.
 int validate(const std::filesystem::path& file) {
