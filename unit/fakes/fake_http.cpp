@@ -10,6 +10,10 @@ void FakeHttpClient::respond(const std::string& method, const std::string& url, 
   response.status = status;
   response.body = std::move(body);
   response.headers = std::move(headers);
+  respond(method, url, std::move(response));
+}
+
+void FakeHttpClient::respond(const std::string& method, const std::string& url, harness::HttpResponse response) {
   std::lock_guard lock(mutex_);
   script_[{method, url}].push_back(std::move(response));
 }

@@ -21,6 +21,8 @@ class FakeHttpClient final : public harness::HttpClient {
   /// Appends a response with `status` and `body` to the route's script.
   void respond(const std::string& method, const std::string& url, long status, std::string body = {},
                harness::Headers headers = {});
+  /// Appends a whole response (e.g. one that carries `retried` attempts) to the route's script.
+  void respond(const std::string& method, const std::string& url, harness::HttpResponse response);
   /// Appends a failed send (e.g. ErrorKind::timeout) to the route's script.
   void fail(const std::string& method, const std::string& url, harness::ErrorKind kind, std::string message);
 

@@ -16,7 +16,7 @@ bool argv_starts_with(const std::vector<std::string>& argv, const std::vector<st
   return prefix.size() <= argv.size() && std::equal(prefix.begin(), prefix.end(), argv.begin());
 }
 
-Completion FakeProcessRunner::exits(int code, std::string out, std::string err) {
+Completion exited(int code, std::string out, std::string err) {
   Completion completion;
   completion.exit_code = code;
   completion.out = std::move(out);
@@ -24,7 +24,7 @@ Completion FakeProcessRunner::exits(int code, std::string out, std::string err) 
   return completion;
 }
 
-Completion FakeProcessRunner::times_out() {
+Completion timed_out() {
   Completion completion;
   completion.timed_out = true;
   completion.signal = SIGTERM;

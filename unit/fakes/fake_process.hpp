@@ -1,7 +1,7 @@
 #pragma once
-/// FakeProcessRunner: the ProcessRunner seam's test double. Records every Command it is given and
-/// answers from scripted rules matched on an argv prefix, so drivers (git, docker, abra) can be
-/// tested on the exact argv they build, without spawning anything.
+/// FakeProcessRunner: the ProcessRunner seam's one test double. Spawns nothing: records every
+/// Command it is given and answers from scripted rules matched on an argv prefix, so drivers
+/// (git, docker, abra) are tested on the exact argv, environment and timeout they build.
 ///
 /// Matching: the rule with the longest matching prefix answers; among equally long prefixes the
 /// earliest live rule does. A rule added with once() retires after answering one command, so
@@ -16,19 +16,21 @@
 
 namespace ccci::fakes {
 
+/// A Completion that exited with `code` after writing `out` and `err`.
+harness::Completion exited(int code, std::string out = "", std::string err = "");
+/// A Completion the runner killed after its timeout (signal SIGTERM).
+harness::Completion timed_out();
+
 class FakeProcessRunner : public harness::ProcessRunner {
  public:
   using Argv = std::vector<std::string>;
   using Handler = std::function<harness::Result<harness::Completion>(const harness::Command&)>;
 
-  /// A Completion that exited with `code` and printed `out` / `err`.
-  static harness::Completion exits(int code, std::string out = "", std::string err = "");
-  /// A Completion killed by the runner after its timeout (signal SIGTERM).
-  static harness::Completion times_out();
-
+  /// Every command starting with `prefix` gets `answer` (a Completion, an Error, or a handler's).
   FakeProcessRunner& on(Argv prefix, harness::Completion answer);
   FakeProcessRunner& on(Argv prefix, harness::Error answer);
   FakeProcessRunner& on(Argv prefix, Handler handler);
+  /// The next command starting with `prefix` gets `answer`; the rule then retires.
   FakeProcessRunner& once(Argv prefix, harness::Completion answer);
   FakeProcessRunner& once(Argv prefix, harness::Error answer);
   FakeProcessRunner& set_default(harness::Completion answer);
@@ -37,6 +39,7 @@ class FakeProcessRunner : public harness::ProcessRunner {
 
   /// Every command run so far, in order.
   std::vector<harness::Command> commands() const;
+  /// Just the argv of every recorded command, in order.
   std::vector<Argv> argvs() const;
   /// How many recorded commands start with `prefix`.
   std::size_t count(const Argv& prefix) const;
@@ -54,7 +57,7 @@ class FakeProcessRunner : public harness::ProcessRunner {
 
   mutable std::mutex mutex_;
   std::vector<Rule> rules_;
-  harness::Completion default_answer_ = exits(0);
+  harness::Completion default_answer_ = exited(0);
   std::vector<harness::Command> commands_;
 };
 

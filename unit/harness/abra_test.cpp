@@ -5,13 +5,13 @@
 #include <functional>
 
 #include "harness/redactor.hpp"
-#include "unit/fakes/recording_runner.hpp"
+#include "unit/fakes/fake_process.hpp"
 
 namespace ccci::harness {
 namespace {
 
 using fakes::exited;
-using fakes::RecordingRunner;
+using fakes::FakeProcessRunner;
 using Argv = std::vector<std::string>;
 
 constexpr const char* domain = "app1.ci.example.net";
@@ -30,7 +30,7 @@ AbraSettings test_settings() {
 }
 
 struct AbraFixture : ::testing::Test {
-  RecordingRunner runner;
+  FakeProcessRunner runner;
   std::unique_ptr<AbraDriver> abra = make_abra_driver(runner, test_settings());
 
   Argv only_argv() {
@@ -74,7 +74,7 @@ TEST_F(AbraFixture, ForcedChaosRedeployWithoutConvergeChecksUsesItsOwnTimeout) {
 }
 
 TEST(Abra, OnlineSettingLetsAbraFetchTheRecipe) {
-  RecordingRunner runner;
+  FakeProcessRunner runner;
   auto settings = test_settings();
   settings.fetch = RecipeFetch::online;
   auto abra = make_abra_driver(runner, settings);
@@ -225,7 +225,7 @@ TEST_F(AbraFixture, HostileRecipeVersionSecretAndSnapshotArgumentsNeverReachAbra
 }
 
 TEST(Abra, HostileServerNameInSettingsNeverReachesAbra) {
-  RecordingRunner runner;
+  FakeProcessRunner runner;
   auto settings = test_settings();
   settings.server = "--offline";
   auto abra = make_abra_driver(runner, settings);
@@ -238,8 +238,8 @@ TEST(Abra, HostileServerNameInSettingsNeverReachesAbra) {
 // --- error kinds -----------------------------------------------------------------------------
 
 TEST_F(AbraFixture, DeployThatDidNotConvergeIsTheRecipeFailingWithAbrasStderrTail) {
-  runner.script({"/opt/abra", "app", "deploy"},
-                exited(1, "", "INFO waiting for services\nERRO app: task failed\nFATA deploy failed 🛑\n"));
+  runner.on({"/opt/abra", "app", "deploy"},
+            exited(1, "", "INFO waiting for services\nERRO app: task failed\nFATA deploy failed 🛑\n"));
   auto status = abra->deploy(domain, DeployOptions{});
   ASSERT_FALSE(status.ok());
   EXPECT_EQ(status.error().kind, ErrorKind::check_failed);
@@ -249,7 +249,7 @@ TEST_F(AbraFixture, DeployThatDidNotConvergeIsTheRecipeFailingWithAbrasStderrTai
 }
 
 TEST_F(AbraFixture, DeployKilledByOurTimeoutIsATimeout) {
-  runner.script({"/opt/abra", "app", "deploy"}, fakes::timed_out());
+  runner.on({"/opt/abra", "app", "deploy"}, fakes::timed_out());
   auto status = abra->deploy(domain, DeployOptions{});
   ASSERT_FALSE(status.ok());
   EXPECT_EQ(status.error().kind, ErrorKind::timeout);
@@ -257,7 +257,7 @@ TEST_F(AbraFixture, DeployKilledByOurTimeoutIsATimeout) {
 }
 
 TEST_F(AbraFixture, MissingAbraBinaryIsInfrastructureNotANamedThingMissing) {
-  runner.script({"/opt/abra"}, make_error(ErrorKind::not_found, "/opt/abra: no such file"));
+  runner.on({"/opt/abra"}, make_error(ErrorKind::not_found, "/opt/abra: no such file"));
   auto status = abra->undeploy(domain);
   ASSERT_FALSE(status.ok());
   EXPECT_EQ(status.error().kind, ErrorKind::infra);
@@ -265,27 +265,27 @@ TEST_F(AbraFixture, MissingAbraBinaryIsInfrastructureNotANamedThingMissing) {
 }
 
 TEST_F(AbraFixture, InterruptionWhileAbraRunsStaysAnInterruption) {
-  runner.script({"/opt/abra"}, make_error(ErrorKind::interrupted, "SIGTERM"));
+  runner.on({"/opt/abra"}, make_error(ErrorKind::interrupted, "SIGTERM"));
   auto status = abra->deploy(domain, DeployOptions{});
   ASSERT_FALSE(status.ok());
   EXPECT_EQ(status.error().kind, ErrorKind::interrupted);
 }
 
 TEST_F(AbraFixture, UnreachableDockerDaemonDuringDeployIsInfrastructure) {
-  runner.script({"/opt/abra", "app", "deploy"},
-                exited(1, "",
-                       "FATA Cannot connect to the Docker daemon at unix:///var/run/docker.sock. "
-                       "Is the docker daemon running?\n"));
+  runner.on({"/opt/abra", "app", "deploy"},
+            exited(1, "",
+                   "FATA Cannot connect to the Docker daemon at unix:///var/run/docker.sock. "
+                   "Is the docker daemon running?\n"));
   auto status = abra->deploy(domain, DeployOptions{});
   ASSERT_FALSE(status.ok());
   EXPECT_EQ(status.error().kind, ErrorKind::infra);
 }
 
 TEST_F(AbraFixture, DirtyRecipeTreeOnReleaseDeployIsTheHarnessesFault) {
-  runner.script({"/opt/abra", "app", "deploy"},
-                exited(1, "",
-                       "FATA custom-html (/x/recipes/custom-html) has locally unstaged changes? please "
-                       "commit/remove your changes before proceeding\n"));
+  runner.on({"/opt/abra", "app", "deploy"},
+            exited(1, "",
+                   "FATA custom-html (/x/recipes/custom-html) has locally unstaged changes? please "
+                   "commit/remove your changes before proceeding\n"));
   auto status = abra->deploy(domain, DeployOptions{});
   ASSERT_FALSE(status.ok());
   EXPECT_EQ(status.error().kind, ErrorKind::infra);
@@ -294,7 +294,7 @@ TEST_F(AbraFixture, DirtyRecipeTreeOnReleaseDeployIsTheHarnessesFault) {
 TEST_F(AbraFixture, AbraKilledByASignalIsInfrastructure) {
   Completion killed;
   killed.signal = 9;
-  runner.script({"/opt/abra"}, killed);
+  runner.on({"/opt/abra"}, killed);
   auto status = abra->backup_create(domain);
   ASSERT_FALSE(status.ok());
   EXPECT_EQ(status.error().kind, ErrorKind::infra);
@@ -302,21 +302,21 @@ TEST_F(AbraFixture, AbraKilledByASignalIsInfrastructure) {
 }
 
 TEST_F(AbraFixture, UndeployOfAnAppThatIsNotDeployedIsNotFound) {
-  runner.script({"/opt/abra", "app", "undeploy"}, exited(1, "", "FATA app1.ci.example.net is not deployed?\n"));
+  runner.on({"/opt/abra", "app", "undeploy"}, exited(1, "", "FATA app1.ci.example.net is not deployed?\n"));
   auto status = abra->undeploy(domain);
   ASSERT_FALSE(status.ok());
   EXPECT_EQ(status.error().kind, ErrorKind::not_found);
 }
 
 TEST_F(AbraFixture, FailedSetupCommandIsInfrastructure) {
-  runner.script({"/opt/abra", "app", "new"}, exited(1, "", "FATA app1.ci.example.net.env already exists?\n"));
+  runner.on({"/opt/abra", "app", "new"}, exited(1, "", "FATA app1.ci.example.net.env already exists?\n"));
   auto status = abra->app_new("custom-html", std::nullopt, domain, SecretGeneration::generate_all);
   ASSERT_FALSE(status.ok());
   EXPECT_EQ(status.error().kind, ErrorKind::infra);
 }
 
 TEST_F(AbraFixture, FailedSecretGenerationNeverQuotesStdoutWhereTheValuesAre) {
-  runner.script({"/opt/abra", "app", "secret"}, exited(1, "db_password  hunter2-correct-horse\n", ""));
+  runner.on({"/opt/abra", "app", "secret"}, exited(1, "db_password  hunter2-correct-horse\n", ""));
   auto status = abra->secret_generate_all(domain);
   ASSERT_FALSE(status.ok());
   EXPECT_EQ(status.error().kind, ErrorKind::infra);
@@ -324,20 +324,20 @@ TEST_F(AbraFixture, FailedSecretGenerationNeverQuotesStdoutWhereTheValuesAre) {
 }
 
 TEST_F(AbraFixture, BackupWithoutBackupbotIsInfrastructureButAFailedBackupIsTheRecipes) {
-  runner.script({"/opt/abra", "app", "backup", "create"},
-                exited(1, "", "FATA no backupbot discovered, is it deployed?\n"));
+  runner.once({"/opt/abra", "app", "backup", "create"},
+              exited(1, "", "FATA no backupbot discovered, is it deployed?\n"));
   auto no_bot = abra->backup_create(domain);
   ASSERT_FALSE(no_bot.ok());
   EXPECT_EQ(no_bot.error().kind, ErrorKind::infra);
 
-  runner.script({"/opt/abra", "app", "backup", "create"}, exited(1, "", "ERRO pre-hook failed: exit 2\n"));
+  runner.on({"/opt/abra", "app", "backup", "create"}, exited(1, "", "ERRO pre-hook failed: exit 2\n"));
   auto hook_failed = abra->backup_create(domain);
   ASSERT_FALSE(hook_failed.ok());
   EXPECT_EQ(hook_failed.error().kind, ErrorKind::check_failed);
 }
 
 TEST_F(AbraFixture, RestoreOfAnUnknownSnapshotIsNotFound) {
-  runner.script({"/opt/abra", "app", "restore"}, exited(1, "No Snapshots with ID deadbeef found\n", ""));
+  runner.on({"/opt/abra", "app", "restore"}, exited(1, "No Snapshots with ID deadbeef found\n", ""));
   auto status = abra->restore(domain, "deadbeef");
   ASSERT_FALSE(status.ok());
   EXPECT_EQ(status.error().kind, ErrorKind::not_found);
@@ -346,8 +346,8 @@ TEST_F(AbraFixture, RestoreOfAnUnknownSnapshotIsNotFound) {
 // --- output parsing --------------------------------------------------------------------------
 
 TEST_F(AbraFixture, SnapshotsAreParsedFromAbrasStdout) {
-  runner.script({"/opt/abra", "app", "backup", "snapshots"},
-                exited(0, "2025-03-01T12:00:00 3f2a1b4c 1.2.0+3.4.5\n", "INFO some log on stderr\n"));
+  runner.on({"/opt/abra", "app", "backup", "snapshots"},
+            exited(0, "2025-03-01T12:00:00 3f2a1b4c 1.2.0+3.4.5\n", "INFO some log on stderr\n"));
   auto snapshots = abra->backup_snapshots(domain);
   ASSERT_TRUE(snapshots.ok()) << snapshots.error().message;
   ASSERT_EQ(snapshots->size(), 1u);
@@ -355,19 +355,19 @@ TEST_F(AbraFixture, SnapshotsAreParsedFromAbrasStdout) {
 }
 
 TEST_F(AbraFixture, SnapshotsCommandFailingWithNoSnapshotsMeansNone) {
-  runner.script({"/opt/abra", "app", "backup", "snapshots"}, exited(1, "", "WARN No Snapshots found for app\n"));
+  runner.on({"/opt/abra", "app", "backup", "snapshots"}, exited(1, "", "WARN No Snapshots found for app\n"));
   auto snapshots = abra->backup_snapshots(domain);
   ASSERT_TRUE(snapshots.ok()) << snapshots.error().message;
   EXPECT_TRUE(snapshots->empty());
 }
 
 TEST_F(AbraFixture, BackupListYieldsThePathsInTheSnapshot) {
-  runner.script({"/opt/abra", "app", "backup", "list"},
-                exited(0,
-                       "INFO listing snapshot 3f2a1b4c\r\n"
-                       "/var/lib/docker/volumes/app1_ci_example_net_data/_data\r\n"
-                       "/var/lib/docker/volumes/app1_ci_example_net_db/_data/backup.sql\r\n"
-                       "/secrets/db_password\r\n"));
+  runner.on({"/opt/abra", "app", "backup", "list"},
+            exited(0,
+                   "INFO listing snapshot 3f2a1b4c\r\n"
+                   "/var/lib/docker/volumes/app1_ci_example_net_data/_data\r\n"
+                   "/var/lib/docker/volumes/app1_ci_example_net_db/_data/backup.sql\r\n"
+                   "/secrets/db_password\r\n"));
   auto paths = abra->backup_list(domain, "3f2a1b4c", BackupListScope::all_paths);
   ASSERT_TRUE(paths.ok()) << paths.error().message;
   EXPECT_EQ(*paths, (std::vector<std::string>{"/var/lib/docker/volumes/app1_ci_example_net_data/_data",
@@ -400,24 +400,24 @@ namespace {
 
 TEST(GeneratedSecrets, TheDriverTeachesTheRedactorEveryValueAbraPrintsEvenWhenItFails) {
   Redactor redactor;
-  fakes::RecordingRunner runner;
+  fakes::FakeProcessRunner runner;
   AbraSettings settings = test_settings();
   settings.redactor = &redactor;
   auto abra = make_abra_driver(runner, settings);
-  runner.script({"/opt/abra", "app", "secret"}, exited(0, "NAME   VALUE\ndb_password   Zq3xR9mWv2Lp-one\n", ""));
+  runner.on({"/opt/abra", "app", "secret"}, exited(0, "NAME   VALUE\ndb_password   Zq3xR9mWv2Lp-one\n", ""));
   ASSERT_TRUE(abra->secret_generate_all(domain).ok());
   EXPECT_EQ(redactor.redact("pw=Zq3xR9mWv2Lp-one"), "pw=********");
 
-  fakes::RecordingRunner failing;
+  fakes::FakeProcessRunner failing;
   auto failing_abra = make_abra_driver(failing, settings);
-  failing.script({"/opt/abra", "app", "secret"},
-                 exited(1, "NAME   VALUE\nsmtp_password  partly-made-7788\n", "FATA docker gone\n"));
+  failing.on({"/opt/abra", "app", "secret"},
+             exited(1, "NAME   VALUE\nsmtp_password  partly-made-7788\n", "FATA docker gone\n"));
   ASSERT_FALSE(failing_abra->secret_generate_all(domain).ok());
   EXPECT_EQ(redactor.redact("partly-made-7788"), "********") << "what was printed before the failure is secret too";
 
-  fakes::RecordingRunner creating;
+  fakes::FakeProcessRunner creating;
   auto creating_abra = make_abra_driver(creating, settings);
-  creating.script({"/opt/abra", "app", "new"}, exited(0, "NAME  VALUE\nkey  from-app-new-secrets\n", ""));
+  creating.on({"/opt/abra", "app", "new"}, exited(0, "NAME  VALUE\nkey  from-app-new-secrets\n", ""));
   ASSERT_TRUE(creating_abra->app_new("custom-html", std::nullopt, domain, SecretGeneration::generate_all).ok());
   EXPECT_EQ(redactor.redact("from-app-new-secrets"), "********");
 }

@@ -3,83 +3,16 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <array>
 #include <chrono>
-#include <cstdio>
 #include <fstream>
-#include <iterator>
 
+#include "unit/fakes/compose_samples.hpp"
 #include "unit/fakes/temp_dir.hpp"
 
 namespace ccci::harness {
 namespace {
 
-using Env = std::map<std::string, std::string>;
-
-std::vector<std::string> sorted(std::vector<std::string> names) {
-  std::sort(names.begin(), names.end());
-  return names;
-}
-
-struct Recipe {
-  fakes::TempDir dir;
-  void file(const std::string& name, const std::string& text) { dir.write(name, text); }
-};
-
-const char* bonfire_like = R"(services:
-  app:
-    image: ccci/fixture-web:${APP_VERSION:-1.0}
-    environment:
-      - DOMAIN=${DOMAIN}
-      - PLAIN
-    networks: [proxy, internal]
-    deploy:
-      endpoint_mode: dnsrr
-      labels:
-        - "traefik.enable=true"
-        - "traefik.http.services.${STACK_NAME}.loadbalancer.server.port=80"
-        - "coop-cloud.${STACK_NAME}.version=2.0.1+1.0.6"
-    depends_on: [sidekiq]
-    secrets: [secret_key_base]
-  db:
-    image: ccci/sqlite:1
-    volumes:
-      - db-data:/var/lib/sqlite
-      - /etc/localtime:/etc/localtime:ro
-    deploy:
-      labels:
-        backupbot.backup: "${ENABLE_BACKUPS:-true}"
-        backupbot.backup.volumes.db-data.path: "backup.sql,extra.sql"
-volumes:
-  db-data:
-networks:
-  proxy: {external: true}
-  internal:
-secrets:
-  secret_key_base:
-    external: true
-    name: ${STACK_NAME}_secret_key_base_${SECRET_SECRET_KEY_BASE_VERSION:-v1}
-)";
-
-const char* overlay = R"(services:
-  app:
-    image: ccci/fixture-web:1.1
-    environment:
-      EXTRA: "yes"
-      DOMAIN: overridden.example
-    deploy:
-      labels:
-        backupbot.backup.volumes.files: "false"
-    volumes:
-      - files:/files
-  worker:
-    image: ccci/busybox:1
-    volumes:
-      - files:/files
-volumes:
-  files:
-    name: shared_files
-)";
+using namespace fakes::compose_samples;
 
 TEST(Compose, MergesFilesAndBuildsTheModel) {
   Recipe recipe;
@@ -200,30 +133,6 @@ TEST(Compose, ErrorsNameTheFileAndPosition) {
 // Each expectation below is what `docker stack config` (Docker CLI 28) prints for the same files
 // and env; the ComposeDifferential tests check the same files against docker itself.
 
-const char* bare_environment = R"(services:
-  app:
-    image: x
-    environment:
-      - LIST_SET
-      - LIST_UNSET
-      - "LIST_EMPTY_SET="
-      - "LIST_EMPTY_UNSET="
-      - LIST_VALUE=written
-  worker:
-    image: x
-    environment:
-      MAP_SET:
-      MAP_UNSET:
-      TILDE_SET: ~
-      QUOTED_EMPTY_SET: ""
-      QUOTED_NULL: "null"
-      MAP_VALUE: written
-)";
-
-const Env bare_environment_env{
-    {"LIST_SET", "from-env"},  {"LIST_EMPTY_SET", "from-env"},   {"LIST_VALUE", "ignored"},  {"MAP_SET", "from-env"},
-    {"TILDE_SET", "from-env"}, {"QUOTED_EMPTY_SET", "from-env"}, {"QUOTED_NULL", "ignored"}, {"MAP_VALUE", "ignored"}};
-
 TEST(ComposeEnvironment, AVariableWithoutAValueTakesItFromTheAppEnvOrStaysNull) {
   Recipe recipe;
   recipe.file("compose.yml", bare_environment);
@@ -242,35 +151,6 @@ TEST(ComposeEnvironment, AVariableWithoutAValueTakesItFromTheAppEnvOrStaysNull) 
                                                               {"QUOTED_NULL", "null"},
                                                               {"MAP_VALUE", "written"}}));
 }
-
-const char* environment_base = R"(services:
-  app:
-    image: x
-    env_file: [app.env]
-    environment:
-      - FROM_BOTH=environment
-      - NULL_OVER_FILE
-      - LATER_NULL=base
-      - LATER_EMPTY=base
-      - LATER_NULL_SET=base
-      - EMPTY_THEN_NULL=
-      - NULL_THEN_EMPTY
-)";
-const char* environment_later = R"(services:
-  app:
-    environment:
-      - LATER_NULL
-      - LATER_EMPTY=
-      - LATER_NULL_SET
-      - EMPTY_THEN_NULL
-      - NULL_THEN_EMPTY=
-      - ONLY_LATER
-)";
-const char* app_env_file =
-    "FROM_FILE=file \"quoted\" \n# a comment\n\n  INDENTED=x\nFILE_BARE_SET\nFILE_BARE_UNSET\n"
-    "FILE_EMPTY_SET=\nFROM_BOTH=file\nNULL_OVER_FILE=file\n";
-const Env environment_env{
-    {"LATER_NULL_SET", "from-env"}, {"FILE_BARE_SET", "from-env"}, {"FILE_EMPTY_SET", "from-env"}};
 
 TEST(ComposeEnvironment, EnvFilesComeFirstAndALaterEmptyValueKeepsAnEarlierOne) {
   Recipe recipe;
@@ -374,36 +254,6 @@ TEST(Compose, MergingThousandsOfListItemsIsFast) {
   EXPECT_EQ(app.ports.size(), 5000u) << "the first file's list is kept whole; the second adds nothing new";
 }
 
-const char* external_resources = R"(services:
-  app:
-    image: x
-    volumes: [ext_plain:/a, ext_named:/b, ext_legacy:/c, local_named:/d, local_plain:/e, ext_interpolated:/f]
-    networks: [net_plain, net_named, net_legacy, net_local]
-    secrets: [sec_plain, sec_named, sec_legacy]
-    configs: [cfg_plain, cfg_legacy]
-    deploy:
-      labels: {backupbot.backup: "true"}
-volumes:
-  ext_plain: {external: true}
-  ext_named: {external: true, name: "${STACK_NAME}_vol"}
-  ext_legacy: {external: {name: legacy_vol}}
-  local_named: {name: "${STACK_NAME}_local"}
-  local_plain:
-  ext_interpolated: {external: "${EXTERNAL}"}
-networks:
-  net_plain: {external: true}
-  net_named: {external: true, name: "${PROXY_NETWORK:-proxy}"}
-  net_legacy: {external: {name: legacy_net}}
-  net_local:
-secrets:
-  sec_plain: {external: true}
-  sec_named: {external: true, name: "${STACK_NAME}_sec_named_v1"}
-  sec_legacy: {external: {name: legacy_sec}}
-configs:
-  cfg_plain: {external: true}
-  cfg_legacy: {external: {name: legacy_cfg}}
-)";
-
 TEST(ComposeResources, AnExternalResourceWithoutANameIsNamedByItsKey) {
   Recipe recipe;
   recipe.file("compose.yml", external_resources);
@@ -453,56 +303,6 @@ TEST(ComposeResources, ALegacyExternalNameBesideANameIsASpecError) {
       << model.error().message;
 }
 
-const char* merge_base = R"(services:
-  app:
-    image: ccci/app:1
-    networks: [proxy]
-    secrets: [s1, {source: s2, target: /run/s2}]
-    labels: [keep=base, blanked=base]
-    deploy:
-      endpoint_mode: dnsrr
-      labels: {backupbot.backup: "true", blanked: base}
-  worker:
-    image: ccci/worker:1
-    volumes: ["data:/data", "./conf:/conf:ro", {type: volume, source: cache, target: /cache}, "/srv/keep:/keep"]
-volumes:
-  data:
-  data2:
-  cache:
-  cache2:
-  named_then_external: {name: x}
-  external_then_named: {external: true}
-  external_then_null: {external: true}
-  named_then_empty: {name: keep}
-networks:
-  proxy: {external: true}
-  internal: {driver: overlay}
-secrets:
-  s1: {file: ./s1}
-  s2: {external: true}
-)";
-const char* merge_later = R"(services:
-  app:
-    image: ""
-    networks:
-      internal:
-        aliases: [x]
-    secrets: [{source: s1, target: /run/s1}, s2]
-    labels: {blanked: ""}
-    deploy:
-      endpoint_mode: ""
-      labels: [blanked=]
-  worker:
-    volumes: [{type: volume, source: data2, target: /data}, "cache2:/cache:nocopy"]
-volumes:
-  named_then_external: {external: true}
-  external_then_named: {name: y}
-  external_then_null:
-  named_then_empty: {}
-networks:
-  internal: {attachable: true}
-)";
-
 TEST(ComposeMerge, ALaterFileReplacesATopLevelResourceWhole) {
   Recipe recipe;
   recipe.file("compose.yml", merge_base);
@@ -540,202 +340,6 @@ TEST(ComposeMerge, ServiceListsMergeByNameAndAnEmptyScalarDoesNotOverride) {
                                                         {"/conf", "bind:./conf"},
                                                         {"/cache", "volume:cache2"},
                                                         {"/keep", "bind:/srv/keep"}}));
-}
-
-// ---- differential: docker's own loader is the oracle -------------------------------------
-
-/// `docker stack config` of the recipe's files with `env`, parsed; skips when the CLI is absent.
-/// Its warnings (e.g. "external.name is deprecated") go to a file, not into the YAML we parse.
-Result<YamlNode> docker_config(const std::filesystem::path& dir, const std::vector<std::string>& files,
-                               const Env& env) {
-  std::string command = "cd '" + dir.string() + "' && env -i PATH=\"$PATH\"";
-  for (const auto& [k, v] : env) command += " '" + k + "=" + v + "'";
-  command += " docker stack config";
-  for (const auto& file : files) command += " -c " + file;
-  std::filesystem::path stderr_file = dir / ".docker-stack-config.stderr";
-  FILE* pipe = ::popen((command + " 2>'" + stderr_file.string() + "'").c_str(), "r");
-  std::string output;
-  std::array<char, 4096> buffer{};
-  while (size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe)) output.append(buffer.data(), n);
-  if (::pclose(pipe) != 0) {
-    std::ifstream err(stderr_file);
-    std::string message((std::istreambuf_iterator<char>(err)), std::istreambuf_iterator<char>());
-    return make_error(ErrorKind::infra, "docker stack config failed: " + message + output);
-  }
-  return parse_yaml(output, "docker-stack-config");
-}
-
-bool docker_cli_present() { return std::system("docker --version >/dev/null 2>&1") == 0; }
-
-std::vector<std::string> keys_of(const YamlNode* node) {
-  std::vector<std::string> keys;
-  if (node) {
-    for (const auto& [k, v] : node->entries) keys.push_back(k.scalar);
-  }
-  return keys;
-}
-
-std::vector<std::string> sources_of(const YamlNode* node) {
-  std::vector<std::string> sources;
-  if (node) {
-    for (const auto& item : node->items) sources.push_back(item.find("source")->scalar);
-  }
-  return sorted(sources);
-}
-
-/// Docker's top-level `section` (which prints the name it resolved, and `external: true`) against
-/// ours: the same keys, and each deployed under the same name in stack `stack`.
-void expect_same_resources(const YamlNode& theirs, const std::map<std::string, TopLevelResource>& ours,
-                           const std::string& section, const std::string& stack) {
-  SCOPED_TRACE("top-level " + section);
-  std::vector<std::string> our_keys;
-  for (const auto& [key, resource] : ours) our_keys.push_back(key);
-  const YamlNode* resources = theirs.find(section);
-  EXPECT_EQ(our_keys, sorted(keys_of(resources)));
-  if (!resources) return;
-  for (const auto& [key, node] : resources->entries) {
-    if (!ours.count(key.scalar)) continue;
-    const auto& resource = ours.at(key.scalar);
-    const YamlNode* name = node.find("name");
-    const YamlNode* external = node.find("external");
-    EXPECT_EQ(resource.external, external && external->scalar == "true") << key.scalar;
-    EXPECT_EQ(resource.docker_name(stack, key.scalar), name ? name->scalar : stack + "_" + key.scalar) << key.scalar;
-  }
-}
-
-void expect_same_as_docker(const std::filesystem::path& dir, const std::vector<std::string>& files, Env env) {
-  const std::string stack = "diff_stack";
-  std::string list;
-  for (const auto& file : files) list += (list.empty() ? "" : ":") + file;
-  env["COMPOSE_FILE"] = list;
-  auto ours = load_compose(dir, env);
-  ASSERT_TRUE(ours.ok()) << ours.error().message;
-  env.erase("COMPOSE_FILE");
-  auto theirs = docker_config(dir, files, env);
-  ASSERT_TRUE(theirs.ok()) << theirs.error().message;
-  const YamlNode* services = theirs->find("services");
-  ASSERT_NE(services, nullptr);
-  std::vector<std::string> names;
-  for (const auto& [key, node] : services->entries) {
-    names.push_back(key.scalar);
-    SCOPED_TRACE("service " + key.scalar);
-    ASSERT_TRUE(ours->services.count(key.scalar));
-    const auto& service = ours->services.at(key.scalar);
-    EXPECT_EQ(service.image, node.find("image") ? node.find("image")->scalar : "");
-    std::map<std::string, std::optional<std::string>> environment;
-    std::map<std::string, std::string> labels, deploy_labels;
-    if (const auto* e = node.find("environment")) {
-      // docker prints a variable listed without a value, and unset, as null
-      for (const auto& [k, v] : e->entries)
-        environment[k.scalar] = v.is_null() ? std::nullopt : std::optional(v.scalar);
-    }
-    if (const auto* l = node.find("labels")) {
-      for (const auto& [k, v] : l->entries) labels[k.scalar] = v.scalar;
-    }
-    if (const auto* deploy = node.find("deploy"); deploy && deploy->find("labels")) {
-      for (const auto& [k, v] : deploy->find("labels")->entries) deploy_labels[k.scalar] = v.scalar;
-    }
-    EXPECT_EQ(service.environment, environment);
-    EXPECT_EQ(service.labels, labels);
-    EXPECT_EQ(service.deploy_labels, deploy_labels);
-    std::vector<std::string> targets, our_targets, volume_sources, our_volume_sources;
-    if (const auto* volumes = node.find("volumes")) {
-      for (const auto& item : volumes->items) {
-        targets.push_back(item.find("target")->scalar);
-        if (item.find("type")->scalar == "volume" && item.find("source"))
-          volume_sources.push_back(item.find("source")->scalar);
-      }
-    }
-    for (const auto& mount : service.volumes) {
-      our_targets.push_back(mount.target);
-      if (mount.type == "volume" && !mount.source.empty()) our_volume_sources.push_back(mount.source);
-    }
-    EXPECT_EQ(sorted(our_targets), sorted(targets));
-    EXPECT_EQ(sorted(our_volume_sources), sorted(volume_sources));
-    EXPECT_EQ(sorted(service.networks), sorted(keys_of(node.find("networks"))));
-    EXPECT_EQ(sorted(service.secrets), sources_of(node.find("secrets")));
-    EXPECT_EQ(sorted(service.configs), sources_of(node.find("configs")));
-  }
-  EXPECT_EQ(ours->service_names(), names);
-  expect_same_resources(*theirs, ours->volumes, "volumes", stack);
-  expect_same_resources(*theirs, ours->networks, "networks", stack);
-  expect_same_resources(*theirs, ours->secrets, "secrets", stack);
-  expect_same_resources(*theirs, ours->configs, "configs", stack);
-}
-
-TEST(ComposeDifferential, MatchesDockerOnAMultiFileRecipe) {
-  if (!docker_cli_present()) GTEST_SKIP() << "no docker CLI to compare with";
-  Recipe recipe;
-  recipe.file("compose.yml", bonfire_like);
-  recipe.file("compose.extra.yml", overlay);
-  expect_same_as_docker(recipe.dir.path(), {"compose.yml", "compose.extra.yml"},
-                        {{"STACK_NAME", "fixt_ccci_test"}, {"DOMAIN", "fixt.ccci.test"}, {"ENABLE_BACKUPS", "false"}});
-}
-
-TEST(ComposeDifferential, MatchesDockerOnInterpolationAnchorsAndOverrides) {
-  if (!docker_cli_present()) GTEST_SKIP() << "no docker CLI to compare with";
-  Recipe recipe;
-  recipe.file("compose.yml", R"(x-defaults: &defaults
-  image: ccci/busybox:${TAG:-1}
-  environment:
-    SHARED: "from-anchor"
-    DOLLAR: "$$HOME"
-services:
-  app:
-    <<: *defaults
-    environment:
-      OWN: "${SET-unset}"
-      EMPTY_DEFAULT: "${EMPTY:-fallback}"
-      DASH_DEFAULT: "${EMPTY-kept-empty}"
-    volumes: ["vol-a:/a", "vol-b:/b"]
-  worker:
-    <<: *defaults
-volumes: {vol-a: {}, vol-b: {}}
-)");
-  recipe.file("compose.override.yml", R"(services:
-  app:
-    image: ccci/busybox:2
-    volumes: ["vol-c:/b"]
-    environment: ["OWN=overridden", "ADDED=1"]
-volumes: {vol-c: {}}
-)");
-  expect_same_as_docker(recipe.dir.path(), {"compose.yml", "compose.override.yml"}, {{"EMPTY", ""}, {"TAG", "7"}});
-}
-
-TEST(ComposeDifferential, MatchesDockerOnVariablesWithoutAValue) {
-  if (!docker_cli_present()) GTEST_SKIP() << "no docker CLI to compare with";
-  Recipe recipe;
-  recipe.file("compose.yml", bare_environment);
-  expect_same_as_docker(recipe.dir.path(), {"compose.yml"}, bare_environment_env);
-  expect_same_as_docker(recipe.dir.path(), {"compose.yml"}, {});  // every variable unset
-}
-
-TEST(ComposeDifferential, MatchesDockerOnEnvFilesAndEnvironmentAcrossFiles) {
-  if (!docker_cli_present()) GTEST_SKIP() << "no docker CLI to compare with";
-  Recipe recipe;
-  recipe.file("compose.yml", environment_base);
-  recipe.file("compose.later.yml", environment_later);
-  recipe.file("app.env", app_env_file);
-  expect_same_as_docker(recipe.dir.path(), {"compose.yml", "compose.later.yml"}, environment_env);
-  expect_same_as_docker(recipe.dir.path(), {"compose.yml", "compose.later.yml"}, {});
-}
-
-TEST(ComposeDifferential, MatchesDockerOnExternalResourceNames) {
-  if (!docker_cli_present()) GTEST_SKIP() << "no docker CLI to compare with";
-  Recipe recipe;
-  recipe.file("compose.yml", external_resources);
-  expect_same_as_docker(recipe.dir.path(), {"compose.yml"}, {{"STACK_NAME", "st"}, {"EXTERNAL", "on"}});
-  expect_same_as_docker(recipe.dir.path(), {"compose.yml"},
-                        {{"STACK_NAME", "st"}, {"EXTERNAL", "false"}, {"PROXY_NETWORK", "edge"}});
-}
-
-TEST(ComposeDifferential, MatchesDockerOnMergedResourcesAndServiceLists) {
-  if (!docker_cli_present()) GTEST_SKIP() << "no docker CLI to compare with";
-  Recipe recipe;
-  recipe.file("compose.yml", merge_base);
-  recipe.file("compose.later.yml", merge_later);
-  recipe.file("s1", "secret");
-  expect_same_as_docker(recipe.dir.path(), {"compose.yml", "compose.later.yml"}, {});
 }
 
 }  // namespace

@@ -4,19 +4,19 @@
 
 #include <algorithm>
 
-#include "unit/fakes/recording_runner.hpp"
+#include "unit/fakes/fake_process.hpp"
 
 namespace ccci::harness {
 namespace {
 
 using fakes::exited;
-using fakes::RecordingRunner;
+using fakes::FakeProcessRunner;
 using Argv = std::vector<std::string>;
 
 constexpr const char* stack = "app1_ci_example_net";
 
 struct DockerFixture : ::testing::Test {
-  RecordingRunner runner;
+  FakeProcessRunner runner;
   std::unique_ptr<DockerDriver> docker = make_docker_driver(runner, settings());
 
   static DockerSettings settings() {
@@ -38,7 +38,7 @@ const char* const service_ls_json =
 // --- services --------------------------------------------------------------------------------
 
 TEST_F(DockerFixture, ServiceLsFiltersOnTheStackNamespaceAndParsesJsonRows) {
-  runner.script({"/usr/bin/docker", "service", "ls"}, exited(0, service_ls_json));
+  runner.on({"/usr/bin/docker", "service", "ls"}, exited(0, service_ls_json));
   auto services = docker->service_ls(stack);
   ASSERT_TRUE(services.ok()) << services.error().message;
   EXPECT_EQ(runner.argvs(),
@@ -72,11 +72,11 @@ TEST(DockerParsing, MalformedServiceLsIsInfrastructureWithTheRawTail) {
 }
 
 TEST_F(DockerFixture, ServiceLabelsAreReadFromTheSpec) {
-  runner.script({"/usr/bin/docker", "service", "inspect"},
-                exited(0, R"({"coop-cloud.app1_ci_example_net.version":"1.2.0+3.4.5",)"
-                          R"("coop-cloud.app1_ci_example_net.chaos":"true",)"
-                          R"("coop-cloud.app1_ci_example_net.chaos-version":"8a026066+U"})"
-                          "\n"));
+  runner.on({"/usr/bin/docker", "service", "inspect"},
+            exited(0, R"({"coop-cloud.app1_ci_example_net.version":"1.2.0+3.4.5",)"
+                      R"("coop-cloud.app1_ci_example_net.chaos":"true",)"
+                      R"("coop-cloud.app1_ci_example_net.chaos-version":"8a026066+U"})"
+                      "\n"));
   auto labels = docker->service_labels("app1_ci_example_net_app");
   ASSERT_TRUE(labels.ok()) << labels.error().message;
   EXPECT_EQ(runner.argvs().front(), (Argv{"/usr/bin/docker", "service", "inspect", "--format", "{{json .Spec.Labels}}",
@@ -96,7 +96,7 @@ TEST(DockerParsing, ServiceWithoutLabelsPrintsNull) {
 }
 
 TEST_F(DockerFixture, LabelsOfAMissingServiceAreNotFound) {
-  runner.script({"/usr/bin/docker", "service", "inspect"}, exited(1, "\n", "Error: no such service: nope_app\n"));
+  runner.on({"/usr/bin/docker", "service", "inspect"}, exited(1, "\n", "Error: no such service: nope_app\n"));
   auto labels = docker->service_labels("nope_app");
   ASSERT_FALSE(labels.ok());
   EXPECT_EQ(labels.error().kind, ErrorKind::not_found);
@@ -104,21 +104,21 @@ TEST_F(DockerFixture, LabelsOfAMissingServiceAreNotFound) {
 }
 
 TEST_F(DockerFixture, StackConvergesWhenEveryServiceRunsAllItsReplicas) {
-  runner.script({"/usr/bin/docker", "service", "ls"}, exited(0, service_ls_json));
+  runner.once({"/usr/bin/docker", "service", "ls"}, exited(0, service_ls_json));
   auto partly = docker->stack_services_converged(stack);
   ASSERT_TRUE(partly.ok()) << partly.error().message;
   EXPECT_FALSE(*partly);
 
-  runner.script({"/usr/bin/docker", "service", "ls"},
-                exited(0, R"({"Name":"app1_ci_example_net_app","Replicas":"2/2"})"
-                          "\n"
-                          R"j({"Name":"app1_ci_example_net_db","Replicas":"1/1 (max 1 per node)"})j"
-                          "\n"));
+  runner.once({"/usr/bin/docker", "service", "ls"},
+              exited(0, R"({"Name":"app1_ci_example_net_app","Replicas":"2/2"})"
+                        "\n"
+                        R"j({"Name":"app1_ci_example_net_db","Replicas":"1/1 (max 1 per node)"})j"
+                        "\n"));
   auto converged = docker->stack_services_converged(stack);
   ASSERT_TRUE(converged.ok()) << converged.error().message;
   EXPECT_TRUE(*converged);
 
-  runner.script({"/usr/bin/docker", "service", "ls"}, exited(0, ""));
+  runner.on({"/usr/bin/docker", "service", "ls"}, exited(0, ""));
   auto nothing = docker->stack_services_converged(stack);
   ASSERT_TRUE(nothing.ok());
   EXPECT_FALSE(*nothing);
@@ -135,8 +135,8 @@ TEST(DockerParsing, ReplicaCounts) {
 }
 
 TEST_F(DockerFixture, ServiceRmTakesAllNamesAndToleratesOnesAlreadyGone) {
-  runner.script({"/usr/bin/docker", "service", "rm"},
-                exited(1, "app1_ci_example_net_app\n", "Error: No such service: app1_ci_example_net_db\n"));
+  runner.on({"/usr/bin/docker", "service", "rm"},
+            exited(1, "app1_ci_example_net_app\n", "Error: No such service: app1_ci_example_net_db\n"));
   ASSERT_TRUE(docker->service_rm({"app1_ci_example_net_app", "app1_ci_example_net_db"}).ok());
   EXPECT_EQ(runner.argvs().front(),
             (Argv{"/usr/bin/docker", "service", "rm", "app1_ci_example_net_app", "app1_ci_example_net_db"}));
@@ -152,10 +152,10 @@ TEST_F(DockerFixture, RemovingNothingSpawnsNothing) {
 }
 
 TEST_F(DockerFixture, SecretInUseIsAnInfrastructureErrorTheCallerRetries) {
-  runner.script({"/usr/bin/docker", "secret", "rm"},
-                exited(1, "",
-                       "Error response from daemon: rpc error: code = InvalidArgument desc = secret "
-                       "'app1_ci_example_net_db_password_v1' is in use by the following service: x\n"));
+  runner.on({"/usr/bin/docker", "secret", "rm"},
+            exited(1, "",
+                   "Error response from daemon: rpc error: code = InvalidArgument desc = secret "
+                   "'app1_ci_example_net_db_password_v1' is in use by the following service: x\n"));
   auto status = docker->secret_rm({"app1_ci_example_net_db_password_v1"});
   ASSERT_FALSE(status.ok());
   EXPECT_EQ(status.error().kind, ErrorKind::infra);
@@ -178,17 +178,16 @@ TEST_F(DockerFixture, TeardownRemovalsUseOneCommandPerKind) {
 }
 
 TEST_F(DockerFixture, StackRmOfAStackAlreadyGoneSucceeds) {
-  runner.script({"/usr/bin/docker", "stack", "rm"}, exited(1, "", "Nothing found in stack: app1_ci_example_net\n"));
+  runner.on({"/usr/bin/docker", "stack", "rm"}, exited(1, "", "Nothing found in stack: app1_ci_example_net\n"));
   EXPECT_TRUE(docker->stack_rm(stack).ok());
 }
 
 // --- images ----------------------------------------------------------------------------------
 
 TEST_F(DockerFixture, ImagePresenceIsAnsweredByImageInspect) {
-  runner.script({"/usr/bin/docker", "image", "inspect", "--format", "{{.Id}}", "nginx:1.27.2"},
-                exited(0, "sha256:abc\n"));
-  runner.script({"/usr/bin/docker", "image", "inspect", "--format", "{{.Id}}", "nginx:9.9"},
-                exited(1, "[]\n", "Error response from daemon: No such image: nginx:9.9\n"));
+  runner.on({"/usr/bin/docker", "image", "inspect", "--format", "{{.Id}}", "nginx:1.27.2"}, exited(0, "sha256:abc\n"));
+  runner.on({"/usr/bin/docker", "image", "inspect", "--format", "{{.Id}}", "nginx:9.9"},
+            exited(1, "[]\n", "Error response from daemon: No such image: nginx:9.9\n"));
   auto present = docker->image_present("nginx:1.27.2");
   auto absent = docker->image_present("nginx:9.9");
   ASSERT_TRUE(present.ok());
@@ -198,19 +197,18 @@ TEST_F(DockerFixture, ImagePresenceIsAnsweredByImageInspect) {
 }
 
 TEST_F(DockerFixture, ImageInspectWithoutADaemonIsInfrastructure) {
-  runner.script({"/usr/bin/docker", "image", "inspect"},
-                exited(1, "",
-                       "Cannot connect to the Docker daemon at unix:///run/docker.sock. Is the docker "
-                       "daemon running?\n"));
+  runner.on({"/usr/bin/docker", "image", "inspect"},
+            exited(1, "",
+                   "Cannot connect to the Docker daemon at unix:///run/docker.sock. Is the docker "
+                   "daemon running?\n"));
   auto present = docker->image_present("nginx:1.27.2");
   ASSERT_FALSE(present.ok());
   EXPECT_EQ(present.error().kind, ErrorKind::infra);
 }
 
 TEST_F(DockerFixture, PullingAnImageTheRegistryLacksIsNotFound) {
-  runner.script(
-      {"/usr/bin/docker", "image", "pull"},
-      exited(1, "", "Error response from daemon: manifest for ghcr.io/x/app:9.9 not found: manifest unknown\n"));
+  runner.on({"/usr/bin/docker", "image", "pull"},
+            exited(1, "", "Error response from daemon: manifest for ghcr.io/x/app:9.9 not found: manifest unknown\n"));
   auto status = docker->image_pull("ghcr.io/x/app:9.9");
   ASSERT_FALSE(status.ok());
   EXPECT_EQ(status.error().kind, ErrorKind::not_found);
@@ -219,13 +217,13 @@ TEST_F(DockerFixture, PullingAnImageTheRegistryLacksIsNotFound) {
 }
 
 TEST_F(DockerFixture, PullFailingOnTheNetworkIsInfrastructureAndASlowPullATimeout) {
-  runner.script({"/usr/bin/docker", "image", "pull"},
-                exited(1, "", "Error response from daemon: Get \"https://ghcr.io/v2/\": dial tcp: i/o timeout\n"));
+  runner.once({"/usr/bin/docker", "image", "pull"},
+              exited(1, "", "Error response from daemon: Get \"https://ghcr.io/v2/\": dial tcp: i/o timeout\n"));
   auto network = docker->image_pull("ghcr.io/x/app:1.0");
   ASSERT_FALSE(network.ok());
   EXPECT_EQ(network.error().kind, ErrorKind::infra);
 
-  runner.script({"/usr/bin/docker", "image", "pull"}, fakes::timed_out());
+  runner.on({"/usr/bin/docker", "image", "pull"}, fakes::timed_out());
   auto slow = docker->image_pull("ghcr.io/x/app:1.0");
   ASSERT_FALSE(slow.ok());
   EXPECT_EQ(slow.error().kind, ErrorKind::timeout);
@@ -234,7 +232,7 @@ TEST_F(DockerFixture, PullFailingOnTheNetworkIsInfrastructureAndASlowPullATimeou
 // --- containers ------------------------------------------------------------------------------
 
 TEST_F(DockerFixture, ContainerForServiceIsTheNewestRunningTask) {
-  runner.script({"/usr/bin/docker", "ps"}, exited(0, "c0ffee01\nc0ffee00\n"));
+  runner.on({"/usr/bin/docker", "ps"}, exited(0, "c0ffee01\nc0ffee00\n"));
   auto container = docker->container_for_service("app1_ci_example_net_db");
   ASSERT_TRUE(container.ok()) << container.error().message;
   EXPECT_EQ(*container, "c0ffee01");
@@ -244,14 +242,14 @@ TEST_F(DockerFixture, ContainerForServiceIsTheNewestRunningTask) {
 }
 
 TEST_F(DockerFixture, ServiceWithoutARunningContainerIsNotFound) {
-  runner.script({"/usr/bin/docker", "ps"}, exited(0, ""));
+  runner.on({"/usr/bin/docker", "ps"}, exited(0, ""));
   auto container = docker->container_for_service("app1_ci_example_net_db");
   ASSERT_FALSE(container.ok());
   EXPECT_EQ(container.error().kind, ErrorKind::not_found);
 }
 
 TEST_F(DockerFixture, ExecReportsTheCommandsExitStatusWithoutTurningItIntoAnError) {
-  runner.script({"/usr/bin/docker", "exec"}, exited(2, "", "pg_isready: server is not running\n"));
+  runner.on({"/usr/bin/docker", "exec"}, exited(2, "", "pg_isready: server is not running\n"));
   auto completion = docker->exec("c0ffee01", {"pg_isready", "-U", "postgres"}, std::chrono::seconds(5));
   ASSERT_TRUE(completion.ok()) << completion.error().message;
   EXPECT_EQ(completion->exit_code, 2);
@@ -260,8 +258,7 @@ TEST_F(DockerFixture, ExecReportsTheCommandsExitStatusWithoutTurningItIntoAnErro
 }
 
 TEST_F(DockerFixture, ExecIntoAContainerThatIsGoneIsNotFound) {
-  runner.script({"/usr/bin/docker", "exec"},
-                exited(1, "", "Error response from daemon: No such container: c0ffee01\n"));
+  runner.on({"/usr/bin/docker", "exec"}, exited(1, "", "Error response from daemon: No such container: c0ffee01\n"));
   auto completion = docker->exec("c0ffee01", {"true"}, std::chrono::seconds(5));
   ASSERT_FALSE(completion.ok());
   EXPECT_EQ(completion.error().kind, ErrorKind::not_found);
@@ -270,7 +267,7 @@ TEST_F(DockerFixture, ExecIntoAContainerThatIsGoneIsNotFound) {
 // --- residue ---------------------------------------------------------------------------------
 
 TEST_F(DockerFixture, LabelResidueListsAllSixKinds) {
-  runner.script({"/usr/bin/docker", "volume", "ls"}, exited(0, "app1_ci_example_net_data\n"));
+  runner.on({"/usr/bin/docker", "volume", "ls"}, exited(0, "app1_ci_example_net_data\n"));
   auto residue = docker->label_residue("ccci.run=r42");
   ASSERT_TRUE(residue.ok()) << residue.error().message;
   auto argvs = runner.argvs();  // the six queries run concurrently, in no particular order
@@ -291,15 +288,14 @@ TEST_F(DockerFixture, LabelResidueListsAllSixKinds) {
 TEST_F(DockerFixture, StackResidueJoinsNamespaceLabelAndNamePrefix) {
   const std::string label = "label=com.docker.stack.namespace=app1_ci_example_net";
   const std::string name = "name=app1_ci_example_net_";
-  runner.script({"/usr/bin/docker", "secret", "ls", "--filter", label},
-                exited(0, "app1_ci_example_net_db_password_v1\n"));
+  runner.on({"/usr/bin/docker", "secret", "ls", "--filter", label}, exited(0, "app1_ci_example_net_db_password_v1\n"));
   // abra creates secrets by name, without the namespace label; docker's name filter matches
   // substrings, so an unrelated "x_app1_ci_example_net_…" must not count.
-  runner.script({"/usr/bin/docker", "secret", "ls", "--filter", name},
-                exited(0,
-                       "app1_ci_example_net_db_password_v1\napp1_ci_example_net_admin_key_v1\n"
-                       "x_app1_ci_example_net_admin_key_v1\n"));
-  runner.script({"/usr/bin/docker", "ps", "-a", "--filter", name}, exited(0, "app1_ci_example_net_app.1.k2x9abc\n"));
+  runner.on({"/usr/bin/docker", "secret", "ls", "--filter", name},
+            exited(0,
+                   "app1_ci_example_net_db_password_v1\napp1_ci_example_net_admin_key_v1\n"
+                   "x_app1_ci_example_net_admin_key_v1\n"));
+  runner.on({"/usr/bin/docker", "ps", "-a", "--filter", name}, exited(0, "app1_ci_example_net_app.1.k2x9abc\n"));
   auto residue = docker->stack_residue(stack);
   ASSERT_TRUE(residue.ok()) << residue.error().message;
   EXPECT_EQ(runner.commands().size(), 12u);
@@ -313,21 +309,21 @@ TEST_F(DockerFixture, StackResidueJoinsNamespaceLabelAndNamePrefix) {
 }
 
 TEST_F(DockerFixture, ResidueQueryFailingIsAnErrorNeverAnEmptyResidue) {
-  runner.script({"/usr/bin/docker", "network", "ls"}, exited(1, "", "error during connect: EOF\n"));
+  runner.on({"/usr/bin/docker", "network", "ls"}, exited(1, "", "error during connect: EOF\n"));
   auto residue = docker->stack_residue(stack);
   ASSERT_FALSE(residue.ok());
   EXPECT_EQ(residue.error().kind, ErrorKind::infra);
 }
 
 TEST_F(DockerFixture, DockerMissingIsInfrastructure) {
-  runner.script({"/usr/bin/docker"}, make_error(ErrorKind::not_found, "/usr/bin/docker: no such file"));
+  runner.on({"/usr/bin/docker"}, make_error(ErrorKind::not_found, "/usr/bin/docker: no such file"));
   auto services = docker->service_ls(stack);
   ASSERT_FALSE(services.ok());
   EXPECT_EQ(services.error().kind, ErrorKind::infra);
 }
 
 TEST_F(DockerFixture, DockerCallTimingOutIsATimeout) {
-  runner.script({"/usr/bin/docker", "service", "ls"}, fakes::timed_out());
+  runner.on({"/usr/bin/docker", "service", "ls"}, fakes::timed_out());
   auto services = docker->service_ls(stack);
   ASSERT_FALSE(services.ok());
   EXPECT_EQ(services.error().kind, ErrorKind::timeout);

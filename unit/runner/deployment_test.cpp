@@ -15,6 +15,7 @@
 #include "unit/fakes/fake_drivers.hpp"
 #include "unit/fakes/fake_git.hpp"
 #include "unit/fakes/fake_http.hpp"
+#include "unit/fakes/fake_steps.hpp"
 #include "unit/fakes/temp_dir.hpp"
 
 namespace ccci::runner {
@@ -27,12 +28,6 @@ constexpr const char* domain = "fixt-abc123.ccci.test";
 constexpr const char* stack = "fixt-abc123_ccci_test";
 constexpr const char* health = "https://fixt-abc123.ccci.test/health";
 const std::string data_path = std::string("/var/lib/docker/volumes/") + stack + "_data/_data";
-
-class NoSteps final : public RecipeSteps {
- public:
-  harness::Status seed(SeedOp) override { return harness::ok_status(); }
-  std::vector<CheckOutcome> checks(Tier) override { return {}; }
-};
 
 class DeploymentTest : public ::testing::Test {
  protected:
@@ -88,7 +83,7 @@ volumes:
   fakes::FakeClock clock;
   std::ostringstream log_text;
   harness::Logger log{log_text};
-  NoSteps steps;
+  fakes::FakeRecipeSteps steps;
   DeploymentSettings settings;
   std::unique_ptr<Deployment> deployment_;
 };

@@ -3,36 +3,25 @@
 #include <gtest/gtest.h>
 #include <pugixml.hpp>
 
-#include <cstdlib>
-
 #include "unit/fakes/sample_report.hpp"
 #include "unit/fakes/temp_dir.hpp"
 
 namespace ccci::runner {
 namespace {
 
-const std::string schema = std::string(CCCI_SHARED_DIR) + "/schemas/junit.xsd";
-
-/// xmllint's verdict on `file` against Jenkins' junit-10.xsd.
-int validate(const std::filesystem::path& file) {
-  std::string command = "xmllint --noout --schema '" + schema + "' '" + file.string() + "' 2>/dev/null";
-  return std::system(command.c_str());
-}
+// Schema validity of these same files is checked with xmllint in junit_integration_test.cpp.
 
 pugi::xml_node suite_of(pugi::xml_document& doc, const std::filesystem::path& file) {
   EXPECT_TRUE(doc.load_file(file.c_str())) << file;
   return doc.child("testsuite");
 }
 
-TEST(Junit, EveryFileOfAGreenRunIsSchemaValid) {
+TEST(Junit, AGreenRunWritesOneFilePerTierAndCheckKind) {
   fakes::TempDir dir;
   harness::Redactor redactor;
   ASSERT_TRUE(write_junit(fakes::green_report(), dir.path(), redactor).ok());
   int files = 0;
-  for (const auto& entry : std::filesystem::directory_iterator(dir.path())) {
-    ++files;
-    EXPECT_EQ(validate(entry.path()), 0) << entry.path();
-  }
+  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(dir.path())) ++files;
   EXPECT_EQ(files, 11);  // five tiers × (generic, overlay) + teardown
   pugi::xml_document doc;
   auto suite = suite_of(doc, dir.path() / "install__generic.xml");
@@ -42,19 +31,11 @@ TEST(Junit, EveryFileOfAGreenRunIsSchemaValid) {
   EXPECT_STREQ(suite.child("testcase").attribute("classname").value(), "ccci.fixture-web.install.generic");
 }
 
-TEST(Junit, TheSchemaCheckCanFail) {
-  fakes::TempDir dir;
-  auto bad = dir.write("bad.xml", "<testsuite name=\"x\"><testcase/></testsuite>");  // no tests/failures/errors
-  EXPECT_NE(validate(bad), 0);
-}
-
-TEST(Junit, FailureErrorAndSkippedComeFromTheTypedOutcomeAndHostileTextStaysValid) {
+TEST(Junit, FailureErrorAndSkippedComeFromTheTypedOutcomeAndHostileTextIsCleaned) {
   fakes::TempDir dir;
   harness::Redactor redactor;
   redactor.add_secret("hunter2");
   ASSERT_TRUE(write_junit(fakes::mixed_report(), dir.path(), redactor).ok());
-  for (const auto& entry : std::filesystem::directory_iterator(dir.path()))
-    EXPECT_EQ(validate(entry.path()), 0) << entry.path();
 
   pugi::xml_document generic;
   auto suite = suite_of(generic, dir.path() / "upgrade__generic.xml");
@@ -86,15 +67,13 @@ TEST(Junit, FailureErrorAndSkippedComeFromTheTypedOutcomeAndHostileTextStaysVali
   EXPECT_NE(std::string(teardown_error.text().get()).find("volume fixt-3a9c1e_ccci_test_data"), std::string::npos);
 }
 
-TEST(Junit, FailedAndErroredCasesLinkTheEvidenceAndStayValid) {
+TEST(Junit, FailedAndErroredCasesLinkTheEvidence) {
   fakes::TempDir dir;
   harness::Redactor redactor;
   RunReport report = fakes::mixed_report();
   report.evidence.collected = true;
   report.evidence.files = {"evidence/tasks.txt", "evidence/logs/fixt_app.log"};
   ASSERT_TRUE(write_junit(report, dir.path(), redactor).ok());
-  for (const auto& entry : std::filesystem::directory_iterator(dir.path()))
-    EXPECT_EQ(validate(entry.path()), 0) << entry.path();
 
   pugi::xml_document overlay;
   auto failed = suite_of(overlay, dir.path() / "upgrade__overlay.xml").child("testcase");

@@ -3,7 +3,6 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
-#include <cstdlib>
 #include <fstream>
 
 #include "runner/json_text.hpp"
@@ -14,16 +13,8 @@
 namespace ccci::runner {
 namespace {
 
-const std::string schema = std::string(CCCI_SOURCE_DIR) + "/docs/results.schema.json";
-
-/// Debian's python3-jsonschema's verdict on `file`.
-int validate(const std::filesystem::path& file) {
-  std::string command =
-      "python3 -c 'import json,sys,jsonschema; jsonschema.validate(json.load(open(sys.argv[1])), "
-      "json.load(open(sys.argv[2])))' '" +
-      file.string() + "' '" + schema + "' 2>/dev/null";
-  return std::system(command.c_str());
-}
+// Schema validity of these documents is checked with python3-jsonschema in
+// results_json_integration_test.cpp.
 
 TEST(JsonText, RedactedMasksEveryStringAtAnyDepthAndKeepsKeysAndOtherValues) {
   harness::Redactor redactor;
@@ -32,29 +23,6 @@ TEST(JsonText, RedactedMasksEveryStringAtAnyDepthAndKeepsKeysAndOtherValues) {
       boost::json::parse(R"({"a": "x hunter2-pass", "list": [1, "hunter2-pass", {"hunter2-pass": "y"}], "n": 3})"),
       redactor);
   EXPECT_EQ(boost::json::serialize(value), R"({"a":"x ********","list":[1,"********",{"hunter2-pass":"y"}],"n":3})");
-}
-
-TEST(ResultsJson, GreenAndMixedRunsValidateAgainstTheSchema) {
-  fakes::TempDir dir;
-  harness::Redactor redactor;
-  ASSERT_TRUE(write_results_json(fakes::green_report(), dir.path() / "green.json", redactor).ok());
-  ASSERT_TRUE(write_results_json(fakes::mixed_report(), dir.path() / "mixed.json", redactor).ok());
-  EXPECT_EQ(validate(dir.path() / "green.json"), 0);
-  EXPECT_EQ(validate(dir.path() / "mixed.json"), 0);
-}
-
-TEST(ResultsJson, TheSchemaRejectsAWrongStatusAndAnUnknownKey) {
-  fakes::TempDir dir;
-  harness::Redactor redactor;
-  auto json = results_to_json(fakes::green_report(), redactor);
-  json.as_object()["tiers"].as_array()[0].as_object()["status"] = "passed";
-  ASSERT_TRUE(write_json_file(json, dir.path() / "bad-status.json").ok());
-  EXPECT_NE(validate(dir.path() / "bad-status.json"), 0);
-
-  auto extra = results_to_json(fakes::green_report(), redactor);
-  extra.as_object()["surprise"] = true;
-  ASSERT_TRUE(write_json_file(extra, dir.path() / "extra.json").ok());
-  EXPECT_NE(validate(dir.path() / "extra.json"), 0);
 }
 
 TEST(ResultsJson, CarriesDerivedVerdictLevelAndExitCode) {
@@ -88,7 +56,7 @@ TEST(Reports, WritesJunitResultsAndSummary) {
   harness::Redactor redactor;
   ASSERT_TRUE(write_reports(fakes::mixed_report(), dir.path(), redactor).ok());
   EXPECT_TRUE(std::filesystem::exists(dir.path() / "junit/upgrade__overlay.xml"));
-  EXPECT_EQ(validate(dir.path() / "results.json"), 0);
+  EXPECT_TRUE(std::filesystem::exists(dir.path() / "results.json"));
   std::ifstream summary(dir.path() / "summary.md");
   std::string first_line;
   std::getline(summary, first_line);

@@ -78,13 +78,8 @@ TEST_F(SpecStepsTest, AnAnswerThatNeededRetriesPassesAndSaysSo) {
   answer.status = 200;
   answer.body = "kept";
   answer.retried = {"GET https://app.ccci.test/cgi-bin/marker/backup: Empty reply from server"};
-  struct Once final : harness::HttpClient {
-    harness::HttpResponse answer;
-    harness::Result<harness::HttpResponse> send(const harness::HttpRequest&) override { return answer; }
-  } client;
-  client.answer = answer;
-  SpecSteps steps(spec, StepFacts{"app.ccci.test", "app_ccci_test", {}}, client, docker, processes, clock, redactor);
-  auto outcome = steps.checks(Tier::restore).at(0);
+  http.respond("GET", marker_url, answer);
+  auto outcome = only_check(Tier::restore);
   EXPECT_EQ(outcome.status, CheckStatus::pass);
   EXPECT_EQ(outcome.message,
             "answered after 1 retry: GET https://app.ccci.test/cgi-bin/marker/backup: Empty reply from server");
@@ -95,7 +90,7 @@ TEST_F(SpecStepsTest, AFailedExecCheckSaysItsExitAndTheEndOfItsOutput) {
   ls.service = "app";
   ls.argv = {"ls", "/data"};
   spec.checks[Tier::custom].push_back(check_of("data_volume_mounted", ls));
-  docker.exec_answers.push_back(fakes::FakeProcessRunner::exits(1, "", "ls: /data: No such file or directory\n"));
+  docker.exec_answers.push_back(fakes::exited(1, "", "ls: /data: No such file or directory\n"));
   auto outcome = only_check(Tier::custom);
   EXPECT_EQ(outcome.status, CheckStatus::fail);
   EXPECT_EQ(outcome.message,
@@ -107,7 +102,7 @@ TEST_F(SpecStepsTest, ALongOrMultiLineExecScriptIsShownByItsFirstLine) {
   script.service = "app";
   script.argv = {"sh", "-c", "set -e\nlong script"};
   spec.checks[Tier::custom].push_back(check_of("script", script));
-  docker.exec_answers.push_back(fakes::FakeProcessRunner::exits(2));
+  docker.exec_answers.push_back(fakes::exited(2));
   EXPECT_EQ(only_check(Tier::custom).message, "`sh -c set -e …` in app: exit 2, expected exit 0; no output");
 }
 
@@ -117,7 +112,7 @@ TEST_F(SpecStepsTest, AnExecThatPrintsTheWrongThingQuotesWhatItPrinted) {
   count.argv = {"sqlite3", "app.db", "SELECT 1;"};
   count.stdout_contains = "42";
   spec.checks[Tier::custom].push_back(check_of("answer", count));
-  docker.exec_answers.push_back(fakes::FakeProcessRunner::exits(0, "1\n"));
+  docker.exec_answers.push_back(fakes::exited(0, "1\n"));
   auto outcome = only_check(Tier::custom);
   EXPECT_EQ(outcome.message, "`sqlite3 app.db SELECT 1;` in db printed no \"42\"; output ends \"1\"");
 }
@@ -137,6 +132,218 @@ TEST_F(SpecStepsTest, AFailedSeedCarriesTheSameEvidenceAndBlamesTheRecipe) {
   EXPECT_EQ(seeded.error().message,
             "seed pre_backup[0] (recipe.yml:7:7): PUT /cgi-bin/marker/backup answered 500, expected 201; "
             "body \"stored 0 of 21 bytes of backup; nothing kept\\x0a\"");
+}
+
+TEST_F(SpecStepsTest, AnHttpCheckSendsItsStepToTheAppsDomainWithTheSpecsTimeout) {
+  spec.timeouts.http = std::chrono::seconds(7);
+  HttpStep put;
+  put.method = "PUT";
+  put.path = "/cgi-bin/marker/backup";
+  put.body = "written-before-backup";
+  put.headers = {{"Content-Type", "text/plain"}};
+  put.status = 201;
+  spec.checks[Tier::install].push_back(check_of("marker_written", put));
+  http.respond("PUT", marker_url, 201, "stored");
+  auto outcome = only_check(Tier::install);
+  EXPECT_EQ(outcome.name, "marker_written");
+  EXPECT_EQ(outcome.source, CheckSource::overlay);
+  EXPECT_EQ(outcome.status, CheckStatus::pass);
+  EXPECT_EQ(outcome.message, "") << "a first-time answer needs no note";
+  auto requests = http.requests();
+  ASSERT_EQ(requests.size(), 1u);
+  EXPECT_EQ(requests[0].method, "PUT");
+  EXPECT_EQ(requests[0].url, marker_url);
+  EXPECT_EQ(requests[0].body, "written-before-backup");
+  EXPECT_EQ(requests[0].headers, (harness::Headers{{"Content-Type", "text/plain"}}));
+  EXPECT_EQ(requests[0].timeout, std::chrono::seconds(7));
+}
+
+TEST_F(SpecStepsTest, ABodyThatMustNotContainSomethingFailsWhenItDoes) {
+  HttpStep get = get_marker("");
+  get.body_contains.reset();
+  get.body_not_contains = "Traceback";
+  spec.checks[Tier::upgrade].push_back(check_of("no_crash_page", get));
+  http.respond("GET", marker_url, 200, "Traceback (most recent call last)");
+  auto outcome = only_check(Tier::upgrade);
+  EXPECT_EQ(outcome.status, CheckStatus::fail);
+  EXPECT_EQ(outcome.message,
+            "GET /cgi-bin/marker/backup answered 200 with \"Traceback\"; body \"Traceback (most recent call last)\"");
+}
+
+TEST_F(SpecStepsTest, AnHttpCheckThatCouldNotBeSentIsAnErrorNotAFailure) {
+  spec.checks[Tier::install].push_back(check_of("marker", get_marker("kept")));
+  http.fail("GET", marker_url, ErrorKind::infra, "gateway 10.0.0.1:443 unreachable");
+  auto outcome = only_check(Tier::install);
+  EXPECT_EQ(outcome.status, CheckStatus::error);
+  EXPECT_EQ(outcome.message, "gateway 10.0.0.1:443 unreachable");
+}
+
+TEST_F(SpecStepsTest, AnExecRunsInTheRunningContainerOfTheStacksService) {
+  ExecStep ready;
+  ready.service = "db";
+  ready.argv = {"pg_isready", "-U", "postgres"};
+  spec.checks[Tier::install].push_back(check_of("db_ready", ready));
+  EXPECT_EQ(only_check(Tier::install).status, CheckStatus::pass);
+  EXPECT_EQ(docker.calls,
+            (std::vector<std::string>{"container_for_service app_ccci_test_db", "exec c0ffee pg_isready -U postgres"}));
+}
+
+TEST_F(SpecStepsTest, AServiceWithoutARunningContainerFailsTheRecipeButADockerFailureIsAnError) {
+  ExecStep ready;
+  ready.service = "db";
+  ready.argv = {"true"};
+  spec.checks[Tier::install].push_back(check_of("db_ready", ready));
+  docker.failures.emplace("container_for_service", harness::Error{ErrorKind::not_found, "no task running"});
+  auto missing = only_check(Tier::install);
+  EXPECT_EQ(missing.status, CheckStatus::fail);
+  EXPECT_EQ(missing.message, "no running container of app_ccci_test_db: no task running");
+
+  docker.failures.erase("container_for_service");
+  docker.failures.emplace("container_for_service", harness::Error{ErrorKind::infra, "docker daemon gone"});
+  EXPECT_EQ(only_check(Tier::install).status, CheckStatus::error);
+
+  docker.failures.clear();
+  docker.failures.emplace("exec", harness::Error{ErrorKind::timeout, "docker exec timed out"});
+  auto timed_out = only_check(Tier::install);
+  EXPECT_EQ(timed_out.status, CheckStatus::error);
+  EXPECT_EQ(timed_out.message, "docker exec timed out");
+}
+
+TEST_F(SpecStepsTest, AScriptCheckRunsFromTheSpecFolderWithTheRunsFactsInItsEnvironment) {
+  spec.dir = "/recipes/custom-html";
+  spec.timeouts.http = std::chrono::seconds(9);
+  ScriptCheck login;
+  login.path = "checks/login.sh";
+  login.args = {"--user", "admin"};
+  spec.checks[Tier::custom].push_back(check_of("login", login));
+  SpecSteps steps(spec, StepFacts{"app.ccci.test", "app_ccci_test", {{"PATH", "/usr/bin"}, {"CCCI_GATEWAY", "gw:443"}}},
+                  http, docker, processes, clock, redactor);
+  auto outcomes = steps.checks(Tier::custom);
+  ASSERT_EQ(outcomes.size(), 1u);
+  EXPECT_EQ(outcomes[0].status, CheckStatus::pass);
+  auto commands = processes.commands();
+  ASSERT_EQ(commands.size(), 1u);
+  EXPECT_EQ(commands[0].argv, (std::vector<std::string>{"/recipes/custom-html/checks/login.sh", "--user", "admin"}));
+  EXPECT_EQ(commands[0].env, (harness::Environment{{"PATH", "/usr/bin"},
+                                                   {"CCCI_GATEWAY", "gw:443"},
+                                                   {"CCCI_DOMAIN", "app.ccci.test"},
+                                                   {"CCCI_URL", "https://app.ccci.test"},
+                                                   {"CCCI_STACK", "app_ccci_test"}}));
+  EXPECT_EQ(commands[0].cwd, std::filesystem::path("/recipes/custom-html"));
+  EXPECT_EQ(commands[0].timeout, std::chrono::seconds(9));
+}
+
+TEST_F(SpecStepsTest, AFailingScriptSaysItsExitAndTheEndOfItsOutputRedacted) {
+  spec.dir = "/recipes/custom-html";
+  ScriptCheck login;
+  login.path = "checks/login.sh";
+  spec.checks[Tier::custom].push_back(check_of("login", login));
+  redactor.add_secret("admin-password-1234");
+  processes.on({"/recipes/custom-html/checks/login.sh"},
+               fakes::exited(3, "trying admin-password-1234\n", "login page missing\n"));
+  auto outcome = only_check(Tier::custom);
+  EXPECT_EQ(outcome.status, CheckStatus::fail);
+  EXPECT_EQ(outcome.message, "checks/login.sh: exit 3; output ends \"trying ********\\x0alogin page missing\"");
+  EXPECT_EQ(outcome.detail, "stdout:\ntrying ********\n\nstderr:\nlogin page missing\n");
+}
+
+TEST_F(SpecStepsTest, AScriptThatCouldNotStartIsAnError) {
+  spec.dir = "/recipes/custom-html";
+  ScriptCheck login;
+  login.path = "checks/login.sh";
+  spec.checks[Tier::custom].push_back(check_of("login", login));
+  processes.on({"/recipes/custom-html/checks/login.sh"},
+               harness::Error{ErrorKind::not_found, "checks/login.sh: no such file"});
+  auto outcome = only_check(Tier::custom);
+  EXPECT_EQ(outcome.status, CheckStatus::error);
+  EXPECT_EQ(outcome.message, "checks/login.sh: no such file");
+}
+
+TEST_F(SpecStepsTest, ABrowserFlowIsAnErrorSayingItIsNotSupported) {
+  spec.checks[Tier::custom].push_back(check_of("signup", BrowserCheck{"flows/signup.spec.ts"}));
+  auto outcome = only_check(Tier::custom);
+  EXPECT_EQ(outcome.status, CheckStatus::error);
+  EXPECT_EQ(outcome.message, "browser flows are not supported by this ccci yet");
+  EXPECT_TRUE(http.requests().empty());
+  EXPECT_TRUE(processes.commands().empty());
+}
+
+TEST_F(SpecStepsTest, ChecksRunInTheirListedOrderEachTimedOnTheRunsClock) {
+  spec.dir = "/recipes/custom-html";
+  for (const char* name : {"first", "second"}) {
+    ScriptCheck check;
+    check.path = std::string(name) + ".sh";
+    spec.checks[Tier::custom].push_back(check_of(name, check));
+  }
+  processes.on({"/recipes/custom-html/first.sh"},
+               [this](const harness::Command&) -> harness::Result<harness::Completion> {
+                 clock.advance(std::chrono::seconds(3));
+                 return fakes::exited(0);
+               });
+  processes.on({"/recipes/custom-html/second.sh"},
+               [this](const harness::Command&) -> harness::Result<harness::Completion> {
+                 clock.advance(std::chrono::milliseconds(250));
+                 return fakes::exited(1);
+               });
+  SpecSteps steps(spec, StepFacts{"app.ccci.test", "app_ccci_test", {}}, http, docker, processes, clock, redactor);
+  auto outcomes = steps.checks(Tier::custom);
+  ASSERT_EQ(outcomes.size(), 2u);
+  EXPECT_EQ(outcomes[0].name, "first");
+  EXPECT_EQ(outcomes[0].status, CheckStatus::pass);
+  EXPECT_EQ(outcomes[0].duration, std::chrono::milliseconds(3000));
+  EXPECT_EQ(outcomes[1].name, "second");
+  EXPECT_EQ(outcomes[1].status, CheckStatus::fail);
+  EXPECT_EQ(outcomes[1].duration, std::chrono::milliseconds(250));
+}
+
+TEST_F(SpecStepsTest, ATierOrSeedWithoutStepsDoesNothing) {
+  spec.checks[Tier::install].push_back(check_of("marker", get_marker("kept")));
+  SpecSteps steps(spec, StepFacts{"app.ccci.test", "app_ccci_test", {}}, http, docker, processes, clock, redactor);
+  EXPECT_TRUE(steps.checks(Tier::upgrade).empty());
+  EXPECT_TRUE(steps.seed(SeedOp::pre_backup).ok());
+  EXPECT_TRUE(http.requests().empty());
+  EXPECT_TRUE(docker.calls.empty());
+}
+
+TEST_F(SpecStepsTest, ASeedStopsAtItsFirstFailingStep) {
+  ExecStep first;
+  first.service = "app";
+  first.argv = {"touch", "/data/marker"};
+  spec.seeds[SeedOp::pre_backup].push_back(SeedStep{first, harness::Mark{"recipe.yml", 3, 7}});
+  spec.seeds[SeedOp::pre_backup].push_back(SeedStep{get_marker("never reached"), harness::Mark{"recipe.yml", 9, 7}});
+  docker.exec_answers.push_back(fakes::exited(1, "", "touch: /data/marker: Read-only file system\n"));
+  SpecSteps steps(spec, StepFacts{"app.ccci.test", "app_ccci_test", {}}, http, docker, processes, clock, redactor);
+  auto seeded = steps.seed(SeedOp::pre_backup);
+  ASSERT_FALSE(seeded.ok());
+  EXPECT_EQ(seeded.error().kind, ErrorKind::check_failed);
+  EXPECT_EQ(seeded.error().message,
+            "seed pre_backup[0] (recipe.yml:3:7): `touch /data/marker` in app: exit 1, expected exit 0; "
+            "output ends \"touch: /data/marker: Read-only file system\"");
+  EXPECT_TRUE(http.requests().empty()) << "the second step never ran";
+}
+
+TEST_F(SpecStepsTest, ASeedThatCouldNotRunIsInfrastructure) {
+  spec.seeds[SeedOp::pre_backup].push_back(SeedStep{get_marker(""), harness::Mark{"recipe.yml", 3, 7}});
+  http.fail("GET", marker_url, ErrorKind::timeout, "GET " + std::string(marker_url) + " timed out after 120s");
+  SpecSteps steps(spec, StepFacts{"app.ccci.test", "app_ccci_test", {}}, http, docker, processes, clock, redactor);
+  auto seeded = steps.seed(SeedOp::pre_backup);
+  ASSERT_FALSE(seeded.ok());
+  EXPECT_EQ(seeded.error().kind, ErrorKind::infra);
+  EXPECT_EQ(seeded.error().message,
+            "seed pre_backup[0] could not run: GET https://app.ccci.test/cgi-bin/marker/backup timed out after 120s");
+}
+
+TEST_F(SpecStepsTest, SeedsThatHoldSucceedAfterRunningEveryStep) {
+  spec.seeds[SeedOp::pre_upgrade].push_back(SeedStep{get_marker(""), harness::Mark{"recipe.yml", 3, 7}});
+  ExecStep touch;
+  touch.service = "app";
+  touch.argv = {"touch", "/data/marker"};
+  spec.seeds[SeedOp::pre_upgrade].push_back(SeedStep{touch, harness::Mark{"recipe.yml", 5, 7}});
+  http.respond("GET", marker_url, 200, "");
+  SpecSteps steps(spec, StepFacts{"app.ccci.test", "app_ccci_test", {}}, http, docker, processes, clock, redactor);
+  EXPECT_TRUE(steps.seed(SeedOp::pre_upgrade).ok());
+  EXPECT_EQ(http.count("GET", marker_url), 1);
+  EXPECT_EQ(docker.calls.back(), "exec c0ffee touch /data/marker");
 }
 
 }  // namespace

@@ -1,0 +1,60 @@
+#include "runner/results_json.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <cstdlib>
+
+#include "runner/json_text.hpp"
+#include "runner/reports.hpp"
+#include "unit/fakes/sample_report.hpp"
+#include "unit/fakes/temp_dir.hpp"
+
+namespace ccci::runner {
+namespace {
+
+// What the documents say is checked in results_json_test.cpp; here, that they match the schema.
+
+const std::string schema = std::string(CCCI_SOURCE_DIR) + "/docs/results.schema.json";
+
+/// Debian's python3-jsonschema's verdict on `file`.
+int validate(const std::filesystem::path& file) {
+  std::string command =
+      "python3 -c 'import json,sys,jsonschema; jsonschema.validate(json.load(open(sys.argv[1])), "
+      "json.load(open(sys.argv[2])))' '" +
+      file.string() + "' '" + schema + "' 2>/dev/null";
+  return std::system(command.c_str());
+}
+
+TEST(ResultsJsonSchema, GreenAndMixedRunsValidateAgainstTheSchema) {
+  fakes::TempDir dir;
+  harness::Redactor redactor;
+  ASSERT_TRUE(write_results_json(fakes::green_report(), dir.path() / "green.json", redactor).ok());
+  ASSERT_TRUE(write_results_json(fakes::mixed_report(), dir.path() / "mixed.json", redactor).ok());
+  EXPECT_EQ(validate(dir.path() / "green.json"), 0);
+  EXPECT_EQ(validate(dir.path() / "mixed.json"), 0);
+}
+
+TEST(ResultsJsonSchema, TheSchemaRejectsAWrongStatusAndAnUnknownKey) {
+  fakes::TempDir dir;
+  harness::Redactor redactor;
+  auto json = results_to_json(fakes::green_report(), redactor);
+  json.as_object()["tiers"].as_array()[0].as_object()["status"] = "passed";
+  ASSERT_TRUE(write_json_file(json, dir.path() / "bad-status.json").ok());
+  EXPECT_NE(validate(dir.path() / "bad-status.json"), 0);
+
+  auto extra = results_to_json(fakes::green_report(), redactor);
+  extra.as_object()["surprise"] = true;
+  ASSERT_TRUE(write_json_file(extra, dir.path() / "extra.json").ok());
+  EXPECT_NE(validate(dir.path() / "extra.json"), 0);
+}
+
+TEST(ReportsSchema, TheResultsJsonWriteReportsWritesIsSchemaValid) {
+  fakes::TempDir dir;
+  harness::Redactor redactor;
+  ASSERT_TRUE(write_reports(fakes::mixed_report(), dir.path(), redactor).ok());
+  EXPECT_EQ(validate(dir.path() / "results.json"), 0);
+}
+
+}  // namespace
+}  // namespace ccci::runner
