@@ -21,23 +21,7 @@ bool has_control_characters(const std::string& value) {
 
 /// A usage error starts with the variable it is about, a flag, or the missing recipe.
 bool names_a_setting(const std::string& message) {
-  static const char* const variables[] = {"RECIPE",
-                                          "PR",
-                                          "REF",
-                                          "SRC",
-                                          "STAGES",
-                                          "OUT",
-                                          "CCCI_RECIPES_DIR",
-                                          "CCCI_GIT_BASE",
-                                          "CCCI_STATE_DIR",
-                                          "CCCI_GATEWAY",
-                                          "CCCI_CA_BUNDLE",
-                                          "CCCI_DOMAIN_SUFFIX",
-                                          "ABRA_DIR",
-                                          "CCCI_ABRA",
-                                          "CCCI_SERVER",
-                                          "CCCI_PULL"};
-  for (const char* variable : variables) {
+  for (std::string_view variable : ccci::runner::setting_variables()) {
     if (message.rfind(std::string(variable) + " (", 0) == 0) return true;
   }
   return message.rfind("unknown argument '", 0) == 0 || message.rfind("flag --", 0) == 0 ||

@@ -89,10 +89,13 @@ inline Status ok_status() { return Unit{}; }
 #define CCCI_CONCAT_INNER(a, b) a##b
 #define CCCI_CONCAT(a, b) CCCI_CONCAT_INNER(a, b)
 #define CCCI_TRY(decl, expr) CCCI_TRY_IMPL(CCCI_CONCAT(ccci_try_, __LINE__), decl, expr)
+// `tmp` and `decl` name and declare variables, which parentheses would break.
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define CCCI_TRY_IMPL(tmp, decl, expr) \
   auto tmp = (expr);                   \
   if (!tmp.ok()) return tmp.error();   \
   decl = std::move(tmp).value()
+// NOLINTEND(bugprone-macro-parentheses)
 #define CCCI_TRY_STATUS(expr)                            \
   do {                                                   \
     auto ccci_status_ = (expr);                          \

@@ -387,6 +387,12 @@ harness::Status make_out_dir(const Config& config) {
   return harness::ok_status();
 }
 
+std::vector<std::string_view> setting_variables() {
+  std::vector<std::string_view> variables;
+  for (const Setting& setting : all_settings) variables.push_back(setting.variable);
+  return variables;
+}
+
 std::string repo_url(const Config& config) {
   const std::string& base = config.git_base;
   std::error_code unreadable;  // a name too long or a path we may not stat is no local directory

@@ -10,6 +10,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "harness/result.hpp"
@@ -53,6 +54,9 @@ harness::Status make_out_dir(const Config& config);
 /// Where the recipe's git repo lives: "<git_base>/<src>" for a local directory or file:// base,
 /// "<git_base>/<src>.git" otherwise.
 std::string repo_url(const Config& config);
+
+/// The variable of every setting (RECIPE, PR, …, CCCI_PULL), in the order --help lists them.
+std::vector<std::string_view> setting_variables();
 
 /// `ccci-run --help`.
 std::string help_text();

@@ -66,4 +66,10 @@ RunReport mixed_report() {
   return report;
 }
 
+RunReport with_evidence(RunReport report) {
+  report.evidence.collected = true;
+  report.evidence.files = {"evidence/tasks.txt", "evidence/logs/fixt_app.log"};
+  return report;
+}
+
 }  // namespace ccci::fakes

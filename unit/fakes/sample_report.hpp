@@ -9,5 +9,7 @@ runner::RunReport green_report();
 /// install pass; upgrade fail (overlay check) and error (generic check) with hostile text;
 /// backup skipped; restore n/a; custom skipped; unclean teardown.
 runner::RunReport mixed_report();
+/// `report` with evidence collected: the task list and one service's log.
+runner::RunReport with_evidence(runner::RunReport report);
 
 }  // namespace ccci::fakes

@@ -119,8 +119,10 @@ TEST(EnvFile, ThirtyThousandCharacterValuesAreReadNotCrashedOn) {
 
 TEST(EnvFile, DoublingExpansionIsStoppedAtTheLineThatOverflows) {
   std::string text = "A=" + std::string(1000, 'a') + "\n";
-  for (char key = 'B'; key <= 'Z'; ++key)
-    text += std::string(1, key) + "=\"$" + std::string(1, key - 1) + "${" + std::string(1, key - 1) + "}\"\n";
+  for (char key = 'B'; key <= 'Z'; ++key) {
+    const std::string previous(1, static_cast<char>(key - 1));
+    text += std::string(1, key) + "=\"$" + previous + "${" + previous + "}\"\n";
+  }
   // 1000 bytes doubled per line: line 8 (G) is 64,000 bytes, line 9 (H) would be 128,000.
   EXPECT_EQ(error_of(text).rfind("app.env:8: the value is longer than 64 KiB after expansion", 0), 0u)
       << error_of(text);

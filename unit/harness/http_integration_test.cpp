@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "harness/log.hpp"
+#include "unit/fakes/http_requests.hpp"
 #include "unit/fakes/loopback_http_server.hpp"
 #include "unit/fakes/temp_dir.hpp"
 #include "unit/fakes/tls_server.hpp"
@@ -17,25 +18,9 @@ using namespace std::chrono_literals;
 
 bool contains(const std::string& text, std::string_view needle) { return text.find(needle) != std::string::npos; }
 
-// GCC 12 warns about designated initializers that leave members out, so requests are built here.
-HttpRequest request(std::string method, std::string url, std::chrono::milliseconds timeout = 5s) {
-  HttpRequest built;
-  built.method = std::move(method);
-  built.url = std::move(url);
-  built.timeout = timeout;
-  return built;
-}
-HttpRequest get(std::string url, std::chrono::milliseconds timeout = 5s) {
-  return request("GET", std::move(url), timeout);
-}
-
-HttpRouting via_gateway(std::string host, int port = 0, std::filesystem::path ca_bundle = {}) {
-  HttpRouting routing;
-  routing.gateway_host = std::move(host);
-  routing.gateway_port = port;
-  routing.ca_bundle = std::move(ca_bundle);
-  return routing;
-}
+using fakes::get;
+using fakes::request;
+using fakes::via_gateway;
 
 /// One throwaway CA, one certificate for app.ccci.test and one `openssl s_server` shared by the
 /// TLS tests (making them takes ~100ms; sharing keeps the suite fast).

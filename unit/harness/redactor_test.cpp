@@ -118,7 +118,7 @@ TEST(Redactor, LeavesTextWithoutSecretsUnchangedByteForByte) {
   std::mt19937 random(7);
   std::string noise;
   const std::string_view heavy = "%\\+u0aFdD8\"/ntb";
-  for (size_t i = 0; i < 64 * 1024; ++i) {
+  for (size_t i = 0; i < size_t{64} * 1024; ++i) {
     noise += random() % 2 ? static_cast<char>(random() % 256) : heavy[random() % heavy.size()];
   }
   std::string log =

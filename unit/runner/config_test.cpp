@@ -193,31 +193,15 @@ TEST(Config, ControlCharactersAreEscapedInTheMessage) {
   EXPECT_NE(message.find("'x\\x0ay'"), std::string::npos) << message;
 }
 
-const char* const every_variable[] = {"RECIPE",
-                                      "PR",
-                                      "REF",
-                                      "SRC",
-                                      "STAGES",
-                                      "OUT",
-                                      "CCCI_RECIPES_DIR",
-                                      "CCCI_GIT_BASE",
-                                      "CCCI_STATE_DIR",
-                                      "CCCI_GATEWAY",
-                                      "CCCI_CA_BUNDLE",
-                                      "CCCI_DOMAIN_SUFFIX",
-                                      "ABRA_DIR",
-                                      "CCCI_ABRA",
-                                      "CCCI_SERVER",
-                                      "CCCI_PULL"};
-
 TEST(Config, ThirtyThousandCharacterSettingIsAUsageErrorNotACrash) {
-  for (const char* variable : every_variable) {
+  for (std::string_view variable : setting_variables()) {
     for (const std::string& value :
          {std::string(30'000, 'a'), std::string(30'000, '1'), "a." + std::string(30'000, 'a') + ".b"}) {
       Env env{{"RECIPE", "fixture-web"}};
-      env[variable] = value;
+      env[std::string(variable)] = value;
       std::string message = parse_error(env);
-      EXPECT_EQ(message.rfind(std::string(variable) + " (env " + variable + ") = '", 0), 0u) << message.substr(0, 200);
+      EXPECT_EQ(message.rfind(std::string(variable) + " (env " + std::string(variable) + ") = '", 0), 0u)
+          << message.substr(0, 200);
       EXPECT_NE(message.find("longer than 4096 characters"), std::string::npos) << message.substr(0, 200);
       EXPECT_LT(message.size(), 300u);
     }

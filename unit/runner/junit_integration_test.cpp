@@ -54,9 +54,7 @@ TEST(JunitSchema, FailuresErrorsSkipsAndHostileTextStayValid) {
 TEST(JunitSchema, EvidenceLinksStayValid) {
   fakes::TempDir dir;
   harness::Redactor redactor;
-  RunReport report = fakes::mixed_report();
-  report.evidence.collected = true;
-  report.evidence.files = {"evidence/tasks.txt", "evidence/logs/fixt_app.log"};
+  RunReport report = fakes::with_evidence(fakes::mixed_report());
   ASSERT_TRUE(write_junit(report, dir.path(), redactor).ok());
   EXPECT_GT(expect_every_file_valid(dir.path()), 0);
 }

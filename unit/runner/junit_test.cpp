@@ -70,9 +70,7 @@ TEST(Junit, FailureErrorAndSkippedComeFromTheTypedOutcomeAndHostileTextIsCleaned
 TEST(Junit, FailedAndErroredCasesLinkTheEvidence) {
   fakes::TempDir dir;
   harness::Redactor redactor;
-  RunReport report = fakes::mixed_report();
-  report.evidence.collected = true;
-  report.evidence.files = {"evidence/tasks.txt", "evidence/logs/fixt_app.log"};
+  RunReport report = fakes::with_evidence(fakes::mixed_report());
   ASSERT_TRUE(write_junit(report, dir.path(), redactor).ok());
 
   pugi::xml_document overlay;

@@ -2,17 +2,16 @@
 
 #include <gtest/gtest.h>
 
+#include "unit/fakes/sample_report.hpp"
+
 namespace ccci::runner {
 namespace {
 
 RunReport red_report() {
-  RunReport report;
+  RunReport report = fakes::green_report();
   report.run_id = "fixture-web-pr3-3a9c1e";
-  report.recipe = "fixture-web";
   report.pr = 3;
   report.head_ref = "refs/pull/3/head";
-  report.head_commit = std::string(40, 'b');
-  report.base = {BaseSource::target_branch, "", std::string(40, 'a'), "main", "tip of main"};
   report.tiers = {
       {Tier::install, TierStatus::pass, {}, {}, std::chrono::milliseconds(1500)},
       {Tier::upgrade,
