@@ -66,6 +66,20 @@ int stop(std::ostream& err, const std::string& message, int exit_code) {
 
 constexpr std::string_view try_help = "\nTry 'ccci-run --help'.";
 
+/// The recipe's spec. A recipe that is not enrolled runs with the default spec (generic checks
+/// only), unless CCCI_REQUIRE_SPEC=1 makes that a spec error naming the setting and the file.
+harness::Result<RecipeSpec> load_recipe_spec(const Config& config) {
+  CCCI_TRY(RecipeSpec spec, load_spec(config.recipes_dir, config.recipe));
+  if (!spec.enrolled && config.require_spec) {
+    auto source = config.sources.find("CCCI_REQUIRE_SPEC");
+    std::string from = source == config.sources.end() ? "" : " (" + source->second + ")";
+    return harness::make_error(ErrorKind::spec, "recipe " + config.recipe +
+                                                    " is not enrolled: " + (spec.dir / "recipe.yml").string() +
+                                                    " not found, and CCCI_REQUIRE_SPEC=1" + from + " requires a spec");
+  }
+  return spec;
+}
+
 /// The seams planning needs as well as the run: the logged process runner, the children's
 /// environment (only `passed_to_children`), git.
 struct Host {
@@ -167,7 +181,7 @@ int run_ccci(const std::map<std::string, std::string>& env, const std::vector<st
     return 0;
   }
   if (auto made = make_out_dir(*config); !made.ok()) return stop(err, made.error().message + std::string(try_help), 2);
-  auto spec = load_spec(config->recipes_dir, config->recipe);
+  auto spec = load_recipe_spec(*config);
   if (!spec.ok()) return stop(err, spec.error().message, 2);
 
   // plan: resolve the head and the base, print the plan and write plan.json.

@@ -31,6 +31,7 @@ constexpr Setting src_setting{"--src", "SRC", "DRONE_REPO"};
 constexpr Setting stages_setting{"--stages", "STAGES"};
 constexpr Setting out_setting{"--out", "OUT"};
 constexpr Setting recipes_dir_setting{"--recipes-dir", "CCCI_RECIPES_DIR"};
+constexpr Setting require_spec_setting{"--require-spec", "CCCI_REQUIRE_SPEC"};
 constexpr Setting git_base_setting{"--git-base", "CCCI_GIT_BASE"};
 constexpr Setting state_dir_setting{"--state-dir", "CCCI_STATE_DIR"};
 constexpr Setting gateway_setting{"--gateway", "CCCI_GATEWAY"};
@@ -41,10 +42,10 @@ constexpr Setting abra_setting{"--abra", "CCCI_ABRA"};
 constexpr Setting server_setting{"--server", "CCCI_SERVER"};
 constexpr Setting pull_setting{"--pull", "CCCI_PULL"};
 
-constexpr Setting all_settings[] = {recipe_setting,    pr_setting,      ref_setting,         src_setting,
-                                    stages_setting,    out_setting,     recipes_dir_setting, git_base_setting,
-                                    state_dir_setting, gateway_setting, ca_setting,          suffix_setting,
-                                    abra_dir_setting,  abra_setting,    server_setting,      pull_setting};
+constexpr Setting all_settings[] = {
+    recipe_setting,      pr_setting,           ref_setting,      src_setting,       stages_setting,  out_setting,
+    recipes_dir_setting, require_spec_setting, git_base_setting, state_dir_setting, gateway_setting, ca_setting,
+    suffix_setting,      abra_dir_setting,     abra_setting,     server_setting,    pull_setting};
 
 /// Printable form of a value for error messages: control characters escaped, long values cut.
 std::string shown(std::string_view value) { return harness::quoted(value, '\'', 80); }
@@ -309,6 +310,14 @@ Result<bool> parse_pull(const std::string& value) {
   return value == "missing";
 }
 
+/// CCCI_REQUIRE_SPEC: whether a recipe without recipes/<recipe>/recipe.yml is refused.
+Result<bool> parse_require_spec(const std::string& value) {
+  if (value != "1" && value != "0")
+    return invalid(
+        "CCCI_REQUIRE_SPEC is 1 (a recipe without a spec is an error) or 0 (it runs the generic checks only)");
+  return value == "1";
+}
+
 /// What is tested and where it comes from: RECIPE, PR, REF, SRC, STAGES.
 Status read_subject(const Sources& sources, Config& config) {
   CCCI_TRY_STATUS(read_setting_into(sources, recipe_setting, config, parse_recipe, config.recipe));
@@ -321,10 +330,12 @@ Status read_subject(const Sources& sources, Config& config) {
   });
 }
 
-/// Where things are read and written: OUT, the recipes, the git base, the state.
+/// Where things are read and written: OUT, the recipes (and whether one must be there), the git
+/// base, the state.
 Status read_places(const Sources& sources, Config& config) {
   CCCI_TRY_STATUS(read_setting_into(sources, out_setting, config, parse_path, config.out));
   CCCI_TRY_STATUS(read_setting_into(sources, recipes_dir_setting, config, parse_path, config.recipes_dir));
+  CCCI_TRY_STATUS(read_setting_into(sources, require_spec_setting, config, parse_require_spec, config.require_spec));
   CCCI_TRY_STATUS(read_setting_into(sources, git_base_setting, config, parse_git_base, config.git_base));
   return read_setting_into(sources, state_dir_setting, config, parse_path, config.state_dir);
 }
@@ -421,7 +432,10 @@ Settings (flag, then variable, then Drone's variable, then the default):
   --stages, STAGES          comma list of install,upgrade,backup,restore,custom (default: all;
                             install is always included: every tier runs on its one deployment)
   --out, OUT                artifact directory (default ./out)
-  --recipes-dir, CCCI_RECIPES_DIR   enrolled recipe specs, <dir>/<recipe>/recipe.yml (default ./recipes)
+  --recipes-dir, CCCI_RECIPES_DIR   enrolled recipe specs, <dir>/<recipe>/recipe.yml (default ./recipes);
+                                    a recipe without one is not enrolled and runs the generic checks only
+  --require-spec, CCCI_REQUIRE_SPEC 1: a recipe that is not enrolled is a spec error (exit 2) before
+                                    anything is deployed; 0: generic checks only (default)
   --git-base, CCCI_GIT_BASE         where recipe repos live: <base>/<SRC>.git, or <dir>/<SRC> for a
                                     local directory (default https://git.coopcloud.tech)
   --state-dir, CCCI_STATE_DIR       ccci's state: last-green records, per-run abra homes (default /var/lib/ccci)

@@ -29,6 +29,7 @@ struct Config {
   std::vector<Tier> stages;        ///< canonical order; install always included
   std::filesystem::path out = "out";
   std::filesystem::path recipes_dir = "recipes";
+  bool require_spec = false;  ///< CCCI_REQUIRE_SPEC=1: a recipe without recipes/<recipe>/recipe.yml is an error
   std::string git_base = "https://git.coopcloud.tech";
   std::filesystem::path state_dir = "/var/lib/ccci";
   std::string gateway_host;  ///< empty: connect by DNS

@@ -73,6 +73,9 @@ struct Evidence {
 
 namespace ccci::runner {
 
+/// How plans and reports say that a recipe has no recipes/<recipe>/recipe.yml.
+inline constexpr std::string_view not_enrolled_note = "not enrolled: generic checks only";
+
 /// Everything the reports need about one run. Filled by the tier state machine; level, verdict
 /// and exit code are derived from it (runner/verdict.hpp), never stored.
 struct RunReport {
@@ -83,6 +86,7 @@ struct RunReport {
   std::string head_ref;     ///< "refs/pull/1/head" or a sha
   std::string head_commit;  ///< full sha
   UpgradeBase base;
+  bool enrolled = true;            ///< false: the recipe has no spec; generic checks only
   std::vector<TierOutcome> tiers;  ///< always the five tiers, in order
   TeardownOutcome teardown;
   Evidence evidence;

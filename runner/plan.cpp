@@ -53,6 +53,10 @@ TierIntent intent_for(Tier tier, const PlanInputs& in, const UpgradeBase& base) 
   if (auto na = in.not_applicable.find(tier); na != in.not_applicable.end()) {
     return {tier, Disposition::not_applicable, na->second};
   }
+  // The custom tier has no generic checks: without a spec it would "pass" having checked nothing.
+  if (tier == Tier::custom && !in.enrolled) {
+    return {tier, Disposition::not_applicable, "not enrolled: custom checks come only from a spec"};
+  }
   if (tier == Tier::restore) {
     if (auto na = in.not_applicable.find(Tier::backup); na != in.not_applicable.end()) {
       return {tier, Disposition::not_applicable, "backup is n/a: " + na->second};
@@ -93,6 +97,8 @@ harness::Result<Plan> make_plan(const PlanInputs& in, harness::Git& git, const L
   plan.head_ref = head.ref;
   plan.head_commit = head.commit;
   plan.base = base;
+  plan.enrolled = in.enrolled;
+  plan.spec_file = in.spec_file;
   plan.deps = in.deps;
   plan.expected_deploy_count = 1 + static_cast<int>(in.deps.size());
   plan.domain = app_domain(in.recipe, in.nonce, in.domain_suffix);
@@ -133,6 +139,10 @@ std::string render_plan(const Plan& plan) {
     out << (plan.base.version.empty() ? plan.base.branch : plan.base.version) << " @ " << plan.base.commit << " from "
         << to_string(plan.base.source) << " (" << plan.base.reason << ")\n";
   }
+  out << "  spec     "
+      << (plan.enrolled ? plan.spec_file.string()
+                        : std::string(not_enrolled_note) + " (no " + plan.spec_file.string() + ")")
+      << "\n";
   out << "  domain   " << plan.domain << "\n";
   out << "  deps     " << (plan.deps.empty() ? "none" : "");
   for (size_t i = 0; i < plan.deps.size(); ++i) out << (i ? ", " : "") << plan.deps[i];

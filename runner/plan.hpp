@@ -1,7 +1,9 @@
 #pragma once
 /// Plan: everything a run will do, resolved before anything is deployed — the head, the upgrade
-/// base with its source, each tier's disposition and checks, the dependencies and the expected
-/// deploy count. `ccci-run --plan` prints it and writes plan.json; a real run executes it.
+/// base with its source, whether the recipe is enrolled (has a spec), each tier's disposition and
+/// checks, the dependencies and the expected deploy count. `ccci-run --plan` prints it and writes
+/// plan.json; a real run executes it.
+#include <filesystem>
 #include <map>
 #include <optional>
 #include <string>
@@ -38,7 +40,9 @@ struct Plan {
   std::string head_ref;
   std::string head_commit;
   UpgradeBase base;
-  std::vector<PlannedTier> tiers;  ///< the five tiers, in order
+  bool enrolled = true;             ///< false: no spec, the generic checks only
+  std::filesystem::path spec_file;  ///< recipes/<recipe>/recipe.yml, read or (not enrolled) absent
+  std::vector<PlannedTier> tiers;   ///< the five tiers, in order
   std::vector<std::string> deps;
   int expected_deploy_count = 1;
   std::string domain;
@@ -51,7 +55,9 @@ struct PlanInputs {
   std::optional<std::string> ref;  ///< REF: the head commit when known
   std::string src;
   std::string repo_url;
-  std::vector<Tier> stages;                    ///< requested tiers
+  std::vector<Tier> stages;  ///< requested tiers
+  bool enrolled = true;      ///< the spec came from a recipe.yml
+  std::filesystem::path spec_file;
   std::map<Tier, std::string> not_applicable;  ///< from the spec, with reasons
   std::map<Tier, std::vector<PlannedCheck>> overlay_checks;
   std::vector<std::string> deps;

@@ -31,6 +31,8 @@ boost::json::value plan_to_json(const Plan& plan) {
                   {"commit", plan.base.commit},
                   {"branch", plan.base.branch},
                   {"reason", plan.base.reason}};
+  root["enrolled"] = plan.enrolled;
+  root["spec_file"] = plan.spec_file.string();
   root["domain"] = plan.domain;
   boost::json::array deps;
   for (const auto& dep : plan.deps) deps.emplace_back(dep);

@@ -77,6 +77,7 @@ boost::json::value results_to_json(const RunReport& report, const harness::Redac
                   {"commit", text(report.base.commit)},
                   {"branch", text(report.base.branch)},
                   {"reason", text(report.base.reason)}};
+  root["enrolled"] = report.enrolled;
   root["tiers"] = tiers_json(report.tiers, text);
   root["teardown"] = teardown_json(report.teardown, text);
   root["evidence"] = evidence_json(report.evidence, text);

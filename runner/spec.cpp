@@ -470,13 +470,24 @@ harness::Result<RecipeSpec> parse_spec(std::string_view text, const std::string&
 
 harness::Result<RecipeSpec> load_spec(const std::filesystem::path& recipes_dir, const std::string& recipe) {
   auto file = recipes_dir / recipe / "recipe.yml";
-  std::error_code unreadable;  // a name too long is as absent as a missing file, not an exception
-  if (!std::filesystem::exists(file, unreadable)) {
-    return harness::make_error(ErrorKind::spec,
-                               "recipe " + recipe + " is not enrolled: " + file.string() + " not found");
+  std::error_code unreadable;  // filesystem calls never throw here; an error is reported, never taken for absence
+  if (!std::filesystem::is_directory(recipes_dir, unreadable)) {
+    std::string why = unreadable ? unreadable.message() : "not a directory";
+    return harness::make_error(ErrorKind::spec, "the recipes directory " + recipes_dir.string() + " (" + why +
+                                                    ") cannot say whether recipe " + recipe + " is enrolled");
   }
-  CCCI_TRY(YamlNode root, harness::load_yaml_file(file));
-  CCCI_TRY(RecipeSpec spec, parse_spec(root));
+  bool present = std::filesystem::exists(file, unreadable);
+  if (unreadable) {
+    return harness::make_error(ErrorKind::spec, "recipe " + recipe + ": cannot tell whether " + file.string() +
+                                                    " exists: " + unreadable.message());
+  }
+  RecipeSpec spec;
+  if (present) {
+    CCCI_TRY(YamlNode root, harness::load_yaml_file(file));
+    CCCI_TRY(spec, parse_spec(root));
+  } else {
+    spec.enrolled = false;  // every default, as an empty recipe.yml: generic checks only
+  }
   spec.dir = recipes_dir / recipe;
   return spec;
 }

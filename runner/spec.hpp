@@ -1,9 +1,10 @@
 #pragma once
-/// RecipeSpec: what ccci knows about an enrolled recipe, from `recipes/<recipe>/recipe.yml`
-/// (documented key by key in docs/recipe-spec.md). Loading is strict: malformed YAML, unknown
-/// keys, wrong types and meaningless values are ErrorKind::spec naming file:line:col. Names, keys
-/// and tags are at most 128 characters, durations at most max_spec_duration; the document itself
-/// is held to harness::YamlLimits.
+/// RecipeSpec: what ccci knows about a recipe, from `recipes/<recipe>/recipe.yml` (documented key
+/// by key in docs/recipe-spec.md). Loading is strict: malformed YAML, unknown keys, wrong types
+/// and meaningless values are ErrorKind::spec naming file:line:col. Names, keys and tags are at
+/// most 128 characters, durations at most max_spec_duration; the document itself is held to
+/// harness::YamlLimits. A recipe without a recipe.yml is not enrolled: it gets the default spec
+/// (an empty recipe.yml's), which runs the generic checks only.
 #include <chrono>
 #include <filesystem>
 #include <map>
@@ -73,6 +74,7 @@ struct SeedStep {
 
 struct RecipeSpec {
   std::filesystem::path dir;  ///< the spec's folder, recipes/<recipe>
+  bool enrolled = true;       ///< false: recipes/<recipe>/recipe.yml does not exist; every default applies
   HealthSpec health;
   SpecTimeouts timeouts;
   std::map<std::string, std::string> env;
@@ -87,7 +89,10 @@ struct RecipeSpec {
 /// duration stays far from overflowing when a clock adds it (nanoseconds) to now.
 inline constexpr std::chrono::milliseconds max_spec_duration = std::chrono::hours(24);
 
-/// Loads `<recipes_dir>/<recipe>/recipe.yml`; a missing file says the recipe is not enrolled.
+/// Loads `<recipes_dir>/<recipe>/recipe.yml`. A missing file is the default spec with
+/// `enrolled = false`; a file that exists and is malformed is ErrorKind::spec (file:line:col). A
+/// recipes_dir that is not a directory, or a file whose existence cannot be told (permissions, a
+/// name too long), is ErrorKind::spec too: neither may pass for "not enrolled".
 harness::Result<RecipeSpec> load_spec(const std::filesystem::path& recipes_dir, const std::string& recipe);
 harness::Result<RecipeSpec> parse_spec(const harness::YamlNode& root);
 /// The spec in `text`; `file` names it in marks and messages.

@@ -12,6 +12,8 @@ PlanInputs plan_inputs(const Config& config, const RecipeSpec& spec, const std::
   in.src = config.src;
   in.repo_url = repo_url(config);
   in.stages = config.stages;
+  in.enrolled = spec.enrolled;
+  in.spec_file = spec.dir / "recipe.yml";
   in.not_applicable = spec.not_applicable;
   for (const auto& [tier, checks] : spec.checks) {
     for (const auto& check : checks)
@@ -87,6 +89,7 @@ RunReport report_head(const Plan& plan, std::string started_at) {
   report.head_ref = plan.head_ref;
   report.head_commit = plan.head_commit;
   report.base = plan.base;
+  report.enrolled = plan.enrolled;
   report.expected_deploy_count = plan.expected_deploy_count;
   report.started_at = std::move(started_at);
   return report;

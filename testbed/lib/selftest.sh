@@ -284,6 +284,19 @@ selftest_web() {
   check "fixture-web: PR 3 lost the marker (as it should)" eventually status_is 404 "https://$host/cgi-bin/marker/upgrade"
 }
 
+# fixture-plain is fixture-web's app without a spec in recipes/; its repo is all the testbed adds.
+selftest_plain() {
+  local repo=$CCCI_GIT_BASE/coop-cloud/fixture-plain checkout=$SELFTEST_WORK/fixture-plain
+  check "fixture-plain: git ls-remote lists tags, main and refs/pull/1/head" \
+    eval '[[ $(git ls-remote "$repo" | grep -cE "refs/(heads/main|tags/1\.0\.0\+1\.0|tags/1\.1\.0\+1\.1|pull/1/head)$") == 4 ]]'
+  git clone -q "$repo" "$checkout"
+  check "fixture-plain: tag 1.0.0+1.0 deploys fixture-web's image 1.0, tag 1.1.0+1.1 image 1.1" \
+    eval 'git -C "$checkout" show 1.0.0+1.0:compose.yml | grep -q "image: ccci/fixture-web:1.0$" &&
+      git -C "$checkout" show 1.1.0+1.1:compose.yml | grep -q "image: ccci/fixture-web:1.1$"'
+  check "fixture-plain: ccci has no spec for it (recipes/fixture-plain/recipe.yml is absent)" \
+    eval '[[ ! -e $REPO_ROOT/recipes/fixture-plain/recipe.yml ]]'
+}
+
 selftest_db() {
   local stack=${SELFTEST_PREFIX}_db host=db-selftest.$DOMAIN_SUFFIX
   local repo=$CCCI_GIT_BASE/coop-cloud/fixture-db checkout=$SELFTEST_WORK/fixture-db tasks
@@ -344,6 +357,7 @@ cmd_selftest() {
   selftest_hello
   selftest_restic_job
   selftest_web
+  selftest_plain
   selftest_db
   selftest_cleanup
   trap - EXIT

@@ -175,6 +175,51 @@ TEST_F(Lifecycle, RestoreThatBringsNothingBackIsRedInRestore) {
   expect_evidence(result, "restore__overlay.xml");
 }
 
+TEST_F(Lifecycle, RecipeWithoutASpecPassesEveryApplicableTierWithGenericChecksOnly) {
+  // fixture-plain has no recipes/fixture-plain/recipe.yml: the default spec, health at /.
+  ASSERT_FALSE(std::filesystem::exists(std::filesystem::path(CCCI_SOURCE_DIR) / "recipes/fixture-plain"));
+  auto result = run("fixture-plain", 1);
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  EXPECT_EQ(results().at("verdict").as_string(), "green");
+  EXPECT_EQ(results().at("level").as_int64(), 4) << "custom is n/a, lint did not run";
+  EXPECT_FALSE(results().at("enrolled").as_bool());
+  EXPECT_FALSE(result.plan.at("enrolled").as_bool());
+  for (const char* name : {"install", "upgrade", "backup", "restore"}) {
+    EXPECT_EQ(status(name), "pass") << name << ": " << reason(name);
+    EXPECT_FALSE(tier(name).at("checks").as_array().empty()) << name << " ran its generic checks";
+    for (const auto& c : tier(name).at("checks").as_array()) {
+      EXPECT_EQ(c.at("source").as_string(), "generic") << name << " / " << c.at("name");
+      EXPECT_EQ(c.at("status").as_string(), "pass") << name << " / " << c.at("name") << ": " << c.at("message");
+    }
+  }
+  EXPECT_EQ(status("custom"), "n/a");
+  EXPECT_EQ(reason("custom"), "not enrolled: custom checks come only from a spec");
+  EXPECT_EQ(results().at("base").at("source").as_string(), "target-branch");
+  const auto* head = check("upgrade", "head_deployed");
+  ASSERT_NE(head, nullptr);
+  std::string head_commit(results().at("head").at("commit").as_string());
+  EXPECT_EQ(std::string(head->at("message").as_string()).find("chaos-version " + head_commit.substr(0, 8)), 0u)
+      << head->at("message");
+  EXPECT_NE(check("backup", "snapshot_covers_volumes"), nullptr);
+  EXPECT_NE(result.output.find("spec     not enrolled: generic checks only (no "), std::string::npos) << result.output;
+  EXPECT_NE(read_text(result.out_dir / "summary.md").find("- spec: not enrolled: generic checks only"),
+            std::string::npos)
+      << read_text(result.out_dir / "summary.md");
+}
+
+TEST_F(Lifecycle, RequiringASpecRefusesARecipeWithoutOneBeforeDeployingAnything) {
+  RunResult result = run_ccci("fixture-plain", 1, {"--require-spec=1"});
+  EXPECT_EQ(result.exit_code, 2) << result.output;
+  EXPECT_NE(result.output.find("recipe fixture-plain is not enrolled: "), std::string::npos) << result.output;
+  EXPECT_NE(result.output.find("/fixture-plain/recipe.yml not found, and CCCI_REQUIRE_SPEC=1 (flag --require-spec) "
+                               "requires a spec"),
+            std::string::npos)
+      << result.output;
+  EXPECT_TRUE(result.plan.is_null()) << "refused before planning, so before any deploy";
+  EXPECT_TRUE(result.results.is_null());
+  EXPECT_EQ(result.output.find("[tier]"), std::string::npos) << result.output;
+}
+
 /// Every form the leaking check of unit/e2e/specs/fixture-db prints `secret` in: plain, the
 /// base64 characters the secret alone determines at each byte offset (so also inside HTTP Basic
 /// credentials) in both alphabets, percent-encoded in either case, and JSON \u escapes.

@@ -81,11 +81,48 @@ TEST_F(PlanRun, HostileInputIsRejectedBeforeAnythingRuns) {
   EXPECT_EQ(stdout_text.str(), "") << "nothing spawned, nothing logged";
 }
 
-TEST_F(PlanRun, UnenrolledRecipeIsASpecError) {
+TEST_F(PlanRun, UnenrolledRecipeIsASpecErrorWhenASpecIsRequired) {
   auto environment = env("1");
   environment["RECIPE"] = "not-enrolled";
+  environment["CCCI_REQUIRE_SPEC"] = "1";
   EXPECT_EQ(run(environment), 2);
   EXPECT_NE(stderr_text.str().find("recipe not-enrolled is not enrolled"), std::string::npos);
+  EXPECT_NE(stderr_text.str().find("CCCI_REQUIRE_SPEC=1 (env CCCI_REQUIRE_SPEC) requires a spec"), std::string::npos)
+      << stderr_text.str();
+}
+
+TEST_F(PlanRun, UnenrolledRecipeIsPlannedWithGenericChecksOnlyAndSaysSo) {
+  fakes::TempDir no_specs;
+  auto environment = env("1");
+  environment["CCCI_RECIPES_DIR"] = no_specs.path().string();
+  ASSERT_EQ(run(environment), 0) << stderr_text.str();
+  std::string spec_file = (no_specs.path() / "fixture-web/recipe.yml").string();
+  EXPECT_NE(stdout_text.str().find("spec     not enrolled: generic checks only (no " + spec_file + ")"),
+            std::string::npos)
+      << stdout_text.str();
+  std::ifstream file(out.path() / "plan.json");
+  std::stringstream text;
+  text << file.rdbuf();
+  auto plan = boost::json::parse(text.str()).as_object();
+  EXPECT_FALSE(plan.at("enrolled").as_bool());
+  int checks = 0;
+  for (const auto& tier : plan.at("tiers").as_array()) {
+    EXPECT_EQ(tier.at("disposition").as_string(), tier.at("tier") == "custom" ? "n/a" : "run") << tier;
+    for (const auto& check : tier.at("checks").as_array()) {
+      ++checks;
+      EXPECT_EQ(check.at("source").as_string(), "generic") << check;
+    }
+  }
+  EXPECT_GE(checks, 5) << "every tier runs its generic checks";
+}
+
+TEST_F(PlanRun, EnrolledRecipesPlanSaysEnrolled) {
+  ASSERT_EQ(run(env("1")), 0) << stderr_text.str();
+  EXPECT_EQ(stdout_text.str().find("not enrolled"), std::string::npos) << stdout_text.str();
+  std::ifstream file(out.path() / "plan.json");
+  std::stringstream text;
+  text << file.rdbuf();
+  EXPECT_TRUE(boost::json::parse(text.str()).at("enrolled").as_bool());
 }
 
 TEST_F(PlanRun, HelpDocumentsTheContract) {

@@ -128,11 +128,27 @@ TEST(Config, PullPolicy) {
   EXPECT_NE(parse_error({{"RECIPE", "x"}, {"CCCI_PULL", "sometimes"}}).find("CCCI_PULL"), std::string::npos);
 }
 
+TEST(Config, RequireSpecIsOffByDefaultAndOneOrZeroFromEnvOrFlag) {
+  EXPECT_FALSE(parse_ok({{"RECIPE", "x"}}).require_spec);
+  auto required = parse_ok({{"RECIPE", "x"}, {"CCCI_REQUIRE_SPEC", "1"}});
+  EXPECT_TRUE(required.require_spec);
+  EXPECT_EQ(required.sources.at("CCCI_REQUIRE_SPEC"), "env CCCI_REQUIRE_SPEC");
+  EXPECT_FALSE(parse_ok({{"RECIPE", "x"}, {"CCCI_REQUIRE_SPEC", "0"}}).require_spec);
+  auto flagged = parse_ok({{"RECIPE", "x"}, {"CCCI_REQUIRE_SPEC", "0"}}, {"--require-spec=1"});
+  EXPECT_TRUE(flagged.require_spec) << "a flag wins over the variable";
+  EXPECT_EQ(flagged.sources.at("CCCI_REQUIRE_SPEC"), "flag --require-spec");
+  for (const char* bad : {"yes", "true", "2", "01", " 1"}) {
+    std::string message = parse_error({{"RECIPE", "x"}, {"CCCI_REQUIRE_SPEC", bad}});
+    EXPECT_EQ(message.rfind("CCCI_REQUIRE_SPEC (env CCCI_REQUIRE_SPEC) = '", 0), 0u) << message;
+    EXPECT_NE(message.find("is 1 (a recipe without a spec is an error) or 0"), std::string::npos) << message;
+  }
+}
+
 TEST(Config, HelpNeedsNoRecipe) {
   auto config = parse_ok({}, {"--help"});
   EXPECT_EQ(config.mode, Mode::help);
   for (const char* documented : {"RECIPE", "PR", "REF", "SRC", "STAGES", "OUT", "DRONE_PULL_REQUEST", "CCCI_GATEWAY",
-                                 "CCCI_CA_BUNDLE", "--plan", "130/143"}) {
+                                 "CCCI_CA_BUNDLE", "CCCI_REQUIRE_SPEC", "--plan", "130/143"}) {
     EXPECT_NE(help_text().find(documented), std::string::npos) << documented;
   }
 }

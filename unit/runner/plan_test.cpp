@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <boost/json.hpp>
+
+#include "runner/plan_json.hpp"
 #include "unit/fakes/fake_git.hpp"
 #include "unit/fakes/temp_dir.hpp"
 
@@ -119,6 +122,42 @@ TEST_F(Planning, ChecksAreGenericThenOverlayAndDepsRaiseTheDeployCount) {
   EXPECT_EQ(checks.back().name, "homepage_title");
   EXPECT_EQ(plan->expected_deploy_count, 2);
   EXPECT_NE(render_plan(*plan).find("deploys  2 (1 + 1 dependencies)"), std::string::npos);
+}
+
+TEST_F(Planning, EnrolledRecipeNamesItsSpecFile) {
+  in.spec_file = "recipes/fixture-web/recipe.yml";
+  auto plan = make_plan(in, git, store);
+  ASSERT_TRUE(plan.ok()) << plan.error().message;
+  EXPECT_TRUE(plan->enrolled);
+  std::string text = render_plan(*plan);
+  EXPECT_NE(text.find("  spec     recipes/fixture-web/recipe.yml\n"), std::string::npos) << text;
+  EXPECT_EQ(text.find("not enrolled"), std::string::npos) << text;
+  EXPECT_EQ(plan->tiers[4].intent.disposition, Disposition::run) << "an enrolled recipe's custom tier runs";
+  EXPECT_TRUE(plan_to_json(*plan).at("enrolled").as_bool());
+}
+
+TEST_F(Planning, RecipeWithoutASpecIsPlannedWithGenericChecksOnlyAndSaysSo) {
+  in.enrolled = false;
+  in.spec_file = "recipes/discourse/recipe.yml";
+  auto plan = make_plan(in, git, store);
+  ASSERT_TRUE(plan.ok()) << plan.error().message;
+  EXPECT_FALSE(plan->enrolled);
+  for (const auto& tier : plan->tiers) {
+    if (tier.intent.tier == Tier::custom) continue;
+    EXPECT_EQ(tier.intent.disposition, Disposition::run) << to_string(tier.intent.tier);
+    EXPECT_FALSE(tier.checks.empty()) << to_string(tier.intent.tier) << " runs its generic checks";
+    for (const auto& check : tier.checks) EXPECT_EQ(check.source, CheckSource::generic) << check.name;
+  }
+  EXPECT_EQ(plan->tiers[4].intent.disposition, Disposition::not_applicable) << "no generic custom check to pass";
+  EXPECT_EQ(plan->tiers[4].intent.reason, "not enrolled: custom checks come only from a spec");
+  EXPECT_TRUE(plan->tiers[4].checks.empty());
+  std::string text = render_plan(*plan);
+  EXPECT_NE(text.find("  spec     not enrolled: generic checks only (no recipes/discourse/recipe.yml)\n"),
+            std::string::npos)
+      << text;
+  auto json = plan_to_json(*plan).as_object();
+  EXPECT_FALSE(json.at("enrolled").as_bool());
+  EXPECT_EQ(json.at("spec_file").as_string(), "recipes/discourse/recipe.yml");
 }
 
 }  // namespace

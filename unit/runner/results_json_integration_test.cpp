@@ -33,6 +33,10 @@ TEST(ResultsJsonSchema, GreenAndMixedRunsValidateAgainstTheSchema) {
   ASSERT_TRUE(write_results_json(fakes::mixed_report(), dir.path() / "mixed.json", redactor).ok());
   EXPECT_EQ(validate(dir.path() / "green.json"), 0);
   EXPECT_EQ(validate(dir.path() / "mixed.json"), 0);
+  RunReport not_enrolled = fakes::green_report();
+  not_enrolled.enrolled = false;
+  ASSERT_TRUE(write_results_json(not_enrolled, dir.path() / "not-enrolled.json", redactor).ok());
+  EXPECT_EQ(validate(dir.path() / "not-enrolled.json"), 0);
 }
 
 TEST(ResultsJsonSchema, TheSchemaRejectsAWrongStatusAndAnUnknownKey) {
@@ -47,6 +51,11 @@ TEST(ResultsJsonSchema, TheSchemaRejectsAWrongStatusAndAnUnknownKey) {
   extra.as_object()["surprise"] = true;
   ASSERT_TRUE(write_json_file(extra, dir.path() / "extra.json").ok());
   EXPECT_NE(validate(dir.path() / "extra.json"), 0);
+
+  auto unsaid = results_to_json(fakes::green_report(), redactor);
+  unsaid.as_object().erase("enrolled");
+  ASSERT_TRUE(write_json_file(unsaid, dir.path() / "unsaid.json").ok());
+  EXPECT_NE(validate(dir.path() / "unsaid.json"), 0) << "enrolled is required";
 }
 
 TEST(ReportsSchema, TheResultsJsonWriteReportsWritesIsSchemaValid) {

@@ -43,6 +43,14 @@ TEST(ResultsJson, CarriesDerivedVerdictLevelAndExitCode) {
   EXPECT_EQ(mixed.at("tiers").as_array()[3].at("status").as_string(), "n/a");
 }
 
+TEST(ResultsJson, SaysWhetherTheRecipeIsEnrolled) {
+  harness::Redactor redactor;
+  RunReport report = fakes::green_report();
+  EXPECT_TRUE(results_to_json(report, redactor).at("enrolled").as_bool());
+  report.enrolled = false;
+  EXPECT_FALSE(results_to_json(report, redactor).at("enrolled").as_bool());
+}
+
 TEST(ResultsJson, SecretsAreRedacted) {
   harness::Redactor redactor;
   redactor.add_secret("hunter2");

@@ -165,18 +165,72 @@ TEST(Spec, DurationsTakeAWholeNumberAndAUnit) {
   }
 }
 
-TEST(Spec, MissingFileSaysTheRecipeIsNotEnrolled) {
+TEST(Spec, MissingFileIsTheDefaultSpecOfAnEmptyRecipeYmlNotEnrolled) {
   fakes::TempDir dir;
   auto spec = load_spec(dir.path(), "nope");
-  ASSERT_FALSE(spec.ok());
-  EXPECT_EQ(spec.error().kind, harness::ErrorKind::spec);
-  EXPECT_NE(spec.error().message.find("recipe nope is not enrolled"), std::string::npos);
+  ASSERT_TRUE(spec.ok()) << spec.error().message;
+  EXPECT_FALSE(spec->enrolled);
+  EXPECT_EQ(spec->dir, dir.path() / "nope");
+  auto empty = parse("{}\n");
+  ASSERT_TRUE(empty.ok());
+  EXPECT_TRUE(empty->enrolled);
+  EXPECT_EQ(spec->health.path, empty->health.path);
+  EXPECT_EQ(spec->health.path, "/");
+  EXPECT_EQ(spec->health.ok, empty->health.ok);
+  EXPECT_EQ(spec->timeouts.deploy, empty->timeouts.deploy);
+  EXPECT_EQ(spec->timeouts.http, empty->timeouts.http);
+  EXPECT_EQ(spec->timeouts.backup, empty->timeouts.backup);
+  EXPECT_TRUE(spec->env.empty() && spec->deps.empty() && !spec->pinned_base);
+  EXPECT_TRUE(spec->not_applicable.empty() && spec->seeds.empty() && spec->checks.empty()) << "generic checks only";
 }
 
-TEST(Spec, RecipesDirThatCannotBeStattedSaysNotEnrolled) {
+TEST(Spec, AFileThatExistsIsEnrolledEvenWhenEmpty) {
+  fakes::TempDir dir;
+  dir.write("x/recipe.yml", "{}\n");
+  auto spec = load_spec(dir.path(), "x");
+  ASSERT_TRUE(spec.ok()) << spec.error().message;
+  EXPECT_TRUE(spec->enrolled);
+}
+
+TEST(Spec, MalformedFileThatExistsIsStillASpecErrorNotAFallback) {
+  fakes::TempDir dir;
+  dir.write("x/recipe.yml", "health: [\n");
+  auto spec = load_spec(dir.path(), "x");
+  ASSERT_FALSE(spec.ok());
+  EXPECT_EQ(spec.error().kind, harness::ErrorKind::spec);
+  EXPECT_EQ(spec.error().message.rfind((dir.path() / "x/recipe.yml").string() + ":", 0), 0u) << spec.error().message;
+}
+
+TEST(Spec, RecipesDirThatIsMissingOrAFileIsASpecErrorNotAFallback) {
+  fakes::TempDir dir;
+  auto missing = load_spec(dir.path() / "absent", "x");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().kind, harness::ErrorKind::spec);
+  EXPECT_NE(missing.error().message.find("the recipes directory " + (dir.path() / "absent").string() +
+                                         " (No such file or directory) cannot say whether recipe x is enrolled"),
+            std::string::npos)
+      << missing.error().message;
+  dir.write("file", "x");
+  auto file = load_spec(dir.path() / "file", "x");
+  ASSERT_FALSE(file.ok());
+  EXPECT_NE(file.error().message.find("(not a directory) cannot say whether recipe x is enrolled"), std::string::npos)
+      << file.error().message;
+}
+
+TEST(Spec, RecipesDirThatCannotBeStattedIsASpecErrorNotAnException) {
   auto spec = load_spec(std::string(300, 'r'), "x");
   ASSERT_FALSE(spec.ok());
-  EXPECT_NE(spec.error().message.find("recipe x is not enrolled"), std::string::npos);
+  EXPECT_EQ(spec.error().kind, harness::ErrorKind::spec);
+  EXPECT_NE(spec.error().message.find("cannot say whether recipe x is enrolled"), std::string::npos)
+      << spec.error().message;
+}
+
+TEST(Spec, SpecFileThatCannotBeStattedIsASpecErrorNotAFallback) {
+  fakes::TempDir dir;
+  auto spec = load_spec(dir.path(), std::string(300, 'r'));
+  ASSERT_FALSE(spec.ok());
+  EXPECT_EQ(spec.error().kind, harness::ErrorKind::spec);
+  EXPECT_NE(spec.error().message.find("cannot tell whether"), std::string::npos) << spec.error().message;
 }
 
 TEST(Spec, LoadedSpecKnowsItsFolderAndFileName) {
@@ -199,7 +253,8 @@ TEST(Spec, EveryEnrolledRecipeParses) {
     if (!entry.is_directory()) continue;
     ++seen;
     auto spec = load_spec(recipes, entry.path().filename().string());
-    EXPECT_TRUE(spec.ok()) << entry.path() << ": " << spec.error().message;
+    ASSERT_TRUE(spec.ok()) << entry.path() << ": " << spec.error().message;
+    EXPECT_TRUE(spec->enrolled) << entry.path() << " has no recipe.yml";
   }
   if (seen == 0) GTEST_SKIP() << "no enrolled recipes";
 }

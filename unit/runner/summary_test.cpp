@@ -45,6 +45,18 @@ TEST(Summary, RedRunNamesTheFailingCheckAndItsTier) {
   EXPECT_NE(md.find("upgrade base: main @ aaaaaaaaaaaa, from target-branch"), std::string::npos) << md;
 }
 
+TEST(Summary, RecipeWithoutASpecSaysItRanTheGenericChecksOnly) {
+  RunReport report = fakes::green_report();
+  EXPECT_EQ(render_summary_markdown(report).find("not enrolled"), std::string::npos);
+  EXPECT_EQ(render_terminal_summary(report).find("not enrolled"), std::string::npos);
+  report.enrolled = false;
+  std::string md = render_summary_markdown(report);
+  EXPECT_NE(md.find("- spec: not enrolled: generic checks only (no `recipes/fixture-web/recipe.yml`)\n"),
+            std::string::npos)
+      << md;
+  EXPECT_NE(render_terminal_summary(report).find("  not enrolled: generic checks only\n"), std::string::npos);
+}
+
 TEST(Summary, ResidueAndInfraErrorsAreShownAndTheRunIsAnError) {
   auto report = red_report();
   report.teardown = {true, false, {"volume fixt-3a9c1e_ccci_test_data"}, "teardown left resources behind", {}};

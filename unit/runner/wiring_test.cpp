@@ -63,6 +63,19 @@ TEST_F(Wiring, PlanInputsCarryTheOverlayChecksWithTheirDescriptions) {
   EXPECT_EQ(planned.description, describe(spec.checks[Tier::custom].front()));
 }
 
+TEST_F(Wiring, PlanInputsAndTheReportSayWhetherTheRecipeIsEnrolled) {
+  spec.dir = "/ccci/recipes/fixture-web";
+  auto enrolled = plan_inputs(config, spec, "3a9c1e");
+  EXPECT_TRUE(enrolled.enrolled);
+  EXPECT_EQ(enrolled.spec_file, "/ccci/recipes/fixture-web/recipe.yml");
+  EXPECT_TRUE(report_head(plan, "").enrolled);
+
+  spec.enrolled = false;
+  EXPECT_FALSE(plan_inputs(config, spec, "3a9c1e").enrolled);
+  plan.enrolled = false;
+  EXPECT_FALSE(report_head(plan, "").enrolled);
+}
+
 TEST_F(Wiring, EachRunHasItsOwnAbraDirUnderTheStateDirOrAbraDir) {
   EXPECT_EQ(run_abra_dir(config, plan), "/var/lib/ccci/abra/runs/fixture-web-pr1-3a9c1e");
   config.abra_dir = "/scratch/abra";
