@@ -368,6 +368,29 @@ std::unique_ptr<AbraDriver> make_abra_driver(ProcessRunner& runner, AbraSettings
   return std::make_unique<RealAbraDriver>(runner, std::move(settings));
 }
 
+std::vector<AbraCommandFlags> abra_flags_in_use() {
+  using namespace spelling;
+  auto entry = [](std::initializer_list<std::string_view> words, std::initializer_list<std::string_view> flags) {
+    AbraCommandFlags command;
+    for (auto word : words) command.command += (command.command.empty() ? "" : " ") + std::string(word);
+    for (auto flag : flags) command.flags.emplace_back(flag);
+    return command;
+  };
+  return {
+      entry({app, app_new}, {server, domain, generate_secrets, chaos, no_input, offline}),
+      entry({app, deploy}, {chaos, force, no_input, offline, no_converge_checks}),
+      entry({app, undeploy}, {no_input}),
+      entry({app, remove}, {force, no_input}),
+      entry({app, volume, volume_remove}, {force, no_input}),
+      entry({app, secret, secret_generate}, {all_secrets, no_input}),
+      entry({app, secret, secret_insert}, {value_from_file, no_input}),
+      entry({app, backup, backup_create}, {no_input}),
+      entry({app, backup, backup_snapshots}, {no_input}),
+      entry({app, backup, backup_list}, {snapshot, all_paths, no_input}),
+      entry({app, restore}, {snapshot, no_input, chaos, offline}),
+  };
+}
+
 std::string stack_name_for(std::string_view domain) {
   constexpr std::size_t max_stack_name = 45;  // abra's MAX_SANITISED_APP_NAME_LENGTH (§1)
   std::string stack(domain.substr(0, max_stack_name));

@@ -121,6 +121,14 @@ class AbraDriver {
 
 std::unique_ptr<AbraDriver> make_abra_driver(ProcessRunner& runner, AbraSettings settings);
 
+/// One abra subcommand ccci runs ("app deploy") and every flag it may pass to it, as spelled in
+/// argv ("--chaos"). `ccci-run doctor` looks for each flag in `abra <command> --help`.
+struct AbraCommandFlags {
+  std::string command;
+  std::vector<std::string> flags;
+};
+std::vector<AbraCommandFlags> abra_flags_in_use();
+
 /// abra's stack name for an app: dots become underscores, cut to 45 characters. (An explicit
 /// STACK_NAME in the app's .env would win in abra; ccci never sets one.)
 std::string stack_name_for(std::string_view domain);

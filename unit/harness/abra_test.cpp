@@ -2,9 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <functional>
 
 #include "harness/redactor.hpp"
+#include "harness/text.hpp"
 #include "unit/fakes/fake_process.hpp"
 
 namespace ccci::harness {
@@ -373,6 +377,59 @@ TEST_F(AbraFixture, BackupListYieldsThePathsInTheSnapshot) {
   EXPECT_EQ(*paths, (std::vector<std::string>{"/var/lib/docker/volumes/app1_ci_example_net_data/_data",
                                               "/var/lib/docker/volumes/app1_ci_example_net_db/_data/backup.sql",
                                               "/secrets/db_password"}));
+}
+
+// --- flags doctor looks for -------------------------------------------------------------------
+
+/// The command words of an argv (after the executable) and the flags it passes.
+std::pair<std::string, std::vector<std::string>> command_and_flags(const Argv& argv,
+                                                                   const std::vector<AbraCommandFlags>& known) {
+  std::string command;
+  for (const auto& entry : known) {
+    std::string words;
+    for (std::size_t i = 1; i < argv.size() && argv[i].front() != '-'; ++i) {
+      words += (words.empty() ? "" : " ") + argv[i];
+      if (words == entry.command && entry.command.size() > command.size()) command = entry.command;
+    }
+  }
+  std::vector<std::string> flags;
+  for (const auto& arg : argv) {
+    if (arg.size() > 1 && arg.front() == '-') flags.push_back(arg);
+  }
+  return {command, flags};
+}
+
+TEST_F(AbraFixture, EveryFlagTheDriverPassesIsListedForDoctorUnderItsCommand) {
+  auto file = std::filesystem::temp_directory_path() / "ccci-abra-flags-secret";
+  { std::ofstream(file) << "value"; }
+  EXPECT_TRUE(abra->app_new("custom-html", std::nullopt, domain, SecretGeneration::generate_all).ok());
+  EXPECT_TRUE(
+      abra->deploy(domain, DeployOptions{DeployMode::chaos(), Force::yes, ConvergeChecks::skip, std::nullopt}).ok());
+  EXPECT_TRUE(
+      abra->deploy(domain, DeployOptions{DeployMode::release("1.0.0+1"), Force::no, ConvergeChecks::wait, std::nullopt})
+          .ok());
+  EXPECT_TRUE(abra->undeploy(domain).ok());
+  EXPECT_TRUE(abra->remove(domain).ok());
+  EXPECT_TRUE(abra->volume_remove(domain).ok());
+  EXPECT_TRUE(abra->secret_generate_all(domain).ok());
+  EXPECT_TRUE(abra->secret_insert(domain, "db_password", "v1", file).ok());
+  EXPECT_TRUE(abra->backup_create(domain).ok());
+  EXPECT_TRUE(abra->backup_snapshots(domain).ok());
+  EXPECT_TRUE(abra->backup_list(domain, "3f2a1b4c", BackupListScope::all_paths).ok());
+  EXPECT_TRUE(abra->restore(domain, "3f2a1b4c").ok());
+  std::filesystem::remove(file);
+
+  auto known = abra_flags_in_use();
+  ASSERT_EQ(runner.argvs().size(), 12u);
+  for (const auto& argv : runner.argvs()) {
+    auto [command, flags] = command_and_flags(argv, known);
+    ASSERT_FALSE(command.empty()) << "not listed: " << join(argv, " ");
+    auto entry = std::find_if(known.begin(), known.end(), [&](const auto& e) { return e.command == command; });
+    for (const auto& flag : flags) {
+      EXPECT_NE(std::find(entry->flags.begin(), entry->flags.end(), flag), entry->flags.end())
+          << flag << " of `" << join(argv, " ") << "` is not listed under " << command;
+    }
+  }
 }
 
 // --- stack names ------------------------------------------------------------------------------
