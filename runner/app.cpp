@@ -12,6 +12,7 @@
 #include "harness/interrupt.hpp"
 #include "harness/log.hpp"
 #include "harness/process.hpp"
+#include "runner/abra_home.hpp"
 #include "runner/config.hpp"
 #include "runner/deployment.hpp"
 #include "runner/naming.hpp"
@@ -161,11 +162,19 @@ int run_plan(const Config& config, const RecipeSpec& spec, const Plan& plan, Hos
   harness::install_interrupt_handlers();
   harness::HttpGlobal curl;
   if (!curl.status().ok()) return stop(err, curl.status().error().message, 3);
+  // The run's ABRA_DIR is scratch: one left behind is said in the log, the verdict stands.
+  auto remove_run_home = [&] {
+    if (auto removed = harness::remove_tree(run_abra_dir(config, plan)); !removed.ok())
+      log.info("cleanup", removed.error().message);
+  };
+  // Before anything is deployed: an abra home without the server would fail at `app new`.
+  if (auto home = prepare_run_abra_home(abra_homes(config, plan)); !home.ok()) {
+    remove_run_home();
+    return stop(err, log.redactor().redact(home.error().message), 3);
+  }
   RunSeams seams(config, spec, plan, host, log);
   RunReport report = run_machine(plan, seams, log);
-  // The run's ABRA_DIR is scratch: one left behind is said in the log, the verdict stands.
-  if (auto removed = harness::remove_tree(run_abra_dir(config, plan)); !removed.ok())
-    log.info("cleanup", removed.error().message);
+  remove_run_home();
   return report_run(report, config.out, log, err);
 }
 

@@ -374,6 +374,13 @@ harness::Result<Config> parse_config(const std::map<std::string, std::string>& e
     config.src = "coop-cloud/" + config.recipe;
     config.sources["SRC"] = "default";
   }
+  // abra's own default home. HOME is no setting of ours: a value no setting would accept is ignored.
+  if (auto home = env.find("HOME"); !config.abra_dir && home != env.end() && !home->second.empty() &&
+                                    home->second.size() <= max_setting_length &&
+                                    !has_control_characters(home->second)) {
+    config.abra_dir = std::filesystem::path(home->second) / ".abra";
+    config.sources["ABRA_DIR"] = "default $HOME/.abra";
+  }
   return config;
 }
 
@@ -438,11 +445,15 @@ Settings (flag, then variable, then Drone's variable, then the default):
                                     anything is deployed; 0: generic checks only (default)
   --git-base, CCCI_GIT_BASE         where recipe repos live: <base>/<SRC>.git, or <dir>/<SRC> for a
                                     local directory (default https://git.coopcloud.tech)
-  --state-dir, CCCI_STATE_DIR       ccci's state: last-green records, per-run abra homes (default /var/lib/ccci)
+  --state-dir, CCCI_STATE_DIR       ccci's state: last-green records, and each run's own abra home
+                                    under <state-dir>/abra/runs/<run id> (default /var/lib/ccci)
   --gateway, CCCI_GATEWAY           host[:port] every https://<domain> request connects to (default: DNS)
   --ca-bundle, CCCI_CA_BUNDLE       PEM bundle certificates are verified against (default: system store)
   --domain-suffix, CCCI_DOMAIN_SUFFIX   apps are deployed at <name>-<nonce>.<suffix> (default ci.coopcloud.tech)
-  --abra-dir, ABRA_DIR              where per-run abra homes are made (default <state-dir>/abra)
+  --abra-dir, ABRA_DIR              the host's abra home, as for abra itself (default $HOME/.abra):
+                                    `abra server add` registered the server there (servers/<server>),
+                                    and its catalogue/ is shared with every run; each run deploys
+                                    from a home of its own made from it
   --abra, CCCI_ABRA                 the abra executable (default abra, from PATH)
   --server, CCCI_SERVER             the abra server apps are deployed to (default default)
   --pull, CCCI_PULL                 missing: pull images the host lacks before deploying (default);

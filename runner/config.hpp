@@ -36,6 +36,9 @@ struct Config {
   int gateway_port = 0;      ///< 0: keep the URL's port
   std::optional<std::filesystem::path> ca_bundle;
   std::string domain_suffix = "ci.coopcloud.tech";
+  /// The operator's abra home, where `abra server add` registered the server and the catalogue
+  /// lives: ABRA_DIR, else $HOME/.abra; nullopt when neither is set. Each run's own home is made
+  /// from it under <state_dir>/abra/runs/<run id> (runner/abra_home.hpp).
   std::optional<std::filesystem::path> abra_dir;
   std::string abra = "abra";
   std::string server = "default";

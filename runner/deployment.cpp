@@ -27,6 +27,12 @@ std::string base_ref(const UpgradeBase& base) {
   return "refs/heads/" + base.branch;
 }
 
+/// How reports name an upgrade base: its release, or its branch and commit.
+std::string base_name(const UpgradeBase& base) {
+  if (!base.version.empty()) return base.version;
+  return base.branch + "@" + base.commit.substr(0, 12);
+}
+
 /// Whether an app env key holds a secret by its name (DB_PASSWORD, SMTP_PASS, API_TOKEN,
 /// OIDC_CLIENT_SECRET, S3_SECRET_KEY, …); SECRET_<NAME>_VERSION only names a version.
 bool names_a_secret(const std::string& key) {
@@ -109,10 +115,27 @@ Status Deployment::wait_until_serving() {
 
 Status Deployment::install() {
   CCCI_TRY_STATUS(seams_.git.clone(settings_.repo_url, checkout_));
-  bool has_base = settings_.base.source != BaseSource::skip;
-  CCCI_TRY_STATUS(seams_.git.fetch_and_checkout(checkout_, has_base ? base_ref(settings_.base) : settings_.head_ref));
+  if (settings_.base.source == BaseSource::skip) return install_app(Install::head);
+  auto base = install_app(Install::base);
+  // Only the recipe's side of a failure (abra's FATA, a compose file or image the base lacks)
+  // says the published base cannot be deployed; infrastructure trouble stays an error.
+  if (base.ok() || base.error().kind != ErrorKind::check_failed) return base;
+  base_not_deployable_ = "base " + base_name(settings_.base) + " not deployable: " + base.error().message;
+  seams_.log.info("install", base_not_deployable_ + "; installing the head (chaos) on a fresh app instead");
+  auto removed = remove_app();
+  if (!removed.clean) {
+    return make_error(ErrorKind::infra,
+                      base_not_deployable_ + "; removing it before installing the head failed: " + removed.message);
+  }
+  return install_app(Install::head);
+}
+
+Status Deployment::install_app(Install what) {
+  bool base = what == Install::base;
+  CCCI_TRY_STATUS(seams_.git.fetch_and_checkout(checkout_, base ? base_ref(settings_.base) : settings_.head_ref));
+  checked_out_ = base ? settings_.base.commit : settings_.head_commit;
   std::optional<std::string> version;
-  if (has_base && !settings_.base.version.empty()) version = settings_.base.version;
+  if (base && !settings_.base.version.empty()) version = settings_.base.version;
   CCCI_TRY_STATUS(seams_.abra.app_new(settings_.recipe, version, settings_.domain, harness::SecretGeneration::skip));
   app_created_ = true;
   if (!settings_.env_overlay.empty()) {
@@ -120,12 +143,22 @@ Status Deployment::install() {
   }
   CCCI_TRY_STATUS(register_env_secrets());
   CCCI_TRY_STATUS(seams_.abra.secret_generate_all(settings_.domain));
-  CCCI_TRY_STATUS(prepull_images(has_base ? "upgrade base" : "head"));
+  CCCI_TRY_STATUS(prepull_images(base ? "upgrade base" : "head"));
   harness::DeployOptions options;
   options.mode = version ? harness::DeployMode::release(version) : harness::DeployMode::chaos();
+  // A release deploy checks its version out itself; a chaos deploy ships whatever is checked out.
+  if (!version) CCCI_TRY_STATUS(verify_checkout());
   ++deploy_count_;
   CCCI_TRY_STATUS(seams_.abra.deploy(settings_.domain, options));
+  head_installed_ = !base;
   return wait_until_serving();
+}
+
+Status Deployment::verify_checkout() {
+  CCCI_TRY(auto head, seams_.git.head_commit(checkout_));
+  if (head == checked_out_) return harness::ok_status();
+  return make_error(ErrorKind::infra, "the recipe checkout is at " + head + ", ccci prepared " + checked_out_ +
+                                          ": an abra command moved it");
 }
 
 Status Deployment::register_env_secrets() {
@@ -140,10 +173,12 @@ Status Deployment::seed(SeedOp op) { return seams_.steps.seed(op); }
 
 Status Deployment::upgrade() {
   CCCI_TRY_STATUS(seams_.git.fetch_and_checkout(checkout_, settings_.head_ref));
+  checked_out_ = settings_.head_commit;
   CCCI_TRY_STATUS(prepull_images("head"));
   harness::DeployOptions options;
   options.mode = harness::DeployMode::chaos();
   options.force = harness::Force::yes;
+  CCCI_TRY_STATUS(verify_checkout());
   CCCI_TRY_STATUS(seams_.abra.deploy(settings_.domain, options));
   CCCI_TRY_STATUS(prune_orphan_services());
   return wait_until_serving();
@@ -205,7 +240,8 @@ std::vector<CheckOutcome> Deployment::run_checks(Tier tier) {
 
 std::vector<CheckOutcome> Deployment::generic_outcomes(Tier tier) {
   std::vector<CheckOutcome> outcomes;
-  for (const auto& check : generic_checks(tier)) {
+  auto installed = head_installed_ ? InstallDeploys::head : InstallDeploys::base;
+  for (const auto& check : generic_checks(tier, installed)) {
     auto start = seams_.clock.now();
     CheckOutcome result = perform(check.id);
     result.duration = std::chrono::duration_cast<std::chrono::milliseconds>(seams_.clock.now() - start);
@@ -346,11 +382,9 @@ std::vector<std::string> Deployment::orphans_among(const std::vector<harness::Se
   return orphans;
 }
 
-TeardownOutcome Deployment::teardown() {
-  harness::InterruptShield shield;  // teardown must run even after Ctrl-C
+TeardownOutcome Deployment::remove_app() {
   TeardownOutcome result;
   result.ran = true;
-  auto start = seams_.clock.now();
   std::vector<std::string> notes;
   if (app_created_) {
     auto undeployed = seams_.abra.undeploy(settings_.domain);
@@ -359,6 +393,7 @@ TeardownOutcome Deployment::teardown() {
     wait_until_stack_stopped(std::chrono::minutes(2));
     auto removed = seams_.abra.remove(settings_.domain);
     if (!removed.ok()) notes.push_back(removed.error().message);
+    app_created_ = false;
   }
   auto residue = seams_.docker.stack_residue(stack_);
   if (residue.ok() && !residue->empty()) {
@@ -386,6 +421,13 @@ TeardownOutcome Deployment::teardown() {
     result.clean = true;
     result.message = harness::join(notes, ", ");
   }
+  return result;
+}
+
+TeardownOutcome Deployment::teardown() {
+  harness::InterruptShield shield;  // teardown must run even after Ctrl-C
+  auto start = seams_.clock.now();
+  TeardownOutcome result = remove_app();
   // A checkout left on disk is no residue of the stack: said in the log, the verdict stands.
   if (auto removed = harness::remove_tree(checkout_); !removed.ok())
     seams_.log.info("teardown", removed.error().message);

@@ -4,7 +4,11 @@
 /// install clones the recipe into the run's ABRA_DIR, checks out the upgrade base (or the head
 /// when there is none), creates the app, writes the spec's env overlay, generates secrets,
 /// prepulls every image (a missing image fails before anything is deployed, naming the image),
-/// deploys, and waits until the health URL answers through the gateway. upgrade checks out the
+/// deploys, and waits until the health URL answers through the gateway. When the base cannot be
+/// deployed (a check_failed error: abra refused it, its compose files or images are broken) the
+/// base app is removed and the head is installed in chaos mode on a fresh app instead, so the
+/// other tiers still judge the PR; base_not_deployable says why. Before every chaos deploy the
+/// checkout's HEAD must be the commit ccci checked out. upgrade checks out the
 /// head, prepulls, redeploys the same app in chaos mode, prunes services the head dropped, and
 /// waits. backup creates a snapshot and verifies it covers every backup-labelled volume path
 /// (re-running the whole backup when one is missing). restore restores this run's snapshot.
@@ -77,10 +81,23 @@ class Deployment final : public Operations {
   Evidence collect_evidence() override;
   TeardownOutcome teardown() override;
   int deploy_count() const override { return deploy_count_; }
+  std::optional<std::string> base_not_deployable() const override {
+    if (base_not_deployable_.empty()) return std::nullopt;
+    return base_not_deployable_;
+  }
 
   const std::string& stack() const { return stack_; }
 
  private:
+  enum class Install { base, head };
+  /// Checks out the base or the head, creates the app and deploys it, then waits until it serves.
+  harness::Status install_app(Install what);
+  /// ErrorKind::infra unless the checkout's HEAD is the commit ccci checked out (`checked_out_`):
+  /// abra run without --chaos moves it to the .env's version, and a chaos deploy ships HEAD.
+  harness::Status verify_checkout();
+  /// Undeploys and removes the app, escalating to docker when abra leaves something, then says
+  /// what is left; the teardown, and the removal of a base that could not be deployed.
+  TeardownOutcome remove_app();
   harness::Result<std::map<std::string, std::string>> app_env() const;
   /// The redactor learns the values of the app .env's keys that name secrets (…PASSWORD, …TOKEN).
   harness::Status register_env_secrets();
@@ -107,6 +124,9 @@ class Deployment final : public Operations {
   std::filesystem::path checkout_;
   int deploy_count_ = 0;
   bool app_created_ = false;
+  std::string checked_out_;          ///< the commit ccci last checked out
+  bool head_installed_ = false;      ///< the install deployed the head (chaos), not a base
+  std::string base_not_deployable_;  ///< "base <v> not deployable: <why>"; empty while it was
   std::vector<std::string> pruned_;
   std::optional<std::string> snapshot_;
   std::vector<std::string> missing_paths_;  ///< of the last backup attempt

@@ -7,6 +7,8 @@ constexpr GenericCheck serving{GenericCheckId::serving_https,
                                "the health URL answers over HTTPS through the gateway, certificate verified"};
 constexpr GenericCheck converged{GenericCheckId::services_converged,
                                  "every service of the stack runs its desired replicas"};
+constexpr GenericCheck head_deployed{GenericCheckId::head_deployed,
+                                     "the app's chaos-version label is the head commit (abra's +U suffix ignored)"};
 
 }  // namespace
 
@@ -21,12 +23,13 @@ std::string_view to_string(GenericCheckId check) {
   return "unknown_generic_check";
 }
 
-std::vector<GenericCheck> generic_checks(Tier tier) {
+std::vector<GenericCheck> generic_checks(Tier tier, InstallDeploys installed) {
   switch (tier) {
-    case Tier::install: return {converged, serving};
+    case Tier::install:
+      if (installed == InstallDeploys::head) return {head_deployed, converged, serving};
+      return {converged, serving};
     case Tier::upgrade:
-      return {{GenericCheckId::head_deployed,
-               "the app's chaos-version label is the head commit (abra's +U suffix ignored)"},
+      return {head_deployed,
               {GenericCheckId::orphans_pruned, "no service the head no longer defines is left running"},
               converged,
               serving};

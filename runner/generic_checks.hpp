@@ -34,7 +34,11 @@ struct GenericCheck {
   std::string_view name() const { return to_string(id); }
 };
 
-/// The generic checks of a tier, in the order they run.
-std::vector<GenericCheck> generic_checks(Tier tier);
+/// What the install tier deployed: the upgrade base, or (no base, or a base that could not be
+/// deployed) the head in chaos mode, which head_deployed then checks at once.
+enum class InstallDeploys { base, head };
+
+/// The generic checks of a tier, in the order they run; `installed` matters only for install.
+std::vector<GenericCheck> generic_checks(Tier tier, InstallDeploys installed);
 
 }  // namespace ccci::runner

@@ -4,6 +4,8 @@
 /// unit tests script a fake. A step's Error kind says who is to blame: check_failed makes the tier
 /// `fail` (the recipe is wrong), every other kind makes it `error` (the harness or infrastructure is
 /// wrong), and interrupted stops the run.
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "harness/result.hpp"
@@ -41,6 +43,10 @@ class Operations {
   virtual TeardownOutcome teardown() = 0;
   /// Fresh deployments made so far (the app and each dependency; an upgrade is not one).
   virtual int deploy_count() const = 0;
+  /// After install: why the upgrade base could not be deployed ("base <version> not deployable:
+  /// <abra's reason>"), when install then installed the head instead; nullopt otherwise. The
+  /// upgrade tier is then not run, and the failed base deploy counts as one more deployment.
+  virtual std::optional<std::string> base_not_deployable() const = 0;
 };
 
 }  // namespace ccci::runner

@@ -86,8 +86,9 @@ struct RunReport {
   std::string head_ref;     ///< "refs/pull/1/head" or a sha
   std::string head_commit;  ///< full sha
   UpgradeBase base;
-  bool enrolled = true;            ///< false: the recipe has no spec; generic checks only
-  std::vector<TierOutcome> tiers;  ///< always the five tiers, in order
+  std::string base_not_deployable;  ///< "base <v> not deployable: <abra's reason>"; empty when it was (or no base)
+  bool enrolled = true;             ///< false: the recipe has no spec; generic checks only
+  std::vector<TierOutcome> tiers;   ///< always the five tiers, in order
   TeardownOutcome teardown;
   Evidence evidence;
   int deploy_count = 0;

@@ -102,10 +102,11 @@ harness::Result<Plan> make_plan(const PlanInputs& in, harness::Git& git, const L
   plan.deps = in.deps;
   plan.expected_deploy_count = 1 + static_cast<int>(in.deps.size());
   plan.domain = app_domain(in.recipe, in.nonce, in.domain_suffix);
+  auto installed = base.source == BaseSource::skip ? InstallDeploys::head : InstallDeploys::base;
   for (Tier tier : all_tiers) {
     PlannedTier planned{intent_for(tier, in, base), {}};
     if (planned.intent.disposition == Disposition::run) {
-      for (const auto& check : generic_checks(tier)) {
+      for (const auto& check : generic_checks(tier, installed)) {
         planned.checks.push_back({std::string(check.name()), CheckSource::generic, std::string(check.description)});
       }
       if (auto overlay = in.overlay_checks.find(tier); overlay != in.overlay_checks.end()) {

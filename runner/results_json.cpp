@@ -72,11 +72,9 @@ boost::json::value results_to_json(const RunReport& report, const harness::Redac
   root["pr"] = report.pr ? boost::json::value(*report.pr) : boost::json::value(nullptr);
   root["src"] = text(report.src);
   root["head"] = {{"ref", text(report.head_ref)}, {"commit", text(report.head_commit)}};
-  root["base"] = {{"source", to_string(report.base.source)},
-                  {"version", text(report.base.version)},
-                  {"commit", text(report.base.commit)},
-                  {"branch", text(report.base.branch)},
-                  {"reason", text(report.base.reason)}};
+  root["base"] = {{"source", to_string(report.base.source)}, {"version", text(report.base.version)},
+                  {"commit", text(report.base.commit)},      {"branch", text(report.base.branch)},
+                  {"reason", text(report.base.reason)},      {"not_deployable", text(report.base_not_deployable)}};
   root["enrolled"] = report.enrolled;
   root["tiers"] = tiers_json(report.tiers, text);
   root["teardown"] = teardown_json(report.teardown, text);

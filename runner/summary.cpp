@@ -61,6 +61,8 @@ std::string render_summary_markdown(const RunReport& report) {
      << " — level " << compute_level(report) << "/5\n\n";
   md << "- head: `" << report.head_commit.substr(0, 12) << "` (" << report.head_ref << ")\n";
   md << "- upgrade base: " << base_text(report.base) << "\n";
+  if (!report.base_not_deployable.empty())
+    md << "- " << cell(report.base_not_deployable) << ": the head was installed instead; the upgrade was not tested\n";
   if (!report.enrolled) md << "- spec: " << not_enrolled_note << " (no `recipes/" << report.recipe << "/recipe.yml`)\n";
   md << "- deployments: " << report.deploy_count << " of " << report.expected_deploy_count << " expected\n\n";
   md << "| tier | status | time | note |\n|---|---|---|---|\n";
@@ -104,6 +106,7 @@ std::string render_terminal_summary(const RunReport& report) {
   std::ostringstream out;
   out << "── " << report.run_id << " ──\n";
   if (!report.enrolled) out << "  " << not_enrolled_note << "\n";
+  if (!report.base_not_deployable.empty()) out << "  " << report.base_not_deployable << "\n";
   for (const auto& tier : report.tiers) {
     char line[64];
     std::snprintf(line, sizeof line, "  %-8s %-8s %8s", std::string(to_string(tier.tier)).c_str(),

@@ -30,8 +30,10 @@ TierStatus status_from_checks(const std::vector<CheckOutcome>& checks, std::stri
 }
 
 /// More deployments than planned is always wrong (something reinstalled); fewer is wrong only
-/// once install has passed (a failed install may stop before its deploy).
+/// once install has passed (a failed install may stop before its deploy). A base that could not
+/// be deployed was one deployment more, of an app removed before the head's.
 std::optional<std::string> deploy_count_error(const MachineResult& result, int expected) {
+  if (!result.base_not_deployable.empty()) ++expected;
   bool install_passed = !result.tiers.empty() && result.tiers.front().status == TierStatus::pass;
   if (result.deploy_count > expected || (install_passed && result.deploy_count != expected)) {
     return "deploy count " + std::to_string(result.deploy_count) + " != expected " + std::to_string(expected) +
@@ -128,7 +130,19 @@ void TierMachine::run_tiers(const MachineInputs& inputs, MachineResult& result) 
         finish(result, {intent.tier, status, intent.reason, {}, {}});
         continue;
       }
+      if (intent.tier == Tier::upgrade && !result.base_not_deployable.empty()) {
+        finish(result, {intent.tier, TierStatus::skipped, result.base_not_deployable, {}, {}});
+        continue;
+      }
       TierOutcome outcome = run_tier(intent, inputs.has_dependencies);
+      if (intent.tier == Tier::install) {
+        if (auto base = ops_.base_not_deployable()) {
+          result.base_not_deployable = *base;
+          outcome.reason =
+              *base + (outcome.status == TierStatus::pass ? "; the head was installed (chaos) instead"
+                                                          : "; the head, installed instead: " + outcome.reason);
+        }
+      }
       if (outcome.status == TierStatus::fail || outcome.status == TierStatus::error) {
         stop_reason =
             std::string(to_string(intent.tier)) + (outcome.status == TierStatus::fail ? " failed" : " errored");

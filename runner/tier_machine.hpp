@@ -2,7 +2,9 @@
 /// TierMachine: runs install → upgrade → backup → restore → custom on one deployment, each
 /// operation once, and always tears down.
 ///
-/// Rules: a tier that fails or errors makes every later tier `skipped` with the reason; a tier
+/// Rules: a tier that fails or errors makes every later tier `skipped` with the reason; when the
+/// install could not deploy the upgrade base and installed the head instead, the upgrade tier is
+/// `skipped` with why (and that base deploy counts as one more deployment), later tiers run; a tier
 /// the spec marks not-applicable is `n/a` with the spec's reason; a tier the plan skips (not in
 /// STAGES, no upgrade base) is `skipped` with the plan's reason and does not stop later tiers.
 /// Before teardown of a run with a failed or errored tier (and no interrupt), the evidence is
@@ -43,6 +45,7 @@ struct MachineResult {
   int deploy_count = 0;
   std::vector<std::string> infra_errors;
   int interrupt_signal = 0;
+  std::string base_not_deployable;  ///< Operations::base_not_deployable after install; empty otherwise
 };
 
 /// Told as the machine moves on, for live progress; any member may be left empty. Every tier

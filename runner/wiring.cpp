@@ -27,7 +27,11 @@ PlanInputs plan_inputs(const Config& config, const RecipeSpec& spec, const std::
 }
 
 std::filesystem::path run_abra_dir(const Config& config, const Plan& plan) {
-  return config.abra_dir.value_or(config.state_dir / "abra") / "runs" / plan.run_id;
+  return config.state_dir / "abra" / "runs" / plan.run_id;
+}
+
+AbraHomes abra_homes(const Config& config, const Plan& plan) {
+  return AbraHomes{config.abra_dir.value_or(""), run_abra_dir(config, plan), config.server};
 }
 
 harness::AbraSettings abra_settings(const Config& config, const RecipeSpec& spec, const Plan& plan,
@@ -100,6 +104,9 @@ void record_machine_result(RunReport& report, MachineResult result, std::chrono:
   report.teardown = std::move(result.teardown);
   report.evidence = std::move(result.evidence);
   report.deploy_count = result.deploy_count;
+  report.base_not_deployable = std::move(result.base_not_deployable);
+  // The base's failed deploy was one deployment of an app removed before the head's.
+  if (!report.base_not_deployable.empty()) ++report.expected_deploy_count;
   report.infra_errors = std::move(result.infra_errors);
   report.interrupt_signal = result.interrupt_signal;
   report.duration = duration;

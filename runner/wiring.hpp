@@ -13,6 +13,7 @@
 #include "harness/http.hpp"
 #include "harness/process.hpp"
 #include "harness/redactor.hpp"
+#include "runner/abra_home.hpp"
 #include "runner/config.hpp"
 #include "runner/deployment.hpp"
 #include "runner/outcome.hpp"
@@ -26,8 +27,12 @@ namespace ccci::runner {
 /// What planning needs of the configuration and the spec; overlay checks carry their description.
 PlanInputs plan_inputs(const Config& config, const RecipeSpec& spec, const std::string& nonce);
 
-/// The run's own ABRA_DIR: <abra_dir or state_dir/abra>/runs/<run id>.
+/// The run's own ABRA_DIR: <state_dir>/abra/runs/<run id>.
 std::filesystem::path run_abra_dir(const Config& config, const Plan& plan);
+
+/// The host's abra home (ABRA_DIR, else $HOME/.abra), the run's own and the server, for
+/// prepare_run_abra_home.
+AbraHomes abra_homes(const Config& config, const Plan& plan);
 
 /// abra for this run: its executable and server, run_abra_dir, the spec's deploy and backup
 /// timeouts, the children's environment, and the run's redactor (which learns abra's secrets).

@@ -175,6 +175,12 @@ Status app_new(Context& context, const Invocation& invocation) {
   std::string server = invocation.value("server");
   if (domain.empty() || server.empty()) return make_error(ErrorKind::usage, "app new needs --server and --domain");
   CCCI_TRY_STATUS(harness::validate_domain(domain));
+  // Like abra, which knows only the servers `abra server add` made under $ABRA_DIR/servers/.
+  std::error_code unreadable;
+  if (!std::filesystem::is_directory(context.abra_dir() / "servers" / server, unreadable)) {
+    return fatal("server " + server + " doesn't exist? (no " + (context.abra_dir() / "servers" / server).string() +
+                 "; register it with: abra server add)");
+  }
   auto dir = context.recipe_dir(recipe);
   CCCI_TRY(bool has_sample, harness::path_exists(dir / ".env.sample"));
   if (!has_sample) return fatal(dir.string() + "/.env.sample does not exist?");

@@ -5,6 +5,7 @@
 
 #include <boost/json.hpp>
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -36,8 +37,16 @@ class Lifecycle : public OnTestbed {
     if (result.results.is_object()) {
       EXPECT_TRUE(results().at("teardown").at("clean").as_bool());
       EXPECT_EQ(results().at("deploy_count").as_int64(), 1);
+      EXPECT_EQ(results().at("base").at("not_deployable").as_string(), "") << "every fixture's base deploys";
     }
     return result;
+  }
+
+  /// What is left of the run's stack, from plan.json's domain.
+  static std::vector<std::string> leftovers_of_run(const RunResult& result) {
+    std::string stack(result.plan.at("domain").as_string());
+    std::replace(stack.begin(), stack.end(), '.', '_');
+    return leftovers_of(stack);
   }
 
   /// results.json against docs/results.schema.json, every JUnit file against docs/junit.xsd.
@@ -218,6 +227,104 @@ TEST_F(Lifecycle, RequiringASpecRefusesARecipeWithoutOneBeforeDeployingAnything)
   EXPECT_TRUE(result.plan.is_null()) << "refused before planning, so before any deploy";
   EXPECT_TRUE(result.results.is_null());
   EXPECT_EQ(result.output.find("[tier]"), std::string::npos) << result.output;
+}
+
+TEST_F(Lifecycle, AnAbraHomeWithoutTheServerIsRefusedBeforeAnythingIsDeployed) {
+  char pattern[] = "/tmp/ccci-e2e-abra-home-XXXXXX";
+  std::filesystem::path home = ::mkdtemp(pattern);
+  std::filesystem::create_directories(home / "servers/some-other-server");
+  std::filesystem::create_directories(home / "catalogue");
+  RunResult result = run_ccci("fixture-web", 1, {"--abra-dir=" + home.string()});
+  EXPECT_EQ(result.exit_code, 3) << result.output;
+  EXPECT_NE(result.output.find("abra server 'default' is not registered in the abra home " + home.string()),
+            std::string::npos)
+      << result.output;
+  EXPECT_NE(result.output.find("abra server add --local` for the local swarm"), std::string::npos) << result.output;
+  EXPECT_TRUE(result.results.is_null()) << "no tier ran";
+  EXPECT_EQ(result.output.find("[tier]"), std::string::npos) << result.output;
+  ASSERT_TRUE(result.plan.is_object()) << result.output;
+  EXPECT_EQ(leftovers_of_run(result), std::vector<std::string>{});
+  std::filesystem::path run_home = testbed().env.at("CCCI_STATE_DIR");
+  run_home /= "abra/runs/" + std::string(result.plan.at("run_id").as_string());
+  EXPECT_FALSE(std::filesystem::exists(run_home)) << run_home;
+  EXPECT_FALSE(std::filesystem::exists(home / "logs")) << "abra never ran";
+  std::filesystem::remove_all(home);
+}
+
+/// A copy of the testbed's fixture-web repo under a git base of its own, with one more
+/// annotated tag, 0.9.0+broken: 1.1.0+1.1 with a compose key docker refuses, so abra's deploy of
+/// it fails. The testbed's own repos stay as they are.
+class BrokenBase : public Lifecycle {
+ protected:
+  void SetUp() override {
+    Lifecycle::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
+    char pattern[] = "/tmp/ccci-e2e-git-base-XXXXXX";
+    git_base_ = ::mkdtemp(pattern);
+    std::filesystem::path mirror = git_base_ / "coop-cloud/fixture-web", work = git_base_ / "work";
+    std::string source = testbed().env.at("CCCI_GIT_BASE") + "/coop-cloud/fixture-web";
+    git({"clone", "-q", "--mirror", source, mirror.string()});
+    git({"clone", "-q", mirror.string(), work.string()});
+    git({"-C", work.string(), "-c", "advice.detachedHead=false", "checkout", "-q", "refs/tags/1.1.0+1.1"});
+    std::string compose = read_text(work / "compose.yml");
+    auto app = compose.find("  app:\n");
+    ASSERT_NE(app, std::string::npos) << compose;
+    compose.insert(app + 7, "    not_a_compose_key: true\n");
+    std::ofstream(work / "compose.yml", std::ios::trunc) << compose;
+    git({"-C", work.string(), "commit", "-q", "-a", "-m", "chore: publish a release docker refuses"});
+    git({"-C", work.string(), "tag", "-a", "0.9.0+broken", "-m", "0.9.0+broken"});
+    git({"-C", work.string(), "push", "-q", "origin", "refs/tags/0.9.0+broken"});
+  }
+  void TearDown() override {
+    if (!git_base_.empty()) std::filesystem::remove_all(git_base_);
+  }
+
+  void git(std::vector<std::string> args) {
+    args.insert(args.begin(), {"git", "-c", "user.name=ccci e2e", "-c", "user.email=e2e@ccci.test", "-c",
+                               "commit.gpgsign=false", "-c", "tag.gpgsign=false"});
+    auto done = e2e::run(args, std::chrono::minutes(1));
+    ASSERT_EQ(done.exit_code, 0) << done.describe << ": " << done.output;
+  }
+
+  std::filesystem::path git_base_;
+};
+
+TEST_F(BrokenBase, ABaseThatCannotBeDeployedIsItsOwnOutcomeAndTheHeadIsStillJudged) {
+  const std::filesystem::path specs = std::filesystem::path(CCCI_SOURCE_DIR) / "unit/e2e/specs-broken-base";
+  RunResult result =
+      run_ccci("fixture-web", 1, {"--git-base=" + git_base_.string(), "--recipes-dir=" + specs.string()});
+  last_ = result;
+  ASSERT_TRUE(result.results.is_object()) << result.output;
+  EXPECT_EQ(result.exit_code, 0) << "the base is not the PR's fault:\n" << result.output;
+  EXPECT_EQ(results().at("verdict").as_string(), "green");
+  EXPECT_EQ(results().at("base").at("version").as_string(), "0.9.0+broken");
+  std::string why(results().at("base").at("not_deployable").as_string());
+  EXPECT_EQ(why.rfind("base 0.9.0+broken not deployable: ", 0), 0u) << why;
+  EXPECT_NE(why.find("not_a_compose_key"), std::string::npos) << "abra's own reason: " << why;
+
+  EXPECT_EQ(status("install"), "pass") << reason("install");
+  EXPECT_EQ(reason("install"), why + "; the head was installed (chaos) instead");
+  const auto* head = check("install", "head_deployed");
+  ASSERT_NE(head, nullptr) << "a chaos install of the head is checked as one";
+  EXPECT_EQ(head->at("status").as_string(), "pass");
+  std::string head_commit(results().at("head").at("commit").as_string());
+  EXPECT_EQ(std::string(head->at("message").as_string()), "chaos-version " + head_commit.substr(0, 8));
+  EXPECT_EQ(status("upgrade"), "skipped");
+  EXPECT_EQ(reason("upgrade"), why);
+  for (const char* name : {"backup", "restore", "custom"})
+    EXPECT_EQ(status(name), "pass") << name << ": " << reason(name);
+  EXPECT_EQ(results().at("deploy_count").as_int64(), 2);
+  EXPECT_EQ(results().at("expected_deploy_count").as_int64(), 2);
+  EXPECT_TRUE(results().at("infra_errors").as_array().empty()) << result.output;
+  EXPECT_TRUE(results().at("teardown").at("clean").as_bool());
+  EXPECT_EQ(leftovers_of_run(result), std::vector<std::string>{});
+  expect_reports_valid(result.out_dir);
+  std::string one_line = why;  // a table cell or list item of summary.md keeps to one line
+  std::replace(one_line.begin(), one_line.end(), '\n', ' ');
+  EXPECT_NE(read_text(result.out_dir / "summary.md").find("- " + one_line + ": the head was installed instead"),
+            std::string::npos)
+      << read_text(result.out_dir / "summary.md");
+  EXPECT_NE(result.output.find("upgrade: skipped — " + why), std::string::npos) << result.output;
 }
 
 /// Every form the leaking check of unit/e2e/specs/fixture-db prints `secret` in: plain, the

@@ -15,7 +15,9 @@ using harness::Status;
 
 Status FakeAbra::record(const std::string& operation, const std::string& line) {
   calls.push_back(line);
+  if (on_call) on_call(line);
   if (auto failure = failures.find(operation); failure != failures.end()) return failure->second;
+  if (auto failure = failures.find(line); failure != failures.end()) return failure->second;
   return harness::ok_status();
 }
 

@@ -5,6 +5,7 @@
 /// the test owns, so the compose model and the app .env are real files.
 #include <deque>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <set>
@@ -21,7 +22,8 @@ class FakeAbra final : public harness::AbraDriver {
   explicit FakeAbra(std::filesystem::path abra_dir) : abra_dir_(std::move(abra_dir)) {}
 
   std::vector<std::string> calls;
-  std::map<std::string, harness::Error> failures;  ///< by operation name ("deploy", "backup_create", …)
+  std::map<std::string, harness::Error> failures;   ///< by operation name ("deploy", "backup_create", …) or call line
+  std::function<void(const std::string&)> on_call;  ///< told each call line, e.g. to move the fake git's HEAD
   /// The .env `app new` writes (the recipe's .env.sample in abra).
   std::string env_sample = "TYPE=fixture\nCOMPOSE_FILE=compose.yml\n";
   std::vector<harness::Snapshot> snapshots;  ///< grows by one per backup_create

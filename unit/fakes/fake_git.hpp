@@ -1,6 +1,8 @@
 #pragma once
 /// FakeGit: remote repositories as maps of ref → sha, for planning tests. Repos not in the map
-/// are unreachable (ErrorKind::infra). Clone and checkout record their arguments.
+/// are unreachable (ErrorKind::infra). Clone and checkout record their arguments; a checkout
+/// moves HEAD to the ref's commit in `commits` (unlisted refs: forty 'f's), which tests may also
+/// set `head` to directly, as an abra command that moves the checkout would.
 #include <map>
 #include <string>
 #include <vector>
@@ -13,6 +15,8 @@ class FakeGit final : public harness::Git {
  public:
   std::map<std::string, std::map<std::string, std::string>> repos;  ///< url → refs
   std::vector<std::string> calls;
+  std::map<std::string, std::string> commits;  ///< ref → the commit a checkout of it leaves HEAD at
+  std::string head = std::string(40, 'f');     ///< what head_commit answers
 
   harness::Result<std::map<std::string, std::string>> list_remote_refs(const std::string& repo) override {
     calls.push_back("ls-remote " + repo);
@@ -26,9 +30,11 @@ class FakeGit final : public harness::Git {
   }
   harness::Status fetch_and_checkout(const std::filesystem::path& clone, const std::string& ref) override {
     calls.push_back("checkout " + clone.string() + " " + ref);
+    auto commit = commits.find(ref);
+    head = commit == commits.end() ? std::string(40, 'f') : commit->second;
     return harness::ok_status();
   }
-  harness::Result<std::string> head_commit(const std::filesystem::path&) override { return std::string(40, 'f'); }
+  harness::Result<std::string> head_commit(const std::filesystem::path&) override { return head; }
 };
 
 }  // namespace ccci::fakes

@@ -4,6 +4,7 @@
 /// scripted Status (default ok); a step can be made to throw or to raise an interrupt.
 #include <functional>
 #include <map>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -25,9 +26,11 @@ class FakeOperations final : public runner::Operations {
   int pending = 0;  ///< what pending_interrupt() returns
   int deploys = 0;
   int extra_deploys_on_upgrade = 0;  ///< simulate a reinstall hiding in the upgrade
+  /// Set: install deployed the head after the base failed (and counts one more deployment).
+  std::optional<std::string> base_failure;
 
   harness::Status deploy_dependencies() override { return step("deps", 1); }
-  harness::Status install() override { return step("install", 1); }
+  harness::Status install() override { return step("install", base_failure ? 2 : 1); }
   harness::Status seed(runner::SeedOp op) override { return step("seed:" + std::string(runner::to_string(op)), 0); }
   harness::Status upgrade() override { return step("upgrade", extra_deploys_on_upgrade); }
   harness::Status backup() override { return step("backup", 0); }
@@ -40,6 +43,7 @@ class FakeOperations final : public runner::Operations {
   }
   runner::TeardownOutcome teardown() override;
   int deploy_count() const override { return deploys; }
+  std::optional<std::string> base_not_deployable() const override { return base_failure; }
 
   std::function<int()> interrupt_source() {
     return [this] { return pending; };

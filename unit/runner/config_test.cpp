@@ -102,6 +102,19 @@ TEST(Config, StagesWithoutInstallImplyIt) {
   EXPECT_EQ(config.sources.at("STAGES:install"), "implied");
 }
 
+TEST(Config, AbraDirIsTheHostsAbraHomeDefaultingToAbrasOwn) {
+  auto from_home = parse_ok({{"RECIPE", "r"}, {"HOME", "/home/ci"}});
+  EXPECT_EQ(from_home.abra_dir, std::filesystem::path("/home/ci/.abra"));
+  EXPECT_EQ(from_home.sources.at("ABRA_DIR"), "default $HOME/.abra");
+  auto given = parse_ok({{"RECIPE", "r"}, {"HOME", "/home/ci"}, {"ABRA_DIR", "/srv/abra"}});
+  EXPECT_EQ(given.abra_dir, std::filesystem::path("/srv/abra"));
+  EXPECT_EQ(given.sources.at("ABRA_DIR"), "env ABRA_DIR");
+  EXPECT_EQ(parse_ok({{"RECIPE", "r"}, {"HOME", "/home/ci"}}, {"--abra-dir=/x"}).abra_dir, std::filesystem::path("/x"));
+  EXPECT_FALSE(parse_ok({{"RECIPE", "r"}}).abra_dir) << "no HOME, no ABRA_DIR: nothing to guess";
+  EXPECT_FALSE(parse_ok({{"RECIPE", "r"}, {"HOME", "/home/ci\nX=1"}}).abra_dir)
+      << "a HOME no setting would accept is not guessed from";
+}
+
 TEST(Config, LocalGitBaseHasNoDotGit) {
   auto config = parse_ok({{"RECIPE", "fixture-web"}, {"CCCI_GIT_BASE", "/var/lib/ccci-testbed/repos"}});
   EXPECT_EQ(repo_url(config), "/var/lib/ccci-testbed/repos/coop-cloud/fixture-web");

@@ -57,6 +57,9 @@ volumes:
         UpgradeBase{BaseSource::target_branch, "", "da4fa07699b4c576b637ba9c8911d7ce8eb17b5d", "main", "tip of main"};
     settings.health_path = "/health";
     settings.image_pull = ImagePull::never;
+    git.commits = {{"refs/pull/1/head", settings.head_commit},
+                   {"refs/heads/main", settings.base.commit},
+                   {"refs/tags/1.0.0+1.0", "abc"}};
   }
 
   void write_compose(const std::string& text) { dir.write("abra/recipes/fixture/compose.yml", text); }
@@ -113,6 +116,7 @@ TEST_F(DeploymentTest, InstallDeploysTheBaseOnceAfterSecretsAndPrepull) {
 TEST_F(DeploymentTest, APinnedBaseIsCheckedOutAndDeployedAsThatRelease) {
   settings.base = UpgradeBase{BaseSource::pin, "1.0.0+1.0", "abc", "", "pinned in the spec"};
   ASSERT_TRUE(deployment().install().ok());
+  EXPECT_FALSE(deployment().base_not_deployable());
   EXPECT_EQ(git.calls.back(), "checkout " + abra.recipe_dir("fixture").string() + " refs/tags/1.0.0+1.0");
   EXPECT_EQ(abra.calls.front(), "app_new fixture 1.0.0+1.0");
   EXPECT_EQ(abra.calls.back(), "deploy release 1.0.0+1.0");
@@ -138,9 +142,13 @@ TEST_F(DeploymentTest, AMissingImageFailsBeforeAnyDeployNamingTheImage) {
   auto installed = deployment().install();
   ASSERT_FALSE(installed.ok());
   EXPECT_EQ(installed.error().kind, ErrorKind::check_failed);
+  EXPECT_EQ(deployment().base_not_deployable(),
+            "base main@da4fa07699b4 not deployable: the upgrade base needs image ccci/fixture:1.1, which is not on "
+            "this host (images are never pulled here: CCCI_PULL=never)");
   EXPECT_EQ(installed.error().message,
-            "the upgrade base needs image ccci/fixture:1.1, which is not on this host (images are never pulled here: "
-            "CCCI_PULL=never)");
+            "the head needs image ccci/fixture:1.1, which is not on this host (images are never pulled here: "
+            "CCCI_PULL=never)")
+      << "the head, installed instead, needs it too";
   EXPECT_EQ(std::count(abra.calls.begin(), abra.calls.end(), "deploy chaos"), 0);
   EXPECT_EQ(deployment().deploy_count(), 0);
 }
@@ -182,6 +190,119 @@ TEST_F(DeploymentTest, UpgradeRedeploysTheHeadInPlaceAndPrunesServicesItDropped)
   auto pruned = check(Tier::upgrade, generic::orphans_pruned);
   EXPECT_EQ(pruned.status, CheckStatus::pass);
   EXPECT_EQ(pruned.message, "pruned " + std::string(stack) + "_worker");
+}
+
+TEST_F(DeploymentTest, AChaosInstallRefusesACheckoutAnAbraCommandMovedOffTheHead) {
+  settings.base = UpgradeBase{BaseSource::skip, "", "", "", "no main branch"};
+  abra.on_call = [&](const std::string& line) {
+    if (line.rfind("app_new", 0) == 0) git.head = "0badc0de0badc0de0badc0de0badc0de0badc0de";  // to the .env's version
+  };
+  auto installed = deployment().install();
+  ASSERT_FALSE(installed.ok());
+  EXPECT_EQ(installed.error().kind, ErrorKind::infra);
+  EXPECT_EQ(installed.error().message,
+            "the recipe checkout is at 0badc0de0badc0de0badc0de0badc0de0badc0de, ccci prepared "
+            "d0e96233a8f940b3ac4a9f10da84b9a9c0a2686a: an abra command moved it");
+  EXPECT_EQ(std::count_if(abra.calls.begin(), abra.calls.end(),
+                          [](const std::string& call) { return call.rfind("deploy", 0) == 0; }),
+            0)
+      << "nothing is deployed from a moved checkout";
+}
+
+TEST_F(DeploymentTest, AChaosInstallOfTheHeadDeploysWhenTheCheckoutStayedPut) {
+  settings.base = UpgradeBase{BaseSource::skip, "", "", "", "no main branch"};
+  abra.on_call = [&](const std::string&) {};  // abra leaves the checkout alone
+  ASSERT_TRUE(deployment().install().ok());
+  EXPECT_EQ(abra.calls.back(), "deploy chaos");
+}
+
+TEST_F(DeploymentTest, AChaosInstallOfATargetBranchBaseIsVerifiedAgainstTheBaseCommit) {
+  abra.on_call = [&](const std::string& line) {
+    if (line == "secret_generate_all") git.head = settings.head_commit;
+  };
+  auto installed = deployment().install();
+  ASSERT_FALSE(installed.ok()) << "the head where the base was checked out is a moved checkout too";
+  EXPECT_NE(installed.error().message.find("ccci prepared da4fa07699b4c576b637ba9c8911d7ce8eb17b5d"), std::string::npos)
+      << installed.error().message;
+}
+
+TEST_F(DeploymentTest, TheUpgradeRefusesACheckoutMovedBeforeItsDeploy) {
+  ASSERT_TRUE(deployment().install().ok());
+  git.commits["refs/pull/1/head"] = "0badc0de0badc0de0badc0de0badc0de0badc0de";
+  auto upgraded = deployment().upgrade();
+  ASSERT_FALSE(upgraded.ok());
+  EXPECT_EQ(upgraded.error().kind, ErrorKind::infra);
+  EXPECT_NE(upgraded.error().message.find("an abra command moved it"), std::string::npos);
+  EXPECT_EQ(abra.calls.back(), "deploy chaos") << "only the install's deploy happened";
+}
+
+TEST_F(DeploymentTest, AnInstallOfTheHeadChecksTheHeadWasDeployedAndAnInstallOfTheBaseDoesNot) {
+  auto names = [&] {
+    std::vector<std::string> out;
+    for (const auto& outcome : deployment().run_checks(Tier::install)) out.push_back(outcome.name);
+    return out;
+  };
+  ASSERT_TRUE(deployment().install().ok());
+  EXPECT_EQ(names(), (std::vector<std::string>{"services_converged", "serving_https"}));
+
+  settings.base = UpgradeBase{BaseSource::skip, "", "", "", "no main branch"};
+  deployment_.reset();
+  ASSERT_TRUE(deployment().install().ok());
+  EXPECT_EQ(names(), (std::vector<std::string>{"head_deployed", "services_converged", "serving_https"}));
+  EXPECT_EQ(check(Tier::install, generic::head_deployed).status, CheckStatus::pass);
+}
+
+TEST_F(DeploymentTest, ABaseAbraCannotDeployIsRemovedAndTheHeadInstalledOnAFreshApp) {
+  settings.base = UpgradeBase{BaseSource::pin, "1.0.0+1.0", "abc", "", "pinned in the spec"};
+  abra.failures.emplace("deploy release 1.0.0+1.0",
+                        make_error(ErrorKind::check_failed, "abra app deploy failed: FATA lint error R014"));
+  auto installed = deployment().install();
+  ASSERT_TRUE(installed.ok()) << installed.error().message;
+  EXPECT_EQ(abra.calls, (std::vector<std::string>{"app_new fixture 1.0.0+1.0", "secret_generate_all",
+                                                  "deploy release 1.0.0+1.0", "undeploy", "remove",
+                                                  "app_new fixture chaos", "secret_generate_all", "deploy chaos"}));
+  EXPECT_EQ(git.calls.back(), "checkout " + abra.recipe_dir("fixture").string() + " refs/pull/1/head");
+  EXPECT_EQ(deployment().base_not_deployable(),
+            "base 1.0.0+1.0 not deployable: abra app deploy failed: FATA lint error R014");
+  EXPECT_EQ(deployment().deploy_count(), 2);
+  EXPECT_EQ(check(Tier::install, generic::head_deployed).status, CheckStatus::pass)
+      << "the install is the head's now, and checked as such";
+  EXPECT_NE(log_text.str().find("installing the head (chaos) on a fresh app instead"), std::string::npos);
+}
+
+TEST_F(DeploymentTest, ABaseWhoseImageIsMissingIsNotDeployableEither) {
+  settings.base = UpgradeBase{BaseSource::pin, "1.0.0+1.0", "abc", "", "pinned in the spec"};
+  docker.images.clear();
+  auto installed = deployment().install();
+  ASSERT_FALSE(installed.ok()) << "the head needs the same image here";
+  ASSERT_TRUE(deployment().base_not_deployable());
+  EXPECT_NE(deployment().base_not_deployable()->find("base 1.0.0+1.0 not deployable: the upgrade base needs image"),
+            std::string::npos);
+  EXPECT_NE(installed.error().message.find("the head needs image ccci/fixture:1.1"), std::string::npos)
+      << installed.error().message;
+}
+
+TEST_F(DeploymentTest, InfrastructureTroubleDeployingTheBaseStaysAnErrorAndNoHeadIsInstalled) {
+  settings.base = UpgradeBase{BaseSource::pin, "1.0.0+1.0", "abc", "", "pinned in the spec"};
+  abra.failures.emplace("deploy release 1.0.0+1.0",
+                        make_error(ErrorKind::infra, "cannot connect to the docker daemon"));
+  auto installed = deployment().install();
+  ASSERT_FALSE(installed.ok());
+  EXPECT_EQ(installed.error().kind, ErrorKind::infra);
+  EXPECT_FALSE(deployment().base_not_deployable());
+  EXPECT_EQ(abra.calls.back(), "deploy release 1.0.0+1.0") << "no second app";
+}
+
+TEST_F(DeploymentTest, ABaseThatCannotBeRemovedIsAnInfrastructureErrorBeforeTheHead) {
+  settings.base = UpgradeBase{BaseSource::pin, "1.0.0+1.0", "abc", "", "pinned in the spec"};
+  abra.failures.emplace("deploy release 1.0.0+1.0", make_error(ErrorKind::check_failed, "FATA lint error R014"));
+  docker.residues = {harness::Residue{{std::string(stack) + "_app"}, {}, {}, {}, {}, {}}};
+  auto installed = deployment().install();
+  ASSERT_FALSE(installed.ok());
+  EXPECT_EQ(installed.error().kind, ErrorKind::infra);
+  EXPECT_NE(installed.error().message.find("removing it before installing the head failed"), std::string::npos)
+      << installed.error().message;
+  EXPECT_EQ(std::count(abra.calls.begin(), abra.calls.end(), "app_new fixture chaos"), 0);
 }
 
 TEST_F(DeploymentTest, HeadDeployedComparesTheChaosVersionIgnoringAbrasDirtyMark) {

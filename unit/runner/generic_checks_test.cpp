@@ -4,6 +4,7 @@
 
 #include <set>
 #include <string>
+#include <vector>
 
 namespace ccci::runner {
 namespace {
@@ -22,11 +23,25 @@ TEST(GenericChecks, KeepTheNamesReportsShow) {
 TEST(GenericChecks, EveryCheckRunsInSomeTier) {
   std::set<GenericCheckId> planned;
   for (Tier tier : all_tiers) {
-    for (const auto& check : generic_checks(tier)) planned.insert(check.id);
+    for (const auto& check : generic_checks(tier, InstallDeploys::base)) planned.insert(check.id);
   }
   EXPECT_EQ(planned.size(), std::size(all_generic_checks));
-  ASSERT_EQ(generic_checks(Tier::upgrade).size(), 4u);
-  EXPECT_EQ(generic_checks(Tier::upgrade).front().name(), "head_deployed");
+  ASSERT_EQ(generic_checks(Tier::upgrade, InstallDeploys::base).size(), 4u);
+  EXPECT_EQ(generic_checks(Tier::upgrade, InstallDeploys::base).front().name(), "head_deployed");
+}
+
+TEST(GenericChecks, AnInstallOfTheHeadChecksTheHeadWasDeployedAnInstallOfTheBaseDoesNot) {
+  auto names = [](InstallDeploys installed) {
+    std::vector<std::string_view> out;
+    for (const auto& check : generic_checks(Tier::install, installed)) out.push_back(check.name());
+    return out;
+  };
+  EXPECT_EQ(names(InstallDeploys::head),
+            (std::vector<std::string_view>{"head_deployed", "services_converged", "serving_https"}));
+  EXPECT_EQ(names(InstallDeploys::base), (std::vector<std::string_view>{"services_converged", "serving_https"}));
+  EXPECT_EQ(generic_checks(Tier::upgrade, InstallDeploys::head).size(),
+            generic_checks(Tier::upgrade, InstallDeploys::base).size())
+      << "only the install tier depends on what it deployed";
 }
 
 }  // namespace

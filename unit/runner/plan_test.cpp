@@ -84,6 +84,20 @@ TEST_F(Planning, DefaultBranchRunHasNoUpgradeBecauseBaseEqualsHead) {
   EXPECT_TRUE(plan->tiers[1].checks.empty());
 }
 
+TEST_F(Planning, AnInstallOfTheHeadListsHeadDeployedAndAnInstallOfABaseDoesNot) {
+  auto install_checks = [&] {
+    auto plan = make_plan(in, git, store);
+    EXPECT_TRUE(plan.ok()) << plan.error().message;
+    std::vector<std::string> names;
+    if (plan.ok())
+      for (const auto& check : plan->tiers[0].checks) names.push_back(check.name);
+    return names;
+  };
+  EXPECT_EQ(install_checks(), (std::vector<std::string>{"services_converged", "serving_https"}));
+  in.pr.reset();  // the default branch: no base, the install deploys the head
+  EXPECT_EQ(install_checks(), (std::vector<std::string>{"head_deployed", "services_converged", "serving_https"}));
+}
+
 TEST_F(Planning, PinnedBaseWinsAndIsTheTagsCommit) {
   in.pinned_base = "1.0.0+1.0";
   auto plan = make_plan(in, git, store);

@@ -37,6 +37,10 @@ TEST(ResultsJsonSchema, GreenAndMixedRunsValidateAgainstTheSchema) {
   not_enrolled.enrolled = false;
   ASSERT_TRUE(write_results_json(not_enrolled, dir.path() / "not-enrolled.json", redactor).ok());
   EXPECT_EQ(validate(dir.path() / "not-enrolled.json"), 0);
+  RunReport broken_base = fakes::green_report();
+  broken_base.base_not_deployable = "base 1.0.0+1.0 not deployable: FATA lint error R014";
+  ASSERT_TRUE(write_results_json(broken_base, dir.path() / "broken-base.json", redactor).ok());
+  EXPECT_EQ(validate(dir.path() / "broken-base.json"), 0);
 }
 
 TEST(ResultsJsonSchema, TheSchemaRejectsAWrongStatusAndAnUnknownKey) {

@@ -51,6 +51,15 @@ TEST(ResultsJson, SaysWhetherTheRecipeIsEnrolled) {
   EXPECT_FALSE(results_to_json(report, redactor).at("enrolled").as_bool());
 }
 
+TEST(ResultsJson, SaysWhyTheBaseCouldNotBeDeployed) {
+  harness::Redactor redactor;
+  RunReport report = fakes::green_report();
+  EXPECT_EQ(results_to_json(report, redactor).at("base").at("not_deployable").as_string(), "");
+  report.base_not_deployable = "base 1.0.0+1.0 not deployable: FATA lint error R014";
+  EXPECT_EQ(results_to_json(report, redactor).at("base").at("not_deployable").as_string(),
+            "base 1.0.0+1.0 not deployable: FATA lint error R014");
+}
+
 TEST(ResultsJson, SecretsAreRedacted) {
   harness::Redactor redactor;
   redactor.add_secret("hunter2");

@@ -33,6 +33,20 @@ RunReport red_report() {
   return report;
 }
 
+TEST(Summary, ABaseThatCouldNotBeDeployedIsSaidInBothSummaries) {
+  RunReport report = fakes::green_report();
+  std::string plain = render_summary_markdown(report);
+  EXPECT_EQ(plain.find("not deployable"), std::string::npos) << plain;
+  report.base_not_deployable = "base 1.0.0+1.0 not deployable: FATA lint | error";
+  std::string md = render_summary_markdown(report);
+  EXPECT_NE(md.find("\n- base 1.0.0+1.0 not deployable: FATA lint \\| error: the head was installed instead; the "
+                    "upgrade was not tested\n"),
+            std::string::npos)
+      << md;
+  EXPECT_NE(render_terminal_summary(report).find("  base 1.0.0+1.0 not deployable: FATA lint | error\n"),
+            std::string::npos);
+}
+
 TEST(Summary, RedRunNamesTheFailingCheckAndItsTier) {
   std::string md = render_summary_markdown(red_report());
   EXPECT_NE(md.find("❌ ccci: fixture-web PR #3 failed"), std::string::npos) << md;

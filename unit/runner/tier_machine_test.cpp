@@ -231,6 +231,45 @@ TEST(TierMachine, FailedInstallBeforeItsDeployIsNotADeployCountError) {
   EXPECT_TRUE(result.infra_errors.empty());
 }
 
+TEST(TierMachine, ABaseThatCouldNotBeDeployedSkipsTheUpgradeWithWhyAndTheOtherTiersStillJudgeTheHead) {
+  Machine m;
+  m.ops.base_failure = "base 1.0.0+1.0 not deployable: FATA lint error R014";
+  auto result = m.run(all_tiers_run());
+  EXPECT_EQ(m.ops.calls,
+            (std::vector<std::string>{"install", "checks:install", "seed:pre_backup", "backup", "checks:backup",
+                                      "seed:pre_restore", "restore", "checks:restore", "checks:custom", "teardown"}))
+      << "no pre-upgrade seed and no upgrade";
+  EXPECT_EQ(statuses(result), (std::vector<TierStatus>{TierStatus::pass, TierStatus::skipped, TierStatus::pass,
+                                                       TierStatus::pass, TierStatus::pass}));
+  EXPECT_EQ(result.tiers[1].reason, "base 1.0.0+1.0 not deployable: FATA lint error R014");
+  EXPECT_EQ(result.tiers[0].reason,
+            "base 1.0.0+1.0 not deployable: FATA lint error R014; the head was installed (chaos) instead");
+  EXPECT_EQ(result.base_not_deployable, "base 1.0.0+1.0 not deployable: FATA lint error R014");
+  EXPECT_EQ(result.deploy_count, 2);
+  EXPECT_TRUE(result.infra_errors.empty()) << "the base's deploy is one expected deployment more: "
+                                           << (result.infra_errors.empty() ? "" : result.infra_errors.front());
+}
+
+TEST(TierMachine, AHeadThatFailsAfterAnUndeployableBaseFailsTheInstallNamingBoth) {
+  Machine m;
+  m.ops.base_failure = "base 1.0.0+1.0 not deployable: FATA lint error R014";
+  m.ops.answers["install"] = make_error(ErrorKind::check_failed, "image missing");
+  auto result = m.run(all_tiers_run());
+  EXPECT_EQ(result.tiers[0].status, TierStatus::fail);
+  EXPECT_EQ(result.tiers[0].reason,
+            "base 1.0.0+1.0 not deployable: FATA lint error R014; the head, installed instead: image missing");
+  EXPECT_EQ(result.tiers[1].status, TierStatus::skipped);
+  EXPECT_EQ(result.tiers[1].reason, "install failed");
+}
+
+TEST(TierMachine, WithoutAnUndeployableBaseASecondDeploymentIsStillAnError) {
+  Machine m;
+  m.ops.extra_deploys_on_upgrade = 1;
+  auto result = m.run(all_tiers_run());
+  ASSERT_EQ(result.infra_errors.size(), 1u) << "without a failed base, a second deployment is a reinstall";
+  EXPECT_TRUE(result.base_not_deployable.empty());
+}
+
 TEST(TierMachine, ExceptionInAStepStillTearsDownAndIsReported) {
   Machine m;
   m.ops.throw_at = "backup";

@@ -76,10 +76,16 @@ TEST_F(Wiring, PlanInputsAndTheReportSayWhetherTheRecipeIsEnrolled) {
   EXPECT_FALSE(report_head(plan, "").enrolled);
 }
 
-TEST_F(Wiring, EachRunHasItsOwnAbraDirUnderTheStateDirOrAbraDir) {
-  EXPECT_EQ(run_abra_dir(config, plan), "/var/lib/ccci/abra/runs/fixture-web-pr1-3a9c1e");
-  config.abra_dir = "/scratch/abra";
-  EXPECT_EQ(run_abra_dir(config, plan), "/scratch/abra/runs/fixture-web-pr1-3a9c1e");
+TEST_F(Wiring, EachRunHasItsOwnAbraDirUnderTheStateDirMadeFromTheHostsAbraHome) {
+  config.abra_dir = "/home/ci/.abra";
+  EXPECT_EQ(run_abra_dir(config, plan), "/var/lib/ccci/abra/runs/fixture-web-pr1-3a9c1e")
+      << "ABRA_DIR is the host's home, never where run homes are made";
+  config.state_dir = "/scratch/ccci";
+  EXPECT_EQ(run_abra_dir(config, plan), "/scratch/ccci/abra/runs/fixture-web-pr1-3a9c1e");
+  auto homes = abra_homes(config, plan);
+  EXPECT_EQ(homes.host, "/home/ci/.abra");
+  EXPECT_EQ(homes.run, run_abra_dir(config, plan));
+  EXPECT_EQ(homes.server, "swarm1");
 }
 
 TEST_F(Wiring, AbraGetsTheSpecsTimeoutsAndTheRunsRedactor) {
