@@ -542,7 +542,10 @@ TEST_F(AbraFixture, EveryFlagTheDriverPassesIsListedForDoctorUnderItsCommand) {
   auto known = abra_flags_in_use();
   ASSERT_EQ(runner.argvs().size(), 12u);
   for (const auto& argv : runner.argvs()) {
-    auto [command, flags] = command_and_flags(argv, known);
+    // Not a structured binding: clang 14 cannot capture one in the lambda below.
+    auto parsed = command_and_flags(argv, known);
+    const auto& command = parsed.first;
+    const auto& flags = parsed.second;
     ASSERT_FALSE(command.empty()) << "not listed: " << join(argv, " ");
     auto entry = std::find_if(known.begin(), known.end(), [&](const auto& e) { return e.command == command; });
     for (const auto& flag : flags) {
