@@ -34,26 +34,31 @@ constexpr std::string_view backup_snapshots = "snapshots";
 constexpr std::string_view backup_list = "list";
 constexpr std::string_view restore = "restore";
 
-constexpr std::string_view no_input = "-n";            // §7 global-style; [OBS] on deploy
-constexpr std::string_view server = "-s";              // §1, §8
-constexpr std::string_view domain = "-D";              // §1, §8
-constexpr std::string_view generate_secrets = "-S";    // §1, §8
-constexpr std::string_view chaos = "-C";               // §2 [OBS]
-constexpr std::string_view force = "-f";               // §2 [OBS] (--force), §8 rm/volume rm
-constexpr std::string_view offline = "-o";             // §2 [OBS], §5 restore [OBS]
-constexpr std::string_view no_converge_checks = "-c";  // §2 [LIB]
-constexpr std::string_view all_secrets = "--all";      // §3, §8 "secret rm D --all -n"
-constexpr std::string_view value_from_file = "-f";     // §1 [OBS] "secret insert … -f <file>"
-constexpr std::string_view snapshot = "-s";            // §5
-constexpr std::string_view all_paths = "-a";           // §5
+// Long names only: they say what they do in logs, and a short letter can mean different things
+// under different commands (-s is --server under `app new`, --snapshot under `backup list`).
+constexpr std::string_view no_input = "--no-input";                      // §7 global-style; [OBS] on deploy
+constexpr std::string_view server = "--server";                          // §1, §8
+constexpr std::string_view domain = "--domain";                          // §1, §8
+constexpr std::string_view generate_secrets = "--secrets";               // §1, §8
+constexpr std::string_view chaos = "--chaos";                            // §2 [OBS]
+constexpr std::string_view force = "--force";                            // §2 [OBS] (--force), §8 rm/volume rm
+constexpr std::string_view offline = "--offline";                        // §2 [OBS], §5 restore [OBS]
+constexpr std::string_view no_converge_checks = "--no-converge-checks";  // §2 [LIB] -c; long name [RECALL]
+constexpr std::string_view all_secrets = "--all";                        // §3, §8 "secret rm D --all -n"
+constexpr std::string_view value_from_file = "--file";                   // §3 "secret insert … [--file/-f]"
+constexpr std::string_view snapshot = "--snapshot";                      // §5
+constexpr std::string_view all_paths = "--all";                          // §5
 }  // namespace spelling
 
 // ---------------------------------------------------------------------------------------------
 // How a failed abra command is classified. Rules are matched, case-insensitively, against
-// abra's stderr and stdout; the first match wins; otherwise the operation's default applies.
+// abra's own FATA/ERRO lines only (abra_error_lines), never against the service or backupbot
+// log lines abra echoes; the first match wins; otherwise the operation's default applies. An
+// "unknown flag" from abra's parser comes before every rule: ccci and that abra disagree.
 struct OutputRule {
   std::string_view needle;
   ErrorKind kind;
+  bool warnings = false;  ///< also matched in abra's WARN lines
 };
 
 // The environment, whatever the operation: no docker, no disk.
@@ -64,6 +69,8 @@ constexpr std::array environment_rules{
     OutputRule{"permission denied while trying to connect", ErrorKind::infra},
     OutputRule{"connection refused", ErrorKind::infra},
     OutputRule{"no space left on device", ErrorKind::infra},
+    // docker's refusal to run `exec -it` without a terminal: ccci ran the command wrongly (§10).
+    OutputRule{"the input device is not a tty", ErrorKind::infra},
 };
 
 struct Operation {
@@ -71,6 +78,9 @@ struct Operation {
   ErrorKind default_kind;  ///< a non-zero exit that no rule explains
   std::span<const OutputRule> rules;
   bool stdout_may_hold_secrets = false;
+  /// backup create, restore and secret insert run docker with a terminal: cc-ci ran them under
+  /// `script`, and docker refuses `the input device is not a TTY` without one (abra-cli.md §10).
+  Terminal terminal = Terminal::none;
 };
 
 constexpr std::array app_new_rules{
@@ -92,7 +102,7 @@ constexpr std::array remove_rules{
 };
 constexpr std::array backupbot_rules{
     OutputRule{"no backupbot discovered", ErrorKind::infra},
-    OutputRule{"no snapshots", ErrorKind::not_found},
+    OutputRule{"no snapshots", ErrorKind::not_found, true},  // `backup snapshots`: "WARN No Snapshots found"
 };
 
 constexpr Operation op_app_new{"abra app new", ErrorKind::infra, app_new_rules};
@@ -102,12 +112,13 @@ constexpr Operation op_undeploy{"abra app undeploy", ErrorKind::infra, undeploy_
 constexpr Operation op_remove{"abra app rm", ErrorKind::infra, remove_rules};
 constexpr Operation op_volume_remove{"abra app volume rm", ErrorKind::infra, {}};
 constexpr Operation op_secret_generate{"abra app secret generate", ErrorKind::infra, {}, true};
-constexpr Operation op_secret_insert{"abra app secret insert", ErrorKind::infra, {}, true};
+constexpr Operation op_secret_insert{"abra app secret insert", ErrorKind::infra, {}, true, Terminal::pseudo};
 // backupbot runs the recipe's own hooks; their failure is the recipe's.
-constexpr Operation op_backup_create{"abra app backup create", ErrorKind::check_failed, backupbot_rules};
+constexpr Operation op_backup_create{"abra app backup create", ErrorKind::check_failed, backupbot_rules, false,
+                                     Terminal::pseudo};
 constexpr Operation op_backup_snapshots{"abra app backup snapshots", ErrorKind::infra, backupbot_rules};
 constexpr Operation op_backup_list{"abra app backup list", ErrorKind::infra, backupbot_rules};
-constexpr Operation op_restore{"abra app restore", ErrorKind::check_failed, backupbot_rules};
+constexpr Operation op_restore{"abra app restore", ErrorKind::check_failed, backupbot_rules, false, Terminal::pseudo};
 
 // ---------------------------------------------------------------------------------------------
 // Argument validation: a hostile value must never reach abra's argv.
@@ -208,10 +219,11 @@ class RealAbraDriver final : public AbraDriver {
 
   Status secret_generate_all(const std::string& domain) override {
     CCCI_TRY_STATUS(validate_domain(domain));
-    return status_of(run_abra(op_secret_generate,
-                              {str(spelling::app), str(spelling::secret), str(spelling::secret_generate), domain,
-                               str(spelling::all_secrets), str(spelling::no_input)},
-                              settings_.timeouts.command));
+    std::vector<std::string> args{
+        str(spelling::app),         str(spelling::secret),  str(spelling::secret_generate), domain,
+        str(spelling::all_secrets), str(spelling::no_input)};
+    append_keep_checkout(args);
+    return status_of(run_abra(op_secret_generate, std::move(args), settings_.timeouts.command));
   }
 
   Status secret_insert(const std::string& domain, const std::string& name, const std::string& version,
@@ -226,26 +238,33 @@ class RealAbraDriver final : public AbraDriver {
       value << in.rdbuf();
       settings_.redactor->add_secret(value.str());
     }
-    return status_of(run_abra(op_secret_insert,
-                              {str(spelling::app), str(spelling::secret), str(spelling::secret_insert), domain, name,
-                               version, str(spelling::value_from_file), value_file.string(), str(spelling::no_input)},
-                              settings_.timeouts.command));
+    std::vector<std::string> args{str(spelling::app),
+                                  str(spelling::secret),
+                                  str(spelling::secret_insert),
+                                  domain,
+                                  name,
+                                  version,
+                                  str(spelling::value_from_file),
+                                  value_file.string(),
+                                  str(spelling::no_input)};
+    append_keep_checkout(args);
+    return status_of(run_abra(op_secret_insert, std::move(args), settings_.timeouts.command));
   }
 
   Status backup_create(const std::string& domain) override {
     CCCI_TRY_STATUS(validate_domain(domain));
-    return status_of(run_abra(
-        op_backup_create,
-        {str(spelling::app), str(spelling::backup), str(spelling::backup_create), domain, str(spelling::no_input)},
-        settings_.timeouts.backup));
+    std::vector<std::string> args{str(spelling::app), str(spelling::backup), str(spelling::backup_create), domain,
+                                  str(spelling::no_input)};
+    append_keep_checkout(args);
+    return status_of(run_abra(op_backup_create, std::move(args), settings_.timeouts.backup));
   }
 
   Result<std::vector<Snapshot>> backup_snapshots(const std::string& domain) override {
     CCCI_TRY_STATUS(validate_domain(domain));
-    auto completion = run_abra(
-        op_backup_snapshots,
-        {str(spelling::app), str(spelling::backup), str(spelling::backup_snapshots), domain, str(spelling::no_input)},
-        settings_.timeouts.query);
+    std::vector<std::string> args{str(spelling::app), str(spelling::backup), str(spelling::backup_snapshots), domain,
+                                  str(spelling::no_input)};
+    append_keep_checkout(args);
+    auto completion = run_abra(op_backup_snapshots, std::move(args), settings_.timeouts.query);
     if (!completion && completion.error().kind == ErrorKind::not_found) return std::vector<Snapshot>{};
     if (!completion) return completion.error();
     return parse_snapshot_lines(completion->out);
@@ -262,6 +281,7 @@ class RealAbraDriver final : public AbraDriver {
     }
     if (scope == BackupListScope::all_paths) append(args, {spelling::all_paths});
     append(args, {spelling::no_input});
+    append_keep_checkout(args);
     CCCI_TRY(auto completion, run_abra(op_backup_list, std::move(args), settings_.timeouts.query));
     return parse_backup_paths(completion.out);
   }
@@ -274,10 +294,9 @@ class RealAbraDriver final : public AbraDriver {
       append(args, {spelling::snapshot});
       args.push_back(*snapshot);
     }
-    // -C: after a chaos upgrade the checkout is the PR head; without it abra would re-checkout
-    // the .env-pinned version (or refuse the dirty tree) before restoring. [OBS] cc-ci: -n -C -o.
-    append(args, {spelling::no_input, spelling::chaos});
-    if (settings_.fetch == RecipeFetch::offline) append(args, {spelling::offline});
+    // [OBS] cc-ci: -n -C -o.
+    append(args, {spelling::no_input});
+    append_keep_checkout(args);
     return status_of(run_abra(op_restore, std::move(args), settings_.timeouts.backup));
   }
 
@@ -298,6 +317,15 @@ class RealAbraDriver final : public AbraDriver {
     for (auto flag : flags) args.emplace_back(flag);
   }
 
+  /// Every command that loads the recipe checks out the version the app's .env pins unless
+  /// --chaos ([DOCS] docs.coopcloud.tech 2813257e): after a chaos upgrade that would move the
+  /// checkout off the PR head (or refuse its dirty tree). ccci prepares the checkout itself, so
+  /// these commands keep it as it is, and stay offline like every other.
+  void append_keep_checkout(std::vector<std::string>& args) const {
+    append(args, {spelling::chaos});
+    if (settings_.fetch == RecipeFetch::offline) append(args, {spelling::offline});
+  }
+
   static Status status_of(const Result<Completion>& completion) {
     if (!completion) return completion.error();
     return ok_status();
@@ -312,6 +340,7 @@ class RealAbraDriver final : public AbraDriver {
     command.env = settings_.env;
     command.env["ABRA_DIR"] = settings_.abra_dir.string();
     command.timeout = timeout;
+    command.terminal = op.terminal;
     const std::string shown = "`" + join(command.argv, " ") + "`";
 
     auto result = runner_.run(command);
@@ -334,6 +363,15 @@ class RealAbraDriver final : public AbraDriver {
                                               failure_detail(op, completion));
     }
     if (completion.exit_code != 0) {
+      if (auto flag = unknown_flag(completion.err + "\n" + completion.out)) {
+        bool plain = flag->size() <= 60 &&
+                     std::all_of(flag->begin(), flag->end(), [](unsigned char c) { return std::isgraph(c) != 0; });
+        return make_error(ErrorKind::infra, "abra does not know " + (plain ? *flag : printable(*flag, 60)) + " (" +
+                                                std::string(op.name) +
+                                                "): ccci needs an abra that has it; `ccci-run doctor` checks every "
+                                                "flag" +
+                                                failure_detail(op, completion));
+      }
       return make_error(classify(op, completion),
                         shown + " exited " + std::to_string(completion.exit_code) + failure_detail(op, completion));
     }
@@ -341,19 +379,39 @@ class RealAbraDriver final : public AbraDriver {
   }
 
   static ErrorKind classify(const Operation& op, const Completion& completion) {
-    std::string haystack = lowercase(completion.err) + "\n" + lowercase(completion.out);
+    auto own_lines = [&](bool warnings) {
+      std::string text;
+      for (const auto* stream : {&completion.err, &completion.out}) {
+        for (const auto& line : abra_error_lines(*stream, warnings)) text += lowercase(line) + "\n";
+      }
+      return text;
+    };
+    const std::string errors = own_lines(false);
+    const std::string with_warnings = own_lines(true);
     for (const auto& rule : environment_rules) {
-      if (haystack.find(rule.needle) != std::string::npos) return rule.kind;
+      if (errors.find(rule.needle) != std::string::npos) return rule.kind;
     }
     for (const auto& rule : op.rules) {
-      if (haystack.find(rule.needle) != std::string::npos) return rule.kind;
+      if ((rule.warnings ? with_warnings : errors).find(rule.needle) != std::string::npos) return rule.kind;
     }
     return op.default_kind;
   }
 
-  static std::string failure_detail(const Operation& op, const Completion& completion) {
-    std::string text = abra_output_tail(completion.err);
-    if (text.empty() && !op.stdout_may_hold_secrets) text = abra_output_tail(completion.out);
+  /// abra's own FATA/ERRO lines first (they say why), then the tail of its output for context.
+  /// The stdout of a secret command may hold generated values (and under a terminal stdout and
+  /// stderr are one stream): of it only abra's error lines are quoted, through the redactor,
+  /// and nothing at all without one.
+  std::string failure_detail(const Operation& op, const Completion& completion) const {
+    std::vector<std::string> own = abra_error_lines(completion.err);
+    bool quote_out = !op.stdout_may_hold_secrets || settings_.redactor;
+    if (quote_out) {
+      for (auto& line : abra_error_lines(completion.out)) own.push_back(std::move(line));
+    }
+    std::string text = last_lines(join(own, "\n"), 10, 2000);
+    std::string tail = abra_output_tail(completion.err);
+    if (tail.empty() && !op.stdout_may_hold_secrets) tail = abra_output_tail(completion.out);
+    if (!tail.empty() && tail != text) text += (text.empty() ? "" : "\noutput ends with:\n") + tail;
+    if (op.stdout_may_hold_secrets && settings_.redactor) text = settings_.redactor->redact(text);
     if (text.empty()) return " (" + std::string(op.name) + " printed nothing)";
     return ":\n" + text;
   }
@@ -382,11 +440,11 @@ std::vector<AbraCommandFlags> abra_flags_in_use() {
       entry({app, undeploy}, {no_input}),
       entry({app, remove}, {force, no_input}),
       entry({app, volume, volume_remove}, {force, no_input}),
-      entry({app, secret, secret_generate}, {all_secrets, no_input}),
-      entry({app, secret, secret_insert}, {value_from_file, no_input}),
-      entry({app, backup, backup_create}, {no_input}),
-      entry({app, backup, backup_snapshots}, {no_input}),
-      entry({app, backup, backup_list}, {snapshot, all_paths, no_input}),
+      entry({app, secret, secret_generate}, {all_secrets, no_input, chaos, offline}),
+      entry({app, secret, secret_insert}, {value_from_file, no_input, chaos, offline}),
+      entry({app, backup, backup_create}, {no_input, chaos, offline}),
+      entry({app, backup, backup_snapshots}, {no_input, chaos, offline}),
+      entry({app, backup, backup_list}, {snapshot, all_paths, no_input, chaos, offline}),
       entry({app, restore}, {snapshot, no_input, chaos, offline}),
   };
 }

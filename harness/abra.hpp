@@ -1,20 +1,25 @@
 #pragma once
 /// AbraDriver: the abra operations ccci needs, as argv built for the ProcessRunner (never a shell).
 ///
-/// Every command is non-interactive (`-n`, plus `-f` where abra would confirm a destruction) and
-/// runs with the settings' environment plus ABRA_DIR. Every domain, recipe, version, secret and
-/// snapshot argument is validated before anything is spawned; a hostile value (leading '-',
+/// Every command is non-interactive (`--no-input`, plus `--force` where abra would confirm a
+/// destruction), keeps ccci's recipe checkout (`--chaos` on every command that loads the recipe,
+/// except a release `app new`/`deploy`) and runs with the settings' environment plus ABRA_DIR;
+/// `backup create`, `restore` and `secret insert` run under a pseudo-terminal (docker needs one). Every domain, recipe,
+/// version, secret and snapshot argument is validated before anything is spawned; a hostile value (leading '-',
 /// whitespace, control characters, a domain that is not DNS labels) is ErrorKind::usage.
 ///
-/// How a failure is classified (the kind decides fail vs error; see docs/abra-contract.md):
+/// How a failure is classified (the kind decides fail vs error; see docs/abra-contract.md), from
+/// abra's own FATA/ERRO lines only, never from service output abra echoes:
+/// - abra refuses a flag ccci passes ("unknown flag"): ErrorKind::infra naming the flag.
 /// - abra could not be started, was killed by a signal, or its output names an unreachable
 ///   docker daemon: ErrorKind::infra. Our own wall-clock limit ran out: ErrorKind::timeout.
 /// - abra exited non-zero: the operation decides. A deploy, backup or restore that abra reports
 ///   as failed means the recipe did not come up / back up / restore: ErrorKind::check_failed.
 ///   Setup and teardown commands (app new, secrets, undeploy, rm) fail because of the
 ///   environment: ErrorKind::infra. "Not deployed" / "no such snapshot" are ErrorKind::not_found.
-/// Messages carry the tail of abra's stderr (never stdout of secret commands: it holds the
-/// generated values); the Logger's redactor masks secrets when the message is logged.
+/// Messages carry abra's FATA/ERRO lines, then the tail of its stderr (of a secret command's
+/// stdout, where generated values are, only abra's own lines through the redactor); the
+/// Logger's redactor masks secrets when the message is logged.
 /// Every secret value abra prints (`secret generate`, `app new -S`) or is given (`secret insert`)
 /// is registered with AbraSettings::redactor before the command's outcome is returned, so nothing
 /// the run prints afterwards can show it. What abra prints is read by harness/abra_output.hpp.

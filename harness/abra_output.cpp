@@ -80,7 +80,64 @@ Error unparsable(std::string_view what, std::string_view line, std::string_view 
                                           printable(line) + "; output ends with:\n" + abra_output_tail(text));
 }
 
+/// "2025/03/01", "12:00:00", "3:04PM", "2025-03-01T12:00:00Z": a word of a log line's timestamp.
+bool is_timestamp_word(std::string_view word) {
+  return !word.empty() && std::isdigit(static_cast<unsigned char>(word.front())) &&
+         word.find_first_not_of("0123456789/:-.+TZAPM") == std::string_view::npos;
+}
+
+/// The log level of one of abra's lines ("FATA"), or "" when the line has none.
+std::string_view log_level(std::string_view line) {
+  std::istringstream words{std::string(line)};
+  std::string word;
+  for (int skipped = 0; words >> word && skipped <= 2; ++skipped) {
+    for (std::string_view level : {"DEBU", "INFO", "WARN", "ERRO", "FATA"}) {
+      if (word == level) return level;
+    }
+    if (!is_timestamp_word(word)) return {};
+  }
+  return {};
+}
+
+/// The first word of `text`, without quotes around it.
+std::string first_word(std::string_view text) {
+  auto end = text.find_first_of(" \t");
+  std::string word(text.substr(0, end));
+  if (word.size() >= 2 && (word.front() == '\'' || word.front() == '"') && word.back() == word.front()) {
+    word = word.substr(1, word.size() - 2);
+  }
+  return word;
+}
+
 }  // namespace
+
+std::vector<std::string> abra_error_lines(std::string_view text, bool warnings) {
+  std::vector<std::string> lines;
+  for (auto& line : clean_lines(text)) {
+    auto level = log_level(line);
+    if (level == "FATA" || level == "ERRO" || (warnings && level == "WARN")) lines.push_back(std::move(line));
+  }
+  return lines;
+}
+
+std::optional<std::string> unknown_flag(std::string_view text) {
+  constexpr std::string_view cobra = "Error: unknown flag: ";
+  constexpr std::string_view cobra_short = "Error: unknown shorthand flag: ";
+  constexpr std::string_view urfave = "flag provided but not defined: ";
+  for (const auto& line : clean_lines(text)) {
+    std::string_view rest = line;
+    if (rest.rfind(cobra, 0) == 0) return first_word(rest.substr(cobra.size()));
+    if (rest.rfind(cobra_short, 0) == 0) {
+      // "Error: unknown shorthand flag: 'x' in -x": the argument as given is after " in ".
+      auto in = rest.find(" in ", cobra_short.size());
+      return first_word(in == std::string_view::npos ? rest.substr(cobra_short.size()) : rest.substr(in + 4));
+    }
+    auto at = rest.find(urfave);
+    bool abras_own = at == 0 || rest.rfind("Incorrect Usage", 0) == 0 || !log_level(rest).empty();
+    if (at != std::string_view::npos && abras_own) return first_word(rest.substr(at + urfave.size()));
+  }
+  return std::nullopt;
+}
 
 std::string abra_output_tail(std::string_view text) { return last_lines(strip_ansi(text), 15, 2000); }
 

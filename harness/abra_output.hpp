@@ -4,6 +4,7 @@
 /// removes ANSI colours, trims lines and skips log lines (abra's "INFO …", backupbot's python or
 /// JSON logging, its "no snapshots" notice). A line that fits nothing is ErrorKind::infra quoting
 /// the output's tail; the formats are only partly confirmed (docs/abra-contract.md).
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,6 +32,17 @@ Result<std::vector<std::string>> parse_backup_paths(std::string_view text);
 /// every row that is not a border, the header or a log line is a value. Reading too much only
 /// masks more; missing a value would leak it.
 std::vector<std::string> parse_generated_secrets(std::string_view text);
+
+/// abra's own error lines: those whose charmbracelet/log level (after colours, leading spaces and
+/// an optional timestamp of up to two words) is FATA or ERRO, or, with `warnings`, also WARN.
+/// Service and backupbot log lines abra echoes are not abra's: a database's "connection refused"
+/// must never be read as abra failing to reach docker (abra-cli.md §2 "Exit codes and messages").
+std::vector<std::string> abra_error_lines(std::string_view text, bool warnings = false);
+
+/// The flag abra's command-line parser refused, if it printed that: cobra's
+/// `Error: unknown flag: --x` and `Error: unknown shorthand flag: 'x' in -x` (abra >= 0.10), or
+/// urfave/cli's `flag provided but not defined: -x` (older abra; also inside a FATA line).
+std::optional<std::string> unknown_flag(std::string_view text);
 
 /// The end of abra's output for a message, colours removed: enough to see its FATA line and cause.
 std::string abra_output_tail(std::string_view text);

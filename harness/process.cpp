@@ -5,14 +5,18 @@
 #include "harness/process.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <cstring>
 #include <optional>
 #include <set>
+#include <utility>
 
 #include <fcntl.h>
 #include <linux/close_range.h>
 #include <signal.h>
+#include <stdlib.h>
+#include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -141,6 +145,60 @@ Result<std::filesystem::path> resolve_executable(const Command& command) {
   return make_error(ErrorKind::not_found, "executable " + name + " not found in PATH=" + path_entry->second);
 }
 
+/// A descriptor closed when it goes out of scope.
+class OwnedFd {
+ public:
+  explicit OwnedFd(int fd = -1) : fd_(fd) {}
+  OwnedFd(const OwnedFd&) = delete;
+  OwnedFd& operator=(const OwnedFd&) = delete;
+  OwnedFd(OwnedFd&& other) noexcept : fd_(other.release()) {}
+  OwnedFd& operator=(OwnedFd&& other) noexcept {
+    if (this != &other) {
+      reset();
+      fd_ = other.release();
+    }
+    return *this;
+  }
+  ~OwnedFd() { reset(); }
+  int get() const { return fd_; }
+  int release() { return std::exchange(fd_, -1); }
+  void reset() {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+  }
+
+ private:
+  int fd_;
+};
+
+/// Both ends of a new pseudo-terminal, close-on-exec in this process. The window is wide so
+/// that tools which fit tables to the terminal do not wrap them.
+struct PseudoTerminal {
+  OwnedFd master;
+  OwnedFd slave;
+};
+
+Result<PseudoTerminal> open_pseudo_terminal() {
+  auto fail = [](std::string_view step) {
+    return make_error(ErrorKind::infra,
+                      "cannot open a pseudo-terminal: " + std::string(step) + ": " + std::strerror(errno));
+  };
+  PseudoTerminal terminal;
+  terminal.master = OwnedFd(::posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC));
+  if (terminal.master.get() < 0) return fail("posix_openpt");
+  if (::grantpt(terminal.master.get()) != 0) return fail("grantpt");
+  if (::unlockpt(terminal.master.get()) != 0) return fail("unlockpt");
+  std::array<char, 128> name{};
+  if (::ptsname_r(terminal.master.get(), name.data(), name.size()) != 0) return fail("ptsname");
+  terminal.slave = OwnedFd(::open(name.data(), O_RDWR | O_NOCTTY | O_CLOEXEC));
+  if (terminal.slave.get() < 0) return fail("open slave");
+  struct winsize size {};
+  size.ws_row = 50;
+  size.ws_col = 250;
+  ::ioctl(terminal.slave.get(), TIOCSWINSZ, &size);  // best effort: the default size works too
+  return terminal;
+}
+
 void kill_group(pid_t group, int signal) {
   if (group > 0) ::kill(-group, signal);
 }
@@ -162,12 +220,27 @@ class ChildSession {
 
     bp::error_code launch_error;
     bp::default_process_launcher launcher;
-    auto process = launcher(context_.get_executor(), launch_error, executable_, args,
-                            bp::process_stdio{nullptr, out_pipe_, err_pipe_}, ExplicitEnvironment{env_entries},
-                            bp::process_start_dir{cwd}, NewProcessGroup{}, OnlyStandardStreams{});
+    auto launch = [&](bp::process_stdio stdio) {
+      return launcher(context_.get_executor(), launch_error, executable_, args, std::move(stdio),
+                      ExplicitEnvironment{env_entries}, bp::process_start_dir{cwd}, NewProcessGroup{},
+                      OnlyStandardStreams{});
+    };
+    std::optional<bp::process> launched;
+    if (command_.terminal == Terminal::pseudo) {
+      CCCI_TRY(auto terminal, open_pseudo_terminal());
+      int slave = terminal.slave.get();
+      launched.emplace(launch(bp::process_stdio{slave, slave, slave}));
+      // Ours closed, the master reads EIO once the child and everything it started closed theirs.
+      terminal.slave.reset();
+      if (!launch_error) out_pipe_.assign(terminal.master.release());
+      err_open_ = false;
+    } else {
+      launched.emplace(launch(bp::process_stdio{nullptr, out_pipe_, err_pipe_}));
+    }
     if (launch_error) {
       return make_error(ErrorKind::infra, "could not start " + command_.argv.front() + ": " + launch_error.message());
     }
+    bp::process& process = *launched;
     pid_ = process.id();
     started_ = std::chrono::steady_clock::now();
 
@@ -175,10 +248,13 @@ class ChildSession {
       out_open_ = false;
       finish_if_done();
     });
-    asio::async_read(err_pipe_, asio::dynamic_buffer(completion_.err), [this](const bp::error_code&, std::size_t) {
-      err_open_ = false;
-      finish_if_done();
-    });
+    // A terminal's master reads EIO, not EOF, when the child's side is gone: the normal end too.
+    if (err_open_) {
+      asio::async_read(err_pipe_, asio::dynamic_buffer(completion_.err), [this](const bp::error_code&, std::size_t) {
+        err_open_ = false;
+        finish_if_done();
+      });
+    }
     process.async_wait([this, &process](const bp::error_code& error, int) {
       running_ = false;
       if (!error) native_status_ = process.native_exit_code();
@@ -203,6 +279,7 @@ class ChildSession {
       process.wait(ignored);
       native_status_ = process.native_exit_code();
     }
+    if (command_.terminal == Terminal::pseudo) completion_.out = normalize_terminal_output(completion_.out);
     if (native_status_ && WIFEXITED(*native_status_)) completion_.exit_code = WEXITSTATUS(*native_status_);
     if (native_status_ && WIFSIGNALED(*native_status_)) completion_.signal = WTERMSIG(*native_status_);
     if (interrupted_by_ != 0) {
@@ -320,6 +397,21 @@ std::string Completion::describe() const {
   if (timed_out) return "timed out after " + format_duration(elapsed);
   if (signal != 0) return "killed by signal " + std::to_string(signal) + " (" + signal_name(signal) + ")";
   return "exit " + std::to_string(exit_code);
+}
+
+std::string normalize_terminal_output(std::string_view text) {
+  std::string lines;
+  lines.reserve(text.size());
+  for (std::size_t at = 0; at < text.size(); ++at) {
+    if (text[at] != '\r') {
+      lines += text[at];
+      continue;
+    }
+    while (at + 1 < text.size() && text[at + 1] == '\r') ++at;
+    if (at + 1 < text.size() && text[at + 1] == '\n') ++at;
+    lines += '\n';
+  }
+  return lines;
 }
 
 std::unique_ptr<ProcessRunner> make_process_runner(Logger& log) { return std::make_unique<RealProcessRunner>(log); }

@@ -3,7 +3,8 @@
 ///
 /// A Command is argv (never a shell string) + an explicit, complete environment + a working
 /// directory + a required timeout. The child runs in its own process group with stdin on
-/// /dev/null; on timeout or interrupt the whole group gets SIGTERM, then SIGKILL after a grace
+/// /dev/null (or, with Terminal::pseudo, on a pseudo-terminal that is also its stdout and
+/// stderr); on timeout or interrupt the whole group gets SIGTERM, then SIGKILL after a grace
 /// period. A non-zero exit is not an error of run(): it is reported in Completion, with the exit
 /// code and the terminating signal kept apart. run() fails (ErrorKind::infra / not_found) only
 /// when the process could not be started at all, and with ErrorKind::interrupted when the run
@@ -14,6 +15,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "harness/result.hpp"
@@ -24,19 +26,31 @@ class Logger;
 
 using Environment = std::map<std::string, std::string>;
 
+/// What the child's stdin, stdout and stderr are.
+enum class Terminal {
+  none,  ///< stdin /dev/null; stdout and stderr are separate pipes
+  /// One pseudo-terminal is stdin, stdout and stderr (for a tool that refuses to run without a
+  /// TTY, e.g. `docker exec -t`). A terminal merges the two streams: everything arrives in
+  /// Completion::out, in the order written, and Completion::err stays empty. Carriage returns
+  /// are normalised (see normalize_terminal_output). Nothing is ever typed on its stdin: a child
+  /// that waits for input waits until its timeout.
+  pseudo,
+};
+
 struct Command {
   std::vector<std::string> argv;         ///< argv[0] is looked up in env's PATH unless absolute
   Environment env;                       ///< the child's whole environment
   std::filesystem::path cwd;             ///< empty: the runner's own working directory
   std::chrono::milliseconds timeout{0};  ///< required; zero is rejected as a usage error
+  Terminal terminal = Terminal::none;
 };
 
 struct Completion {
   int exit_code = -1;      ///< meaningful when signal == 0 and !timed_out
   int signal = 0;          ///< the signal that ended the child, 0 if it exited
   bool timed_out = false;  ///< the runner killed it after Command::timeout
-  std::string out;         ///< captured stdout
-  std::string err;         ///< captured stderr
+  std::string out;         ///< captured stdout (Terminal::pseudo: everything the child wrote)
+  std::string err;         ///< captured stderr (Terminal::pseudo: empty)
   std::chrono::milliseconds elapsed{0};
 
   bool succeeded() const { return !timed_out && signal == 0 && exit_code == 0; }
@@ -52,6 +66,11 @@ class ProcessRunner {
 
 /// The real runner (Boost.Process v2). Every spawn is logged with argv, outcome and duration.
 std::unique_ptr<ProcessRunner> make_process_runner(Logger& log);
+
+/// A terminal's output as plain lines: "\r\n" (a terminal's line end, any number of '\r' before
+/// the '\n') becomes "\n", and a lone '\r' (a progress line redrawn in place) also ends a line,
+/// so no '\r' is left and no redrawn text is lost.
+std::string normalize_terminal_output(std::string_view text);
 
 /// A copy of this process's environment restricted to names in `keep` (exact names).
 Environment inherited_environment(const std::vector<std::string>& keep);

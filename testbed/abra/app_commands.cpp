@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <fstream>
 #include <random>
+#include <set>
 #include <sstream>
 
 #include "harness/abra.hpp"
@@ -46,6 +47,13 @@ Status checkout(Context& context, const std::filesystem::path& dir, const std::s
 bool dirty(Context& context, const std::filesystem::path& dir) {
   auto done = context.run({"git", "-C", dir.string(), "status", "--porcelain"}, 60s);
   return !done.ok() || !done->out.empty();
+}
+
+/// abra refuses to check a version out over local changes (abra-cli.md §2 [OBS]).
+Status refuse_dirty_tree(Context& context, const App& app) {
+  if (!dirty(context, app.recipe_dir)) return harness::ok_status();
+  return fatal(app.recipe + " (" + app.recipe_dir.string() +
+               ") has locally unstaged changes? please commit/remove your changes before proceeding");
 }
 
 /// Rewrites (or adds) the TYPE line of the .env.
@@ -157,6 +165,20 @@ std::string yaml_quote(const std::string& text) {
 
 }  // namespace
 
+Status check_out_pinned_version(Context& context, const App& app, bool chaos) {
+  if (chaos || app.env_version.empty()) return harness::ok_status();
+  CCCI_TRY_STATUS(refuse_dirty_tree(context, app));
+  return checkout(context, app.recipe_dir, app.env_version);
+}
+
+Status check_out_pinned_version(Context& context, const Invocation& invocation) {
+  static const std::set<std::string> loads_the_recipe{"app secret generate",  "app secret insert", "app backup create",
+                                                      "app backup snapshots", "app backup list",   "app restore"};
+  if (!loads_the_recipe.count(invocation.command) || invocation.positionals.empty()) return harness::ok_status();
+  CCCI_TRY(App app, load_app(context, invocation.positionals.front()));
+  return check_out_pinned_version(context, app, invocation.has("chaos"));
+}
+
 std::string chaos_version(const std::string& head, bool is_dirty) { return head.substr(0, 8) + (is_dirty ? "+U" : ""); }
 
 std::string generate_secret(size_t length) {
@@ -247,10 +269,7 @@ namespace {
 /// A release deploy checks out its version (given, pinned in the .env, or the latest tag) on a
 /// clean tree; the version it deployed.
 harness::Result<std::string> check_out_release(Context& context, const App& app, const Invocation& invocation) {
-  if (dirty(context, app.recipe_dir)) {
-    return fatal(app.recipe + " (" + app.recipe_dir.string() +
-                 ") has locally unstaged changes? please commit/remove your changes before proceeding");
-  }
+  CCCI_TRY_STATUS(refuse_dirty_tree(context, app));
   std::string version = invocation.positionals.size() > 1 ? invocation.positionals[1]
                         : !app.env_version.empty()        ? app.env_version
                                                           : latest_tag(context, app.recipe_dir);

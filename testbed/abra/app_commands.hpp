@@ -18,6 +18,16 @@ harness::Status app_volume_remove(Context& context, const Invocation& invocation
 harness::Status app_secret_generate(Context& context, const Invocation& invocation);
 harness::Status app_secret_insert(Context& context, const Invocation& invocation);
 
+/// What abra does first in a command that loads the recipe (secret generate and insert, backup
+/// create, snapshots and list, restore; app new and deploy choose their version themselves):
+/// without --chaos it checks out, in $ABRA_DIR/recipes/<recipe>, the version the app's .env pins
+/// (TYPE=<recipe>:<version>), refusing a dirty tree like deploy. With --chaos, or with no version
+/// pinned, the checkout stays as it is. Any other command: nothing.
+harness::Status check_out_pinned_version(Context& context, const Invocation& invocation);
+
+/// The same for an app already loaded.
+harness::Status check_out_pinned_version(Context& context, const App& app, bool chaos);
+
 struct SecretPlan {
   std::string key;       ///< the compose file's key
   std::string name;      ///< the docker secret: its `name:`, else <stack>_<key>_<SECRET_<KEY>_VERSION or v1>

@@ -28,7 +28,9 @@ const Flag offline{"offline", 'o', false};
 const Flag chaos{"chaos", 'C', false};
 const Flag force{"force", 'f', false};
 
-// abra-cli.md §1–§5, §8; the argv ccci's driver builds are in docs/abra-contract.md.
+// abra-cli.md §1–§5, §8; the argv ccci's driver builds are in docs/abra-contract.md. --chaos and
+// --offline exist on exactly the commands that load the recipe (docs/abra-contract.md, "Recipe
+// checkout"); undeploy, rm and volume rm refuse them as unknown flags.
 const std::vector<CommandSpec> commands = {
     {"app new",
      1,
@@ -38,11 +40,11 @@ const std::vector<CommandSpec> commands = {
     {"app undeploy", 1, 1, {no_input}},
     {"app rm", 1, 1, {force, no_input}},
     {"app volume rm", 1, 2, {force, no_input}},
-    {"app secret generate", 1, 3, {{"all", 'a', false}, no_input}},
-    {"app secret insert", 3, 4, {{"file", 'f', false}, no_input}},
-    {"app backup create", 1, 1, {no_input, {"retries", 'r', true}}},
-    {"app backup snapshots", 1, 1, {no_input, {"snapshot", 's', true}}},
-    {"app backup list", 1, 1, {no_input, {"snapshot", 's', true}, {"all", 'a', false}}},
+    {"app secret generate", 1, 3, {{"all", 'a', false}, no_input, chaos, offline}},
+    {"app secret insert", 3, 4, {{"file", 'f', false}, no_input, chaos, offline}},
+    {"app backup create", 1, 1, {no_input, chaos, offline, {"retries", 'r', true}}},
+    {"app backup snapshots", 1, 1, {no_input, chaos, offline, {"snapshot", 's', true}}},
+    {"app backup list", 1, 1, {no_input, chaos, offline, {"snapshot", 's', true}, {"all", 'a', false}}},
     {"app restore", 1, 1, {no_input, chaos, offline, {"snapshot", 's', true}}},
 };
 
@@ -90,6 +92,12 @@ FlagUse find_flag(const CommandSpec& spec, const std::string& arg) {
   return use;
 }
 
+/// cobra's words (abra >= 0.10), which `abra` prints after "Error: ".
+std::string unknown_flag_message(const std::string& arg) {
+  if (arg.rfind("--", 0) == 0) return "unknown flag: " + arg.substr(0, arg.find('='));
+  return "unknown shorthand flag: '" + arg.substr(1, 1) + "' in " + arg;
+}
+
 harness::Status check_positional_count(const CommandSpec& spec, const Invocation& invocation) {
   size_t count = invocation.positionals.size();
   if (count >= spec.min_positionals && count <= spec.max_positionals) return harness::ok_status();
@@ -101,6 +109,15 @@ harness::Status check_positional_count(const CommandSpec& spec, const Invocation
 }
 
 }  // namespace
+
+bool needs_terminal(const std::string& command) {
+  return command == "app backup create" || command == "app restore" || command == "app secret insert";
+}
+
+harness::Status require_terminal(const Invocation& invocation, bool has_terminal) {
+  if (has_terminal || !needs_terminal(invocation.command)) return harness::ok_status();
+  return make_error(ErrorKind::check_failed, "the input device is not a TTY");
+}
 
 harness::Result<Invocation> parse_command_line(const std::vector<std::string>& args) {
   auto [spec, used] = find_command(args);
@@ -118,7 +135,7 @@ harness::Result<Invocation> parse_command_line(const std::vector<std::string>& a
       continue;
     }
     auto [flag, inline_value] = find_flag(*spec, arg);
-    if (!flag) return make_error(ErrorKind::usage, "unknown flag: " + arg + " (for abra " + invocation.command + ")");
+    if (!flag) return make_error(ErrorKind::usage, unknown_flag_message(arg));
     if (flag->takes_value) {
       if (!inline_value) {
         if (i + 1 >= args.size()) return make_error(ErrorKind::usage, "flag needs an argument: " + arg);

@@ -24,7 +24,16 @@ struct Invocation {
   }
 };
 
-/// Parses argv without argv[0]. Errors are ErrorKind::usage with abra-like messages.
+/// Parses argv without argv[0]. Errors are ErrorKind::usage with cobra's messages (abra >= 0.10),
+/// e.g. "unknown flag: --x", "unknown shorthand flag: 'x' in -x"; main prints them after "Error: ".
 harness::Result<Invocation> parse_command_line(const std::vector<std::string>& args);
+
+/// backup create, restore and secret insert run `docker exec -it`-like steps that need a terminal
+/// on stdin (abra-cli.md §10: cc-ci ran them under `script`).
+bool needs_terminal(const std::string& command);
+
+/// Docker's refusal, "the input device is not a TTY", when the command needs a terminal and
+/// stdin is none (main passes isatty(0)).
+harness::Status require_terminal(const Invocation& invocation, bool has_terminal);
 
 }  // namespace ccci::testbed

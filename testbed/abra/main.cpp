@@ -54,7 +54,7 @@ int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   auto invocation = testbed::parse_command_line(args);
   if (!invocation.ok()) {
-    std::cerr << "FATA " << invocation.error().message << "\n";
+    std::cerr << "Error: " << invocation.error().message << "\n";  // cobra's parse errors
     return 1;
   }
   harness::Environment env;
@@ -86,7 +86,9 @@ int main(int argc, char** argv) {
     std::string ending = "ok";
     int exit_code = 0;
     try {
-      auto status = command(context, *invocation);
+      auto status = testbed::require_terminal(*invocation, ::isatty(STDIN_FILENO) == 1);
+      if (status.ok()) status = testbed::check_out_pinned_version(context, *invocation);
+      if (status.ok()) status = command(context, *invocation);
       if (!status.ok()) {
         ending = "FATA " + status.error().message;
         exit_code = 1;

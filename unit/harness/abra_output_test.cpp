@@ -73,5 +73,36 @@ TEST(AbraOutput, TheTailForMessagesDropsColoursAndKeepsTheEnd) {
   EXPECT_EQ(tail.find("line 1\n"), std::string::npos) << "only the last lines";
 }
 
+TEST(AbraErrorLines, KeepsOnlyAbrasOwnFatalAndErrorLines) {
+  const std::string output =
+      "INFO deploying\n"
+      "\x1b[31mERRO\x1b[0m app: task failed\n"
+      "app_1  | FATA: database: connection refused\n"  // a service's line, echoed
+      "2026/11/30 17:00:01 FATA deploy failed\n"
+      "3:04PM ERRO short timestamp\n"
+      "WARN No Snapshots found\n"
+      "ERROR: a python logger, not abra\n";
+  EXPECT_EQ(abra_error_lines(output),
+            (std::vector<std::string>{"ERRO app: task failed", "2026/11/30 17:00:01 FATA deploy failed",
+                                      "3:04PM ERRO short timestamp"}));
+  EXPECT_EQ(abra_error_lines(output, true).size(), 4u) << "with warnings the WARN line is abra's too";
+  EXPECT_TRUE(abra_error_lines("backing up\n/var/lib/docker\n").empty());
+}
+
+TEST(UnknownFlag, RecognisesCobraAndUrfaveRefusals) {
+  EXPECT_EQ(unknown_flag("Error: unknown flag: --chaos\nUsage:\n"), "--chaos");
+  EXPECT_EQ(unknown_flag("\x1b[0mError: unknown shorthand flag: 'C' in -C\n"), "-C");
+  EXPECT_EQ(unknown_flag("Incorrect Usage: flag provided but not defined: -offline\n"), "-offline");
+  EXPECT_EQ(unknown_flag("flag provided but not defined: -x\n"), "-x");
+  EXPECT_EQ(unknown_flag("FATA flag provided but not defined: -y\n"), "-y");
+}
+
+TEST(UnknownFlag, IgnoresTheSameWordsInOtherLines) {
+  EXPECT_EQ(unknown_flag("app_1  | flag provided but not defined: -config\n"), std::nullopt);
+  EXPECT_EQ(unknown_flag("app_1  | Error: unknown flag: --verbose\n"), std::nullopt);
+  EXPECT_EQ(unknown_flag("FATA deploy failed\n"), std::nullopt);
+  EXPECT_EQ(unknown_flag(""), std::nullopt);
+}
+
 }  // namespace
 }  // namespace ccci::harness

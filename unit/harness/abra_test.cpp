@@ -10,6 +10,7 @@
 #include "harness/redactor.hpp"
 #include "harness/text.hpp"
 #include "unit/fakes/fake_process.hpp"
+#include "unit/fakes/temp_dir.hpp"
 
 namespace ccci::harness {
 namespace {
@@ -48,8 +49,8 @@ struct AbraFixture : ::testing::Test {
 
 TEST_F(AbraFixture, AppNewPinsVersionServerDomainAndSecretsNonInteractively) {
   ASSERT_TRUE(abra->app_new("custom-html", "1.7.1+1.27.2", domain, SecretGeneration::generate_all).ok());
-  EXPECT_EQ(only_argv(), (Argv{"/opt/abra", "app", "new", "custom-html", "1.7.1+1.27.2", "-s", "default", "-D", domain,
-                               "-S", "-n", "-o"}));
+  EXPECT_EQ(only_argv(), (Argv{"/opt/abra", "app", "new", "custom-html", "1.7.1+1.27.2", "--server", "default",
+                               "--domain", domain, "--secrets", "--no-input", "--offline"}));
   auto command = runner.commands().front();
   EXPECT_EQ(command.env.at("ABRA_DIR"), "/var/lib/ccci/run-1/abra");
   EXPECT_EQ(command.env.at("HOME"), "/home/ci");
@@ -59,21 +60,22 @@ TEST_F(AbraFixture, AppNewPinsVersionServerDomainAndSecretsNonInteractively) {
 
 TEST_F(AbraFixture, AppNewWithoutVersionKeepsTheCheckoutAndLeavesSecretsForLater) {
   ASSERT_TRUE(abra->app_new("custom-html", std::nullopt, domain, SecretGeneration::skip).ok());
-  EXPECT_EQ(only_argv(),
-            (Argv{"/opt/abra", "app", "new", "custom-html", "-s", "default", "-D", domain, "-C", "-n", "-o"}));
+  EXPECT_EQ(only_argv(), (Argv{"/opt/abra", "app", "new", "custom-html", "--server", "default", "--domain", domain,
+                               "--chaos", "--no-input", "--offline"}));
 }
 
 TEST_F(AbraFixture, ReleaseDeployNamesTheVersionAndStaysOffline) {
   DeployOptions options{DeployMode::release("1.2.0+3.4.5"), Force::no, ConvergeChecks::wait, std::nullopt};
   ASSERT_TRUE(abra->deploy(domain, options).ok());
-  EXPECT_EQ(only_argv(), (Argv{"/opt/abra", "app", "deploy", domain, "1.2.0+3.4.5", "-n", "-o"}));
+  EXPECT_EQ(only_argv(), (Argv{"/opt/abra", "app", "deploy", domain, "1.2.0+3.4.5", "--no-input", "--offline"}));
   EXPECT_EQ(runner.commands().front().timeout, std::chrono::seconds(22));
 }
 
 TEST_F(AbraFixture, ForcedChaosRedeployWithoutConvergeChecksUsesItsOwnTimeout) {
   DeployOptions options{DeployMode::chaos(), Force::yes, ConvergeChecks::skip, std::chrono::seconds(900)};
   ASSERT_TRUE(abra->deploy(domain, options).ok());
-  EXPECT_EQ(only_argv(), (Argv{"/opt/abra", "app", "deploy", domain, "-C", "-f", "-n", "-o", "-c"}));
+  EXPECT_EQ(only_argv(), (Argv{"/opt/abra", "app", "deploy", domain, "--chaos", "--force", "--no-input", "--offline",
+                               "--no-converge-checks"}));
   EXPECT_EQ(runner.commands().front().timeout, std::chrono::seconds(900));
 }
 
@@ -84,8 +86,8 @@ TEST(Abra, OnlineSettingLetsAbraFetchTheRecipe) {
   auto abra = make_abra_driver(runner, settings);
   ASSERT_TRUE(abra->deploy(domain, DeployOptions{}).ok());
   ASSERT_TRUE(abra->restore(domain, std::nullopt).ok());
-  EXPECT_EQ(runner.argvs(), (std::vector<Argv>{{"/opt/abra", "app", "deploy", domain, "-n"},
-                                               {"/opt/abra", "app", "restore", domain, "-n", "-C"}}));
+  EXPECT_EQ(runner.argvs(), (std::vector<Argv>{{"/opt/abra", "app", "deploy", domain, "--no-input"},
+                                               {"/opt/abra", "app", "restore", domain, "--no-input", "--chaos"}}));
 }
 
 TEST_F(AbraFixture, ChaosDeployWithAVersionIsAUsageErrorBeforeSpawning) {
@@ -101,21 +103,24 @@ TEST_F(AbraFixture, TeardownCommandsAreNonInteractiveAndForcedWhereDestructive) 
   ASSERT_TRUE(abra->remove(domain).ok());
   ASSERT_TRUE(abra->volume_remove(domain).ok());
   EXPECT_EQ(runner.argvs(), (std::vector<Argv>{
-                                {"/opt/abra", "app", "undeploy", domain, "-n"},
-                                {"/opt/abra", "app", "rm", domain, "-f", "-n"},
-                                {"/opt/abra", "app", "volume", "rm", domain, "-f", "-n"},
+                                {"/opt/abra", "app", "undeploy", domain, "--no-input"},
+                                {"/opt/abra", "app", "rm", domain, "--force", "--no-input"},
+                                {"/opt/abra", "app", "volume", "rm", domain, "--force", "--no-input"},
                             }));
 }
 
 TEST_F(AbraFixture, SecretsAreGeneratedAllAtOnceAndInsertedFromAFile) {
   ASSERT_TRUE(abra->secret_generate_all(domain).ok());
   ASSERT_TRUE(abra->secret_insert(domain, "plc_rotation_key", "v1", "/run/ccci/secret-1").ok());
-  EXPECT_EQ(
-      runner.argvs(),
-      (std::vector<Argv>{
-          {"/opt/abra", "app", "secret", "generate", domain, "--all", "-n"},
-          {"/opt/abra", "app", "secret", "insert", domain, "plc_rotation_key", "v1", "-f", "/run/ccci/secret-1", "-n"},
-      }));
+  EXPECT_EQ(runner.argvs(),
+            (std::vector<Argv>{
+                {"/opt/abra", "app", "secret", "generate", domain, "--all", "--no-input", "--chaos", "--offline"},
+                {"/opt/abra", "app", "secret", "insert", domain, "plc_rotation_key", "v1", "--file",
+                 "/run/ccci/secret-1", "--no-input", "--chaos", "--offline"},
+            }));
+  auto commands = runner.commands();
+  EXPECT_EQ(commands[0].terminal, Terminal::none);
+  EXPECT_EQ(commands[1].terminal, Terminal::pseudo) << "docker refuses secret insert without a TTY (§10)";
 }
 
 TEST_F(AbraFixture, BackupCommandsAreNonInteractiveAndRestoreKeepsTheCheckout) {
@@ -125,15 +130,22 @@ TEST_F(AbraFixture, BackupCommandsAreNonInteractiveAndRestoreKeepsTheCheckout) {
   ASSERT_TRUE(abra->backup_list(domain, std::nullopt, BackupListScope::volumes).ok());
   ASSERT_TRUE(abra->restore(domain, "3f2a1b4c").ok());
   ASSERT_TRUE(abra->restore(domain, std::nullopt).ok());
-  EXPECT_EQ(runner.argvs(), (std::vector<Argv>{
-                                {"/opt/abra", "app", "backup", "create", domain, "-n"},
-                                {"/opt/abra", "app", "backup", "snapshots", domain, "-n"},
-                                {"/opt/abra", "app", "backup", "list", domain, "-s", "3f2a1b4c", "-a", "-n"},
-                                {"/opt/abra", "app", "backup", "list", domain, "-n"},
-                                {"/opt/abra", "app", "restore", domain, "-s", "3f2a1b4c", "-n", "-C", "-o"},
-                                {"/opt/abra", "app", "restore", domain, "-n", "-C", "-o"},
-                            }));
+  EXPECT_EQ(runner.argvs(),
+            (std::vector<Argv>{
+                {"/opt/abra", "app", "backup", "create", domain, "--no-input", "--chaos", "--offline"},
+                {"/opt/abra", "app", "backup", "snapshots", domain, "--no-input", "--chaos", "--offline"},
+                {"/opt/abra", "app", "backup", "list", domain, "--snapshot", "3f2a1b4c", "--all", "--no-input",
+                 "--chaos", "--offline"},
+                {"/opt/abra", "app", "backup", "list", domain, "--no-input", "--chaos", "--offline"},
+                {"/opt/abra", "app", "restore", domain, "--snapshot", "3f2a1b4c", "--no-input", "--chaos", "--offline"},
+                {"/opt/abra", "app", "restore", domain, "--no-input", "--chaos", "--offline"},
+            }));
   auto commands = runner.commands();
+  // backup create and restore run docker under a terminal, as cc-ci ran them under `script` (§10).
+  std::vector<Terminal> terminals;
+  for (const auto& command : commands) terminals.push_back(command.terminal);
+  EXPECT_EQ(terminals, (std::vector<Terminal>{Terminal::pseudo, Terminal::none, Terminal::none, Terminal::none,
+                                              Terminal::pseudo, Terminal::pseudo}));
   EXPECT_EQ(commands[0].timeout, std::chrono::seconds(33));
   EXPECT_EQ(commands[1].timeout, std::chrono::seconds(44));
   EXPECT_EQ(commands[4].timeout, std::chrono::seconds(33));
@@ -341,10 +353,118 @@ TEST_F(AbraFixture, BackupWithoutBackupbotIsInfrastructureButAFailedBackupIsTheR
 }
 
 TEST_F(AbraFixture, RestoreOfAnUnknownSnapshotIsNotFound) {
-  runner.on({"/opt/abra", "app", "restore"}, exited(1, "No Snapshots with ID deadbeef found\n", ""));
+  runner.once({"/opt/abra", "app", "restore"}, exited(1, "FATA No Snapshots with ID deadbeef found\n", ""));
   auto status = abra->restore(domain, "deadbeef");
   ASSERT_FALSE(status.ok());
   EXPECT_EQ(status.error().kind, ErrorKind::not_found);
+
+  // Negative control: the same words in a line that is not abra's own are not abra's verdict.
+  runner.on({"/opt/abra", "app", "restore"},
+            exited(1, "backupbot: No Snapshots with ID deadbeef found\nFATA restore failed\n", ""));
+  auto echoed = abra->restore(domain, "deadbeef");
+  ASSERT_FALSE(echoed.ok());
+  EXPECT_EQ(echoed.error().kind, ErrorKind::check_failed);
+}
+
+// A terminal merges stderr into stdout: classification reads abra's own lines wherever they are,
+// and never a service's log line that abra echoes.
+TEST_F(AbraFixture, AnEchoedServiceLogLineNeverBlamesTheEnvironment) {
+  runner.on({"/opt/abra", "app", "deploy"},
+            exited(1, "",
+                   "INFO waiting for services\napp_1  | psql: could not connect: Connection refused\n"
+                   "app_1  | Cannot connect to the Docker daemon (an app that talks to docker)\n"
+                   "FATA deploy failed 🛑\n"));
+  auto status = abra->deploy(domain, DeployOptions{});
+  ASSERT_FALSE(status.ok());
+  EXPECT_EQ(status.error().kind, ErrorKind::check_failed) << status.error().message;
+}
+
+TEST_F(AbraFixture, AbrasOwnFatalLineAboutDockerIsInfrastructureEvenWithATimestampAndColours) {
+  runner.on({"/opt/abra", "app", "backup", "create"},
+            exited(1,
+                   "app_1 | backing up\n2026/11/30 17:00:01 \x1b[1;31mFATA\x1b[0m cannot connect to the docker daemon "
+                   "at unix:///var/run/docker.sock\n",
+                   ""));
+  auto status = abra->backup_create(domain);
+  ASSERT_FALSE(status.ok());
+  EXPECT_EQ(status.error().kind, ErrorKind::infra) << status.error().message;
+  EXPECT_EQ(status.error().message.find(":\n2026/11/30 17:00:01 FATA cannot connect"),
+            status.error().message.find(":\n"))
+      << "abra's FATA line is quoted first: " << status.error().message;
+}
+
+TEST_F(AbraFixture, ABackupRunWithoutATerminalIsTheHarnessesFaultNotTheRecipes) {
+  runner.once({"/opt/abra", "app", "backup", "create"}, exited(1, "FATA the input device is not a TTY\n", ""));
+  auto refused = abra->backup_create(domain);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().kind, ErrorKind::infra) << refused.error().message;
+  runner.on({"/opt/abra", "app", "backup", "create"}, exited(1, "FATA backup failed\n", ""));
+  auto failed = abra->backup_create(domain);
+  ASSERT_FALSE(failed.ok());
+  EXPECT_EQ(failed.error().kind, ErrorKind::check_failed) << "the control: a failed backup stays the recipe's";
+}
+
+TEST_F(AbraFixture, AnUnknownFlagIsInfrastructureNamingItWhateverTheOperation) {
+  struct Case {
+    std::string output;
+    std::string flag;
+  };
+  const std::vector<Case> cases{
+      {"Error: unknown flag: --chaos\nUsage:\n  abra app backup create [flags]\n", "--chaos"},
+      {"Error: unknown shorthand flag: 'C' in -C\n", "-C"},
+      {"Incorrect Usage: flag provided but not defined: -chaos\n", "-chaos"},
+      {"FATA flag provided but not defined: -offline\n", "-offline"},
+  };
+  for (const auto& one : cases) {
+    FakeProcessRunner fake;
+    auto driver = make_abra_driver(fake, test_settings());
+    fake.on({"/opt/abra"}, exited(1, "", one.output));
+    auto deployed = driver->deploy(domain, DeployOptions{});
+    ASSERT_FALSE(deployed.ok());
+    EXPECT_EQ(deployed.error().kind, ErrorKind::infra) << one.output << "a deploy's default would blame the recipe";
+    EXPECT_NE(deployed.error().message.find("abra does not know " + one.flag + " (abra app deploy)"), std::string::npos)
+        << deployed.error().message;
+    EXPECT_NE(deployed.error().message.find("ccci-run doctor"), std::string::npos);
+    auto backed_up = driver->backup_create(domain);
+    ASSERT_FALSE(backed_up.ok());
+    EXPECT_EQ(backed_up.error().kind, ErrorKind::infra) << one.output;
+  }
+}
+
+TEST_F(AbraFixture, AServiceLogLineAboutAFlagIsNotAbraRefusingOne) {
+  runner.on({"/opt/abra", "app", "deploy"},
+            exited(1, "app_1  | flag provided but not defined: -config\nFATA deploy failed\n", ""));
+  auto status = abra->deploy(domain, DeployOptions{});
+  ASSERT_FALSE(status.ok());
+  EXPECT_EQ(status.error().kind, ErrorKind::check_failed) << status.error().message;
+  EXPECT_EQ(status.error().message.find("does not know"), std::string::npos);
+}
+
+TEST(SecretInsertUnderATerminal, ItsMergedOutputIsQuotedOnlyAsAbrasRedactedErrorLines) {
+  FakeProcessRunner runner;
+  Redactor redactor;
+  auto settings = test_settings();
+  settings.redactor = &redactor;
+  auto abra = make_abra_driver(runner, settings);
+  fakes::TempDir dir;
+  auto value_file = dir.path() / "value";
+  std::ofstream(value_file) << "s3cr3t-value-4455";
+  runner.on(
+      {"/opt/abra", "app", "secret", "insert"},
+      exited(1, "echoed s3cr3t-value-4455 and unrelated-stdout-text\nFATA cannot insert s3cr3t-value-4455\n", ""));
+  auto status = abra->secret_insert(domain, "key", "v1", value_file);
+  ASSERT_FALSE(status.ok());
+  EXPECT_EQ(status.error().message.find("s3cr3t-value-4455"), std::string::npos) << status.error().message;
+  EXPECT_EQ(status.error().message.find("unrelated-stdout-text"), std::string::npos) << status.error().message;
+  EXPECT_NE(status.error().message.find("FATA cannot insert"), std::string::npos) << status.error().message;
+
+  // Without a redactor nothing of stdout is quoted at all.
+  FakeProcessRunner bare_runner;
+  auto bare = make_abra_driver(bare_runner, test_settings());
+  bare_runner.on({"/opt/abra"}, exited(1, "FATA cannot insert s3cr3t-value-4455\n", ""));
+  auto bare_status = bare->secret_insert(domain, "key", "v1", value_file);
+  ASSERT_FALSE(bare_status.ok());
+  EXPECT_EQ(bare_status.error().message.find("s3cr3t"), std::string::npos) << bare_status.error().message;
 }
 
 // --- output parsing --------------------------------------------------------------------------
@@ -422,7 +542,10 @@ TEST_F(AbraFixture, EveryFlagTheDriverPassesIsListedForDoctorUnderItsCommand) {
   auto known = abra_flags_in_use();
   ASSERT_EQ(runner.argvs().size(), 12u);
   for (const auto& argv : runner.argvs()) {
-    auto [command, flags] = command_and_flags(argv, known);
+    // Not a structured binding: clang 14 cannot capture one in the lambda below.
+    auto parsed = command_and_flags(argv, known);
+    const auto& command = parsed.first;
+    const auto& flags = parsed.second;
     ASSERT_FALSE(command.empty()) << "not listed: " << join(argv, " ");
     auto entry = std::find_if(known.begin(), known.end(), [&](const auto& e) { return e.command == command; });
     for (const auto& flag : flags) {

@@ -1,10 +1,19 @@
 #include "harness/process.hpp"
 
+#include <signal.h>
 #include <stdlib.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
 
 #include <gtest/gtest.h>
 
+#include "harness/log.hpp"
 #include "unit/fakes/fake_process.hpp"
+#include "unit/fakes/temp_dir.hpp"
 
 namespace ccci::harness {
 namespace {
@@ -45,6 +54,104 @@ TEST(FakeProcessRunner, LongestPrefixWinsAndOnceRulesAnswerInOrder) {
   EXPECT_TRUE(fake.run(Command{{"abra"}, {}, {}, 1s})->succeeded()) << "the default answer is exit 0";
   EXPECT_EQ(fake.count({"docker", "ps"}), 4u);
   EXPECT_EQ(fake.argvs().back(), (std::vector<std::string>{"abra"}));
+}
+
+TEST(NormalizeTerminalOutput, EndsLinesAtEveryCarriageReturnAndKeepsNone) {
+  EXPECT_EQ(normalize_terminal_output("a\r\nb\r\n"), "a\nb\n");
+  EXPECT_EQ(normalize_terminal_output("a\r\r\nb"), "a\nb") << "ONLCR on a program's own \\r\\n";
+  EXPECT_EQ(normalize_terminal_output("10%\r50%\rdone\n"), "10%\n50%\ndone\n") << "redrawn progress is kept";
+  EXPECT_EQ(normalize_terminal_output("end\r"), "end\n");
+  EXPECT_EQ(normalize_terminal_output("plain\nlines\n"), "plain\nlines\n");
+  EXPECT_EQ(normalize_terminal_output(""), "");
+}
+
+// Real children under a pseudo-terminal. The unit run is hermetic (PATH=/nonexistent), so every
+// program is named by its absolute path and the child's PATH is explicit.
+class PseudoTerminalProcess : public ::testing::Test {
+ protected:
+  static Command shell(const std::string& script, std::chrono::milliseconds timeout = 10s,
+                       Terminal terminal = Terminal::pseudo) {
+    Command command{{"/bin/sh", "-c", script}, {{"PATH", "/usr/bin:/bin"}}, {}, timeout};
+    command.terminal = terminal;
+    return command;
+  }
+
+  static std::size_t open_descriptors() {
+    std::size_t count = 0;
+    for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator("/proc/self/fd")) ++count;
+    return count;
+  }
+
+  std::ostringstream log_text_;
+  Logger log_{log_text_};
+  std::unique_ptr<ProcessRunner> runner_ = make_process_runner(log_);
+};
+
+TEST_F(PseudoTerminalProcess, TheChildSeesATerminalOnItsThreeStreams) {
+  const std::string script = "/usr/bin/test -t 0 && /usr/bin/test -t 1 && /usr/bin/test -t 2 && echo terminal";
+  auto done = runner_->run(shell(script));
+  ASSERT_TRUE(done.ok()) << done.error().message;
+  EXPECT_TRUE(done->succeeded()) << done->describe() << ": " << done->out;
+  EXPECT_EQ(done->out, "terminal\n");
+
+  auto piped = runner_->run(shell(script, 10s, Terminal::none));
+  ASSERT_TRUE(piped.ok()) << piped.error().message;
+  EXPECT_EQ(piped->exit_code, 1) << "without Terminal::pseudo stdin is /dev/null, not a terminal";
+}
+
+TEST_F(PseudoTerminalProcess, StdoutAndStderrArriveMergedInOrderWithoutCarriageReturns) {
+  auto done = runner_->run(shell("echo one; echo two >&2; /usr/bin/printf 'three\\r\\nfour\\rfive\\n'; exit 4"));
+  ASSERT_TRUE(done.ok()) << done.error().message;
+  EXPECT_EQ(done->exit_code, 4);
+  EXPECT_EQ(done->out, "one\ntwo\nthree\nfour\nfive\n");
+  EXPECT_EQ(done->err, "");
+}
+
+TEST_F(PseudoTerminalProcess, ReadsEverythingWrittenJustBeforeExit) {
+  auto done = runner_->run(shell("/usr/bin/head -c 200000 /dev/zero | /usr/bin/tr '\\0' x; echo; echo last"));
+  ASSERT_TRUE(done.ok()) << done.error().message;
+  EXPECT_TRUE(done->succeeded()) << done->describe();
+  EXPECT_EQ(done->out, std::string(200000, 'x') + "\nlast\n");
+}
+
+TEST_F(PseudoTerminalProcess, TimeoutKillsAChildThatNeverExits) {
+  auto done = runner_->run(shell("exec /usr/bin/sleep 30", 300ms));
+  ASSERT_TRUE(done.ok()) << done.error().message;
+  EXPECT_TRUE(done->timed_out);
+  EXPECT_EQ(done->signal, SIGTERM);
+  EXPECT_LT(done->elapsed, 5s);
+}
+
+// A process outside the child's group (setsid) keeps the terminal open after the group is
+// killed: the runner stops waiting for it after the kill drain instead of hanging.
+TEST_F(PseudoTerminalProcess, TimeoutEndsTheRunEvenWhenAnEscapedProcessHoldsTheTerminal) {
+  fakes::TempDir dir;
+  auto pid_file = dir.path() / "escaped.pid";
+  auto done = runner_->run(
+      shell("/usr/bin/setsid /usr/bin/sleep 30 & echo $! > '" + pid_file.string() + "'; /usr/bin/sleep 30", 300ms));
+  std::ifstream in(pid_file);
+  pid_t escaped = 0;
+  in >> escaped;
+  if (escaped > 0) ::kill(escaped, SIGKILL);  // the sleep this test started
+  ASSERT_TRUE(done.ok()) << done.error().message;
+  EXPECT_TRUE(done->timed_out);
+  EXPECT_LT(done->elapsed, 8s);
+}
+
+TEST_F(PseudoTerminalProcess, LeaksNoDescriptorToTheChildOrInThisProcess) {
+  auto before = open_descriptors();
+  Command ls{{"/usr/bin/ls", "/proc/self/fd"}, {}, {}, 10s};
+  ls.terminal = Terminal::pseudo;
+  auto done = runner_->run(ls);
+  ASSERT_TRUE(done.ok()) << done.error().message;
+  std::istringstream listed(done->out);
+  std::vector<int> fds;
+  for (int fd; listed >> fd;) fds.push_back(fd);
+  std::sort(fds.begin(), fds.end());
+  ASSERT_GE(fds.size(), 4u) << done->out;
+  fds.pop_back();  // ls's own descriptor for reading the directory
+  EXPECT_EQ(fds, (std::vector<int>{0, 1, 2})) << done->out;
+  EXPECT_EQ(open_descriptors(), before) << "the terminal's master or slave was left open here";
 }
 
 }  // namespace

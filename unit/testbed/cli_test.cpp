@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 namespace ccci::testbed {
 namespace {
 
@@ -36,9 +39,67 @@ TEST(StandinCli, AnUnknownFlagIsAnErrorNotIgnored) {
   auto parsed = parse_command_line({"app", "deploy", "a.ccci.test", "--prune"});
   ASSERT_FALSE(parsed.ok());
   EXPECT_EQ(parsed.error().kind, ErrorKind::usage);
-  EXPECT_EQ(parsed.error().message, "unknown flag: --prune (for abra app deploy)");
-  // A flag of another subcommand is unknown here too: undeploy has no --chaos.
-  EXPECT_FALSE(parse_command_line({"app", "undeploy", "a.ccci.test", "-C"}).ok());
+  // cobra's words, which main prints after "Error: " and ccci's driver recognises.
+  EXPECT_EQ(parsed.error().message, "unknown flag: --prune");
+  EXPECT_EQ(parse_command_line({"app", "deploy", "a.ccci.test", "--prune=yes"}).error().message,
+            "unknown flag: --prune");
+  EXPECT_EQ(parse_command_line({"app", "undeploy", "a.ccci.test", "-C"}).error().message,
+            "unknown shorthand flag: 'C' in -C");
+}
+
+// --chaos and --offline exist on the commands that load the recipe, and nowhere else.
+TEST(StandinCli, ChaosAndOfflineAreAcceptedExactlyWhereAbraLoadsTheRecipe) {
+  const std::vector<std::vector<std::string>> loading{
+      {"app", "new", "fixture-web", "--server", "default", "--domain", "a.ccci.test"},
+      {"app", "deploy", "a.ccci.test"},
+      {"app", "restore", "a.ccci.test"},
+      {"app", "backup", "create", "a.ccci.test"},
+      {"app", "backup", "snapshots", "a.ccci.test"},
+      {"app", "backup", "list", "a.ccci.test"},
+      {"app", "secret", "generate", "a.ccci.test", "--all"},
+      {"app", "secret", "insert", "a.ccci.test", "key", "v1", "/tmp/value", "--file"},
+  };
+  for (auto args : loading) {
+    args.insert(args.end(), {"--chaos", "--offline", "--no-input"});
+    auto parsed = parse_command_line(args);
+    ASSERT_TRUE(parsed.ok()) << args[1] << " " << args[2] << ": " << parsed.error().message;
+    EXPECT_TRUE(parsed->has("chaos"));
+    EXPECT_TRUE(parsed->has("offline"));
+  }
+  const std::vector<std::vector<std::string>> not_loading{
+      {"app", "undeploy", "a.ccci.test"},
+      {"app", "rm", "a.ccci.test", "--force"},
+      {"app", "volume", "rm", "a.ccci.test", "--force"},
+  };
+  for (auto args : not_loading) {
+    for (const std::string flag : {"--chaos", "--offline"}) {
+      auto with_flag = args;
+      with_flag.push_back(flag);
+      auto parsed = parse_command_line(with_flag);
+      ASSERT_FALSE(parsed.ok()) << args[1] << " accepted " << flag;
+      EXPECT_EQ(parsed.error().message, "unknown flag: " + flag);
+    }
+    EXPECT_TRUE(parse_command_line(args).ok()) << "the control: without the flag " << args[1] << " parses";
+  }
+}
+
+TEST(StandinCli, BackupRestoreAndSecretInsertRefuseWithoutATerminalInDockersWords) {
+  for (auto args : std::vector<std::vector<std::string>>{{"app", "backup", "create", "a.ccci.test"},
+                                                         {"app", "restore", "a.ccci.test"},
+                                                         {"app", "secret", "insert", "a.ccci.test", "k", "v1", "x"}}) {
+    auto parsed = parse_command_line(args);
+    ASSERT_TRUE(parsed.ok()) << parsed.error().message;
+    auto refused = require_terminal(*parsed, false);
+    ASSERT_FALSE(refused.ok()) << parsed->command;
+    EXPECT_EQ(refused.error().message, "the input device is not a TTY");
+    EXPECT_TRUE(require_terminal(*parsed, true).ok()) << parsed->command << " under a terminal runs";
+  }
+  auto deploy = parse_command_line({"app", "deploy", "a.ccci.test"});
+  ASSERT_TRUE(deploy.ok());
+  EXPECT_TRUE(require_terminal(*deploy, false).ok()) << "deploy never needed a terminal";
+  auto snapshots = parse_command_line({"app", "backup", "snapshots", "a.ccci.test"});
+  ASSERT_TRUE(snapshots.ok());
+  EXPECT_TRUE(require_terminal(*snapshots, false).ok());
 }
 
 TEST(StandinCli, AnUnknownCommandIsAnError) {

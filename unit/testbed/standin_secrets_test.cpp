@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "testbed/abra/app_commands.hpp"
+#include "unit/fakes/fake_process.hpp"
 #include "unit/fakes/temp_dir.hpp"
 
 namespace ccci::testbed {
@@ -65,6 +66,62 @@ secrets:
   EXPECT_FALSE(by_key["api_key"].generate);
   EXPECT_EQ(by_key["admin_token"].name, "fixt-1a2b3c_ccci_test_admin_token_v1");
   EXPECT_EQ(by_key["admin_token"].length, 32u);
+}
+
+// Without --chaos a recipe-loading command checks out the .env-pinned version; the git calls are
+// answered by the fake runner.
+class StandinPinnedCheckout : public ::testing::Test {
+ protected:
+  StandinPinnedCheckout() {
+    dir_.write("abra/servers/default/a.ccci.test.env", "TYPE=fixture-web:1.2.0\n");
+    app_.domain = "a.ccci.test";
+    app_.recipe = "fixture-web";
+    app_.env_version = "1.2.0";
+    app_.recipe_dir = dir_.path() / "abra" / "recipes" / "fixture-web";
+  }
+  bool checked_out() const { return runner_.count({"git", "-C", app_.recipe_dir.string(), "-c"}) > 0; }
+
+  fakes::TempDir dir_;
+  fakes::FakeProcessRunner runner_;
+  Context context_{runner_, {{"ABRA_DIR", (dir_.path() / "abra").string()}}};
+  App app_;
+};
+
+TEST_F(StandinPinnedCheckout, WithoutChaosTheEnvPinnedTagIsCheckedOut) {
+  ASSERT_TRUE(check_out_pinned_version(context_, app_, false).ok());
+  auto checkout = runner_.first({"git", "-C", app_.recipe_dir.string(), "-c"});
+  EXPECT_EQ(checkout.argv.back(), "refs/tags/1.2.0");
+}
+
+TEST_F(StandinPinnedCheckout, ChaosOrNoPinnedVersionKeepsTheCheckout) {
+  ASSERT_TRUE(check_out_pinned_version(context_, app_, true).ok());
+  app_.env_version.clear();
+  ASSERT_TRUE(check_out_pinned_version(context_, app_, false).ok());
+  EXPECT_FALSE(checked_out());
+}
+
+TEST_F(StandinPinnedCheckout, ADirtyTreeIsRefusedLikeDeployDoes) {
+  runner_.on({"git", "-C", app_.recipe_dir.string(), "status"}, fakes::exited(0, "?? compose.override.yml\n"));
+  auto status = check_out_pinned_version(context_, app_, false);
+  ASSERT_FALSE(status.ok());
+  EXPECT_NE(status.error().message.find("has locally unstaged changes"), std::string::npos) << status.error().message;
+  EXPECT_FALSE(checked_out());
+}
+
+TEST_F(StandinPinnedCheckout, TheCommandTableDecidesWhichCommandsCheckOut) {
+  auto backup = parse_command_line({"app", "backup", "create", "a.ccci.test"});
+  ASSERT_TRUE(backup.ok());
+  ASSERT_TRUE(check_out_pinned_version(context_, *backup).ok());
+  EXPECT_TRUE(checked_out()) << "backup create without --chaos checks out TYPE's version";
+
+  fakes::FakeProcessRunner quiet;
+  Context untouched{quiet, {{"ABRA_DIR", (dir_.path() / "abra").string()}}};
+  auto chaos = parse_command_line({"app", "backup", "create", "a.ccci.test", "--chaos"});
+  auto undeploy = parse_command_line({"app", "undeploy", "a.ccci.test"});
+  ASSERT_TRUE(chaos.ok() && undeploy.ok());
+  ASSERT_TRUE(check_out_pinned_version(untouched, *chaos).ok());
+  ASSERT_TRUE(check_out_pinned_version(untouched, *undeploy).ok());
+  EXPECT_TRUE(quiet.commands().empty());
 }
 
 }  // namespace
