@@ -138,8 +138,8 @@ DoctorCheck check_proxy_network(const DoctorSettings& settings, harness::Process
 DoctorCheck check_backupbot(const DoctorSettings& settings, harness::ProcessRunner& runner) {
   const std::string name = "backup-bot-two";
   const std::string fix =
-      "deploy backup-bot-two (abra app new backup-bot-two; abra app deploy <domain>); until then the backup and "
-      "restore tiers cannot run (backups n/a)";
+      "deploy backup-bot-two (abra app new backup-bot-two; abra app deploy <domain>) so abra's backup and restore "
+      "have a backupbot to drive (backups n/a without it)";
   auto ran = run(settings, runner,
                  {settings.docker, "service", "ls", "--filter", "label=coop-cloud.backupbot.enabled=true", "--format",
                   "{{.Name}}"});

@@ -9,7 +9,7 @@
 
 #include <filesystem>
 #include <fstream>
-#include <regex>
+#include <sstream>
 
 #include "harness/abra.hpp"
 #include "unit/e2e/testbed.hpp"
@@ -36,10 +36,12 @@ class Doctor : public OnTestbed {
   /// The names of the checks that FAILed, from the "  FAIL  <name>  <seen>" lines.
   static std::vector<std::string> failed(const std::string& output) {
     std::vector<std::string> names;
-    static const std::regex line("^  FAIL  (.+?)  ");
-    for (std::sregex_iterator it(output.begin(), output.end(), line, std::regex_constants::match_default), end;
-         it != end; ++it)
-      names.push_back((*it)[1].str());
+    std::istringstream lines(output);
+    for (std::string line; std::getline(lines, line);) {
+      if (line.rfind("  FAIL  ", 0) != 0) continue;
+      std::string rest = line.substr(8);
+      names.push_back(rest.substr(0, rest.find("  ")));
+    }
     return names;
   }
 
