@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <ctime>
+#include <future>
 #include <memory>
 
 #include "harness/clock.hpp"
@@ -15,10 +16,12 @@
 #include "runner/abra_home.hpp"
 #include "runner/config.hpp"
 #include "runner/deployment.hpp"
+#include "runner/doctor.hpp"
 #include "runner/naming.hpp"
 #include "runner/plan.hpp"
 #include "runner/plan_json.hpp"
 #include "runner/progress.hpp"
+#include "runner/provenance.hpp"
 #include "runner/reports.hpp"
 #include "runner/spec.hpp"
 #include "runner/spec_steps.hpp"
@@ -172,8 +175,13 @@ int run_plan(const Config& config, const RecipeSpec& spec, const Plan& plan, Hos
     remove_run_home();
     return stop(err, log.redactor().redact(home.error().message), 3);
   }
+  // Provenance is read beside the run (two short spawns) and never fails it.
+  auto provenance = std::async(std::launch::async, [&] {
+    return gather_provenance(*host.processes, {config.abra, "docker", host.child_env});
+  });
   RunSeams seams(config, spec, plan, host, log);
   RunReport report = run_machine(plan, seams, log);
+  report.environment = provenance.get();
   remove_run_home();
   return report_run(report, config.out, log, err);
 }
@@ -189,6 +197,8 @@ int run_ccci(const std::map<std::string, std::string>& env, const std::vector<st
     out << help_text();
     return 0;
   }
+  if (config->mode == Mode::doctor)
+    return run_doctor(*config, harness::inherited_environment(passed_to_children), out, err);
   if (auto made = make_out_dir(*config); !made.ok()) return stop(err, made.error().message + std::string(try_help), 2);
   auto spec = load_recipe_spec(*config);
   if (!spec.ok()) return stop(err, spec.error().message, 2);

@@ -41,11 +41,13 @@ constexpr Setting abra_dir_setting{"--abra-dir", "ABRA_DIR"};
 constexpr Setting abra_setting{"--abra", "CCCI_ABRA"};
 constexpr Setting server_setting{"--server", "CCCI_SERVER"};
 constexpr Setting pull_setting{"--pull", "CCCI_PULL"};
+constexpr Setting proxy_network_setting{"--proxy-network", "CCCI_PROXY_NETWORK"};
 
-constexpr Setting all_settings[] = {
-    recipe_setting,      pr_setting,           ref_setting,      src_setting,       stages_setting,  out_setting,
-    recipes_dir_setting, require_spec_setting, git_base_setting, state_dir_setting, gateway_setting, ca_setting,
-    suffix_setting,      abra_dir_setting,     abra_setting,     server_setting,    pull_setting};
+constexpr Setting all_settings[] = {recipe_setting,   pr_setting,           ref_setting,         src_setting,
+                                    stages_setting,   out_setting,          recipes_dir_setting, require_spec_setting,
+                                    git_base_setting, state_dir_setting,    gateway_setting,     ca_setting,
+                                    suffix_setting,   abra_dir_setting,     abra_setting,        server_setting,
+                                    pull_setting,     proxy_network_setting};
 
 /// Printable form of a value for error messages: control characters escaped, long values cut.
 std::string shown(std::string_view value) { return harness::quoted(value, '\'', 80); }
@@ -145,7 +147,12 @@ Result<std::map<std::string, std::string>> parse_flags(const std::vector<std::st
       mode = Mode::help;
       continue;
     }
+    if (i == 0 && arg == "doctor") {
+      if (mode != Mode::help) mode = Mode::doctor;
+      continue;
+    }
     if (arg == "--plan") {
+      if (mode == Mode::doctor) return make_error(ErrorKind::usage, "doctor takes no --plan");
       if (mode != Mode::help) mode = Mode::plan_only;
       continue;
     }
@@ -277,6 +284,11 @@ Result<std::string> parse_server(const std::string& value) {
   return value;
 }
 
+Result<std::string> parse_network_name(const std::string& value) {
+  if (!is_word(value, is_alnum, is_word_char)) return invalid("a network name is letters, digits, '.', '_' or '-'");
+  return value;
+}
+
 struct Gateway {
   std::string host;
   int port = 0;  ///< 0: keep the URL's port
@@ -351,6 +363,7 @@ Status read_deployment(const Sources& sources, Config& config) {
   CCCI_TRY_STATUS(read_setting_into(sources, abra_dir_setting, config, parse_path, config.abra_dir));
   CCCI_TRY_STATUS(read_setting_into(sources, abra_setting, config, parse_executable, config.abra));
   CCCI_TRY_STATUS(read_setting_into(sources, server_setting, config, parse_server, config.server));
+  CCCI_TRY_STATUS(read_setting_into(sources, proxy_network_setting, config, parse_network_name, config.proxy_network));
   return read_setting_into(sources, pull_setting, config, parse_pull, config.pull_images);
 }
 
@@ -366,7 +379,7 @@ harness::Result<Config> parse_config(const std::map<std::string, std::string>& e
   CCCI_TRY_STATUS(read_places(sources, config));
   CCCI_TRY_STATUS(read_deployment(sources, config));
 
-  if (config.mode == Mode::help) return config;
+  if (config.mode == Mode::help || config.mode == Mode::doctor) return config;
   if (config.recipe.empty()) {
     return make_error(ErrorKind::usage, "RECIPE is required (or --recipe, or Drone's DRONE_REPO_NAME)");
   }
@@ -429,6 +442,7 @@ Usage:
   RECIPE=discourse PR=4 ccci-run          a PR head
   RECIPE=custom-html ccci-run             the recipe's default branch
   RECIPE=discourse PR=4 ccci-run --plan   print the resolved plan and write plan.json; deploy nothing
+  ccci-run doctor                         check the host (docs/operator-first-run.md)
 
 Settings (flag, then variable, then Drone's variable, then the default):
   --recipe, RECIPE          recipe name, [a-z0-9][a-z0-9-]*, at most 40 characters (Drone: DRONE_REPO_NAME)
@@ -458,7 +472,12 @@ Settings (flag, then variable, then Drone's variable, then the default):
   --server, CCCI_SERVER             the abra server apps are deployed to (default default)
   --pull, CCCI_PULL                 missing: pull images the host lacks before deploying (default);
                                     never: the host's images are all there are (an absent one fails the tier)
+  --proxy-network, CCCI_PROXY_NETWORK   the overlay network the gateway and the apps share (default proxy;
+                                    `ccci-run doctor` checks it, recipes name it in their compose files)
   --plan                    print the plan and stop
+  doctor                    as the first argument: check this host meets ccci's assumptions (docker,
+                            swarm, proxy network, abra and its flags, server, backups, gateway, disk);
+                            exit 0 when every required check passes, 3 otherwise
   --help, -h                this text
 
 Exit codes: 0 green, 1 a check failed, 2 usage or spec error, 3 infrastructure error,

@@ -18,7 +18,7 @@
 
 namespace ccci::runner {
 
-enum class Mode { run, plan_only, help };
+enum class Mode { run, plan_only, help, doctor };  ///< doctor: `ccci-run doctor`, no RECIPE needed
 
 struct Config {
   Mode mode = Mode::run;
@@ -42,6 +42,7 @@ struct Config {
   std::optional<std::filesystem::path> abra_dir;
   std::string abra = "abra";
   std::string server = "default";
+  std::string proxy_network = "proxy";         ///< the overlay network the gateway and every app share
   bool pull_images = true;                     ///< CCCI_PULL=never: only images already on the host
   std::map<std::string, std::string> sources;  ///< setting → "flag --pr", "env PR", "default", …
 };

@@ -76,6 +76,17 @@ namespace ccci::runner {
 /// How plans and reports say that a recipe has no recipes/<recipe>/recipe.yml.
 inline constexpr std::string_view not_enrolled_note = "not enrolled: generic checks only";
 
+/// Where a verdict came from (runner/provenance.hpp gathers it): a value that could not be read
+/// is "unknown (<why>)", never an empty string.
+struct Provenance {
+  static constexpr const char* not_gathered = "unknown (not gathered)";
+  std::string ccci_version = not_gathered;    ///< `git describe` of the build
+  std::string abra_version = not_gathered;    ///< `abra --version` as printed (real abra or the stand-in)
+  std::string docker_version = not_gathered;  ///< the engine's (server) version
+  std::string kernel = not_gathered;          ///< uname -r
+  std::string host = not_gathered;            ///< the host name
+};
+
 /// Everything the reports need about one run. Filled by the tier state machine; level, verdict
 /// and exit code are derived from it (runner/verdict.hpp), never stored.
 struct RunReport {
@@ -98,6 +109,7 @@ struct RunReport {
   int interrupt_signal = 0;               ///< SIGINT/SIGTERM if the run was interrupted
   std::string started_at;                 ///< ISO 8601 UTC, e.g. 2026-11-23T07:00:00Z
   std::chrono::milliseconds duration{0};
+  Provenance environment;
 };
 
 }  // namespace ccci::runner

@@ -89,6 +89,12 @@ boost::json::value results_to_json(const RunReport& report, const harness::Redac
   root["interrupt_signal"] = report.interrupt_signal;
   root["started_at"] = report.started_at;
   root["duration_s"] = seconds(report.duration);
+  const Provenance& environment = report.environment;
+  root["environment"] = {{"ccci_version", text(environment.ccci_version)},
+                         {"abra_version", text(environment.abra_version)},
+                         {"docker_version", text(environment.docker_version)},
+                         {"kernel", text(environment.kernel)},
+                         {"host", text(environment.host)}};
   return root;
 }
 

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <sstream>
 
+#include "runner/provenance.hpp"
 #include "runner/verdict.hpp"
 
 namespace ccci::runner {
@@ -64,7 +65,8 @@ std::string render_summary_markdown(const RunReport& report) {
   if (!report.base_not_deployable.empty())
     md << "- " << cell(report.base_not_deployable) << ": the head was installed instead; the upgrade was not tested\n";
   if (!report.enrolled) md << "- spec: " << not_enrolled_note << " (no `recipes/" << report.recipe << "/recipe.yml`)\n";
-  md << "- deployments: " << report.deploy_count << " of " << report.expected_deploy_count << " expected\n\n";
+  md << "- deployments: " << report.deploy_count << " of " << report.expected_deploy_count << " expected\n";
+  md << "- environment: " << cell(render_provenance(report.environment)) << " · run " << report.run_id << "\n\n";
   md << "| tier | status | time | note |\n|---|---|---|---|\n";
   for (const auto& tier : report.tiers) {
     md << "| " << to_string(tier.tier) << " | " << to_string(tier.status) << " | " << format_seconds(tier.duration)

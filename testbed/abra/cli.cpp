@@ -10,19 +10,6 @@ namespace {
 using harness::ErrorKind;
 using harness::make_error;
 
-struct Flag {
-  const char* long_name;
-  char short_name;
-  bool takes_value;
-};
-
-struct CommandSpec {
-  const char* name;
-  size_t min_positionals;
-  size_t max_positionals;
-  std::vector<Flag> flags;
-};
-
 const Flag no_input{"no-input", 'n', false};
 const Flag offline{"offline", 'o', false};
 const Flag chaos{"chaos", 'C', false};
@@ -118,6 +105,8 @@ harness::Status require_terminal(const Invocation& invocation, bool has_terminal
   if (has_terminal || !needs_terminal(invocation.command)) return harness::ok_status();
   return make_error(ErrorKind::check_failed, "the input device is not a TTY");
 }
+
+const std::vector<CommandSpec>& command_table() { return commands; }
 
 harness::Result<Invocation> parse_command_line(const std::vector<std::string>& args) {
   auto [spec, used] = find_command(args);

@@ -2,6 +2,7 @@
 /// The stand-in's command line: exactly the subcommands and flags ccci's abra driver issues
 /// (harness/abra.cpp, docs/abra-contract.md), strict like abra itself — an unknown subcommand
 /// or flag is an error, never ignored.
+#include <cstddef>
 #include <map>
 #include <set>
 #include <string>
@@ -23,6 +24,25 @@ struct Invocation {
     return found == values.end() ? std::string() : found->second;
   }
 };
+
+/// One flag of a command: `--long_name`, `-short_name`, with a value or a switch.
+struct Flag {
+  const char* long_name;
+  char short_name;
+  bool takes_value;
+};
+
+/// One subcommand ("app deploy"), how many positionals it takes and the flags it accepts.
+struct CommandSpec {
+  const char* name;
+  size_t min_positionals;
+  size_t max_positionals;
+  std::vector<Flag> flags;
+};
+
+/// Every command the stand-in accepts; its `--help` (testbed/abra/help.hpp) is generated from
+/// this table, so a flag it refuses is also absent from its help.
+const std::vector<CommandSpec>& command_table();
 
 /// Parses argv without argv[0]. Errors are ErrorKind::usage with cobra's messages (abra >= 0.10),
 /// e.g. "unknown flag: --x", "unknown shorthand flag: 'x' in -x"; main prints them after "Error: ".

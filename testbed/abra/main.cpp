@@ -13,6 +13,7 @@
 #include "testbed/abra/app_commands.hpp"
 #include "testbed/abra/backupbot.hpp"
 #include "testbed/abra/cli.hpp"
+#include "testbed/abra/help.hpp"
 
 extern char** environ;
 
@@ -52,6 +53,19 @@ void write_command_log(const std::filesystem::path& abra_dir, const std::string&
 int main(int argc, char** argv) {
   using namespace ccci;
   std::vector<std::string> args(argv + 1, argv + argc);
+  if (testbed::asks_for_version(args)) {
+    std::cout << testbed::version_text();
+    return 0;
+  }
+  if (testbed::asks_for_help(args)) {
+    auto help = testbed::help_text(args);
+    if (!help.ok()) {
+      std::cerr << "FATA " << help.error().message << "\n";
+      return 1;
+    }
+    std::cout << *help;
+    return 0;
+  }
   auto invocation = testbed::parse_command_line(args);
   if (!invocation.ok()) {
     std::cerr << "Error: " << invocation.error().message << "\n";  // cobra's parse errors

@@ -60,6 +60,20 @@ TEST(ResultsJson, SaysWhyTheBaseCouldNotBeDeployed) {
             "base 1.0.0+1.0 not deployable: FATA lint error R014");
 }
 
+TEST(ResultsJson, RecordsWhereTheVerdictCameFrom) {
+  harness::Redactor redactor;
+  RunReport report = fakes::green_report();
+  auto ungathered = results_to_json(report, redactor).at("environment").as_object();
+  EXPECT_EQ(ungathered.at("abra_version").as_string(), "unknown (not gathered)");  // never empty
+  report.environment = {"1196932-dirty", "abra version 0.13.0-beta-06a57de", "24.0.7", "6.1.0-18-amd64", "ci-1"};
+  auto environment = results_to_json(report, redactor).at("environment").as_object();
+  EXPECT_EQ(environment.at("ccci_version").as_string(), "1196932-dirty");
+  EXPECT_EQ(environment.at("abra_version").as_string(), "abra version 0.13.0-beta-06a57de");
+  EXPECT_EQ(environment.at("docker_version").as_string(), "24.0.7");
+  EXPECT_EQ(environment.at("kernel").as_string(), "6.1.0-18-amd64");
+  EXPECT_EQ(environment.at("host").as_string(), "ci-1");
+}
+
 TEST(ResultsJson, SecretsAreRedacted) {
   harness::Redactor redactor;
   redactor.add_secret("hunter2");
