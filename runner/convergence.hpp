@@ -19,10 +19,10 @@ namespace ccci::runner {
 
 /// One look at `stack`: done when every service runs its desired replicas ("0/0" included);
 /// pending naming the others as "<service> <running>/<desired>"; nothing here is ever failed, so
-/// a task still in its start period is waited for. Swarm is recalled to report a task with a
-/// healthcheck as running only once healthy (moby's executor waits for "healthy" in Start) —
-/// an assumption, not yet proven on the testbed. A service's UpdateStatus (e.g. "paused") is not
-/// looked at: alone it is no failure (abra-cli.md §10).
+/// a task still in its start period is waited for. Swarm reports a task with a healthcheck as
+/// "Starting" (not counted in the replicas) until it is healthy: seen on the testbed's daemon, a
+/// service with a 60 s start period showed 0/1 "Starting" until its check passed, then 1/1. A
+/// service's UpdateStatus (e.g. "paused") is not looked at: alone it is no failure (§10).
 harness::ProbeReport stack_settled(harness::DockerDriver& docker, const std::string& stack);
 
 /// How long ccci waits for a deployed stack to settle before asking for a backup.
