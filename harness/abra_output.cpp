@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <optional>
 #include <sstream>
 
 #include "harness/text.hpp"
@@ -19,10 +20,15 @@ bool is_log_line(std::string_view line) {
   if (line.front() == '{') return true;
   static constexpr std::array levels{"DEBU", "DEBUG", "INFO", "WARN",  "WARNING",
                                      "ERRO", "ERROR", "FATA", "FATAL", "CRITICAL"};
-  auto word_end = line.find_first_of(" :\t");
-  auto word = line.substr(0, word_end);
-  for (std::string_view level : levels) {
-    if (word == level) return true;
+  // The level opens abra's lines; python's logging may put a time (and a logger name) first.
+  constexpr int words_looked_at = 8;  // "2025-03-01 12:00:00,123 [INFO]" splits into 6
+  std::string_view rest = line;
+  for (int i = 0; i < words_looked_at && !rest.empty(); ++i) {
+    auto word_end = rest.find_first_of(" :\t[]");
+    auto word = rest.substr(0, word_end);
+    if (std::find(levels.begin(), levels.end(), word) != levels.end()) return true;
+    if (word_end == std::string_view::npos) break;
+    rest = rest.substr(word_end + 1);
   }
   return lowercase(line).find("no snapshots found") != std::string::npos;
 }
@@ -75,9 +81,104 @@ std::vector<std::string> table_cells(std::string row) {
   return cells;
 }
 
-Error unparsable(std::string_view what, std::string_view line, std::string_view text) {
-  return make_error(ErrorKind::infra, "cannot parse `" + std::string(what) + "` output: unexpected line " +
-                                          printable(line) + "; output ends with:\n" + abra_output_tail(text));
+/// A line that only draws a table: borders and separators (ASCII or box drawing).
+bool is_decoration(std::string_view line) {
+  return std::all_of(line.begin(), line.end(), [](unsigned char c) {
+    return c >= 0x80 || c == '-' || c == '+' || c == '=' || c == ' ' || c == '|' || c == '_' || c == '\t';
+  });
+}
+
+/// "2025-03-01T12:00:00", "2025-03-01T12:00:00.5Z": a date and a clock in one word.
+bool is_timestamp(std::string_view word) {
+  return word.size() > 11 && is_date(word.substr(0, 10)) && word[10] == 'T' && is_clock(word.substr(11));
+}
+
+bool has_hex_letter(std::string_view word) {
+  return std::any_of(word.begin(), word.end(), [](unsigned char c) { return std::isalpha(c); });
+}
+
+/// A line's words, table bars counted as spaces.
+std::vector<std::string> words_of(std::string line) {
+  for (std::string_view bar : {"\u2502", "\u2503", "\u2551", "|"}) {
+    for (size_t at = line.find(bar); at != std::string::npos; at = line.find(bar, at))
+      line.replace(at, bar.size(), " ");
+  }
+  std::istringstream stream(line);
+  std::vector<std::string> words;
+  for (std::string word; stream >> word;) words.push_back(word);
+  return words;
+}
+
+/// The snapshot a data line describes: a time (one word, or a date and a clock) and an id of 8–64
+/// hex digits, in any order and among any other columns (host, tags, paths). The version is a
+/// "version=<v>" tag, else the first other word that starts like a version.
+std::optional<Snapshot> snapshot_in(const std::string& line) {
+  auto words = words_of(line);
+  Snapshot found;
+  std::vector<std::string> rest;
+  std::string id_with_digits_only;
+  for (size_t i = 0; i < words.size(); ++i) {
+    const auto& word = words[i];
+    if (found.time.empty() && is_timestamp(word)) {
+      found.time = word;
+    } else if (found.time.empty() && is_date(word) && i + 1 < words.size() && is_clock(words[i + 1])) {
+      found.time = word + " " + words[++i];
+    } else if (found.id.empty() && is_snapshot_id(word) && has_hex_letter(word)) {
+      found.id = word;
+    } else if (id_with_digits_only.empty() && is_snapshot_id(word)) {
+      id_with_digits_only = word;  // an all-digit id is possible, but so is a size column
+    } else {
+      rest.push_back(word);
+    }
+  }
+  if (found.id.empty()) found.id = id_with_digits_only;
+  if (found.time.empty() || found.id.empty()) return std::nullopt;
+  for (const auto& word : rest) {
+    auto tag = word.find("version=");
+    if (tag != std::string::npos) {
+      found.version = word.substr(tag + 8, word.find(',', tag) - (tag + 8));
+      return found;
+    }
+  }
+  for (const auto& word : rest) {
+    bool starts_like_version =
+        std::isdigit(static_cast<unsigned char>(word.front())) ||
+        (word.size() > 1 && word.front() == 'v' && std::isdigit(static_cast<unsigned char>(word[1])));
+    if (starts_like_version && word.find('.') != std::string::npos) {
+      found.version = word;
+      break;
+    }
+  }
+  return found;
+}
+
+/// The path a data line of `backup list` names: the line itself, or its column that starts with '/'
+/// after an optional leading time column.
+std::optional<std::string> path_in(const std::string& line) {
+  if (line.front() == '/') return line;
+  for (auto cell : table_cells(line)) {
+    auto space = cell.find(' ');
+    std::string_view head = std::string_view(cell).substr(0, space);
+    if (space != std::string::npos && is_timestamp(head)) {
+      cell = cell.substr(space + 1);
+    } else if (space != std::string::npos && is_date(head)) {
+      auto clock_end = cell.find(' ', space + 1);
+      if (clock_end != std::string::npos && is_clock(std::string_view(cell).substr(space + 1, clock_end - space - 1)))
+        cell = cell.substr(clock_end + 1);
+    }
+    if (!cell.empty() && cell.front() == '/') return cell;
+  }
+  return std::nullopt;
+}
+
+/// The output held data lines but none of the kind expected: say what was seen, bounded.
+Error nothing_found(std::string_view what, std::string_view expected, const std::vector<std::string>& lines) {
+  constexpr size_t shown_lines = 6;
+  std::string seen;
+  for (size_t i = 0; i < lines.size() && i < shown_lines; ++i) seen += "\n  " + printable(lines[i], 160);
+  if (lines.size() > shown_lines) seen += "\n  (" + std::to_string(lines.size() - shown_lines) + " more lines)";
+  return make_error(ErrorKind::infra, "cannot read `" + std::string(what) + "` output: no line holds " +
+                                          std::string(expected) + "; it begins with:" + seen);
 }
 
 /// "2025/03/01", "12:00:00", "3:04PM", "2025-03-01T12:00:00Z": a word of a log line's timestamp.
@@ -143,22 +244,17 @@ std::string abra_output_tail(std::string_view text) { return last_lines(strip_an
 
 Result<std::vector<Snapshot>> parse_snapshot_lines(std::string_view text) {
   std::vector<Snapshot> snapshots;
+  std::vector<std::string> other_lines;  // headers, decorations' neighbours, anything unread
   for (const auto& line : clean_lines(text)) {
-    if (is_log_line(line)) continue;
-    std::istringstream words(line);
-    std::vector<std::string> tokens;
-    for (std::string word; words >> word;) tokens.push_back(word);
-    // "<date>T<clock> <id> [<version>]", or the same with a space instead of the 'T'.
-    if (tokens.size() >= 2 && is_date(tokens[0]) && is_clock(tokens[1])) {
-      tokens[0] += " " + tokens[1];
-      tokens.erase(tokens.begin() + 1);
+    if (is_log_line(line) || is_decoration(line)) continue;
+    if (auto snapshot = snapshot_in(line)) {
+      snapshots.push_back(std::move(*snapshot));
+    } else {
+      other_lines.push_back(line);
     }
-    bool fits = (tokens.size() == 2 || tokens.size() == 3) && tokens[0].size() > 11 &&
-                is_date(std::string_view(tokens[0]).substr(0, 10)) && (tokens[0][10] == 'T' || tokens[0][10] == ' ') &&
-                is_clock(std::string_view(tokens[0]).substr(11)) && is_snapshot_id(tokens[1]);
-    if (!fits) return unparsable("abra app backup snapshots", line, text);
-    snapshots.push_back(Snapshot{tokens[0], tokens[1], tokens.size() == 3 ? tokens[2] : ""});
   }
+  if (snapshots.empty() && !other_lines.empty())
+    return nothing_found("abra app backup snapshots", "a time and a snapshot id", other_lines);
   return snapshots;
 }
 
@@ -185,14 +281,17 @@ std::vector<std::string> parse_generated_secrets(std::string_view text) {
 
 Result<std::vector<std::string>> parse_backup_paths(std::string_view text) {
   std::vector<std::string> paths;
+  std::vector<std::string> other_lines;
   for (const auto& line : clean_lines(text)) {
-    if (line.front() == '/') {
-      paths.push_back(line);
-      continue;
+    if (is_log_line(line) || is_decoration(line)) continue;
+    if (auto path = path_in(line)) {
+      paths.push_back(std::move(*path));
+    } else {
+      other_lines.push_back(line);
     }
-    if (is_log_line(line)) continue;
-    return unparsable("abra app backup list", line, text);
   }
+  if (paths.empty() && !other_lines.empty())
+    return nothing_found("abra app backup list", "an absolute path", other_lines);
   return paths;
 }
 

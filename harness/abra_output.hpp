@@ -2,8 +2,10 @@
 /// What ccci reads of abra's (and backupbot's) output: snapshot lines, backup paths and the values
 /// `secret generate` prints. abra prints for people — colours, log lines, tables — so every parser
 /// removes ANSI colours, trims lines and skips log lines (abra's "INFO …", backupbot's python or
-/// JSON logging, its "no snapshots" notice). A line that fits nothing is ErrorKind::infra quoting
-/// the output's tail; the formats are only partly confirmed (docs/abra-contract.md).
+/// JSON logging, its "no snapshots" notice). The backup formats are known only from recollection
+/// (docs/abra-contract.md), so their parsers read tolerantly: a line that is not an entry (header,
+/// table border, log line, anything else) is skipped, and only an output with lines but no entry
+/// at all is ErrorKind::infra, quoting its first lines.
 #include <optional>
 #include <string>
 #include <string_view>
@@ -13,7 +15,8 @@
 
 namespace ccci::harness {
 
-/// One line of `abra app backup snapshots`: "<time> <id> [<app version>]" (abra-cli.md §5).
+/// One entry of `abra app backup snapshots`: recalled as "<time> <id> [<app version>]"
+/// (abra-cli.md §5); a table with the id first, a header and more columns is read too.
 struct Snapshot {
   std::string time;     ///< as printed, e.g. "2025-03-01T12:00:00"
   std::string id;       ///< restic short id
@@ -21,10 +24,13 @@ struct Snapshot {
   bool operator==(const Snapshot&) const = default;
 };
 
-/// Oldest first, as printed; the time may also be written with a space instead of the 'T'.
+/// Oldest first, as printed. An entry is a line with a time ("<date>T<clock>" or "<date> <clock>")
+/// and an id of 8–64 hex digits in any order; the version is a "version=<v>" tag or the first other
+/// word that starts like one. A "no snapshots" notice, or only log lines, is an empty list.
 Result<std::vector<Snapshot>> parse_snapshot_lines(std::string_view text);
 
-/// `abra app backup list`: one absolute path per line.
+/// `abra app backup list`: one absolute path per line, or a table/log-like line whose column
+/// (after an optional leading time) starts with '/'. Other lines are skipped.
 Result<std::vector<std::string>> parse_backup_paths(std::string_view text);
 
 /// The values in `abra app secret generate`'s output, a NAME/VALUE table (abra-cli.md §1,

@@ -49,6 +49,8 @@ const std::vector<std::string> passed_to_children = {"PATH",
                                                      "RESTIC_PASSWORD_FILE",
                                                      "CCCI_TESTBED",
                                                      "CCCI_TESTBED_DIR",
+                                                     "CCCI_STANDIN_BACKUP_OUTPUT",  // the stand-in's knobs
+                                                     "CCCI_STANDIN_BACKUP_409",
                                                      "SSH_AUTH_SOCK"};
 
 std::string utc_now() {

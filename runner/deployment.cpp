@@ -8,6 +8,7 @@
 #include "harness/interrupt.hpp"
 #include "harness/poll.hpp"
 #include "harness/text.hpp"
+#include "runner/convergence.hpp"
 #include "runner/generic_checks.hpp"
 
 namespace ccci::runner {
@@ -207,8 +208,17 @@ Status Deployment::backup() {
   expected_paths_ = model.backup_paths(stack_);  // may be empty: the labels may exclude every volume
   // backup-bot-two enumerates paths once, before its hooks; a service mid-restart is silently left
   // out and `backup create` still succeeds. So verify and re-run the whole backup.
+  // backupbot answers 409 while a container it must exec into is not running: let the stack
+  // settle first, and still ask again on a 409 within a bound (runner/convergence.hpp).
+  CCCI_TRY_STATUS(wait_until_settled(seams_.docker, seams_.clock, stack_, settle_before_backup));
+  backup_notes_.clear();
   for (int attempt = 1; attempt <= settings_.backup_attempts; ++attempt) {
-    CCCI_TRY_STATUS(seams_.abra.backup_create(settings_.domain));
+    CCCI_TRY(auto note, retry_on_conflict(seams_.clock, backup_conflict_bound,
+                                          [&] { return seams_.abra.backup_create(settings_.domain); }));
+    if (!note.empty()) {
+      seams_.log.info("backup", note);
+      backup_notes_.push_back(note);
+    }
     CCCI_TRY(auto snapshots, seams_.abra.backup_snapshots(settings_.domain));
     if (snapshots.empty())
       return make_error(ErrorKind::check_failed, "backup create succeeded but no snapshot holds the app");
@@ -223,6 +233,10 @@ Status Deployment::backup() {
                                   harness::join(missing_paths_, ", "));
   }
   return harness::ok_status();  // snapshot_covers_volumes reports what is missing
+}
+
+std::string Deployment::backup_notes() const {
+  return backup_notes_.empty() ? "" : " (" + harness::join(backup_notes_, "; ") + ")";
 }
 
 Status Deployment::restore() {
@@ -343,10 +357,10 @@ CheckOutcome Deployment::check_snapshot_coverage() {
   }
   if (expected_paths_.empty()) {
     return outcome(generic::snapshot_covers_volumes, CheckStatus::pass,
-                   "snapshot " + *snapshot_ + " taken; the backupbot labels select no volume path");
+                   "snapshot " + *snapshot_ + " taken; the backupbot labels select no volume path" + backup_notes());
   }
   return outcome(generic::snapshot_covers_volumes, CheckStatus::pass,
-                 "snapshot " + *snapshot_ + " covers " + harness::join(expected_paths_, ", "));
+                 "snapshot " + *snapshot_ + " covers " + harness::join(expected_paths_, ", ") + backup_notes());
 }
 
 Evidence Deployment::collect_evidence() {

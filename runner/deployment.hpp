@@ -115,6 +115,7 @@ class Deployment final : public Operations {
   CheckOutcome check_head_deployed();
   CheckOutcome check_orphans_pruned();
   CheckOutcome check_snapshot_coverage();
+  std::string backup_notes() const;  ///< " (backupbot answered 409 …)" for the coverage message, or ""
   CheckOutcome perform(GenericCheckId check);
   std::vector<CheckOutcome> generic_outcomes(Tier tier);
 
@@ -131,6 +132,7 @@ class Deployment final : public Operations {
   std::optional<std::string> snapshot_;
   std::vector<std::string> missing_paths_;  ///< of the last backup attempt
   std::vector<std::string> expected_paths_;
+  std::vector<std::string> backup_notes_;  ///< "backupbot answered 409 once; …", per backup attempt
 };
 
 }  // namespace ccci::runner

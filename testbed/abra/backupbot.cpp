@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
+#include <exception>
 #include <fstream>
 #include <iostream>
 #include <set>
@@ -102,6 +103,67 @@ harness::Result<std::vector<ResticSnapshot>> snapshots_of(Context& context, cons
   return parse_restic_snapshots(done.out);
 }
 
+/// CCCI_STANDIN_BACKUP_OUTPUT=table: `snapshots` and `list` print a second, differently decorated
+/// format (a header, a separator line, aligned columns, the id first; paths after a time column),
+/// so ccci's tolerant parsers are proven on more than the one recalled format.
+bool table_output(Context& context) {
+  auto found = context.env().find("CCCI_STANDIN_BACKUP_OUTPUT");
+  return found != context.env().end() && found->second == "table";
+}
+
+/// "2026-11-23T07:00:00" → "2026-11-23 07:00:00", as a table would print it.
+std::string spaced_time(std::string time) {
+  if (time.size() > 10 && time[10] == 'T') time[10] = ' ';
+  return time;
+}
+
+/// backup-bot-two execs its hooks in the app's containers through the docker API; a container
+/// that is not running (a task still starting or restarting after a deploy) makes docker answer
+/// 409 Conflict, which backupbot does not catch. The line is modelled on docker-py's APIError
+/// (an assumption: docs/abra-standin.md). The stack is "not settled" while any of its services
+/// runs fewer tasks than it wants.
+harness::Result<std::vector<std::string>> unsettled_services(Context& context, const std::string& stack) {
+  CCCI_TRY(auto listed, context.run({"docker", "service", "ls", "--filter", "label=com.docker.stack.namespace=" + stack,
+                                     "--format", "{{.Name}} {{.Replicas}}"},
+                                    30s));
+  std::vector<std::string> unsettled;
+  std::istringstream lines(listed.out);
+  for (std::string name, replicas; lines >> name >> replicas;) {
+    auto slash = replicas.find('/');
+    if (slash == std::string::npos || replicas.substr(0, slash) != replicas.substr(slash + 1))
+      unsettled.push_back(name);
+    std::string rest;
+    std::getline(lines, rest);  // "(max 1 per node)" and the like
+  }
+  return unsettled;
+}
+
+/// CCCI_STANDIN_BACKUP_409=<n>: the first n `backup create` calls for an app answer 409 whatever
+/// the stack's state (counted in a file under the app's tmp dir), for the e2e of ccci's retry.
+harness::Result<bool> forced_conflict(Context& context, const App& app) {
+  auto knob = context.env().find("CCCI_STANDIN_BACKUP_409");
+  if (knob == context.env().end() || knob->second.empty()) return false;
+  int wanted = 0;
+  try {
+    wanted = std::stoi(knob->second);
+  } catch (const std::exception&) {
+    return fatal("CCCI_STANDIN_BACKUP_409 is not a number: " + knob->second);
+  }
+  auto dir = context.abra_dir() / "tmp" / app.stack / "backupbot";
+  CCCI_TRY_STATUS(harness::make_directories(dir));
+  auto counter = dir / "conflicts-answered";
+  int answered = 0;
+  std::ifstream(counter) >> answered;
+  if (answered >= wanted) return false;
+  std::ofstream(counter) << answered + 1 << "\n";
+  return true;
+}
+
+harness::Error conflict(const std::string& container) {
+  return fatal("docker.errors.APIError: 409 Client Error for http+docker://localhost/v1.47/containers/" + container +
+               "/exec: Conflict (\"container " + container + " is not running\")");
+}
+
 }  // namespace
 
 harness::Result<std::vector<ResticSnapshot>> parse_restic_snapshots(const std::string& json) {
@@ -138,6 +200,10 @@ harness::Result<std::vector<ResticSnapshot>> parse_restic_snapshots(const std::s
 
 Status backup_create(Context& context, const Invocation& invocation) {
   CCCI_TRY(App app, load_app(context, invocation.positionals[0]));
+  CCCI_TRY(bool forced, forced_conflict(context, app));
+  if (forced) return conflict(app.stack + "_app");
+  CCCI_TRY(auto unsettled, unsettled_services(context, app.stack));
+  if (!unsettled.empty()) return conflict(unsettled.front());
   CCCI_TRY(auto services, running_services(context, app.stack));
   bool enabled = std::any_of(services.begin(), services.end(),
                              [](const RunningService& s) { return label(s, "backupbot.backup") == "true"; });
@@ -198,6 +264,14 @@ Status backup_snapshots(Context& context, const Invocation& invocation) {
     std::cerr << "WARN No Snapshots found for app " << app.domain << "\n";
     return harness::ok_status();
   }
+  if (table_output(context)) {
+    std::cout << "ID        TIME                 VERSION\n"
+              << "--------  -------------------  -------\n";
+    for (const auto& snapshot : snapshots)
+      std::cout << snapshot.short_id << "  " << spaced_time(snapshot.time) << "  " << snapshot.version << "\n";
+    std::cout << snapshots.size() << " snapshots\n";
+    return harness::ok_status();
+  }
   for (const auto& snapshot : snapshots)
     std::cout << snapshot.time << " " << snapshot.short_id << " " << snapshot.version << "\n";
   return harness::ok_status();
@@ -214,13 +288,19 @@ Status backup_list(Context& context, const Invocation& invocation) {
   CCCI_TRY(auto done, context.run(argv, 120s, {}, true, restic_env(context)));
   if (!done.succeeded()) return fatal("No Snapshots with ID " + snapshot + " found");
   bool all = invocation.has("all");
+  bool table = table_output(context);
+  if (table) std::cout << "TIME                 PATH\n";
   std::istringstream lines(done.out);
   for (std::string line; std::getline(lines, line);) {
     boost::system::error_code ec;
     auto node = boost::json::parse(line, ec);
     if (ec || !node.is_object() || !node.as_object().contains("path")) continue;
     std::string path(node.as_object().at("path").as_string());
-    if (all || path.rfind("/var/lib/docker/volumes/", 0) == 0) std::cout << path << "\n";
+    if (!all && path.rfind("/var/lib/docker/volumes/", 0) != 0) continue;
+    const auto* mtime = node.as_object().if_contains("mtime");
+    if (table && mtime && mtime->is_string())
+      std::cout << spaced_time(std::string(mtime->get_string()).substr(0, 19)) << "  ";
+    std::cout << path << "\n";
   }
   return harness::ok_status();
 }

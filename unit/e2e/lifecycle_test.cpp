@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "unit/e2e/testbed.hpp"
@@ -24,6 +25,13 @@ class Lifecycle : public OnTestbed {
   RunResult run(const std::string& recipe, int pr, const std::string& terminate_after = {}) {
     RunResult result =
         terminate_after.empty() ? run_ccci(recipe, pr) : run_ccci_terminated(recipe, pr, terminate_after);
+    return checked(result);
+  }
+  /// Runs ccci-run with the stand-in's knobs in its environment.
+  RunResult run_with(const std::string& recipe, int pr, const std::map<std::string, std::string>& env) {
+    return checked(run_ccci_with_env(recipe, pr, env));
+  }
+  RunResult checked(const RunResult& result) {
     last_ = result;
     EXPECT_TRUE(result.results.is_object()) << "no results.json; output:\n" << result.output;
     EXPECT_TRUE(result.plan.is_object()) << "no plan.json";
@@ -144,6 +152,26 @@ TEST_F(Lifecycle, FixtureDbPassesEveryTierWithItsDumpAndRestoreHooks) {
   const auto* coverage = check("backup", "snapshot_covers_volumes");
   ASSERT_NE(coverage, nullptr);
   EXPECT_NE(std::string(coverage->at("message").as_string()).find("_db-data/_data/backup.sql"), std::string::npos);
+}
+
+// backup-bot-two's `snapshots`/`list` formats are only recalled: the stand-in's second, table
+// format (a header, a separator, the id first; paths after a time column) must read the same.
+TEST_F(Lifecycle, FixtureDbBackupAndRestoreAreGreenWhenBackupbotPrintsTables) {
+  expect_green_through_every_tier(run_with("fixture-db", 1, {{"CCCI_STANDIN_BACKUP_OUTPUT", "table"}}));
+  const auto* coverage = check("backup", "snapshot_covers_volumes");
+  ASSERT_NE(coverage, nullptr);
+  EXPECT_NE(std::string(coverage->at("message").as_string()).find("_db-data/_data/backup.sql"), std::string::npos);
+}
+
+// backupbot answers 409 when asked too soon after a deploy (abra-cli.md §10); one is asked again.
+TEST_F(Lifecycle, FixtureDbBackupAnswered409OnceIsRetriedGreenAndSaysSo) {
+  expect_green_through_every_tier(run_with("fixture-db", 1, {{"CCCI_STANDIN_BACKUP_409", "1"}}));
+  const auto* coverage = check("backup", "snapshot_covers_volumes");
+  ASSERT_NE(coverage, nullptr);
+  EXPECT_NE(std::string(coverage->at("message").as_string())
+                .find("(backupbot answered 409 once; the second attempt succeeded)"),
+            std::string::npos)
+      << coverage->at("message");
 }
 
 TEST_F(Lifecycle, HeadWithAMissingImageIsRedInUpgradeBeforeAnythingIsDeployed) {

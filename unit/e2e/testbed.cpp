@@ -116,6 +116,7 @@ struct RunOptions {
   std::string capture;   ///< empty: SIGTERM at `wait_for`
   std::filesystem::path captured_file;
   std::filesystem::path recipes_dir = source_dir / "recipes";
+  std::map<std::string, std::string> extra_env;
 };
 
 RunResult run_ccci_with(const std::string& recipe, int pr, const RunOptions& options) {
@@ -128,6 +129,7 @@ RunResult run_ccci_with(const std::string& recipe, int pr, const RunOptions& opt
   env["RECIPE"] = recipe;
   env["PR"] = std::to_string(pr);
   env["OUT"] = result.out_dir.string();
+  for (const auto& [key, value] : options.extra_env) env[key] = value;
   std::vector<std::string> argv;
   if (!options.wait_for.empty()) {
     env["CCCI_E2E_WAIT_FOR"] = options.wait_for;
@@ -152,6 +154,12 @@ RunResult run_ccci_with(const std::string& recipe, int pr, const RunOptions& opt
 RunResult run_ccci(const std::string& recipe, int pr, const std::vector<std::string>& extra_args) {
   RunOptions options;
   options.extra_args = extra_args;
+  return run_ccci_with(recipe, pr, options);
+}
+
+RunResult run_ccci_with_env(const std::string& recipe, int pr, const std::map<std::string, std::string>& env) {
+  RunOptions options;
+  options.extra_env = env;
   return run_ccci_with(recipe, pr, options);
 }
 

@@ -50,6 +50,8 @@ struct RunResult {
 /// Runs build/runner/ccci-run with RECIPE, PR and the testbed env; OUT is a fresh directory.
 RunResult run_ccci(const std::string& recipe, int pr, const std::vector<std::string>& extra_args = {});
 
+/// Like run_ccci, with `env` added to ccci-run's environment (e.g. the stand-in's knobs).
+RunResult run_ccci_with_env(const std::string& recipe, int pr, const std::map<std::string, std::string>& env);
 /// Like run_ccci, but sends ccci-run SIGTERM as soon as its output contains `after_line`.
 RunResult run_ccci_terminated(const std::string& recipe, int pr, const std::string& after_line);
 

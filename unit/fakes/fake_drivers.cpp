@@ -50,6 +50,11 @@ Status FakeAbra::secret_insert(const std::string&, const std::string& name, cons
 
 Status FakeAbra::backup_create(const std::string&) {
   CCCI_TRY_STATUS(record("backup_create", "backup_create"));
+  if (!backup_create_errors.empty()) {
+    auto error = backup_create_errors.front();
+    backup_create_errors.pop_front();
+    return error;
+  }
   snapshots.push_back(
       {"2026-11-23T08:00:0" + std::to_string(snapshots.size()), "snap" + std::to_string(snapshots.size() + 1), ""});
   return harness::ok_status();

@@ -27,6 +27,8 @@ class FakeAbra final : public harness::AbraDriver {
   /// The .env `app new` writes (the recipe's .env.sample in abra).
   std::string env_sample = "TYPE=fixture\nCOMPOSE_FILE=compose.yml\n";
   std::vector<harness::Snapshot> snapshots;  ///< grows by one per backup_create
+  /// Errors the next backup_create calls answer, one per call, before it succeeds again.
+  std::deque<harness::Error> backup_create_errors;
   /// What backup_list answers, one entry per call; the last repeats.
   std::deque<std::vector<std::string>> listings;
 

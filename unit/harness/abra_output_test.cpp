@@ -30,20 +30,103 @@ TEST(AbraParsing, NoSnapshotsNoticeMeansAnEmptyList) {
   EXPECT_TRUE(plain->empty());
 }
 
-TEST(AbraParsing, UnexpectedSnapshotLineIsInfrastructureWithTheRawTail) {
-  auto snapshots = parse_snapshot_lines("2025-03-01T12:00:00 3f2a1b4c\nTraceback (most recent call last):\n");
-  ASSERT_FALSE(snapshots.ok());
-  EXPECT_EQ(snapshots.error().kind, ErrorKind::infra);
-  EXPECT_NE(snapshots.error().message.find("Traceback"), std::string::npos);
-  EXPECT_FALSE(parse_snapshot_lines("yesterday 3f2a1b4c\n").ok());
-  EXPECT_FALSE(parse_snapshot_lines("2025-03-01T12:00:00 not-hex!\n").ok());
+TEST(AbraParsing, SnapshotTablesWithHeadersBordersAndMoreColumnsAreRead) {
+  const std::vector<Snapshot> expected{{"2025-03-01 12:00:00", "3f2a1b4c", "1.2.0+3.4.5"},
+                                       {"2025-03-02 08:30:05", "0a1b2c3d", ""}};
+  // Id first, a header, a separator and host/tags/paths columns, as restic prints its own table.
+  auto restic_like = parse_snapshot_lines(
+      "ID        Time                 Host  Tags                              Paths\n"
+      "-----------------------------------------------------------------------------------\n"
+      "3f2a1b4c  2025-03-01 12:00:00  ccci  app_example,version=1.2.0+3.4.5  /var/lib/docker/volumes\n"
+      "0a1b2c3d  2025-03-02 08:30:05  ccci  app_example                      /var/lib/docker/volumes\n"
+      "-----------------------------------------------------------------------------------\n"
+      "2 snapshots\n");
+  ASSERT_TRUE(restic_like.ok()) << restic_like.error().message;
+  EXPECT_EQ(*restic_like, expected);
+  // A box-drawn table with a coloured header, time first.
+  auto boxed = parse_snapshot_lines(
+      "┌─────────────────────┬──────────┬─────────────┐\n"
+      "│ \x1b[1mTIME\x1b[0m                │ ID       │ VERSION     │\n"
+      "├─────────────────────┼──────────┼─────────────┤\n"
+      "│ 2025-03-01 12:00:00 │ 3f2a1b4c │ 1.2.0+3.4.5 │\n"
+      "│ 2025-03-02 08:30:05 │ 0a1b2c3d │             │\n"
+      "└─────────────────────┴──────────┴─────────────┘\n");
+  ASSERT_TRUE(boxed.ok()) << boxed.error().message;
+  EXPECT_EQ(*boxed, expected);
+  // Full 64-digit ids and zoned times.
+  std::string full(64, 'a');
+  auto long_ids = parse_snapshot_lines("2025-03-01T12:00:00.123Z  " + full + "  v2.0.1\n");
+  ASSERT_TRUE(long_ids.ok()) << long_ids.error().message;
+  EXPECT_EQ(*long_ids, (std::vector<Snapshot>{{"2025-03-01T12:00:00.123Z", full, "v2.0.1"}}));
 }
 
-TEST(AbraParsing, UnexpectedBackupListLineIsInfrastructure) {
-  auto paths = parse_backup_paths("/var/lib/docker/volumes/x_data/_data\nrestic: repository is locked\n");
+TEST(AbraParsing, LinesThatAreNotEntriesAreSkippedBesideEntries) {
+  // A traceback or a python log line that mentions a hex word beside a real entry is not a snapshot.
+  auto snapshots = parse_snapshot_lines(
+      "2025-03-01 12:00:00,123 INFO snapshot 1a2b3c4d saved\n"
+      "[2025-03-01 12:00:00] WARNING: restic cache deadbeef stale\n"
+      "2025-03-01T12:00:00 3f2a1b4c\n"
+      "restic: created snapshot cafebabe\n"
+      "Traceback (most recent call last):\n");
+  ASSERT_TRUE(snapshots.ok()) << snapshots.error().message;
+  EXPECT_EQ(*snapshots, (std::vector<Snapshot>{{"2025-03-01T12:00:00", "3f2a1b4c", ""}}));
+  // A size column of digits is not taken for the id when a lettered hex word is there.
+  auto sized = parse_snapshot_lines("2025-03-01T12:00:00  12345678  3f2a1b4c\n");
+  ASSERT_TRUE(sized.ok());
+  EXPECT_EQ(sized->front().id, "3f2a1b4c");
+}
+
+TEST(AbraParsing, SnapshotOutputWithoutAnyEntryIsInfrastructureQuotingWhatWasSeen) {
+  auto garbage = parse_snapshot_lines("Traceback (most recent call last):\n  File \"backup.py\"\x07, line 3\n");
+  ASSERT_FALSE(garbage.ok());
+  EXPECT_EQ(garbage.error().kind, ErrorKind::infra);
+  EXPECT_NE(garbage.error().message.find("Traceback"), std::string::npos) << garbage.error().message;
+  EXPECT_NE(garbage.error().message.find("\\x07"), std::string::npos) << "control characters are shown, not sent";
+  // A hex word without a time, a time without an id, a log line with both: none is an entry.
+  EXPECT_FALSE(parse_snapshot_lines("restic: created snapshot 3f2a1b4c\n").ok());
+  EXPECT_FALSE(parse_snapshot_lines("yesterday 3f2a1b4c\n").ok());
+  EXPECT_FALSE(parse_snapshot_lines("2025-03-01T12:00:00 not-hex!\n").ok());
+  EXPECT_FALSE(parse_snapshot_lines("2025-03-01T12:00:00 3f2a1b4\n").ok()) << "7 hex digits are too few";
+  EXPECT_FALSE(parse_snapshot_lines("2025-03-01T12:00:00 " + std::string(65, 'a') + "\n").ok());
+  EXPECT_FALSE(parse_snapshot_lines("ID  TIME  VERSION\n----  ----  ----\n").ok()) << "a header alone";
+  // Only log lines: no data, an empty list (the caller finds no snapshot of the app).
+  auto logs = parse_snapshot_lines("2025-03-01 12:00:00,123 INFO snapshot 1a2b3c4d saved\n");
+  ASSERT_TRUE(logs.ok());
+  EXPECT_TRUE(logs->empty());
+  // The quote is bounded.
+  std::string many;
+  for (int i = 0; i < 500; ++i) many += "noise line " + std::to_string(i) + "\n";
+  auto bounded = parse_snapshot_lines(many);
+  ASSERT_FALSE(bounded.ok());
+  EXPECT_LT(bounded.error().message.size(), 1500U);
+  EXPECT_NE(bounded.error().message.find("494 more lines"), std::string::npos) << bounded.error().message;
+}
+
+TEST(AbraParsing, BackupListReadsPlainTimedAndTabledPaths) {
+  using V = std::vector<std::string>;
+  auto plain = parse_backup_paths("/var/lib/docker/volumes/x_data/_data\nrestic: repository is locked\n");
+  ASSERT_TRUE(plain.ok());
+  EXPECT_EQ(*plain, (V{"/var/lib/docker/volumes/x_data/_data"}));
+  auto timed = parse_backup_paths(
+      "INFO listing snapshot 3f2a1b4c\n"
+      "TIME                 PATH\n"
+      "2025-03-01T12:00:00  /var/lib/docker/volumes/x_data/_data\n"
+      "2025-03-01 12:00:00 /var/lib/docker/volumes/x_data/_data/a file\n"
+      "| 2025-03-01 12:00:00 | /var/lib/docker/volumes/y_db/_data |\n");
+  ASSERT_TRUE(timed.ok()) << timed.error().message;
+  EXPECT_EQ(*timed, (V{"/var/lib/docker/volumes/x_data/_data", "/var/lib/docker/volumes/x_data/_data/a file",
+                       "/var/lib/docker/volumes/y_db/_data"}));
+  auto empty = parse_backup_paths("INFO nothing in snapshot\n");
+  ASSERT_TRUE(empty.ok());
+  EXPECT_TRUE(empty->empty());
+}
+
+TEST(AbraParsing, BackupListWithoutAnyPathIsInfrastructureQuotingWhatWasSeen) {
+  auto paths = parse_backup_paths("restic: repository is locked\nvar/lib/relative\n");
   ASSERT_FALSE(paths.ok());
   EXPECT_EQ(paths.error().kind, ErrorKind::infra);
   EXPECT_NE(paths.error().message.find("repository is locked"), std::string::npos);
+  EXPECT_NE(paths.error().message.find("var/lib/relative"), std::string::npos);
 }
 
 TEST(GeneratedSecrets, ValuesAreReadFromEveryPlausibleTableShape) {

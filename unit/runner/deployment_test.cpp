@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "harness/env_file.hpp"
+#include "runner/convergence.hpp"
 #include "runner/generic_checks.hpp"
 #include "unit/fakes/fake_clock.hpp"
 #include "unit/fakes/fake_drivers.hpp"
@@ -362,6 +363,53 @@ TEST_F(DeploymentTest, BackupMissingAPathEveryTimeFailsCoverageNamingIt) {
   auto coverage = check(Tier::backup, generic::snapshot_covers_volumes);
   EXPECT_EQ(coverage.status, CheckStatus::fail);
   EXPECT_EQ(coverage.message, "snapshot snap3 lacks " + data_path + " after 3 backups");
+}
+
+const harness::Error backupbot_409{
+    ErrorKind::check_failed,
+    "abra app backup create exited 1:\nFATA docker.errors.APIError: 409 Client Error for "
+    "http+docker://localhost/v1.47/containers/x_app/exec: Conflict (\"container x_app is not running\")"};
+
+TEST_F(DeploymentTest, BackupWaitsForTheStackToSettleAndRetriesA409NamingItInTheMessage) {
+  ASSERT_TRUE(deployment().install().ok());
+  abra.listings = {{data_path}};
+  abra.backup_create_errors = {backupbot_409, backupbot_409};
+  ASSERT_TRUE(deployment().backup().ok());
+  EXPECT_EQ(std::count(abra.calls.begin(), abra.calls.end(), "backup_create"), 3);
+  auto coverage = check(Tier::backup, generic::snapshot_covers_volumes);
+  EXPECT_EQ(coverage.status, CheckStatus::pass);
+  EXPECT_EQ(coverage.message,
+            "snapshot snap1 covers " + data_path + " (backupbot answered 409 twice; the third attempt succeeded)");
+}
+
+TEST_F(DeploymentTest, BackupWaitsUntilEveryServiceRunsItsReplicasBeforeAskingBackupbot) {
+  ASSERT_TRUE(deployment().install().ok());
+  docker.services.front().replicas = "0/1";
+  auto backed_up = deployment().backup();
+  ASSERT_FALSE(backed_up.ok());
+  EXPECT_EQ(backed_up.error().kind, ErrorKind::timeout);
+  EXPECT_NE(backed_up.error().message.find(std::string(stack) + "_app 0/1"), std::string::npos)
+      << backed_up.error().message;
+  EXPECT_EQ(std::count(abra.calls.begin(), abra.calls.end(), "backup_create"), 0) << "never asked unsettled";
+}
+
+TEST_F(DeploymentTest, BackupA409ThatOutlastsTheBoundIsInfrastructureNaming409) {
+  ASSERT_TRUE(deployment().install().ok());
+  abra.backup_create_errors = std::deque<harness::Error>(10, backupbot_409);
+  auto backed_up = deployment().backup();
+  ASSERT_FALSE(backed_up.ok());
+  EXPECT_EQ(backed_up.error().kind, ErrorKind::infra);
+  EXPECT_NE(backed_up.error().message.find("409"), std::string::npos);
+  EXPECT_EQ(std::count(abra.calls.begin(), abra.calls.end(), "backup_create"), backup_conflict_bound.attempts);
+}
+
+TEST_F(DeploymentTest, BackupFailureOtherThan409IsNotRetried) {
+  ASSERT_TRUE(deployment().install().ok());
+  abra.backup_create_errors = {harness::Error{ErrorKind::check_failed, "FATA hook failed in x_app: exit 1"}};
+  auto backed_up = deployment().backup();
+  ASSERT_FALSE(backed_up.ok());
+  EXPECT_EQ(backed_up.error().kind, ErrorKind::check_failed);
+  EXPECT_EQ(std::count(abra.calls.begin(), abra.calls.end(), "backup_create"), 1);
 }
 
 TEST_F(DeploymentTest, BackupOfARecipeWithoutBackupLabelsFailsSayingHowToMarkItNa) {
