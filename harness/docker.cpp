@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <charconv>
 #include <future>
 #include <optional>
 #include <set>
@@ -134,6 +135,33 @@ class RealDockerDriver final : public DockerDriver {
     CCCI_TRY(auto completion, spawn({"service", "ps", "--no-trunc", service}, timeout));
     if (!completion.succeeded()) return failure(completion, "docker service ps " + service, ErrorKind::infra);
     return completion.out;
+  }
+
+  Result<std::vector<ServiceRollout>> service_rollouts(const std::vector<std::string>& services) override {
+    if (services.empty()) return std::vector<ServiceRollout>{};
+    for (const auto& service : services) CCCI_TRY_STATUS(validate_name("service name", service, object_name_chars));
+    std::vector<std::string> inspect{"service", "inspect"};
+    inspect.insert(inspect.end(), services.begin(), services.end());
+    CCCI_TRY(auto inspected, run_docker(std::move(inspect), Missing::not_found));
+    CCCI_TRY(auto states, parse_update_states(inspected.out));
+    std::vector<std::string> ps{
+        "service", "ps", "--no-trunc", "--filter", "_up-to-date=true", "--format", std::string(json_row_format)};
+    ps.insert(ps.end(), services.begin(), services.end());
+    CCCI_TRY(auto listed, run_docker(std::move(ps), Missing::not_found));
+    CCCI_TRY(auto tasks, parse_tasks(listed.out));
+    std::vector<ServiceRollout> rollouts;
+    for (const auto& service : services) {
+      ServiceRollout rollout{service, {}, {}, {}};
+      if (auto state = states.find(service); state != states.end()) {
+        rollout.update_state = state->second.first;
+        rollout.update_message = state->second.second;
+      }
+      for (const auto& task : tasks) {
+        if (task_service(task.name) == service) rollout.current_tasks.push_back(task);
+      }
+      rollouts.push_back(std::move(rollout));
+    }
+    return rollouts;
   }
 
   Result<std::string> service_logs(const std::string& service, int lines, std::chrono::milliseconds timeout) override {
@@ -424,18 +452,74 @@ Result<std::map<std::string, std::string>> parse_labels(std::string_view json) {
   return result;
 }
 
-Result<bool> replicas_converged(std::string_view replicas) {
+Result<std::map<std::string, std::pair<std::string, std::string>>> parse_update_states(std::string_view json) {
+  constexpr std::string_view what = "docker service inspect output";
+  boost::system::error_code ec;
+  boost::json::value parsed = boost::json::parse(json, ec);
+  if (ec) return unparsable(what, ec.message(), json);
+  const auto* services = parsed.if_array();
+  if (!services) return unparsable(what, "not a JSON array", json);
+  std::map<std::string, std::pair<std::string, std::string>> states;
+  for (const auto& entry : *services) {
+    const auto* service = entry.if_object();
+    const auto* spec = service ? service->if_contains("Spec") : nullptr;
+    const auto* name = spec && spec->is_object() ? string_field(spec->get_object(), "Name") : nullptr;
+    if (!name) return unparsable(what, "a service lacks Spec.Name", json);
+    auto& [state, message] = states[std::string(*name)];
+    const auto* status = service->if_contains("UpdateStatus");
+    if (!status || !status->is_object()) continue;  // never updated: no UpdateStatus, or null
+    if (const auto* text = string_field(status->get_object(), "State")) state = std::string(*text);
+    if (const auto* text = string_field(status->get_object(), "Message")) message = std::string(*text);
+  }
+  return states;
+}
+
+Result<std::vector<TaskState>> parse_tasks(std::string_view json_lines) {
+  constexpr std::string_view what = "docker service ps output";
+  std::vector<TaskState> tasks;
+  for (const auto& line : trimmed_lines(json_lines)) {
+    boost::system::error_code ec;
+    boost::json::value row = boost::json::parse(line, ec);
+    if (ec) return unparsable(what, ec.message(), json_lines);
+    const auto* object = row.if_object();
+    if (!object) return unparsable(what, "a row is not a JSON object", json_lines);
+    const auto* name = string_field(*object, "Name");
+    const auto* desired = string_field(*object, "DesiredState");
+    const auto* current = string_field(*object, "CurrentState");
+    if (!name || !desired || !current)
+      return unparsable(what, "a row lacks Name, DesiredState or CurrentState", json_lines);
+    TaskState task{std::string(*name), std::string(*desired), std::string(*current), {}};
+    if (const auto* error = string_field(*object, "Error")) task.error = std::string(*error);
+    tasks.push_back(std::move(task));
+  }
+  return tasks;
+}
+
+std::string_view task_service(std::string_view task_name) {
+  return task_name.substr(0, std::min(task_name.rfind('.'), task_name.size()));
+}
+
+Result<ReplicaCount> parse_replicas(std::string_view replicas) {
   auto bad = [&] { return unparsable("service replicas", "expected running/desired", replicas); };
   auto slash = replicas.find('/');
   if (slash == std::string_view::npos || slash == 0) return bad();
-  auto running = replicas.substr(0, slash);
   auto rest = replicas.substr(slash + 1);
-  auto desired = rest.substr(0, std::min(rest.find(' '), rest.size()));
-  auto digits = [](std::string_view text) {
-    return !text.empty() && std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isdigit(c); });
+  auto number = [](std::string_view text) -> std::optional<int> {
+    int value = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc() || end != text.data() + text.size() || text.empty() || text.front() == '-')
+      return std::nullopt;
+    return value;
   };
-  if (!digits(running) || !digits(desired)) return bad();
-  return running == desired;
+  auto running = number(replicas.substr(0, slash));
+  auto desired = number(rest.substr(0, std::min(rest.find(' '), rest.size())));
+  if (!running || !desired) return bad();
+  return ReplicaCount{*running, *desired};
+}
+
+Result<bool> replicas_converged(std::string_view replicas) {
+  CCCI_TRY(auto count, parse_replicas(replicas));
+  return count.running == count.desired;
 }
 
 }  // namespace ccci::harness

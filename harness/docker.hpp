@@ -16,6 +16,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "harness/process.hpp"
@@ -30,6 +31,25 @@ struct ServiceSummary {
   std::string mode;      ///< "replicated", "global", …
   std::string replicas;  ///< as printed: "1/1", "0/1", "1/1 (max 1 per node)"
   std::string image;
+};
+
+/// One task of `docker service ps`, as printed.
+struct TaskState {
+  std::string name;     ///< "<service>.<slot>", or "<service>.<node id>" for a global service
+  std::string desired;  ///< "Running", "Ready", "Shutdown", …
+  std::string current;  ///< "Running 2 seconds ago", "Starting 4 seconds ago", "Failed 1 second ago", …
+  std::string error;    ///< "" when the task has none
+};
+
+/// Where a service's rollout stands: swarm's update state and the tasks of its current spec.
+struct ServiceRollout {
+  std::string name;
+  /// .UpdateStatus.State: "updating", "completed", "paused", "rollback_started",
+  /// "rollback_paused", "rollback_completed"; "" while the service has never been updated.
+  std::string update_state;
+  std::string update_message;
+  /// The tasks of the service's current spec (`--filter _up-to-date=true`), as docker orders them.
+  std::vector<TaskState> current_tasks;
 };
 
 /// Everything a stack (or a label) still owns, by kind: the six-kind residual query.
@@ -64,6 +84,11 @@ class DockerDriver {
   /// `docker service ps --no-trunc`: every task of the service with its state and error, as
   /// printed (evidence for people, not parsed).
   virtual Result<std::string> service_tasks(const std::string& service, std::chrono::milliseconds timeout) = 0;
+  /// Each service's update state and the tasks of its current spec: one `docker service inspect`
+  /// and one `docker service ps --filter _up-to-date=true`, whatever the number of services.
+  /// Tasks of an older spec (still running during a rolling update) are not among them. One
+  /// rollout per service, in the order asked.
+  virtual Result<std::vector<ServiceRollout>> service_rollouts(const std::vector<std::string>& services) = 0;
   /// The last `lines` lines of the service's logs (its tasks' stdout and stderr), timestamped and
   /// in time order, as printed (evidence for people, not parsed).
   virtual Result<std::string> service_logs(const std::string& service, int lines,
@@ -101,7 +126,20 @@ std::string stack_namespace_label(std::string_view stack);
 /// Parsers exposed for tests; failures are ErrorKind::infra with the raw text's tail.
 Result<std::vector<ServiceSummary>> parse_service_ls(std::string_view json_lines);
 Result<std::map<std::string, std::string>> parse_labels(std::string_view json);
-/// "running/desired[ (max n per node)]": converged when running == desired ("0/0" included).
+/// `docker service inspect` (a JSON array): each service's name → {update state, message}.
+Result<std::map<std::string, std::pair<std::string, std::string>>> parse_update_states(std::string_view json);
+/// `docker service ps --format '{{json .}}'`, one task a line.
+Result<std::vector<TaskState>> parse_tasks(std::string_view json_lines);
+/// The service a task belongs to: its name up to the last '.' ("app_web.1" → "app_web").
+std::string_view task_service(std::string_view task_name);
+
+/// "running/desired[ (max n per node)]" as numbers.
+struct ReplicaCount {
+  int running = 0;
+  int desired = 0;
+};
+Result<ReplicaCount> parse_replicas(std::string_view replicas);
+/// Converged when running == desired ("0/0" included).
 Result<bool> replicas_converged(std::string_view replicas);
 
 }  // namespace ccci::harness

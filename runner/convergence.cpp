@@ -1,5 +1,6 @@
 #include "runner/convergence.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 #include <optional>
@@ -26,6 +27,27 @@ std::string ordinal(int number) {
   return std::to_string(number) + "th";
 }
 
+constexpr std::string_view docker_failed = "docker: ";
+constexpr size_t tasks_quoted = 3;  ///< per service behind, in a message
+
+bool starts_with(std::string_view text, std::string_view prefix) { return text.substr(0, prefix.size()) == prefix; }
+
+bool runs(const harness::TaskState& task) { return task.desired == "Running" && starts_with(task.current, "Running"); }
+
+/// "app_web 0/1 of its current spec running (Starting 4 seconds ago; Failed 9 seconds ago: task:
+/// non-zero exit (1))".
+std::string behind(const harness::ServiceRollout& rollout, int running, int desired) {
+  std::string text =
+      rollout.name + " " + std::to_string(running) + "/" + std::to_string(desired) + " of its current spec running";
+  std::vector<std::string> states;
+  for (const auto& task : rollout.current_tasks) {
+    if (runs(task) || states.size() == tasks_quoted) continue;
+    states.push_back(task.current + (task.error.empty() ? "" : ": " + task.error));
+  }
+  if (rollout.current_tasks.empty()) states.emplace_back("no task of the current spec yet");
+  return text + " (" + harness::join(states, "; ") + ")";
+}
+
 }  // namespace
 
 ProbeReport stack_settled(harness::DockerDriver& docker, const std::string& stack) {
@@ -48,6 +70,56 @@ harness::Status wait_until_settled(harness::DockerDriver& docker, harness::Clock
   options.timeout = timeout;
   auto result = harness::poll_until(clock, options, [&] { return stack_settled(docker, stack); });
   return harness::to_status(result, "every service of " + stack + " to run its desired replicas", ErrorKind::infra);
+}
+
+ProbeReport stack_rolled_out(harness::DockerDriver& docker, const std::string& stack) {
+  auto services = docker.service_ls(stack);
+  if (!services) return ProbeReport::pending(std::string(docker_failed) + services.error().message);
+  if (services->empty()) return ProbeReport::pending("no service of " + stack + " is listed");
+  std::vector<std::string> names;
+  for (const auto& service : *services) names.push_back(service.name);
+  auto rollouts = docker.service_rollouts(names);
+  if (!rollouts) return ProbeReport::pending(std::string(docker_failed) + rollouts.error().message);
+  std::vector<std::string> waiting;
+  for (const auto& service : *services) {
+    auto found =
+        std::find_if(rollouts->begin(), rollouts->end(), [&](const auto& r) { return r.name == service.name; });
+    harness::ServiceRollout rollout =
+        found == rollouts->end() ? harness::ServiceRollout{service.name, {}, {}, {}} : *found;
+    const auto& state = rollout.update_state;
+    if (starts_with(state, "rollback")) {
+      return ProbeReport::failed("swarm rolled the update of " + rollout.name + " back (" + state +
+                                 (rollout.update_message.empty() ? "" : ": " + rollout.update_message) + ")");
+    }
+    auto count = harness::parse_replicas(service.replicas);
+    if (!count) return ProbeReport::pending(std::string(docker_failed) + count.error().message);
+    int running = static_cast<int>(std::count_if(rollout.current_tasks.begin(), rollout.current_tasks.end(), runs));
+    if (running < count->desired) {
+      waiting.push_back(behind(rollout, running, count->desired));
+    } else if (state == "updating") {
+      waiting.push_back(rollout.name + " still updating");
+    }
+  }
+  if (waiting.empty()) return ProbeReport::done();
+  return ProbeReport::pending(harness::join(waiting, ", "));
+}
+
+harness::Status wait_until_converged(harness::DockerDriver& docker, harness::Clock& clock, const std::string& stack,
+                                     std::chrono::milliseconds timeout, std::string_view bound) {
+  harness::PollOptions options;
+  options.timeout = timeout;
+  auto result = harness::poll_until(clock, options, [&] { return stack_rolled_out(docker, stack); });
+  if (result.done()) return harness::ok_status();
+  if (result.end == harness::PollResult::End::failed) return make_error(ErrorKind::check_failed, result.last_message);
+  if (starts_with(result.last_message, docker_failed)) {
+    return make_error(ErrorKind::infra, "docker could not tell whether " + stack + " converged (waited " +
+                                            harness::format_duration(result.elapsed) +
+                                            "): " + result.last_message.substr(docker_failed.size()));
+  }
+  std::string within = harness::format_duration(timeout);
+  if (!bound.empty()) within += " (" + std::string(bound) + ")";
+  return make_error(ErrorKind::check_failed,
+                    "the services of " + stack + " did not converge within " + within + ": " + result.last_message);
 }
 
 bool is_backupbot_conflict(const harness::Error& error) {

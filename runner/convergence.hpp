@@ -1,5 +1,6 @@
 #pragma once
-/// A stack settling after a deploy, and backup-bot-two's 409 while it has not.
+/// A stack settling after a deploy, ccci's own convergence after a `--no-converge-checks` deploy,
+/// and backup-bot-two's 409 while a stack has not settled.
 ///
 /// backup-bot-two answered 409 (HTTP Conflict) when a backup was asked for too soon after a
 /// deploy (abra-cli.md §10, cc-ci 45afccbe): it execs hooks in the app's containers, and docker
@@ -31,6 +32,26 @@ inline constexpr std::chrono::minutes settle_before_backup{5};
 /// Polls stack_settled until done or `timeout`; a timeout names the services not settled.
 harness::Status wait_until_settled(harness::DockerDriver& docker, harness::Clock& clock, const std::string& stack,
                                    std::chrono::milliseconds timeout);
+
+/// One look at `stack` after a deploy abra did not wait for (`--no-converge-checks`, the spec's
+/// `deploy.converge: ccci`). Done when every service has no update in progress and runs its
+/// desired replicas from tasks of its current spec ("Running", so a task still in its
+/// healthcheck's start period, "Starting", is waited for; a task of the spec being replaced does
+/// not count: during a rolling update `docker service ls` still counts it). Pending names each
+/// service behind, with the states and errors of its current tasks that do not run. Failed when
+/// swarm rolls an update back (rollback_started, rollback_paused, rollback_completed): the new
+/// spec did not come up, and waiting cannot help. "paused" alone is no failure (abra-cli.md §10:
+/// it can stay after one task flickered while the service runs). Docker failing to answer is
+/// pending, its message starting "docker: ".
+harness::ProbeReport stack_rolled_out(harness::DockerDriver& docker, const std::string& stack);
+
+/// ccci's own bounded convergence: polls stack_rolled_out until done or `timeout`. A stack that
+/// does not converge in time, or whose update swarm rolls back, is ErrorKind::check_failed (the
+/// recipe did not come up) naming the services behind and their tasks' states, and `bound`, what
+/// the timeout is ("within 57.2s (<bound>)"); when docker itself failed on the last look it is
+/// ErrorKind::infra.
+harness::Status wait_until_converged(harness::DockerDriver& docker, harness::Clock& clock, const std::string& stack,
+                                     std::chrono::milliseconds timeout, std::string_view bound = {});
 
 /// Whether a failed `abra app backup create` is backupbot's 409 Conflict.
 bool is_backupbot_conflict(const harness::Error& error);

@@ -150,7 +150,7 @@ Status Deployment::install_app(Install what) {
   // A release deploy checks its version out itself; a chaos deploy ships whatever is checked out.
   if (!version) CCCI_TRY_STATUS(verify_checkout());
   ++deploy_count_;
-  CCCI_TRY_STATUS(seams_.abra.deploy(settings_.domain, options));
+  CCCI_TRY_STATUS(deploy_app(options));
   head_installed_ = !base;
   return wait_until_serving();
 }
@@ -160,6 +160,19 @@ Status Deployment::verify_checkout() {
   if (head == checked_out_) return harness::ok_status();
   return make_error(ErrorKind::infra, "the recipe checkout is at " + head + ", ccci prepared " + checked_out_ +
                                           ": an abra command moved it");
+}
+
+Status Deployment::deploy_app(harness::DeployOptions options) {
+  options.converge = settings_.converge_checks;
+  auto started = seams_.clock.now();
+  CCCI_TRY_STATUS(seams_.abra.deploy(settings_.domain, options));
+  if (settings_.converge_checks == harness::ConvergeChecks::wait) return harness::ok_status();
+  auto spent = std::chrono::duration_cast<std::chrono::milliseconds>(seams_.clock.now() - started);
+  seams_.log.info("deploy", "abra deployed without its convergence checks (deploy.converge: ccci); waiting for " +
+                                stack_ + " to converge");
+  return wait_until_converged(
+      seams_.docker, seams_.clock, stack_, std::max(settings_.deploy_timeout - spent, std::chrono::milliseconds(0)),
+      "what abra's deploy left of the spec's timeouts.deploy, " + harness::format_duration(settings_.deploy_timeout));
 }
 
 Status Deployment::register_env_secrets() {
@@ -180,7 +193,7 @@ Status Deployment::upgrade() {
   options.mode = harness::DeployMode::chaos();
   options.force = harness::Force::yes;
   CCCI_TRY_STATUS(verify_checkout());
-  CCCI_TRY_STATUS(seams_.abra.deploy(settings_.domain, options));
+  CCCI_TRY_STATUS(deploy_app(options));
   CCCI_TRY_STATUS(prune_orphan_services());
   return wait_until_serving();
 }

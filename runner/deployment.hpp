@@ -8,7 +8,9 @@
 /// deployed (a check_failed error: abra refused it, its compose files or images are broken) the
 /// base app is removed and the head is installed in chaos mode on a fresh app instead, so the
 /// other tiers still judge the PR; base_not_deployable says why. Before every chaos deploy the
-/// checkout's HEAD must be the commit ccci checked out. upgrade checks out the
+/// checkout's HEAD must be the commit ccci checked out. A recipe whose spec says `deploy.converge:
+/// ccci` is deployed with abra's convergence checks off, and ccci waits for every service of the
+/// stack to run its current spec (runner/convergence.hpp). upgrade checks out the
 /// head, prepulls, redeploys the same app in chaos mode, prunes services the head dropped, and
 /// waits. backup creates a snapshot and verifies it covers every backup-labelled volume path
 /// (re-running the whole backup when one is missing). restore restores this run's snapshot.
@@ -52,6 +54,10 @@ struct DeploymentSettings {
   std::string health_path = "/";
   std::vector<int> health_ok{200};
   std::chrono::milliseconds http_timeout{std::chrono::minutes(2)};
+  /// skip: abra deploys with --no-converge-checks and ccci waits for the stack to converge itself
+  /// (wait_until_converged), abra's deploy and that wait together bounded by deploy_timeout.
+  harness::ConvergeChecks converge_checks = harness::ConvergeChecks::wait;
+  std::chrono::milliseconds deploy_timeout{std::chrono::minutes(15)};
   int backup_attempts = 3;
   ImagePull image_pull = ImagePull::missing;
   EvidenceSettings evidence;  ///< where and how much evidence a red run collects
@@ -95,6 +101,8 @@ class Deployment final : public Operations {
   /// ErrorKind::infra unless the checkout's HEAD is the commit ccci checked out (`checked_out_`):
   /// abra run without --chaos moves it to the .env's version, and a chaos deploy ships HEAD.
   harness::Status verify_checkout();
+  /// abra's deploy, and (converge_checks skip) ccci's wait for the stack to converge after it.
+  harness::Status deploy_app(harness::DeployOptions options);
   /// Undeploys and removes the app, escalating to docker when abra leaves something, then says
   /// what is left; the teardown, and the removal of a base that could not be deployed.
   TeardownOutcome remove_app();

@@ -369,6 +369,21 @@ Status read_timeouts(const YamlNode& node, RecipeSpec& spec) {
   return t.finish();
 }
 
+Status read_deploy(const YamlNode& node, RecipeSpec& spec) {
+  CCCI_TRY(Fields d, Fields::of(node, "deploy"));
+  if (const auto* converge = d.get("converge")) {
+    CCCI_TRY(std::string judge, text(*converge, "deploy.converge"));
+    if (judge == "abra") {
+      spec.converge = ConvergenceJudge::abra;
+    } else if (judge == "ccci") {
+      spec.converge = ConvergenceJudge::ccci;
+    } else {
+      return at(converge->mark, "deploy.converge must be abra or ccci, not " + shown(judge));
+    }
+  }
+  return d.finish();
+}
+
 Status read_env(const YamlNode& node, RecipeSpec& spec) {
   CCCI_TRY(Fields e, Fields::of(node, "env"));
   for (const auto& [key, value] : node.entries) {
@@ -431,10 +446,15 @@ Status read_top_level(const YamlNode& root, RecipeSpec& spec) {
   CCCI_TRY(Fields fields, Fields::of(root, "the recipe spec"));
   // In this order: checks are read after not_applicable, which they must not contradict.
   const std::pair<const char*, Status (*)(const YamlNode&, RecipeSpec&)> sections[] = {
-      {"health", read_health},   {"timeouts", read_timeouts},
-      {"env", read_env},         {"deps", read_deps},
-      {"upgrade", read_upgrade}, {"not_applicable", read_not_applicable},
-      {"seeds", read_seeds},     {"checks", read_checks_of_applicable_tiers}};
+      {"health", read_health},
+      {"timeouts", read_timeouts},
+      {"deploy", read_deploy},
+      {"env", read_env},
+      {"deps", read_deps},
+      {"upgrade", read_upgrade},
+      {"not_applicable", read_not_applicable},
+      {"seeds", read_seeds},
+      {"checks", read_checks_of_applicable_tiers}};
   for (const auto& [name, read] : sections) {
     if (const auto* section = fields.get(name)) CCCI_TRY_STATUS(read(*section, spec));
   }

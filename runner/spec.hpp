@@ -25,6 +25,11 @@ struct HealthSpec {
   std::vector<int> ok{200};
 };
 
+/// Who judges that a deploy converged. abra: abra's own monitor (the default). ccci: abra deploys
+/// with `--no-converge-checks` and ccci waits itself, within timeouts.deploy (runner/convergence.hpp),
+/// for recipes whose services abra gives up on while still in their healthcheck's start period.
+enum class ConvergenceJudge { abra, ccci };
+
 struct SpecTimeouts {
   std::chrono::milliseconds deploy{std::chrono::minutes(15)};
   std::chrono::milliseconds http{std::chrono::minutes(2)};
@@ -77,6 +82,7 @@ struct RecipeSpec {
   bool enrolled = true;       ///< false: recipes/<recipe>/recipe.yml does not exist; every default applies
   HealthSpec health;
   SpecTimeouts timeouts;
+  ConvergenceJudge converge = ConvergenceJudge::abra;  ///< `deploy.converge`
   std::map<std::string, std::string> env;
   std::vector<std::string> deps;
   std::optional<std::string> pinned_base;  ///< nullopt: auto

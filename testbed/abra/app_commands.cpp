@@ -135,9 +135,12 @@ Status wait_converged(Context& context, const App& app, std::chrono::seconds tim
         return harness::ProbeReport::failed(service + " update " + update);
       }
       if (update.find("updating") != std::string::npos) return harness::ProbeReport::pending(service + " is updating");
-      auto tasks = context.run({"docker", "service", "ps", "--filter", "desired-state=running", "--format",
-                                "{{.CurrentState}}|{{.Error}}", "--no-trunc", service},
-                               30s, {}, true);
+      // Only tasks of the current spec, as docker's own progress monitor (which abra's copies) asks:
+      // during a rolling update the old spec's task still runs.
+      auto tasks =
+          context.run({"docker", "service", "ps", "--filter", "_up-to-date=true", "--filter", "desired-state=running",
+                       "--format", "{{.CurrentState}}|{{.Error}}", "--no-trunc", service},
+                      30s, {}, true);
       if (!tasks.ok() || tasks->out.rfind("Running", 0) != 0) {
         std::string last = tasks.ok() ? tasks->out.substr(0, tasks->out.find('\n')) : "";
         return harness::ProbeReport::pending(service + ": " + (last.empty() ? "no running task" : last));

@@ -34,6 +34,7 @@ Status FakeAbra::deploy(const std::string&, const harness::DeployOptions& option
   line +=
       options.mode.kind == harness::DeployMode::Kind::chaos ? "chaos" : "release " + options.mode.version.value_or("");
   if (options.force == harness::Force::yes) line += " force";
+  if (options.converge == harness::ConvergeChecks::skip) line += " no-converge-checks";
   return record("deploy", line);
 }
 
@@ -112,6 +113,27 @@ Status FakeDocker::service_rm(const std::vector<std::string>& names) {
   CCCI_TRY_STATUS(record("service_rm", "service_rm " + harness::join(names, " ")));
   std::erase_if(services, [&](const auto& s) { return std::find(names.begin(), names.end(), s.name) != names.end(); });
   return harness::ok_status();
+}
+
+harness::Result<std::vector<harness::ServiceRollout>> FakeDocker::service_rollouts(
+    const std::vector<std::string>& names) {
+  CCCI_TRY_STATUS(record("service_rollouts", "service_rollouts " + harness::join(names, " ")));
+  if (!rollouts.empty()) {
+    auto answer = rollouts.front();
+    if (rollouts.size() > 1) rollouts.pop_front();
+    return answer;
+  }
+  std::vector<harness::ServiceRollout> answer;
+  for (const auto& name : names) {
+    auto service = std::find_if(services.begin(), services.end(), [&](const auto& s) { return s.name == name; });
+    if (service == services.end()) return make_error(ErrorKind::not_found, "no such service: " + name);
+    CCCI_TRY(auto count, harness::parse_replicas(service->replicas));
+    harness::ServiceRollout rollout{name, "", "", {}};
+    for (int slot = 1; slot <= count.running; ++slot)
+      rollout.current_tasks.push_back({name + "." + std::to_string(slot), "Running", "Running 1 second ago", ""});
+    answer.push_back(std::move(rollout));
+  }
+  return answer;
 }
 
 harness::Result<bool> FakeDocker::image_present(const std::string& image) {

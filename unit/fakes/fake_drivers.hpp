@@ -67,6 +67,9 @@ class FakeDocker final : public harness::DockerDriver {
   std::deque<harness::Completion> exec_answers;                      ///< consumed in order; then exec exits 0 silently
   std::map<std::string, std::string> tasks;  ///< service_tasks text by service; others not_found
   std::map<std::string, std::string> logs;   ///< service_logs text by service; others not_found
+  /// What service_rollouts answers, one entry per call; the last repeats. Empty: each asked-for
+  /// service of `services` with as many "Running" tasks of its current spec as its replicas run.
+  std::deque<std::vector<harness::ServiceRollout>> rollouts;
   /// What stack_residue answers, one entry per call; the last repeats. Empty: nothing left.
   std::deque<harness::Residue> residues;
 
@@ -74,6 +77,8 @@ class FakeDocker final : public harness::DockerDriver {
   harness::Result<std::map<std::string, std::string>> service_labels(const std::string& service) override;
   harness::Status service_rm(const std::vector<std::string>& names) override;
   harness::Result<std::string> service_tasks(const std::string& service, std::chrono::milliseconds timeout) override;
+  harness::Result<std::vector<harness::ServiceRollout>> service_rollouts(
+      const std::vector<std::string>& names) override;
   harness::Result<std::string> service_logs(const std::string& service, int lines,
                                             std::chrono::milliseconds timeout) override;
   harness::Result<bool> image_present(const std::string& image) override;

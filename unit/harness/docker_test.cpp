@@ -132,6 +132,75 @@ TEST(DockerParsing, ReplicaCounts) {
   EXPECT_FALSE(replicas_converged("").ok());
   EXPECT_FALSE(replicas_converged("/1").ok());
   EXPECT_FALSE(replicas_converged("one/1").ok());
+  auto counted = parse_replicas("2/3 (max 1 per node)");
+  ASSERT_TRUE(counted.ok());
+  EXPECT_EQ(counted->running, 2);
+  EXPECT_EQ(counted->desired, 3);
+  EXPECT_FALSE(parse_replicas("-1/1").ok());
+  EXPECT_FALSE(parse_replicas("1/99999999999999999999").ok()) << "too large for an int: an error, not a wrap";
+}
+
+const char* const inspect_json = R"([
+  {"ID": "k2x9", "Spec": {"Name": "app1_ci_example_net_app", "Labels": {}}},
+  {"ID": "p7q1", "Spec": {"Name": "app1_ci_example_net_db"},
+   "UpdateStatus": {"State": "paused", "StartedAt": "2026-11-30T20:31:44Z",
+                    "Message": "update paused due to failure or early termination of task x"}},
+  {"ID": "q3r5", "Spec": {"Name": "app1_ci_example_net_cron"}, "UpdateStatus": null}
+])";
+
+// As docker 28 printed them on the testbed (`--format '{{json .}}'`), a stop-first update under way.
+const char* const tasks_json =
+    R"json({"CurrentState":"Ready 2 seconds ago","DesiredState":"Ready","Error":"","ID":"691w","Image":"app:2","Name":"app1_ci_example_net_app.1","Node":"vm","Ports":""})json"
+    "\n"
+    R"json({"CurrentState":"Failed 9 seconds ago","DesiredState":"Shutdown","Error":"task: non-zero exit (1)","ID":"b911","Image":"db:1","Name":"app1_ci_example_net_db.1","Node":"vm","Ports":""})json"
+    "\n";
+
+TEST_F(DockerFixture, RolloutsAreOneInspectAndOnePsOfTheCurrentSpecsTasks) {
+  runner.on({"/usr/bin/docker", "service", "inspect"}, exited(0, inspect_json));
+  runner.on({"/usr/bin/docker", "service", "ps"}, exited(0, tasks_json));
+  std::vector<std::string> names{"app1_ci_example_net_db", "app1_ci_example_net_app", "app1_ci_example_net_cron"};
+  auto rollouts = docker->service_rollouts(names);
+  ASSERT_TRUE(rollouts.ok()) << rollouts.error().message;
+  EXPECT_EQ(runner.argvs(),
+            (std::vector<Argv>{{"/usr/bin/docker", "service", "inspect", names[0], names[1], names[2]},
+                               {"/usr/bin/docker", "service", "ps", "--no-trunc", "--filter", "_up-to-date=true",
+                                "--format", "{{json .}}", names[0], names[1], names[2]}}));
+  ASSERT_EQ(rollouts->size(), 3u);
+  EXPECT_EQ((*rollouts)[0].name, names[0]) << "in the order asked";
+  EXPECT_EQ((*rollouts)[0].update_state, "paused");
+  EXPECT_EQ((*rollouts)[0].update_message, "update paused due to failure or early termination of task x");
+  ASSERT_EQ((*rollouts)[0].current_tasks.size(), 1u);
+  EXPECT_EQ((*rollouts)[0].current_tasks[0].error, "task: non-zero exit (1)");
+  EXPECT_EQ((*rollouts)[1].update_state, "") << "never updated";
+  ASSERT_EQ((*rollouts)[1].current_tasks.size(), 1u);
+  EXPECT_EQ((*rollouts)[1].current_tasks[0].desired, "Ready");
+  EXPECT_EQ((*rollouts)[1].current_tasks[0].current, "Ready 2 seconds ago");
+  EXPECT_EQ((*rollouts)[2].update_state, "") << "UpdateStatus null";
+  EXPECT_TRUE((*rollouts)[2].current_tasks.empty());
+}
+
+TEST_F(DockerFixture, RolloutsOfNoServiceSpawnNothingAndOfAHostileNameNeither) {
+  EXPECT_TRUE(docker->service_rollouts({}).ok());
+  auto hostile = docker->service_rollouts({"ok_name", "--format=x"});
+  ASSERT_FALSE(hostile.ok());
+  EXPECT_EQ(hostile.error().kind, ErrorKind::usage);
+  EXPECT_TRUE(runner.argvs().empty());
+}
+
+TEST(DockerParsing, MalformedInspectOrTasksAreInfrastructure) {
+  EXPECT_EQ(parse_update_states("{}").error().kind, ErrorKind::infra) << "not an array";
+  EXPECT_EQ(parse_update_states(R"([{"ID": "x"}])").error().kind, ErrorKind::infra) << "no Spec.Name";
+  EXPECT_EQ(parse_tasks(R"({"Name": "a.1", "DesiredState": "Running"})").error().kind, ErrorKind::infra)
+      << "no CurrentState";
+  EXPECT_EQ(parse_tasks("[").error().kind, ErrorKind::infra);
+  EXPECT_TRUE(parse_tasks("\n").ok());
+}
+
+TEST(DockerParsing, ATasksServiceIsItsNameUpToTheLastDot) {
+  EXPECT_EQ(task_service("app1_ci_example_net_app.1"), "app1_ci_example_net_app");
+  EXPECT_EQ(task_service("s_web.v2.3"), "s_web.v2") << "a service name may hold a dot";
+  EXPECT_EQ(task_service("s_agent.kz3m1b7tq"), "s_agent") << "a global service's task names the node";
+  EXPECT_EQ(task_service("nodot"), "nodot");
 }
 
 TEST_F(DockerFixture, ServiceRmTakesAllNamesAndToleratesOnesAlreadyGone) {

@@ -193,6 +193,72 @@ TEST_F(DeploymentTest, UpgradeRedeploysTheHeadInPlaceAndPrunesServicesItDropped)
   EXPECT_EQ(pruned.message, "pruned " + std::string(stack) + "_worker");
 }
 
+// --- deploy.converge: ccci --------------------------------------------------------------------
+
+harness::ServiceRollout rollout(const std::string& state, const std::string& task_state,
+                                const std::string& error = "") {
+  return {std::string(stack) + "_app", state, "", {{std::string(stack) + "_app.1", "Running", task_state, error}}};
+}
+
+TEST_F(DeploymentTest, WithCcciConvergenceAbraSkipsItsChecksAndCcciWaitsForTheCurrentSpec) {
+  settings.converge_checks = harness::ConvergeChecks::skip;
+  docker.rollouts = {{rollout("", "Starting 1 second ago")}, {rollout("", "Running 1 second ago")}};
+  ASSERT_TRUE(deployment().install().ok());
+  EXPECT_EQ(abra.calls.back(), "deploy chaos no-converge-checks");
+  EXPECT_EQ(std::count(docker.calls.begin(), docker.calls.end(), "service_rollouts " + std::string(stack) + "_app"), 2)
+      << "a task in its start period is waited for";
+  EXPECT_EQ(http.count("GET", health), 1) << "serving is asked only once the stack converged";
+
+  docker.rollouts = {{rollout("updating", "Running 1 second ago")}, {rollout("completed", "Running 2 seconds ago")}};
+  ASSERT_TRUE(deployment().upgrade().ok());
+  EXPECT_EQ(abra.calls.back(), "deploy chaos force no-converge-checks");
+  EXPECT_NE(log_text.str().find("deploy.converge: ccci"), std::string::npos);
+}
+
+TEST_F(DeploymentTest, AbrasOwnConvergenceIsTheDefaultAndCcciDoesNotLookAtRollouts) {
+  ASSERT_TRUE(deployment().install().ok());
+  ASSERT_TRUE(deployment().upgrade().ok());
+  EXPECT_EQ(abra.calls.back(), "deploy chaos force");
+  EXPECT_EQ(std::count_if(docker.calls.begin(), docker.calls.end(),
+                          [](const std::string& call) { return call.rfind("service_rollouts", 0) == 0; }),
+            0);
+}
+
+TEST_F(DeploymentTest, WithCcciConvergenceAHeadThatNeverConvergesFailsWithinTheDeployTimeout) {
+  settings.converge_checks = harness::ConvergeChecks::skip;
+  settings.deploy_timeout = std::chrono::minutes(3);
+  ASSERT_TRUE(deployment().install().ok());
+  docker.rollouts = {{rollout("paused", "Failed 2 seconds ago", "task: non-zero exit (1)")}};
+  auto upgraded = deployment().upgrade();
+  ASSERT_FALSE(upgraded.ok());
+  EXPECT_EQ(upgraded.error().kind, ErrorKind::check_failed) << upgraded.error().message;
+  EXPECT_NE(upgraded.error().message.find(
+                "did not converge within 180s (what abra's deploy left of the spec's timeouts.deploy, 180s): "),
+            std::string::npos)
+      << upgraded.error().message;
+  EXPECT_NE(upgraded.error().message.find("_app 0/1 of its current spec running (Failed 2 seconds ago: task: "
+                                          "non-zero exit (1))"),
+            std::string::npos)
+      << upgraded.error().message;
+  EXPECT_LE(clock.elapsed(), std::chrono::minutes(3) + std::chrono::seconds(2));
+}
+
+TEST_F(DeploymentTest, WithCcciConvergenceABaseThatNeverConvergesIsNotDeployable) {
+  settings.converge_checks = harness::ConvergeChecks::skip;
+  settings.base = UpgradeBase{BaseSource::pin, "1.0.0+1.0", "abc", "", "pinned in the spec"};
+  docker.rollouts = {{rollout("rollback_completed", "Running 1 second ago")}};
+  abra.on_call = [&](const std::string& call) {
+    if (call == "deploy chaos no-converge-checks") docker.rollouts = {{rollout("", "Running 1 second ago")}};
+  };
+  auto installed = deployment().install();
+  ASSERT_TRUE(installed.ok()) << installed.error().message;
+  ASSERT_TRUE(deployment().base_not_deployable());
+  EXPECT_NE(deployment().base_not_deployable()->find("swarm rolled the update of " + std::string(stack) +
+                                                     "_app back (rollback_completed)"),
+            std::string::npos)
+      << *deployment().base_not_deployable();
+}
+
 TEST_F(DeploymentTest, AChaosInstallRefusesACheckoutAnAbraCommandMovedOffTheHead) {
   settings.base = UpgradeBase{BaseSource::skip, "", "", "", "no main branch"};
   abra.on_call = [&](const std::string& line) {

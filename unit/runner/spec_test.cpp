@@ -29,6 +29,7 @@ std::string error_of(const std::string& yaml) {
 TEST(Spec, FullSpecBecomesTypedValues) {
   auto spec = parse(R"(health: {path: /cgi-bin/health, ok: [200, 204]}
 timeouts: {deploy: 1h, http: 90s, backup: 500ms}
+deploy: {converge: ccci}
 env: {COMPOSE_FILE: "compose.yml:compose.ccci.yml", EMPTY: ""}
 deps: [keycloak]
 upgrade: {base: 1.0.0+1.0}
@@ -51,6 +52,7 @@ checks:
   EXPECT_EQ(spec->timeouts.deploy, std::chrono::hours(1));
   EXPECT_EQ(spec->timeouts.http, std::chrono::seconds(90));
   EXPECT_EQ(spec->timeouts.backup, std::chrono::milliseconds(500));
+  EXPECT_EQ(spec->converge, ConvergenceJudge::ccci);
   EXPECT_EQ(spec->env.at("COMPOSE_FILE"), "compose.yml:compose.ccci.yml");
   EXPECT_EQ(spec->env.at("EMPTY"), "");
   EXPECT_EQ(spec->deps, std::vector<std::string>{"keycloak"});
@@ -70,7 +72,7 @@ checks:
   EXPECT_EQ(std::get<ExecStep>(restore[0].kind).stdout_contains, "original");
   EXPECT_EQ(std::get<ScriptCheck>(restore[1].kind).args, std::vector<std::string>{"x"});
   EXPECT_EQ(std::get<BrowserCheck>(restore[2].kind).path, "browser/smoke.mjs");
-  EXPECT_EQ(harness::to_string(restore[1].mark), "recipe.yml:16:7");
+  EXPECT_EQ(harness::to_string(restore[1].mark), "recipe.yml:17:7");
 }
 
 TEST(Spec, EmptySpecTakesTheDefaults) {
@@ -79,6 +81,7 @@ TEST(Spec, EmptySpecTakesTheDefaults) {
   EXPECT_EQ(spec->health.path, "/");
   EXPECT_EQ(spec->health.ok, std::vector<int>{200});
   EXPECT_EQ(spec->timeouts.deploy, std::chrono::minutes(15));
+  EXPECT_EQ(spec->converge, ConvergenceJudge::abra) << "abra's own convergence checks by default";
   EXPECT_FALSE(spec->pinned_base);
 }
 
@@ -120,6 +123,10 @@ INSTANTIATE_TEST_SUITE_P(
                 "recipe.yml:3:34: checks.install[0].http.headers: 'X-A\\x0d\\x0aEvil' is not a header name"},
         BadSpec{"checks:\n  install:\n    - {http: {path: /, headers: {X-A: \"v\\r\\nEvil: 1\"}}}\n",
                 "recipe.yml:3:39: checks.install[0].http.headers.X-A must not contain a line break or NUL"},
+        BadSpec{"deploy: {converge: docker}\n", "recipe.yml:1:20: deploy.converge must be abra or ccci, not 'docker'"},
+        BadSpec{"deploy: {converge: [ccci]}\n", "recipe.yml:1:20: deploy.converge must be a string, not a sequence"},
+        BadSpec{"deploy:\n  convergence: ccci\n", "recipe.yml:2:3: unknown key 'convergence' in deploy"},
+        BadSpec{"deploy: ccci\n", "recipe.yml:1:9: deploy must be a mapping, not a scalar"},
         BadSpec{"deps: [keycloak, keycloak]\n", "recipe.yml:1:18: dep 'keycloak' listed twice"},
         BadSpec{"deps: keycloak\n", "recipe.yml:1:7: deps must be a list, not a scalar"},
         BadSpec{"upgrade: {base: '--chaos'}\n", "recipe.yml:1:17: upgrade.base must be auto or a version tag"},

@@ -1,0 +1,201 @@
+#pragma once
+/// The fixture of the lifecycle suites: one ccci-run on the testbed, checked for what every run
+/// must satisfy (reports valid, nothing left behind), with readers of its results.json; and a
+/// copy of a fixture repo a test can add a commit to. Skips where no Docker daemon can start.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "unit/e2e/testbed.hpp"
+
+namespace ccci::e2e {
+
+namespace json = boost::json;
+
+class Lifecycle : public OnTestbed {
+ protected:
+  /// Runs ccci-run and checks what every run must satisfy, whatever its verdict.
+  RunResult run(const std::string& recipe, int pr, const std::string& terminate_after = {}) {
+    RunResult result =
+        terminate_after.empty() ? run_ccci(recipe, pr) : run_ccci_terminated(recipe, pr, terminate_after);
+    return checked(result);
+  }
+  /// Runs ccci-run with the stand-in's knobs in its environment.
+  RunResult run_with(const std::string& recipe, int pr, const std::map<std::string, std::string>& env) {
+    return checked(run_ccci_with_env(recipe, pr, env));
+  }
+  RunResult checked(const RunResult& result) {
+    last_ = result;
+    EXPECT_TRUE(result.results.is_object()) << "no results.json; output:\n" << result.output;
+    EXPECT_TRUE(result.plan.is_object()) << "no plan.json";
+    if (result.plan.is_object()) {
+      std::string domain(result.plan.at("domain").as_string());
+      std::string stack = domain;
+      std::replace(stack.begin(), stack.end(), '.', '_');
+      EXPECT_EQ(leftovers_of(stack), std::vector<std::string>{}) << "the run left resources behind";
+    }
+    expect_reports_valid(result.out_dir);
+    if (result.results.is_object()) {
+      EXPECT_TRUE(results().at("teardown").at("clean").as_bool());
+      EXPECT_EQ(results().at("deploy_count").as_int64(), 1);
+      EXPECT_EQ(results().at("base").at("not_deployable").as_string(), "") << "every fixture's base deploys";
+    }
+    return result;
+  }
+
+  /// What is left of the run's stack, from plan.json's domain.
+  static std::vector<std::string> leftovers_of_run(const RunResult& result) {
+    std::string stack(result.plan.at("domain").as_string());
+    std::replace(stack.begin(), stack.end(), '.', '_');
+    return leftovers_of(stack);
+  }
+
+  /// results.json against docs/results.schema.json, every JUnit file against docs/junit.xsd.
+  static void expect_reports_valid(const std::filesystem::path& out) {
+    const std::filesystem::path source = CCCI_SOURCE_DIR;
+    auto schema = e2e::run(
+        {"python3", "-c",
+         "import json,sys,jsonschema; jsonschema.validate(json.load(open(sys.argv[1])), json.load(open(sys.argv[2])))",
+         (out / "results.json").string(), (source / "docs/results.schema.json").string()},
+        std::chrono::minutes(1));
+    EXPECT_EQ(schema.exit_code, 0) << "results.json does not match its schema: " << schema.output;
+    int junit_files = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(out / "junit")) {
+      ++junit_files;
+      auto xsd =
+          e2e::run({"xmllint", "--noout", "--schema", (source / "docs/junit.xsd").string(), entry.path().string()},
+                   std::chrono::minutes(1));
+      EXPECT_EQ(xsd.exit_code, 0) << xsd.output;
+    }
+    EXPECT_GT(junit_files, 0);
+  }
+
+  const json::object& results() const { return last_.results.as_object(); }
+  const json::object& tier(const std::string& name) const {
+    for (const auto& t : results().at("tiers").as_array()) {
+      if (t.at("tier").as_string() == name) return t.as_object();
+    }
+    throw std::runtime_error("no tier " + name);
+  }
+  std::string status(const std::string& name) const { return std::string(tier(name).at("status").as_string()); }
+  std::string reason(const std::string& name) const { return std::string(tier(name).at("reason").as_string()); }
+  const json::object* check(const std::string& tier_name, const std::string& check_name) const {
+    for (const auto& c : tier(tier_name).at("checks").as_array()) {
+      if (c.at("name").as_string() == check_name) return &c.as_object();
+    }
+    return nullptr;
+  }
+
+  /// A red run gathered the stack's tasks, its services' logs and abra's logs before teardown, and
+  /// every failed JUnit case links them.
+  void expect_evidence(const RunResult& result, const std::string& failed_suite) {
+    const auto& evidence = results().at("evidence").as_object();
+    EXPECT_TRUE(evidence.at("collected").as_bool());
+    std::vector<std::string> files;
+    for (const auto& file : evidence.at("files").as_array()) files.emplace_back(file.as_string());
+    std::string stack(last_.plan.at("domain").as_string());
+    std::replace(stack.begin(), stack.end(), '.', '_');
+    auto has = [&](const std::string& file) { return std::find(files.begin(), files.end(), file) != files.end(); };
+    EXPECT_TRUE(has("evidence/tasks.txt")) << result.output;
+    EXPECT_TRUE(has("evidence/logs/" + stack + "_app.log")) << result.output;
+    EXPECT_TRUE(std::any_of(files.begin(), files.end(), [](const std::string& f) {
+      return f.rfind("evidence/abra/", 0) == 0;
+    })) << "abra's own logs are part of the evidence";
+    for (const auto& file : files) EXPECT_TRUE(std::filesystem::is_regular_file(result.out_dir / file)) << file;
+    std::string tasks = read_text(result.out_dir / "evidence/tasks.txt");
+    EXPECT_NE(tasks.find("## " + stack + "_app"), std::string::npos) << tasks;
+    EXPECT_NE(tasks.find("CURRENT STATE"), std::string::npos) << tasks;
+    EXPECT_NE(read_text(result.out_dir / ("evidence/logs/" + stack + "_app.log")).find("GET /cgi-bin/health"),
+              std::string::npos);
+    std::string junit = read_text(result.out_dir / "junit" / failed_suite);
+    EXPECT_NE(junit.find("[[ATTACHMENT|evidence/tasks.txt]]"), std::string::npos) << junit;
+  }
+
+  static std::string read_text(const std::filesystem::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+  }
+
+  void expect_green_through_every_tier(const RunResult& result) {
+    ASSERT_EQ(result.exit_code, 0) << result.output;
+    EXPECT_FALSE(results().at("evidence").at("collected").as_bool());
+    EXPECT_FALSE(std::filesystem::exists(result.out_dir / "evidence")) << "a green run collects no evidence";
+    EXPECT_EQ(results().at("verdict").as_string(), "green");
+    EXPECT_GE(results().at("level").as_int64(), 4);
+    for (const char* name : {"install", "upgrade", "backup", "restore", "custom"})
+      EXPECT_EQ(status(name), "pass") << name;
+    const auto* head = check("upgrade", "head_deployed");
+    ASSERT_NE(head, nullptr);
+    EXPECT_EQ(head->at("status").as_string(), "pass");
+    std::string head_commit(results().at("head").at("commit").as_string());
+    EXPECT_EQ(std::string(head->at("message").as_string()).find("chaos-version " + head_commit.substr(0, 8)), 0u)
+        << head->at("message");
+    EXPECT_EQ(results().at("base").at("source").as_string(), "target-branch");
+  }
+
+  RunResult last_;
+};
+
+/// A copy of a testbed fixture repo under a git base of its own (pass `--git-base=` git_base_),
+/// so a test can publish a commit the testbed's own repos never see.
+class FixtureCopy : public Lifecycle {
+ protected:
+  void SetUp() override {
+    Lifecycle::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
+    char pattern[] = "/tmp/ccci-e2e-git-base-XXXXXX";
+    git_base_ = ::mkdtemp(pattern);
+    std::filesystem::path mirror = git_base_ / ("coop-cloud/" + recipe_);
+    std::string source = testbed().env.at("CCCI_GIT_BASE") + "/coop-cloud/" + recipe_;
+    git({"clone", "-q", "--mirror", source, mirror.string()});
+    git({"clone", "-q", mirror.string(), work().string()});
+  }
+  void TearDown() override {
+    if (!git_base_.empty()) std::filesystem::remove_all(git_base_);
+  }
+
+  /// Checks out `from`, inserts `app_lines` at the top of the app service in compose.yml, commits
+  /// and pushes the commit as `to`: an annotated tag for "refs/tags/…", else that ref.
+  void publish(const std::string& from, const std::string& app_lines, const std::string& message,
+               const std::string& to) {
+    git({"-C", work().string(), "fetch", "-q", "origin", "+" + from + ":refs/ccci-e2e/from"});
+    git({"-C", work().string(), "-c", "advice.detachedHead=false", "checkout", "-q", "refs/ccci-e2e/from"});
+    std::string compose = read_text(work() / "compose.yml");
+    auto app = compose.find("  app:\n");
+    ASSERT_NE(app, std::string::npos) << compose;
+    compose.insert(app + 7, app_lines);
+    std::ofstream(work() / "compose.yml", std::ios::trunc) << compose;
+    git({"-C", work().string(), "commit", "-q", "-a", "-m", message});
+    const std::string tags = "refs/tags/";
+    if (to.rfind(tags, 0) == 0) {
+      git({"-C", work().string(), "tag", "-a", to.substr(tags.size()), "-m", to.substr(tags.size())});
+      git({"-C", work().string(), "push", "-q", "origin", to});
+    } else {
+      git({"-C", work().string(), "push", "-q", "--force", "origin", "HEAD:" + to});
+    }
+  }
+
+  void git(std::vector<std::string> args) {
+    args.insert(args.begin(), {"git", "-c", "user.name=ccci e2e", "-c", "user.email=e2e@ccci.test", "-c",
+                               "commit.gpgsign=false", "-c", "tag.gpgsign=false"});
+    auto done = e2e::run(args, std::chrono::minutes(1));
+    ASSERT_EQ(done.exit_code, 0) << done.describe << ": " << done.output;
+  }
+
+  std::filesystem::path work() const { return git_base_ / "work"; }
+
+  std::string recipe_ = "fixture-web";
+  std::filesystem::path git_base_;
+};
+
+}  // namespace ccci::e2e
