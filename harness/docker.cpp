@@ -18,6 +18,10 @@ namespace {
 
 constexpr std::string_view json_row_format = "{{json .}}";
 constexpr std::string_view labels_format = "{{json .Spec.Labels}}";
+// One tab-separated line each (a literal tab in the template; no shell is involved).
+constexpr std::string_view engine_format =
+    "{{.ServerVersion}}\t{{.Swarm.LocalNodeState}}\t{{.Swarm.ControlAvailable}}\t{{.DockerRootDir}}";
+constexpr std::string_view network_format = "{{.Driver}}\t{{.Attachable}}";
 
 // Output that means the daemon (or our access to it) is gone, whatever the command.
 constexpr std::array daemon_unreachable{
@@ -111,6 +115,25 @@ const std::vector<ResidueKind>& residue_kinds() {
 class RealDockerDriver final : public DockerDriver {
  public:
   RealDockerDriver(ProcessRunner& runner, DockerSettings settings) : runner_(runner), settings_(std::move(settings)) {}
+
+  Result<EngineFacts> engine_facts() override {
+    CCCI_TRY(auto completion, run_docker({"info", "--format", std::string(engine_format)}));
+    return parse_engine_facts(completion.out);
+  }
+
+  Result<NetworkFacts> network_facts(const std::string& network) override {
+    CCCI_TRY_STATUS(validate_name("network name", network, object_name_chars));
+    CCCI_TRY(auto completion,
+             run_docker({"network", "inspect", "--format", std::string(network_format), network}, Missing::not_found));
+    return parse_network_facts(completion.out);
+  }
+
+  Result<std::vector<std::string>> services_labelled(const std::string& label_filter) override {
+    CCCI_TRY_STATUS(validate_name("label filter", label_filter, label_filter_chars));
+    CCCI_TRY(auto completion,
+             run_docker({"service", "ls", "--filter", "label=" + label_filter, "--format", "{{.Name}}"}));
+    return trimmed_lines(completion.out);
+  }
 
   Result<std::vector<ServiceSummary>> service_ls(const std::string& stack) override {
     CCCI_TRY_STATUS(validate_name("stack name", stack, object_name_chars));
@@ -450,6 +473,38 @@ Result<std::map<std::string, std::string>> parse_labels(std::string_view json) {
     result.emplace(std::string(key), std::string(*text));
   }
   return result;
+}
+
+namespace {
+
+/// The fields of the first non-empty line, split at tabs.
+std::vector<std::string> tab_fields(std::string_view text) {
+  auto lines = trimmed_lines(text);
+  std::vector<std::string> fields;
+  if (lines.empty()) return fields;
+  std::string_view line = lines.front();
+  for (size_t start = 0;;) {
+    size_t tab = line.find('\t', start);
+    fields.emplace_back(line.substr(start, tab == std::string_view::npos ? std::string_view::npos : tab - start));
+    if (tab == std::string_view::npos) return fields;
+    start = tab + 1;
+  }
+}
+
+}  // namespace
+
+Result<EngineFacts> parse_engine_facts(std::string_view line) {
+  auto fields = tab_fields(line);
+  if (fields.size() != 4 || fields[0].empty())
+    return unparsable("docker info output", "expected version, swarm state, manager and data root", line);
+  return EngineFacts{fields[0], fields[1], fields[2] == "true", fields[3]};
+}
+
+Result<NetworkFacts> parse_network_facts(std::string_view line) {
+  auto fields = tab_fields(line);
+  if (fields.size() != 2 || fields[0].empty())
+    return unparsable("docker network inspect output", "expected driver and attachable", line);
+  return NetworkFacts{fields[0], fields[1] == "true"};
 }
 
 Result<std::map<std::string, std::pair<std::string, std::string>>> parse_update_states(std::string_view json) {

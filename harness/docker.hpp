@@ -52,6 +52,20 @@ struct ServiceRollout {
   std::vector<TaskState> current_tasks;
 };
 
+/// What `docker info` says of the engine.
+struct EngineFacts {
+  std::string version;      ///< the server's version, e.g. "28.0.1"
+  std::string swarm_state;  ///< "active", "inactive", "pending", …
+  bool manager = false;     ///< this node can manage the swarm (deploy stacks)
+  std::string data_root;    ///< where the engine keeps images and volumes
+};
+
+/// A network's driver ("overlay", "bridge", …) and whether standalone containers may attach.
+struct NetworkFacts {
+  std::string driver;
+  bool attachable = false;
+};
+
 /// Everything a stack (or a label) still owns, by kind: the six-kind residual query.
 struct Residue {
   std::vector<std::string> services;
@@ -76,6 +90,13 @@ struct DockerSettings {
 class DockerDriver {
  public:
   virtual ~DockerDriver() = default;
+
+  /// `docker info`; infra (naming docker's words) when the engine does not answer.
+  virtual Result<EngineFacts> engine_facts() = 0;
+  /// not_found when there is no network of that name.
+  virtual Result<NetworkFacts> network_facts(const std::string& network) = 0;
+  /// The names of every service carrying `label_filter` ("key=value" or "key"), of any stack.
+  virtual Result<std::vector<std::string>> services_labelled(const std::string& label_filter) = 0;
 
   virtual Result<std::vector<ServiceSummary>> service_ls(const std::string& stack) = 0;
   /// The service's own labels (.Spec.Labels); not_found when there is no such service.
@@ -124,6 +145,9 @@ std::unique_ptr<DockerDriver> make_docker_driver(ProcessRunner& runner, DockerSe
 std::string stack_namespace_label(std::string_view stack);
 
 /// Parsers exposed for tests; failures are ErrorKind::infra with the raw text's tail.
+/// engine_facts' and network_facts' one tab-separated line each.
+Result<EngineFacts> parse_engine_facts(std::string_view line);
+Result<NetworkFacts> parse_network_facts(std::string_view line);
 Result<std::vector<ServiceSummary>> parse_service_ls(std::string_view json_lines);
 Result<std::map<std::string, std::string>> parse_labels(std::string_view json);
 /// `docker service inspect` (a JSON array): each service's name → {update state, message}.

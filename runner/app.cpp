@@ -178,8 +178,11 @@ int run_plan(const Config& config, const RecipeSpec& spec, const Plan& plan, Hos
     return stop(err, log.redactor().redact(home.error().message), 3);
   }
   // Provenance is read beside the run (two short spawns) and never fails it.
+  auto engine_settings = docker_settings(host.child_env);
+  engine_settings.timeout = ProvenanceSources{}.timeout;
+  auto provenance_docker = harness::make_docker_driver(*host.processes, engine_settings);
   auto provenance = std::async(std::launch::async, [&] {
-    return gather_provenance(*host.processes, {config.abra, "docker", host.child_env});
+    return gather_provenance(*host.processes, *provenance_docker, {config.abra, host.child_env});
   });
   RunSeams seams(config, spec, plan, host, log);
   RunReport report = run_machine(plan, seams, log);

@@ -24,13 +24,13 @@ std::string gateway_text(const Config& config) {
 }
 
 /// The docker data root's free space, when docker answered and the root is on this host.
-DoctorCheck docker_disk(const std::optional<DockerFacts>& facts) {
+DoctorCheck docker_disk(const std::optional<harness::EngineFacts>& facts) {
   const std::string name = "disk (docker)";
   if (!facts) return {name, CheckState::warn, "unknown: docker is not reachable", "fix docker first"};
   std::error_code error;
   if (!fs::is_directory(facts->data_root, error)) {
-    return {name, CheckState::warn, "the data root " + facts->data_root.string() + " is not on this host",
-            "check the free space where the engine runs (df -h " + facts->data_root.string() + ")"};
+    return {name, CheckState::warn, "the data root " + facts->data_root + " is not on this host",
+            "check the free space where the engine runs (df -h " + facts->data_root + ")"};
   }
   return check_free_space(name, facts->data_root);
 }
@@ -52,17 +52,17 @@ DoctorSettings doctor_settings(const Config& config, const harness::Environment&
 }
 
 std::vector<DoctorCheck> run_doctor_checks(const DoctorSettings& settings, harness::ProcessRunner& runner,
-                                           harness::HttpClient& http) {
+                                           harness::DockerDriver& docker, harness::HttpClient& http) {
   // Spawns and requests run side by side; each is bounded by settings.timeout.
-  std::optional<DockerFacts> facts;
-  auto docker = std::async(std::launch::async, [&] { return check_docker(settings, runner, facts); });
-  auto network = std::async(std::launch::async, [&] { return check_proxy_network(settings, runner); });
-  auto backupbot = std::async(std::launch::async, [&] { return check_backupbot(settings, runner); });
+  std::optional<harness::EngineFacts> facts;
+  auto engine = std::async(std::launch::async, [&] { return check_docker(settings, docker, facts); });
+  auto network = std::async(std::launch::async, [&] { return check_proxy_network(settings, docker); });
+  auto backupbot = std::async(std::launch::async, [&] { return check_backupbot(docker); });
   auto abra = std::async(std::launch::async, [&] { return check_abra(settings, runner); });
   auto gateway = std::async(std::launch::async, [&] { return check_gateway(settings, http); });
   auto browser = std::async(std::launch::async, [&] { return check_browser(settings, runner); });
 
-  std::vector<DoctorCheck> checks = docker.get();  // `facts` is written before get() returns
+  std::vector<DoctorCheck> checks = engine.get();  // `facts` is written before get() returns
   checks.push_back(network.get());
   for (auto& check : abra.get()) checks.push_back(std::move(check));
   checks.push_back(check_server(settings));
@@ -112,7 +112,13 @@ int run_doctor(const Config& config, const harness::Environment& child_env, std:
   harness::Logger log(err);
   auto processes = harness::make_process_runner(log);
   auto http = harness::make_http_client(http_routing(config), log);
-  auto checks = run_doctor_checks(doctor_settings(config, child_env), *processes, *http);
+  auto settings = doctor_settings(config, child_env);
+  harness::DockerSettings docker_settings;
+  docker_settings.executable = settings.docker;
+  docker_settings.env = settings.env;
+  docker_settings.timeout = settings.timeout;
+  auto docker = harness::make_docker_driver(*processes, docker_settings);
+  auto checks = run_doctor_checks(settings, *processes, *docker, *http);
   out << render_doctor(checks);
   return doctor_exit_code(checks);
 }

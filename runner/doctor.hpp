@@ -22,7 +22,7 @@ DoctorSettings doctor_settings(const Config& config, const harness::Environment&
 
 /// Every check, in a fixed order (the order of the printed lines), whatever order they finish in.
 std::vector<DoctorCheck> run_doctor_checks(const DoctorSettings& settings, harness::ProcessRunner& runner,
-                                           harness::HttpClient& http);
+                                           harness::DockerDriver& docker, harness::HttpClient& http);
 
 /// One line per check, "  pass  docker        engine 24.0.7 …", with "        fix: …" below a
 /// check that did not pass, then a closing line.

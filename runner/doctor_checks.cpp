@@ -48,6 +48,13 @@ std::vector<std::string> split(const std::string& text, char separator) {
   return parts;
 }
 
+/// The end of a docker failure's message (docker's own words), on one line.
+std::string docker_said(const harness::Error& error) {
+  std::string said = harness::last_lines(error.message, 2, 240);
+  std::replace(said.begin(), said.end(), '\n', ' ');
+  return said;
+}
+
 std::string docker_host(const DoctorSettings& settings) {
   auto host = settings.env.find("DOCKER_HOST");
   return host == settings.env.end() ? "the local socket" : "DOCKER_HOST=" + host->second;
@@ -84,23 +91,16 @@ std::string_view to_string(CheckState state) {
   return "FAIL";
 }
 
-std::vector<DoctorCheck> check_docker(const DoctorSettings& settings, harness::ProcessRunner& runner,
-                                      std::optional<DockerFacts>& facts) {
-  // One tab-separated line; a literal tab in the template, no shell involved.
-  auto ran = run(settings, runner,
-                 {settings.docker, "info", "--format",
-                  "{{.ServerVersion}}\t{{.Swarm.LocalNodeState}}\t{{.Swarm.ControlAvailable}}\t{{.DockerRootDir}}"});
-  auto fields = ran.ok() && ran->succeeded() ? split(first_line(ran->out), '\t') : std::vector<std::string>{};
-  if (fields.size() != 4 || fields[0].empty()) {
-    std::string seen =
-        "docker is not reachable at " + docker_host(settings) + ": " +
-        (ran.ok() && ran->succeeded() ? "unexpected output " + first_line(ran->out) : what_went_wrong(ran));
-    return {failed("docker", seen,
+std::vector<DoctorCheck> check_docker(const DoctorSettings& settings, harness::DockerDriver& docker,
+                                      std::optional<harness::EngineFacts>& facts) {
+  auto engine = docker.engine_facts();
+  if (!engine.ok()) {
+    return {failed("docker", "docker is not reachable at " + docker_host(settings) + ": " + docker_said(engine.error()),
                    "start the Docker engine (systemctl start docker) or point DOCKER_HOST at it; "
                    "`docker info` must answer as the user ccci runs as"),
             failed("swarm", "unknown: docker is not reachable", "fix docker first")};
   }
-  facts = DockerFacts{fields[0], fields[1], fields[2] == "true", fields[3]};
+  facts = *engine;
   std::vector<DoctorCheck> checks{passed("docker", "engine " + facts->version + " at " + docker_host(settings))};
   if (facts->swarm_state != "active") {
     checks.push_back(failed("swarm", "swarm is " + facts->swarm_state, "docker swarm init"));
@@ -113,40 +113,33 @@ std::vector<DoctorCheck> check_docker(const DoctorSettings& settings, harness::P
   return checks;
 }
 
-DoctorCheck check_proxy_network(const DoctorSettings& settings, harness::ProcessRunner& runner) {
+DoctorCheck check_proxy_network(const DoctorSettings& settings, harness::DockerDriver& docker) {
   const std::string name = "proxy network";
   const std::string create = "docker network create --driver overlay --attachable " + settings.proxy_network +
                              " (or deploy the traefik recipe, which declares it), or set CCCI_PROXY_NETWORK";
-  auto ran = run(settings, runner,
-                 {settings.docker, "network", "inspect", "--format", "{{.Driver}}\t{{.Attachable}}", "--",
-                  settings.proxy_network});
-  if (!ran.ok() || !ran->succeeded()) {
-    std::string why = what_went_wrong(ran);
-    bool missing = harness::lowercase(why).find("no such network") != std::string::npos ||
-                   harness::lowercase(why).find("not found") != std::string::npos;
-    if (missing) return failed(name, "no network named " + settings.proxy_network, create);
-    return failed(name, "cannot inspect network " + settings.proxy_network + ": " + why, "fix docker first");
+  auto network = docker.network_facts(settings.proxy_network);
+  if (!network.ok()) {
+    if (network.error().kind == harness::ErrorKind::not_found)
+      return failed(name, "no network named " + settings.proxy_network, create);
+    return failed(name, "cannot inspect network " + settings.proxy_network + ": " + docker_said(network.error()),
+                  "fix docker first");
   }
-  auto fields = split(first_line(ran->out), '\t');
-  if (fields.size() != 2) return failed(name, "unexpected output " + first_line(ran->out), create);
-  std::string seen = settings.proxy_network + ": driver " + fields[0] + ", attachable " + fields[1];
-  if (fields[0] != "overlay" || fields[1] != "true")
+  std::string seen = settings.proxy_network + ": driver " + network->driver + ", attachable " +
+                     (network->attachable ? "true" : "false");
+  if (network->driver != "overlay" || !network->attachable)
     return failed(name, seen, "remove it and " + create + " (apps on other nodes and `docker run` need both)");
   return passed(name, seen);
 }
 
-DoctorCheck check_backupbot(const DoctorSettings& settings, harness::ProcessRunner& runner) {
+DoctorCheck check_backupbot(harness::DockerDriver& docker) {
   const std::string name = "backup-bot-two";
   const std::string fix =
       "deploy backup-bot-two (abra app new backup-bot-two; abra app deploy <domain>) so abra's backup and restore "
       "have a backupbot to drive (backups n/a without it)";
-  auto ran = run(settings, runner,
-                 {settings.docker, "service", "ls", "--filter", "label=coop-cloud.backupbot.enabled=true", "--format",
-                  "{{.Name}}"});
-  if (!ran.ok() || !ran->succeeded()) return warned(name, "cannot list services: " + what_went_wrong(ran), fix);
-  auto services = harness::trimmed_lines(ran->out);
-  if (services.empty()) return warned(name, "no service labelled coop-cloud.backupbot.enabled=true", fix);
-  return passed(name, harness::join(services, ", "));
+  auto services = docker.services_labelled("coop-cloud.backupbot.enabled=true");
+  if (!services.ok()) return warned(name, "cannot list services: " + docker_said(services.error()), fix);
+  if (services->empty()) return warned(name, "no service labelled coop-cloud.backupbot.enabled=true", fix);
+  return passed(name, harness::join(*services, ", "));
 }
 
 std::string first_line(std::string_view text) {

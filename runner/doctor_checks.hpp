@@ -2,8 +2,9 @@
 /// The checks of `ccci-run doctor`, one function each: what the host must offer before a run can
 /// be trusted (docs/operator-first-run.md). Every check returns one or more DoctorChecks saying
 /// what was seen and, when not passed, the fix; none throws and none changes the host (a probe
-/// file is removed at once). Processes go through the ProcessRunner and HTTP through the
-/// HttpClient, each with its own timeout, so the checks can run side by side on fakes.
+/// file is removed at once). docker is asked through the DockerDriver, other processes go through
+/// the ProcessRunner and HTTP through the HttpClient, each with its own timeout, so the checks can
+/// run side by side on fakes.
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
@@ -12,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "harness/docker.hpp"
 #include "harness/http.hpp"
 #include "harness/process.hpp"
 
@@ -43,22 +45,14 @@ struct DoctorSettings {
   std::chrono::milliseconds timeout{std::chrono::seconds(20)};  ///< each spawn and request
 };
 
-/// What `docker info` said, for the checks that follow it (data root for the disk check).
-struct DockerFacts {
-  std::string version;
-  std::string swarm_state;  ///< "active", "inactive", …
-  bool manager = false;
-  std::filesystem::path data_root;
-};
-
 /// `docker info`: reachable (pass with the engine version, or fail naming docker and DOCKER_HOST),
-/// then swarm active on a manager. Returns the facts when docker answered.
-std::vector<DoctorCheck> check_docker(const DoctorSettings& settings, harness::ProcessRunner& runner,
-                                      std::optional<DockerFacts>& facts);
+/// then swarm active on a manager. Sets `facts` when docker answered (the disk check reads them).
+std::vector<DoctorCheck> check_docker(const DoctorSettings& settings, harness::DockerDriver& docker,
+                                      std::optional<harness::EngineFacts>& facts);
 /// The proxy network exists, is an overlay and attachable.
-DoctorCheck check_proxy_network(const DoctorSettings& settings, harness::ProcessRunner& runner);
+DoctorCheck check_proxy_network(const DoctorSettings& settings, harness::DockerDriver& docker);
 /// A service labelled coop-cloud.backupbot.enabled=true runs; warn otherwise (backups n/a).
-DoctorCheck check_backupbot(const DoctorSettings& settings, harness::ProcessRunner& runner);
+DoctorCheck check_backupbot(harness::DockerDriver& docker);
 
 /// abra is found (an explicit path, or on PATH) and `abra --version` answers; then every flag of
 /// harness::abra_flags_in_use() appears in `abra <command> --help`, each missing one named with

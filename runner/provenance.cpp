@@ -31,12 +31,16 @@ std::string first_line_of(harness::ProcessRunner& runner, std::vector<std::strin
 
 std::string ccci_version() { return std::string(build_info::git_describe); }
 
-Provenance gather_provenance(harness::ProcessRunner& runner, const ProvenanceSources& sources) {
+Provenance gather_provenance(harness::ProcessRunner& runner, harness::DockerDriver& docker,
+                             const ProvenanceSources& sources) {
   auto abra = std::async(std::launch::async, [&] {
     return first_line_of(runner, {sources.abra, "--version"}, sources);
   });
-  auto docker = std::async(std::launch::async, [&] {
-    return first_line_of(runner, {sources.docker, "version", "--format", "{{.Server.Version}}"}, sources);
+  auto engine = std::async(std::launch::async, [&]() -> std::string {
+    auto facts = docker.engine_facts();
+    if (facts.ok()) return facts->version.substr(0, max_line);
+    std::string why = harness::last_lines(facts.error().message, 1, max_line);
+    return "unknown (" + why + ")";
   });
   Provenance provenance;
   provenance.ccci_version = ccci_version();
@@ -48,7 +52,7 @@ Provenance gather_provenance(harness::ProcessRunner& runner, const ProvenanceSou
     provenance.kernel = provenance.host = "unknown (uname: " + std::string(std::strerror(errno)) + ")";
   }
   provenance.abra_version = abra.get();
-  provenance.docker_version = docker.get();
+  provenance.docker_version = engine.get();
   return provenance;
 }
 

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <string>
 
+#include "harness/docker.hpp"
 #include "harness/process.hpp"
 #include "runner/outcome.hpp"
 
@@ -16,12 +17,13 @@ std::string ccci_version();
 
 struct ProvenanceSources {
   std::string abra = "abra";
-  std::string docker = "docker";
   harness::Environment env;  ///< the children's environment
   std::chrono::milliseconds timeout{std::chrono::seconds(20)};
 };
 
-Provenance gather_provenance(harness::ProcessRunner& runner, const ProvenanceSources& sources);
+/// abra's version through `runner`, the engine's through `docker` (engine_facts: its own timeout).
+Provenance gather_provenance(harness::ProcessRunner& runner, harness::DockerDriver& docker,
+                             const ProvenanceSources& sources);
 
 /// "ccci: <v> · abra: <v> · docker engine: <v> · kernel: <r> · host: <h>": the summaries' one line.
 std::string render_provenance(const Provenance& provenance);

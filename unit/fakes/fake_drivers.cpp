@@ -97,6 +97,24 @@ Status FakeDocker::record(const std::string& operation, const std::string& line)
   return harness::ok_status();
 }
 
+harness::Result<harness::EngineFacts> FakeDocker::engine_facts() {
+  CCCI_TRY_STATUS(record("engine_facts", "engine_facts"));
+  return engine;
+}
+
+harness::Result<harness::NetworkFacts> FakeDocker::network_facts(const std::string& network) {
+  CCCI_TRY_STATUS(record("network_facts", "network_facts " + network));
+  auto found = networks.find(network);
+  if (found == networks.end()) return make_error(ErrorKind::not_found, "Error: No such network: " + network);
+  return found->second;
+}
+
+harness::Result<std::vector<std::string>> FakeDocker::services_labelled(const std::string& label_filter) {
+  CCCI_TRY_STATUS(record("services_labelled", "services_labelled " + label_filter));
+  auto found = labelled.find(label_filter);
+  return found == labelled.end() ? std::vector<std::string>{} : found->second;
+}
+
 harness::Result<std::vector<harness::ServiceSummary>> FakeDocker::service_ls(const std::string& stack) {
   CCCI_TRY_STATUS(record("service_ls", "service_ls " + stack));
   return services;
@@ -205,8 +223,8 @@ Status FakeDocker::volume_rm(const std::vector<std::string>& volumes) {
 Status FakeDocker::secret_rm(const std::vector<std::string>& secrets) {
   return record("secret_rm", "secret_rm " + harness::join(secrets, " "));
 }
-Status FakeDocker::network_rm(const std::vector<std::string>& networks) {
-  return record("network_rm", "network_rm " + harness::join(networks, " "));
+Status FakeDocker::network_rm(const std::vector<std::string>& names) {
+  return record("network_rm", "network_rm " + harness::join(names, " "));
 }
 Status FakeDocker::config_rm(const std::vector<std::string>& configs) {
   return record("config_rm", "config_rm " + harness::join(configs, " "));

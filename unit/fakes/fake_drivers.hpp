@@ -59,9 +59,12 @@ class FakeAbra final : public harness::AbraDriver {
 class FakeDocker final : public harness::DockerDriver {
  public:
   std::vector<std::string> calls;
-  std::map<std::string, harness::Error> failures;                    ///< by operation name ("image_pull", …)
-  std::set<std::string> images;                                      ///< present on the host
-  std::set<std::string> pullable;                                    ///< image_pull adds these; others are not_found
+  std::map<std::string, harness::Error> failures;  ///< by operation name ("image_pull", …)
+  std::set<std::string> images;                    ///< present on the host
+  std::set<std::string> pullable;                  ///< image_pull adds these; others are not_found
+  harness::EngineFacts engine{"28.0.1", "active", true, "/var/lib/docker"};  ///< what engine_facts answers
+  std::map<std::string, harness::NetworkFacts> networks;             ///< by name; network_facts of another is not_found
+  std::map<std::string, std::vector<std::string>> labelled;          ///< services_labelled by filter; others: none
   std::vector<harness::ServiceSummary> services;                     ///< what service_ls answers (service_rm removes)
   std::map<std::string, std::map<std::string, std::string>> labels;  ///< by service name
   std::deque<harness::Completion> exec_answers;                      ///< consumed in order; then exec exits 0 silently
@@ -73,6 +76,9 @@ class FakeDocker final : public harness::DockerDriver {
   /// What stack_residue answers, one entry per call; the last repeats. Empty: nothing left.
   std::deque<harness::Residue> residues;
 
+  harness::Result<harness::EngineFacts> engine_facts() override;
+  harness::Result<harness::NetworkFacts> network_facts(const std::string& network) override;
+  harness::Result<std::vector<std::string>> services_labelled(const std::string& label_filter) override;
   harness::Result<std::vector<harness::ServiceSummary>> service_ls(const std::string& stack) override;
   harness::Result<std::map<std::string, std::string>> service_labels(const std::string& service) override;
   harness::Status service_rm(const std::vector<std::string>& names) override;
@@ -92,7 +98,7 @@ class FakeDocker final : public harness::DockerDriver {
   harness::Status stack_rm(const std::string& stack) override;
   harness::Status volume_rm(const std::vector<std::string>& volumes) override;
   harness::Status secret_rm(const std::vector<std::string>& secrets) override;
-  harness::Status network_rm(const std::vector<std::string>& networks) override;
+  harness::Status network_rm(const std::vector<std::string>& names) override;
   harness::Status config_rm(const std::vector<std::string>& configs) override;
 
  private:

@@ -203,6 +203,55 @@ TEST(DockerParsing, ATasksServiceIsItsNameUpToTheLastDot) {
   EXPECT_EQ(task_service("nodot"), "nodot");
 }
 
+// --- the engine, networks, labelled services ----------------------------------------------------
+
+TEST_F(DockerFixture, EngineFactsAreOneDockerInfoLine) {
+  runner.on({"/usr/bin/docker", "info"}, exited(0, "28.0.1\tactive\ttrue\t/var/lib/docker\n"));
+  auto facts = docker->engine_facts();
+  ASSERT_TRUE(facts.ok()) << facts.error().message;
+  EXPECT_EQ(runner.argvs(), (std::vector<Argv>{{"/usr/bin/docker", "info", "--format",
+                                                "{{.ServerVersion}}\t{{.Swarm.LocalNodeState}}\t{{.Swarm."
+                                                "ControlAvailable}}\t{{.DockerRootDir}}"}}));
+  EXPECT_EQ(facts->version, "28.0.1");
+  EXPECT_EQ(facts->swarm_state, "active");
+  EXPECT_TRUE(facts->manager);
+  EXPECT_EQ(facts->data_root, "/var/lib/docker");
+  EXPECT_FALSE(parse_engine_facts("28.0.1\tactive\n").ok()) << "too few fields";
+  EXPECT_FALSE(parse_engine_facts("\tactive\ttrue\t/x\n").ok()) << "no version";
+}
+
+TEST_F(DockerFixture, EngineUnreachableIsInfrastructureQuotingDocker) {
+  runner.on({"/usr/bin/docker", "info"},
+            exited(1, "", "Cannot connect to the Docker daemon at unix:///x.sock. Is the docker daemon running?"));
+  auto facts = docker->engine_facts();
+  ASSERT_FALSE(facts.ok());
+  EXPECT_EQ(facts.error().kind, ErrorKind::infra);
+  EXPECT_NE(facts.error().message.find("Cannot connect"), std::string::npos);
+}
+
+TEST_F(DockerFixture, NetworkFactsAreItsDriverAndAttachabilityAndAMissingOneIsNotFound) {
+  runner.once({"/usr/bin/docker", "network", "inspect"}, exited(0, "overlay\ttrue\n"));
+  runner.once({"/usr/bin/docker", "network", "inspect"}, exited(1, "[]", "Error: No such network: edge"));
+  auto proxy = docker->network_facts("proxy");
+  ASSERT_TRUE(proxy.ok()) << proxy.error().message;
+  EXPECT_EQ(proxy->driver, "overlay");
+  EXPECT_TRUE(proxy->attachable);
+  EXPECT_EQ(runner.argvs().front(),
+            (Argv{"/usr/bin/docker", "network", "inspect", "--format", "{{.Driver}}\t{{.Attachable}}", "proxy"}));
+  EXPECT_EQ(docker->network_facts("edge").error().kind, ErrorKind::not_found);
+  EXPECT_EQ(docker->network_facts("--format=x").error().kind, ErrorKind::usage);
+  EXPECT_EQ(runner.argvs().size(), 2u) << "a hostile name never reaches docker";
+}
+
+TEST_F(DockerFixture, ServicesLabelledListsNamesOfAnyStack) {
+  runner.on({"/usr/bin/docker", "service", "ls"}, exited(0, "backups_app\nother_app\n"));
+  auto names = docker->services_labelled("coop-cloud.backupbot.enabled=true");
+  ASSERT_TRUE(names.ok()) << names.error().message;
+  EXPECT_EQ(*names, (std::vector<std::string>{"backups_app", "other_app"}));
+  EXPECT_EQ(runner.argvs().front(), (Argv{"/usr/bin/docker", "service", "ls", "--filter",
+                                          "label=coop-cloud.backupbot.enabled=true", "--format", "{{.Name}}"}));
+}
+
 TEST_F(DockerFixture, ServiceRmTakesAllNamesAndToleratesOnesAlreadyGone) {
   runner.on({"/usr/bin/docker", "service", "rm"},
             exited(1, "app1_ci_example_net_app\n", "Error: No such service: app1_ci_example_net_db\n"));

@@ -9,6 +9,7 @@
 #include "harness/abra.hpp"
 #include "harness/text.hpp"
 #include "testbed/abra/help.hpp"
+#include "unit/fakes/fake_drivers.hpp"
 #include "unit/fakes/fake_http.hpp"
 #include "unit/fakes/fake_process.hpp"
 #include "unit/fakes/temp_dir.hpp"
@@ -17,9 +18,6 @@ namespace ccci::runner {
 namespace {
 
 using fakes::exited;
-
-const std::string info_format =
-    "{{.ServerVersion}}\t{{.Swarm.LocalNodeState}}\t{{.Swarm.ControlAvailable}}\t{{.DockerRootDir}}";
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
@@ -62,49 +60,51 @@ class DoctorChecks : public ::testing::Test {
   fakes::TempDir dir;
   DoctorSettings settings;
   fakes::FakeProcessRunner runner;
+  fakes::FakeDocker docker;
   fakes::FakeHttpClient http;
 };
 
 // ---- docker and swarm ----
 
 TEST_F(DoctorChecks, DockerReachableOnASwarmManagerPassesWithTheEngineVersion) {
-  runner.on({"docker", "info"}, exited(0, "24.0.7\tactive\ttrue\t/var/lib/docker\n"));
-  std::optional<DockerFacts> facts;
-  auto checks = check_docker(settings, runner, facts);
+  docker.engine = {"24.0.7", "active", true, "/var/lib/docker"};
+  std::optional<harness::EngineFacts> facts;
+  auto checks = check_docker(settings, docker, facts);
   ASSERT_EQ(checks.size(), 2U);
   EXPECT_EQ(checks[0].state, CheckState::pass);
   EXPECT_TRUE(contains(checks[0].seen, "engine 24.0.7"));
   EXPECT_EQ(checks[1].state, CheckState::pass);
   ASSERT_TRUE(facts);
   EXPECT_EQ(facts->data_root, "/var/lib/docker");
-  EXPECT_EQ(runner.first({"docker", "info"}).argv.back(), info_format);
 }
 
 TEST_F(DoctorChecks, DockerUnreachableFailsNamingDockerAndTheFix) {
   settings.env["DOCKER_HOST"] = "unix:///nowhere.sock";
-  runner.on(
-      {"docker", "info"},
-      exited(1, "", "Cannot connect to the Docker daemon at unix:///nowhere.sock. Is the docker daemon running?"));
-  std::optional<DockerFacts> facts;
-  auto checks = check_docker(settings, runner, facts);
+  docker.failures.emplace("engine_facts",
+                          harness::Error{harness::ErrorKind::infra,
+                                         "`docker info --format …` exited 1:\nCannot connect to the Docker daemon at "
+                                         "unix:///nowhere.sock. Is the docker daemon running?"});
+  std::optional<harness::EngineFacts> facts;
+  auto checks = check_docker(settings, docker, facts);
   EXPECT_EQ(checks[0].name, "docker");
   EXPECT_EQ(checks[0].state, CheckState::fail);
   EXPECT_TRUE(contains(checks[0].seen, "DOCKER_HOST=unix:///nowhere.sock")) << checks[0].seen;
   EXPECT_TRUE(contains(checks[0].seen, "Cannot connect")) << checks[0].seen;
+  EXPECT_FALSE(contains(checks[0].seen, "\n")) << "one line";
   EXPECT_TRUE(contains(checks[0].fix, "start the Docker engine"));
   EXPECT_EQ(checks[1].state, CheckState::fail);
   EXPECT_FALSE(facts);
 }
 
 TEST_F(DoctorChecks, AnInactiveSwarmOrAWorkerNodeFails) {
-  runner.once({"docker", "info"}, exited(0, "24.0.7\tinactive\tfalse\t/var/lib/docker\n"));
-  runner.once({"docker", "info"}, exited(0, "24.0.7\tactive\tfalse\t/var/lib/docker\n"));
-  std::optional<DockerFacts> facts;
-  auto inactive = check_docker(settings, runner, facts);
+  docker.engine = {"24.0.7", "inactive", false, "/var/lib/docker"};
+  std::optional<harness::EngineFacts> facts;
+  auto inactive = check_docker(settings, docker, facts);
   EXPECT_EQ(inactive[0].state, CheckState::pass);
   EXPECT_EQ(inactive[1].state, CheckState::fail);
   EXPECT_EQ(inactive[1].fix, "docker swarm init");
-  auto worker = check_docker(settings, runner, facts);
+  docker.engine = {"24.0.7", "active", false, "/var/lib/docker"};
+  auto worker = check_docker(settings, docker, facts);
   EXPECT_EQ(worker[1].state, CheckState::fail);
   EXPECT_TRUE(contains(worker[1].seen, "worker"));
 }
@@ -112,26 +112,33 @@ TEST_F(DoctorChecks, AnInactiveSwarmOrAWorkerNodeFails) {
 // ---- the proxy network ----
 
 TEST_F(DoctorChecks, AnAttachableOverlayProxyNetworkPasses) {
-  runner.on({"docker", "network", "inspect"}, exited(0, "overlay\ttrue\n"));
-  auto check = check_proxy_network(settings, runner);
+  docker.networks["proxy"] = {"overlay", true};
+  auto check = check_proxy_network(settings, docker);
   EXPECT_EQ(check.state, CheckState::pass) << check.seen;
-  EXPECT_EQ(runner.first({"docker", "network", "inspect"}).argv.back(), "proxy");
+  EXPECT_EQ(check.seen, "proxy: driver overlay, attachable true");
 }
 
 TEST_F(DoctorChecks, AMissingProxyNetworkFailsWithTheCommandThatMakesIt) {
   settings.proxy_network = "no-such-net";
-  runner.on({"docker", "network", "inspect"}, exited(1, "[]", "Error: No such network: no-such-net"));
-  auto check = check_proxy_network(settings, runner);
+  auto check = check_proxy_network(settings, docker);
   EXPECT_EQ(check.state, CheckState::fail);
   EXPECT_EQ(check.seen, "no network named no-such-net");
   EXPECT_TRUE(contains(check.fix, "docker network create --driver overlay --attachable no-such-net"));
 }
 
 TEST_F(DoctorChecks, AProxyNetworkThatIsNotAnAttachableOverlayFails) {
-  runner.once({"docker", "network", "inspect"}, exited(0, "bridge\tfalse\n"));
-  runner.once({"docker", "network", "inspect"}, exited(0, "overlay\tfalse\n"));
-  EXPECT_EQ(check_proxy_network(settings, runner).state, CheckState::fail);
-  EXPECT_EQ(check_proxy_network(settings, runner).state, CheckState::fail);
+  docker.networks["proxy"] = {"bridge", false};
+  EXPECT_EQ(check_proxy_network(settings, docker).state, CheckState::fail);
+  docker.networks["proxy"] = {"overlay", false};
+  EXPECT_EQ(check_proxy_network(settings, docker).state, CheckState::fail);
+}
+
+TEST_F(DoctorChecks, AProxyNetworkDockerCannotInspectFailsSayingSo) {
+  docker.failures.emplace("network_facts", harness::Error{harness::ErrorKind::infra, "permission denied"});
+  auto check = check_proxy_network(settings, docker);
+  EXPECT_EQ(check.state, CheckState::fail);
+  EXPECT_EQ(check.seen, "cannot inspect network proxy: permission denied");
+  EXPECT_EQ(check.fix, "fix docker first");
 }
 
 // ---- abra ----
@@ -227,14 +234,12 @@ TEST_F(DoctorChecks, ARegisteredServerPassesAndAMissingOneFailsWithAbraServerAdd
 }
 
 TEST_F(DoctorChecks, BackupbotFoundPassesAndAbsentOnlyWarns) {
-  runner.once({"docker", "service", "ls"}, exited(0, "backups_app\n"));
-  auto found = check_backupbot(settings, runner);
+  docker.labelled["coop-cloud.backupbot.enabled=true"] = {"backups_app"};
+  auto found = check_backupbot(docker);
   EXPECT_EQ(found.state, CheckState::pass);
   EXPECT_EQ(found.seen, "backups_app");
-  EXPECT_TRUE(contains(harness::join(runner.first({"docker", "service", "ls"}).argv, " "),
-                       "label=coop-cloud.backupbot.enabled=true"));
-  runner.once({"docker", "service", "ls"}, exited(0, ""));
-  auto absent = check_backupbot(settings, runner);
+  docker.labelled.clear();
+  auto absent = check_backupbot(docker);
   EXPECT_EQ(absent.state, CheckState::warn);
   EXPECT_TRUE(contains(absent.fix, "backups n/a"));
 }

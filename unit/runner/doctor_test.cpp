@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "unit/fakes/fake_drivers.hpp"
 #include "unit/fakes/fake_http.hpp"
 #include "unit/fakes/fake_process.hpp"
 #include "unit/fakes/temp_dir.hpp"
@@ -60,10 +61,13 @@ TEST(Doctor, EveryCheckRunsAndDockerDownFailsTheDoctor) {
   settings.abra_home = dir.path();
   settings.domain_suffix = "ccci.test";
   fakes::FakeProcessRunner runner;
+  fakes::FakeDocker docker;
   fakes::FakeHttpClient http;
-  runner.on({"docker"}, exited(1, "", "Cannot connect to the Docker daemon"));
+  const harness::Error down{harness::ErrorKind::infra, "Cannot connect to the Docker daemon"};
+  for (const char* operation : {"engine_facts", "network_facts", "services_labelled"})
+    docker.failures.emplace(operation, down);
   http.respond("GET", "https://ccci-doctor.ccci.test/", 200);
-  auto checks = run_doctor_checks(settings, runner, http);
+  auto checks = run_doctor_checks(settings, runner, docker, http);
   std::vector<std::string> names;
   for (const auto& check : checks) names.push_back(check.name);
   EXPECT_EQ(names,
