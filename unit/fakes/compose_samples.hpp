@@ -115,7 +115,7 @@ inline const char* environment_base = R"(services:
       - EMPTY_THEN_NULL=
       - NULL_THEN_EMPTY
 )";
-const char* environment_later = R"(services:
+inline const char* environment_later = R"(services:
   app:
     environment:
       - LATER_NULL
