@@ -283,6 +283,12 @@ class RealAbraDriver final : public AbraDriver {
     append(args, {spelling::no_input});
     append_keep_checkout(args);
     CCCI_TRY(auto completion, run_abra(op_backup_list, std::move(args), settings_.timeouts.query));
+    // A listing cut at the process runner's cap would miss its oldest lines: never judge coverage on it.
+    if (completion.dropped > 0) {
+      return make_error(ErrorKind::infra, "abra app backup list printed more than ccci keeps (" +
+                                              std::to_string(default_max_output >> 20) + " MiB a stream; " +
+                                              std::to_string(completion.dropped) + " bytes dropped)");
+    }
     return parse_backup_paths(completion.out);
   }
 

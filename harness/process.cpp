@@ -244,17 +244,10 @@ class ChildSession {
     pid_ = process.id();
     started_ = std::chrono::steady_clock::now();
 
-    asio::async_read(out_pipe_, asio::dynamic_buffer(completion_.out), [this](const bp::error_code&, std::size_t) {
-      out_open_ = false;
-      finish_if_done();
-    });
+    out_.capture.max = err_.capture.max = command_.max_output;
     // A terminal's master reads EIO, not EOF, when the child's side is gone: the normal end too.
-    if (err_open_) {
-      asio::async_read(err_pipe_, asio::dynamic_buffer(completion_.err), [this](const bp::error_code&, std::size_t) {
-        err_open_ = false;
-        finish_if_done();
-      });
-    }
+    read_to_end(out_pipe_, out_, out_open_);
+    if (err_open_) read_to_end(err_pipe_, err_, err_open_);
     process.async_wait([this, &process](const bp::error_code& error, int) {
       running_ = false;
       if (!error) native_status_ = process.native_exit_code();
@@ -279,6 +272,9 @@ class ChildSession {
       process.wait(ignored);
       native_status_ = process.native_exit_code();
     }
+    completion_.out = out_.capture.finish();
+    completion_.err = err_.capture.finish();
+    completion_.dropped = out_.capture.dropped + err_.capture.dropped;
     if (command_.terminal == Terminal::pseudo) completion_.out = normalize_terminal_output(completion_.out);
     if (native_status_ && WIFEXITED(*native_status_)) completion_.exit_code = WEXITSTATUS(*native_status_);
     if (native_status_ && WIFSIGNALED(*native_status_)) completion_.signal = WTERMSIG(*native_status_);
@@ -290,6 +286,26 @@ class ChildSession {
   }
 
  private:
+  /// One stream being read: what is kept of it and the chunk the next read lands in.
+  struct Stream {
+    BoundedCapture capture;
+    std::array<char, 65536> chunk{};
+  };
+
+  /// Reads `pipe` chunk by chunk into `stream` until it ends (EOF, or EIO for a terminal) or fails.
+  void read_to_end(asio::readable_pipe& pipe, Stream& stream, bool& open) {
+    pipe.async_read_some(asio::buffer(stream.chunk),
+                         [this, &pipe, &stream, &open](const bp::error_code& error, std::size_t size) {
+                           stream.capture.append(std::string_view(stream.chunk.data(), size));
+                           if (error) {
+                             open = false;
+                             finish_if_done();
+                             return;
+                           }
+                           read_to_end(pipe, stream, open);
+                         });
+  }
+
   bool done() const { return !running_ && !out_open_ && !err_open_; }
 
   void finish_if_done() {
@@ -336,6 +352,8 @@ class ChildSession {
   asio::io_context context_;
   asio::readable_pipe out_pipe_{context_};
   asio::readable_pipe err_pipe_{context_};
+  Stream out_;
+  Stream err_;
   asio::steady_timer deadline_{context_};
   asio::steady_timer grace_{context_};
   asio::steady_timer interrupt_tick_{context_};
@@ -415,6 +433,24 @@ std::string normalize_terminal_output(std::string_view text) {
 }
 
 std::unique_ptr<ProcessRunner> make_process_runner(Logger& log) { return std::make_unique<RealProcessRunner>(log); }
+
+void BoundedCapture::append(std::string_view more) {
+  text.append(more);
+  if (text.size() <= 2 * max) return;
+  std::size_t excess = text.size() - max;
+  text.erase(0, excess);
+  dropped += excess;
+}
+
+std::string BoundedCapture::finish() {
+  if (text.size() > max) {
+    std::size_t excess = text.size() - max;
+    text.erase(0, excess);
+    dropped += excess;
+  }
+  if (dropped == 0) return std::move(text);
+  return "[ccci: the first " + std::to_string(dropped) + " bytes of this output were dropped]\n" + text;
+}
 
 Environment inherited_environment(const std::vector<std::string>& keep) {
   std::set<std::string, std::less<>> wanted(keep.begin(), keep.end());

@@ -11,6 +11,7 @@
 /// was interrupted while the child ran (the child's group is killed first). run() may be called
 /// from several threads at once; each call owns its child and pipes.
 #include <chrono>
+#include <cstddef>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -37,12 +38,18 @@ enum class Terminal {
   pseudo,
 };
 
+/// The most bytes of one stream a Completion keeps: a child that prints more (a hostile recipe's
+/// script, a runaway log) cannot exhaust ccci's memory. The newest bytes are kept, since
+/// messages quote a tail; the stream keeps being read to its end, so the child never blocks.
+inline constexpr std::size_t default_max_output = std::size_t{64} << 20;
+
 struct Command {
   std::vector<std::string> argv;         ///< argv[0] is looked up in env's PATH unless absolute
   Environment env;                       ///< the child's whole environment
   std::filesystem::path cwd;             ///< empty: the runner's own working directory
   std::chrono::milliseconds timeout{0};  ///< required; zero is rejected as a usage error
   Terminal terminal = Terminal::none;
+  std::size_t max_output = default_max_output;  ///< per stream; see default_max_output
 };
 
 struct Completion {
@@ -51,6 +58,9 @@ struct Completion {
   bool timed_out = false;  ///< the runner killed it after Command::timeout
   std::string out;         ///< captured stdout (Terminal::pseudo: everything the child wrote)
   std::string err;         ///< captured stderr (Terminal::pseudo: empty)
+  /// Bytes of out + err dropped past Command::max_output (the oldest); each stream that lost
+  /// bytes starts with a line saying how many.
+  std::size_t dropped = 0;
   std::chrono::milliseconds elapsed{0};
 
   bool succeeded() const { return !timed_out && signal == 0 && exit_code == 0; }
@@ -71,6 +81,19 @@ std::unique_ptr<ProcessRunner> make_process_runner(Logger& log);
 /// the '\n') becomes "\n", and a lone '\r' (a progress line redrawn in place) also ends a line,
 /// so no '\r' is left and no redrawn text is lost.
 std::string normalize_terminal_output(std::string_view text);
+
+/// One stream's capture, bounded: appends `more` to `text`, and once `text` holds more than
+/// twice `max` drops its oldest bytes down to `max` (so the cost stays linear), counting them.
+struct BoundedCapture {
+  std::string text;
+  std::size_t max = default_max_output;
+  std::size_t dropped = 0;
+
+  void append(std::string_view more);
+  /// The newest `max` bytes at most, after a line "[ccci: the first N bytes of this output were
+  /// dropped]" when any were.
+  std::string finish();
+};
 
 /// A copy of this process's environment restricted to names in `keep` (exact names).
 Environment inherited_environment(const std::vector<std::string>& keep);

@@ -499,6 +499,16 @@ TEST_F(AbraFixture, BackupListYieldsThePathsInTheSnapshot) {
                                               "/secrets/db_password"}));
 }
 
+TEST_F(AbraFixture, ABackupListingCutAtTheOutputCapIsInfrastructureNeverACoverageVerdict) {
+  auto cut = exited(0, "[ccci: the first 12 bytes of this output were dropped]\n/var/lib/docker/volumes/x/_data\n");
+  cut.dropped = 12;
+  runner.on({"/opt/abra", "app", "backup", "list"}, cut);
+  auto paths = abra->backup_list(domain, "3f2a1b4c", BackupListScope::all_paths);
+  ASSERT_FALSE(paths.ok());
+  EXPECT_EQ(paths.error().kind, ErrorKind::infra);
+  EXPECT_NE(paths.error().message.find("12 bytes dropped"), std::string::npos) << paths.error().message;
+}
+
 // --- flags doctor looks for -------------------------------------------------------------------
 
 /// The command words of an argv (after the executable) and the flags it passes.

@@ -160,6 +160,24 @@ TEST_F(Process, ReadsMegabytesOnBothStreamsWithoutDeadlock) {
   EXPECT_EQ(done->err.find_first_not_of('e'), std::string::npos);
 }
 
+TEST_F(Process, OutputPastTheCapKeepsTheNewestBytesAndNeverBlocksTheChild) {
+  // 5 MB of 'a', then a last line, on stdout; 3 MB on stderr; each stream is capped at 1 MiB.
+  auto command = shell(
+      "head -c 3000000 /dev/zero | tr '\\0' e >&2; head -c 5000000 /dev/zero | tr '\\0' a; echo; echo the-end", 30s);
+  command.max_output = 1 << 20;
+  auto done = runner_->run(command);
+  ASSERT_TRUE(done.ok()) << done.error().message;
+  EXPECT_TRUE(done->succeeded()) << done->describe() << " (a child blocked on a full pipe would time out)";
+  const std::string note = "[ccci: the first ";
+  EXPECT_EQ(done->out.rfind(note, 0), 0u) << done->out.substr(0, 80);
+  EXPECT_EQ(done->out.substr(done->out.size() - 8), "the-end\n") << "the tail is what messages quote";
+  EXPECT_LE(done->out.size(), (1u << 20) + 100);
+  EXPECT_LE(done->err.size(), (1u << 20) + 100);
+  EXPECT_EQ(done->dropped, (5000000u + 1 + 8 - (1u << 20)) + (3000000u - (1u << 20)));
+  EXPECT_NE(done->out.find(std::to_string(5000000u + 1 + 8 - (1u << 20)) + " bytes of this output were dropped]\n"),
+            std::string::npos);
+}
+
 TEST_F(Process, ExplicitEnvironmentIsTheChildsWholeEnvironment) {
   ::setenv("CCCI_PROCESS_TEST_NOT_PASSED", "leak", 1);
   Command command = shell("env");

@@ -29,6 +29,23 @@ TEST(InheritedEnvironment, KeepsOnlyTheNamedVariables) {
   EXPECT_EQ(env, (Environment{{"CCCI_KEEP_ME", "kept"}}));
 }
 
+TEST(BoundedCapture, KeepsEverythingUpToTheCapAndOnlyTheNewestBytesPastIt) {
+  BoundedCapture small{{}, 10, 0};
+  small.append("hello");
+  EXPECT_EQ(small.finish(), "hello");
+
+  BoundedCapture capture{{}, 10, 0};
+  for (int i = 0; i < 100; ++i) capture.append("0123456789");
+  EXPECT_LE(capture.text.size(), 20u) << "memory stays within twice the cap while reading";
+  EXPECT_EQ(capture.finish(), "[ccci: the first 990 bytes of this output were dropped]\n0123456789");
+  EXPECT_EQ(capture.dropped, 990u);
+
+  BoundedCapture edge{{}, 4, 0};
+  edge.append("abcdef");  // over the cap but under twice it: trimmed only at the end
+  EXPECT_EQ(edge.text, "abcdef");
+  EXPECT_EQ(edge.finish(), "[ccci: the first 2 bytes of this output were dropped]\ncdef");
+}
+
 TEST(CompletionDescribe, NamesTimeoutsInSeconds) {
   Completion timed_out;
   timed_out.timed_out = true;
