@@ -147,6 +147,7 @@ RunReport run_machine(const Plan& plan, RunSeams& seams, harness::Logger& log) {
   MachineResult result = machine.run(machine_inputs(plan));
   record_machine_result(report, std::move(result),
                         std::chrono::duration_cast<std::chrono::milliseconds>(seams.clock().now() - start));
+  report.env_upgrade = seams.deployment().env_upgrade();
   return report;
 }
 

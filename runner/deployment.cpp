@@ -51,6 +51,23 @@ bool names_a_secret(const std::string& key) {
   return ends_with("_PASS") || ends_with("_KEY") || ends_with("_PSK");
 }
 
+/// A hostile or broken file of the recipe's (ErrorKind::spec) is the recipe's failure, named by `what`.
+harness::Error recipe_side(const harness::Error& error, const std::string& what) {
+  if (error.kind != ErrorKind::spec) return error;
+  return make_error(ErrorKind::check_failed, what + ": " + error.message);
+}
+
+/// The recipe's .env.sample in `checkout`, `what` naming it in errors; none is read as an empty one,
+/// so every key of the other side's counts as added or removed.
+harness::Result<harness::EnvFile> read_sample(const std::filesystem::path& checkout, const std::string& what) {
+  auto file = checkout / ".env.sample";
+  CCCI_TRY(bool exists, harness::path_exists(file));
+  if (!exists) return harness::EnvFile{};
+  auto sample = harness::read_env_file(file);
+  if (!sample.ok()) return recipe_side(sample.error(), what);
+  return sample;
+}
+
 bool covered(const std::string& expected, const std::vector<std::string>& listed) {
   return std::any_of(listed.begin(), listed.end(), [&](const std::string& path) {
     return path == expected || (path.size() > expected.size() && path.compare(0, expected.size(), expected) == 0 &&
@@ -186,8 +203,11 @@ Status Deployment::register_env_secrets() {
 Status Deployment::seed(SeedOp op) { return seams_.steps.seed(op); }
 
 Status Deployment::upgrade() {
+  // The base's sample is read before the head's checkout replaces it.
+  CCCI_TRY(auto base_sample, read_sample(checkout_, "the upgrade base's .env.sample"));
   CCCI_TRY_STATUS(seams_.git.fetch_and_checkout(checkout_, settings_.head_ref));
   checked_out_ = settings_.head_commit;
+  CCCI_TRY_STATUS(apply_head_env(base_sample));
   CCCI_TRY_STATUS(prepull_images("head"));
   harness::DeployOptions options;
   options.mode = harness::DeployMode::chaos();
@@ -196,6 +216,53 @@ Status Deployment::upgrade() {
   CCCI_TRY_STATUS(deploy_app(options));
   CCCI_TRY_STATUS(prune_orphan_services());
   return wait_until_serving();
+}
+
+Status Deployment::apply_head_env(const harness::EnvFile& base_sample) {
+  CCCI_TRY(auto head_sample, read_sample(checkout_, "the head's .env.sample"));
+  EnvSampleDiff diff = diff_env_samples(base_sample, head_sample);
+  EnvUpgrade& report = env_upgrade_.emplace();
+  report.applied = settings_.upgrade_apply_env;
+  report.removed = diff.removed;
+  report.secrets = diff.secrets;
+  if (!diff.removed.empty()) {
+    seams_.log.info("upgrade", "the head's .env.sample no longer has " + harness::join(diff.removed, ", ") +
+                                   "; left in the app's .env");
+  }
+  auto env_path = seams_.abra.app_env_path(settings_.domain);
+  CCCI_TRY(auto app_env_file, harness::read_env_file(env_path));
+  std::map<std::string, std::string> values;
+  for (const auto& added : diff.added) {
+    // The app's own value (the spec's env overlay, a value an earlier step set) wins.
+    if (app_env_file.find(added.key) != nullptr) {
+      report.kept.push_back(added.key);
+    } else {
+      report.added.push_back(added.key);
+      values[added.key] = added.value;
+    }
+  }
+  if (!report.applied) {
+    if (!report.added.empty() || !report.secrets.empty()) {
+      seams_.log.info("upgrade", "upgrade.apply_env is off: the head's new keys (" + harness::join(report.added, ", ") +
+                                     ") and secrets (" + harness::join(report.secrets, ", ") + ") are not added");
+    }
+    return harness::ok_status();
+  }
+  for (const auto& [key, value] : settings_.upgrade_env) {
+    values[key] = value;
+    report.spec_keys.push_back(key);
+  }
+  if (!values.empty()) {
+    auto written = harness::set_env_values(env_path, values);
+    if (!written.ok()) return recipe_side(written.error(), "the head's new configuration");
+    seams_.log.info("upgrade",
+                    "added to the app's .env before the head's deploy: " + harness::join(report.added, ", ") +
+                        (report.spec_keys.empty() ? "" : "; upgrade.env: " + harness::join(report.spec_keys, ", ")));
+  }
+  CCCI_TRY_STATUS(register_env_secrets());
+  if (report.secrets.empty()) return harness::ok_status();
+  // abra generates the secrets that do not exist yet; the base's stay as they are.
+  return seams_.abra.secret_generate_all(settings_.domain);
 }
 
 Status Deployment::prune_orphan_services() {

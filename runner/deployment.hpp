@@ -11,9 +11,10 @@
 /// checkout's HEAD must be the commit ccci checked out. A recipe whose spec says `deploy.converge:
 /// ccci` is deployed with abra's convergence checks off, and ccci waits for every service of the
 /// stack to run its current spec (runner/convergence.hpp). upgrade checks out the
-/// head, prepulls, redeploys the same app in chaos mode, prunes services the head dropped, and
-/// waits. backup creates a snapshot and verifies it covers every backup-labelled volume path
-/// (re-running the whole backup when one is missing). restore restores this run's snapshot.
+/// head, adds the keys and secrets the head's .env.sample adds to the app (runner/env_upgrade.hpp;
+/// never overwriting a key the app has) and the spec's upgrade.env on top, prepulls, redeploys the same app in chaos
+/// mode, prunes services the head dropped, and waits. backup creates a snapshot and verifies it covers every
+/// backup-labelled volume path (re-running the whole backup when one is missing). restore restores this run's snapshot.
 /// teardown undeploys, removes the app, escalates to docker when abra leaves something, and
 /// verifies nothing of the stack is left. collect_evidence gathers the stack's task states and
 /// logs and abra's logs (runner/evidence.hpp). The deployment owns the run's ABRA_DIR.
@@ -28,9 +29,11 @@
 #include "harness/abra.hpp"
 #include "harness/clock.hpp"
 #include "harness/docker.hpp"
+#include "harness/env_file.hpp"
 #include "harness/git.hpp"
 #include "harness/http.hpp"
 #include "harness/log.hpp"
+#include "runner/env_upgrade.hpp"
 #include "runner/evidence.hpp"
 #include "runner/generic_checks.hpp"
 #include "runner/operations.hpp"
@@ -51,6 +54,9 @@ struct DeploymentSettings {
   std::string head_commit;
   UpgradeBase base;
   std::map<std::string, std::string> env_overlay;  ///< written into the app .env
+  /// Whether the upgrade adds the head's new .env.sample keys and secrets (spec upgrade.apply_env).
+  bool upgrade_apply_env = true;
+  std::map<std::string, std::string> upgrade_env;  ///< written into the app .env before the head (upgrade.env)
   std::string health_path = "/";
   std::vector<int> health_ok{200};
   std::chrono::milliseconds http_timeout{std::chrono::minutes(2)};
@@ -93,6 +99,8 @@ class Deployment final : public Operations {
   }
 
   const std::string& stack() const { return stack_; }
+  /// What the upgrade did to the app's .env; nullopt until the upgrade got that far.
+  const std::optional<EnvUpgrade>& env_upgrade() const { return env_upgrade_; }
 
  private:
   enum class Install { base, head };
@@ -110,6 +118,9 @@ class Deployment final : public Operations {
   /// The redactor learns the values of the app .env's keys that name secrets (…PASSWORD, …TOKEN).
   harness::Status register_env_secrets();
   harness::Status prepull_images(std::string_view which);
+  /// With the head checked out: adds what its .env.sample adds against `base_sample` to the app's
+  /// .env, then the spec's upgrade.env, and generates the secrets the head adds.
+  harness::Status apply_head_env(const harness::EnvFile& base_sample);
   harness::Status wait_until_serving();
   harness::Status prune_orphan_services();
   /// The live services ("<stack>_<name>") whose <name> is not among `wanted`.
@@ -137,6 +148,7 @@ class Deployment final : public Operations {
   bool head_installed_ = false;      ///< the install deployed the head (chaos), not a base
   std::string base_not_deployable_;  ///< "base <v> not deployable: <why>"; empty while it was
   std::vector<std::string> pruned_;
+  std::optional<EnvUpgrade> env_upgrade_;
   std::optional<std::string> snapshot_;
   std::vector<std::string> missing_paths_;  ///< of the last backup attempt
   std::vector<std::string> expected_paths_;

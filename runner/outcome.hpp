@@ -69,6 +69,7 @@ struct Evidence {
 
 }  // namespace ccci::runner
 
+#include "runner/env_upgrade.hpp"
 #include "runner/upgrade_base.hpp"
 
 namespace ccci::runner {
@@ -98,8 +99,9 @@ struct RunReport {
   std::string head_commit;  ///< full sha
   UpgradeBase base;
   std::string base_not_deployable;  ///< "base <v> not deployable: <abra's reason>"; empty when it was (or no base)
-  bool enrolled = true;             ///< false: the recipe has no spec; generic checks only
-  std::vector<TierOutcome> tiers;   ///< always the five tiers, in order
+  std::optional<EnvUpgrade> env_upgrade;  ///< what the upgrade did to the app's .env; nullopt: it never got there
+  bool enrolled = true;                   ///< false: the recipe has no spec; generic checks only
+  std::vector<TierOutcome> tiers;         ///< always the five tiers, in order
   TeardownOutcome teardown;
   Evidence evidence;
   int deploy_count = 0;

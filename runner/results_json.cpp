@@ -61,6 +61,12 @@ boost::json::object evidence_json(const Evidence& evidence, const RedactedText& 
           {"duration_s", seconds(evidence.duration)}};
 }
 
+boost::json::value upgrade_env_json(const std::optional<EnvUpgrade>& env, const RedactedText& text) {
+  if (!env) return nullptr;
+  return {{"applied", env->applied},       {"added", text(env->added)},     {"kept", text(env->kept)},
+          {"removed", text(env->removed)}, {"secrets", text(env->secrets)}, {"spec_keys", text(env->spec_keys)}};
+}
+
 }  // namespace
 
 boost::json::value results_to_json(const RunReport& report, const harness::Redactor& redactor) {
@@ -89,6 +95,7 @@ boost::json::value results_to_json(const RunReport& report, const harness::Redac
   root["interrupt_signal"] = report.interrupt_signal;
   root["started_at"] = report.started_at;
   root["duration_s"] = seconds(report.duration);
+  root["upgrade_env"] = upgrade_env_json(report.env_upgrade, text);
   const Provenance& environment = report.environment;
   root["environment"] = {{"ccci_version", text(environment.ccci_version)},
                          {"abra_version", text(environment.abra_version)},

@@ -120,6 +120,13 @@ Result<std::string> text(const YamlNode& node, const std::string& what, bool all
   return node.scalar;
 }
 
+/// An unquoted `true` or `false`; YAML 1.1's yes/no/on/off are refused, not guessed.
+Result<bool> boolean(const YamlNode& node, const std::string& what) {
+  if (node.is_scalar() && !node.quoted && (node.scalar == "true" || node.scalar == "false"))
+    return node.scalar == "true";
+  return at(node.mark, what + " must be true or false");
+}
+
 Result<int> integer(const YamlNode& node, const std::string& what, int low, int high) {
   std::optional<int> number = node.is_scalar() && !node.quoted ? whole_number(node.scalar) : std::nullopt;
   if (!number) return at(node.mark, what + " must be a whole number");
@@ -384,17 +391,24 @@ Status read_deploy(const YamlNode& node, RecipeSpec& spec) {
   return d.finish();
 }
 
-Status read_env(const YamlNode& node, RecipeSpec& spec) {
-  CCCI_TRY(Fields e, Fields::of(node, "env"));
+/// A mapping of variable names to values for the app's .env (`env`, `upgrade.env`).
+Result<std::map<std::string, std::string>> env_values(const YamlNode& node, const std::string& what) {
+  CCCI_TRY(Fields e, Fields::of(node, what));
+  std::map<std::string, std::string> values;
   for (const auto& [key, value] : node.entries) {
     if (!is_variable_name(key.scalar))
-      return at(key.mark, "env key " + shown(key.scalar) + " must be an upper-case variable name");
-    CCCI_TRY(spec.env[key.scalar], text(value, "env." + key.scalar, true));
+      return at(key.mark, what + " key " + shown(key.scalar) + " must be an upper-case variable name");
+    CCCI_TRY(values[key.scalar], text(value, what + "." + key.scalar, true));
     // The value goes into the app's .env, one line per variable: see set_env_values.
-    if (spec.env[key.scalar].find_first_of(std::string_view("\r\0", 2)) != std::string::npos) {
-      return at(value.mark, "env." + key.scalar + " must not contain a carriage return or NUL");
+    if (values[key.scalar].find_first_of(std::string_view("\r\0", 2)) != std::string::npos) {
+      return at(value.mark, what + "." + key.scalar + " must not contain a carriage return or NUL");
     }
   }
+  return values;
+}
+
+Status read_env(const YamlNode& node, RecipeSpec& spec) {
+  CCCI_TRY(spec.env, env_values(node, "env"));
   return harness::ok_status();
 }
 
@@ -416,6 +430,12 @@ Status read_upgrade(const YamlNode& node, RecipeSpec& spec) {
     CCCI_TRY(std::string value, text(*base, "upgrade.base"));
     if (value != "auto" && !is_version_tag(value)) return at(base->mark, "upgrade.base must be auto or a version tag");
     if (value != "auto") spec.pinned_base = value;
+  }
+  if (const auto* apply = u.get("apply_env")) {
+    CCCI_TRY(spec.upgrade_apply_env, boolean(*apply, "upgrade.apply_env"));
+  }
+  if (const auto* env = u.get("env")) {
+    CCCI_TRY(spec.upgrade_env, env_values(*env, "upgrade.env"));
   }
   return u.finish();
 }

@@ -86,6 +86,10 @@ struct RecipeSpec {
   std::map<std::string, std::string> env;
   std::vector<std::string> deps;
   std::optional<std::string> pinned_base;  ///< nullopt: auto
+  /// `upgrade.apply_env`: before the head's deploy, the keys and secrets the head's .env.sample adds
+  /// are added to the app (runner/env_upgrade.hpp). Off is the negative control's lever.
+  bool upgrade_apply_env = true;
+  std::map<std::string, std::string> upgrade_env;  ///< `upgrade.env`: set in the app's .env on top, before the head
   std::map<Tier, std::string> not_applicable;
   std::map<SeedOp, std::vector<SeedStep>> seeds;
   std::map<Tier, std::vector<SpecCheck>> checks;

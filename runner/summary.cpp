@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <sstream>
 
+#include "harness/text.hpp"
 #include "runner/provenance.hpp"
 #include "runner/verdict.hpp"
 
@@ -51,6 +52,21 @@ std::string base_text(const UpgradeBase& base) {
   return name + " @ " + base.commit.substr(0, 12) + ", from " + std::string(to_string(base.source));
 }
 
+/// "added GREETING, SECRET_API_KEY_VERSION; secrets generated: api_key; dropped by the head: OLD" — or
+/// what was not applied; empty when the head's .env.sample changed nothing.
+std::string upgrade_env_text(const EnvUpgrade& env) {
+  std::vector<std::string> parts;
+  auto list = [](const std::vector<std::string>& names) { return harness::join(names, ", "); };
+  if (!env.added.empty())
+    parts.push_back((env.applied ? "added " : "not added (upgrade.apply_env off): ") + list(env.added));
+  if (!env.secrets.empty())
+    parts.push_back((env.applied ? "secrets generated: " : "secrets not generated: ") + list(env.secrets));
+  if (!env.kept.empty()) parts.push_back("already set: " + list(env.kept));
+  if (!env.removed.empty()) parts.push_back("dropped by the head (left in place): " + list(env.removed));
+  if (!env.spec_keys.empty()) parts.push_back("upgrade.env: " + list(env.spec_keys));
+  return harness::join(parts, "; ");
+}
+
 std::string pr_text(const RunReport& report) { return report.pr ? " PR #" + std::to_string(*report.pr) : ""; }
 
 }  // namespace
@@ -64,6 +80,8 @@ std::string render_summary_markdown(const RunReport& report) {
   md << "- upgrade base: " << base_text(report.base) << "\n";
   if (!report.base_not_deployable.empty())
     md << "- " << cell(report.base_not_deployable) << ": the head was installed instead; the upgrade was not tested\n";
+  if (report.env_upgrade && !upgrade_env_text(*report.env_upgrade).empty())
+    md << "- head's new configuration: " << cell(upgrade_env_text(*report.env_upgrade)) << "\n";
   if (!report.enrolled) md << "- spec: " << not_enrolled_note << " (no `recipes/" << report.recipe << "/recipe.yml`)\n";
   md << "- deployments: " << report.deploy_count << " of " << report.expected_deploy_count << " expected\n";
   md << "- environment: " << cell(render_provenance(report.environment)) << " · run " << report.run_id << "\n\n";

@@ -66,6 +66,8 @@ DeploymentSettings deployment_settings(const Config& config, const RecipeSpec& s
   settings.head_commit = plan.head_commit;
   settings.base = plan.base;
   settings.env_overlay = spec.env;
+  settings.upgrade_apply_env = spec.upgrade_apply_env;
+  settings.upgrade_env = spec.upgrade_env;
   settings.health_path = spec.health.path;
   settings.health_ok = spec.health.ok;
   settings.http_timeout = spec.timeouts.http;

@@ -3,6 +3,7 @@
 /// are unreachable (ErrorKind::infra). Clone and checkout record their arguments; a checkout
 /// moves HEAD to the ref's commit in `commits` (unlisted refs: forty 'f's), which tests may also
 /// set `head` to directly, as an abra command that moves the checkout would.
+#include <fstream>
 #include <map>
 #include <string>
 #include <vector>
@@ -16,7 +17,9 @@ class FakeGit final : public harness::Git {
   std::map<std::string, std::map<std::string, std::string>> repos;  ///< url → refs
   std::vector<std::string> calls;
   std::map<std::string, std::string> commits;  ///< ref → the commit a checkout of it leaves HEAD at
-  std::string head = std::string(40, 'f');     ///< what head_commit answers
+  /// ref → files (path in the clone → text) a checkout of it writes, e.g. the ref's .env.sample
+  std::map<std::string, std::map<std::string, std::string>> files_at;
+  std::string head = std::string(40, 'f');  ///< what head_commit answers
 
   harness::Result<std::map<std::string, std::string>> list_remote_refs(const std::string& repo) override {
     calls.push_back("ls-remote " + repo);
@@ -32,6 +35,9 @@ class FakeGit final : public harness::Git {
     calls.push_back("checkout " + clone.string() + " " + ref);
     auto commit = commits.find(ref);
     head = commit == commits.end() ? std::string(40, 'f') : commit->second;
+    if (auto tree = files_at.find(ref); tree != files_at.end()) {
+      for (const auto& [path, text] : tree->second) std::ofstream(clone / path, std::ios::trunc) << text;
+    }
     return harness::ok_status();
   }
   harness::Result<std::string> head_commit(const std::filesystem::path&) override { return head; }

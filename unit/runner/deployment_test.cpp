@@ -193,6 +193,112 @@ TEST_F(DeploymentTest, UpgradeRedeploysTheHeadInPlaceAndPrunesServicesItDropped)
   EXPECT_EQ(pruned.message, "pruned " + std::string(stack) + "_worker");
 }
 
+// --- the head's new configuration -------------------------------------------------------------
+
+class UpgradeEnvTest : public DeploymentTest {
+ protected:
+  UpgradeEnvTest() {
+    git.files_at["refs/heads/main"][".env.sample"] = "TYPE=fixture\nCOMPOSE_FILE=compose.yml\nOLD_FLAG=1\n";
+    git.files_at["refs/pull/1/head"][".env.sample"] =
+        "TYPE=fixture\nCOMPOSE_FILE=compose.yml\n#DOCUMENTED=1\nGREETING=hello\nAPI_TOKEN=sample-token-31337\n"
+        "SECRET_API_KEY_VERSION=v1 # length=48\n";
+  }
+  std::map<std::string, std::string> app_env() {
+    auto env = harness::read_env_file(abra.app_env_path(domain));
+    EXPECT_TRUE(env.ok()) << env.error().message;
+    return env.ok() ? env->values() : std::map<std::string, std::string>{};
+  }
+};
+
+TEST_F(UpgradeEnvTest, TheHeadsNewKeysAndSecretsAreAddedBeforeItsDeployAndRemovedKeysOnlyReported) {
+  ASSERT_TRUE(deployment().install().ok());
+  abra.calls.clear();
+  ASSERT_TRUE(deployment().upgrade().ok());
+  auto env = app_env();
+  EXPECT_EQ(env["GREETING"], "hello");
+  EXPECT_EQ(env["SECRET_API_KEY_VERSION"], "v1");
+  EXPECT_EQ(env.count("DOCUMENTED"), 0u) << "a commented-out key is documentation";
+  EXPECT_EQ(abra.calls, (std::vector<std::string>{"secret_generate_all", "deploy chaos force"}))
+      << "the new secret is generated before the head's deploy";
+  const auto& report = deployment().env_upgrade();
+  ASSERT_TRUE(report.has_value());
+  EXPECT_TRUE(report->applied);
+  EXPECT_EQ(report->added, (std::vector<std::string>{"GREETING", "API_TOKEN", "SECRET_API_KEY_VERSION"}));
+  EXPECT_EQ(report->secrets, std::vector<std::string>{"api_key"});
+  EXPECT_EQ(report->removed, std::vector<std::string>{"OLD_FLAG"});
+  EXPECT_EQ(log.redactor().redact("sample-token-31337"), "********") << "a new key naming a secret is redacted";
+}
+
+TEST_F(UpgradeEnvTest, AKeyTheAppAlreadyHasKeepsItsValueAndTheSpecsUpgradeEnvWins) {
+  settings.env_overlay = {{"GREETING", "from-the-spec"}};
+  settings.upgrade_env = {{"API_TOKEN", "upgrade-env-token"}, {"EXTRA", "x"}};
+  ASSERT_TRUE(deployment().install().ok());
+  ASSERT_TRUE(deployment().upgrade().ok());
+  auto env = app_env();
+  EXPECT_EQ(env["GREETING"], "from-the-spec");
+  EXPECT_EQ(env["API_TOKEN"], "upgrade-env-token");
+  EXPECT_EQ(env["EXTRA"], "x");
+  const auto& report = deployment().env_upgrade();
+  ASSERT_TRUE(report.has_value());
+  EXPECT_EQ(report->kept, std::vector<std::string>{"GREETING"});
+  EXPECT_EQ(report->added, (std::vector<std::string>{"API_TOKEN", "SECRET_API_KEY_VERSION"}));
+  EXPECT_EQ(report->spec_keys, (std::vector<std::string>{"API_TOKEN", "EXTRA"}));
+}
+
+TEST_F(UpgradeEnvTest, WithApplicationOffNothingIsWrittenOrGeneratedAndTheReportSaysWhat) {
+  settings.upgrade_apply_env = false;
+  settings.upgrade_env = {{"EXTRA", "x"}};
+  ASSERT_TRUE(deployment().install().ok());
+  abra.calls.clear();
+  ASSERT_TRUE(deployment().upgrade().ok());
+  auto env = app_env();
+  EXPECT_EQ(env.count("GREETING"), 0u);
+  EXPECT_EQ(env.count("EXTRA"), 0u);
+  EXPECT_EQ(abra.calls, std::vector<std::string>{"deploy chaos force"});
+  const auto& report = deployment().env_upgrade();
+  ASSERT_TRUE(report.has_value());
+  EXPECT_FALSE(report->applied);
+  EXPECT_EQ(report->added, (std::vector<std::string>{"GREETING", "API_TOKEN", "SECRET_API_KEY_VERSION"}));
+  EXPECT_TRUE(report->spec_keys.empty());
+}
+
+TEST_F(UpgradeEnvTest, AHeadWhoseComposeRequiresAKeyItsSampleAddsFailsNamingItWhenNotApplied) {
+  settings.upgrade_apply_env = false;
+  ASSERT_TRUE(deployment().install().ok());
+  write_compose(R"(version: "3.8"
+services:
+  app:
+    image: ccci/fixture:1.1
+    environment: ["GREETING=${GREETING:?set it}"]
+)");
+  auto upgraded = deployment().upgrade();
+  ASSERT_FALSE(upgraded.ok());
+  EXPECT_EQ(upgraded.error().kind, ErrorKind::check_failed);
+  EXPECT_NE(upgraded.error().message.find("required variable GREETING is missing a value"), std::string::npos)
+      << upgraded.error().message;
+}
+
+TEST_F(UpgradeEnvTest, AHeadSampleThatIsNoEnvFileIsTheHeadsFailureAndNothingIsWritten) {
+  git.files_at["refs/pull/1/head"][".env.sample"] = "TYPE=fixture\n--force=1\nGREETING=hello\n";
+  ASSERT_TRUE(deployment().install().ok());
+  abra.calls.clear();
+  auto upgraded = deployment().upgrade();
+  ASSERT_FALSE(upgraded.ok());
+  EXPECT_EQ(upgraded.error().kind, ErrorKind::check_failed);
+  EXPECT_EQ(upgraded.error().message.rfind("the head's .env.sample: ", 0), 0u) << upgraded.error().message;
+  EXPECT_EQ(app_env().count("GREETING"), 0u);
+  EXPECT_TRUE(abra.calls.empty()) << "nothing deployed";
+}
+
+TEST_F(UpgradeEnvTest, WithoutNewSecretsNoSecretIsGenerated) {
+  git.files_at["refs/pull/1/head"][".env.sample"] = "TYPE=fixture\nCOMPOSE_FILE=compose.yml\nGREETING=hello\n";
+  ASSERT_TRUE(deployment().install().ok());
+  abra.calls.clear();
+  ASSERT_TRUE(deployment().upgrade().ok());
+  EXPECT_EQ(abra.calls, std::vector<std::string>{"deploy chaos force"});
+  EXPECT_EQ(app_env()["GREETING"], "hello");
+}
+
 // --- deploy.converge: ccci --------------------------------------------------------------------
 
 harness::ServiceRollout rollout(const std::string& state, const std::string& task_state,

@@ -41,6 +41,10 @@ TEST(ResultsJsonSchema, GreenAndMixedRunsValidateAgainstTheSchema) {
   broken_base.base_not_deployable = "base 1.0.0+1.0 not deployable: FATA lint error R014";
   ASSERT_TRUE(write_results_json(broken_base, dir.path() / "broken-base.json", redactor).ok());
   EXPECT_EQ(validate(dir.path() / "broken-base.json"), 0);
+  RunReport new_env = fakes::green_report();
+  new_env.env_upgrade = EnvUpgrade{false, {"GREETING", "SECRET_API_KEY_VERSION"}, {}, {"OLD"}, {"api_key"}, {}};
+  ASSERT_TRUE(write_results_json(new_env, dir.path() / "new-env.json", redactor).ok());
+  EXPECT_EQ(validate(dir.path() / "new-env.json"), 0);
 }
 
 TEST(ResultsJsonSchema, TheSchemaRejectsAWrongStatusAndAnUnknownKey) {
@@ -60,6 +64,16 @@ TEST(ResultsJsonSchema, TheSchemaRejectsAWrongStatusAndAnUnknownKey) {
   unsaid.as_object().erase("enrolled");
   ASSERT_TRUE(write_json_file(unsaid, dir.path() / "unsaid.json").ok());
   EXPECT_NE(validate(dir.path() / "unsaid.json"), 0) << "enrolled is required";
+
+  auto hostile = results_to_json(fakes::green_report(), redactor);
+  hostile.as_object()["upgrade_env"] = {{"applied", true},
+                                        {"added", {"--force"}},
+                                        {"kept", boost::json::array()},
+                                        {"removed", boost::json::array()},
+                                        {"secrets", boost::json::array()},
+                                        {"spec_keys", boost::json::array()}};
+  ASSERT_TRUE(write_json_file(hostile, dir.path() / "hostile-key.json").ok());
+  EXPECT_NE(validate(dir.path() / "hostile-key.json"), 0) << "an env key is a variable name";
 }
 
 TEST(ReportsSchema, TheResultsJsonWriteReportsWritesIsSchemaValid) {

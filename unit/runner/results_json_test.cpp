@@ -60,6 +60,21 @@ TEST(ResultsJson, SaysWhyTheBaseCouldNotBeDeployed) {
             "base 1.0.0+1.0 not deployable: FATA lint error R014");
 }
 
+TEST(ResultsJson, ListsTheHeadsNewConfigurationByNameOnly) {
+  harness::Redactor redactor;
+  RunReport report = fakes::green_report();
+  EXPECT_TRUE(results_to_json(report, redactor).at("upgrade_env").is_null()) << "the upgrade never got there";
+  report.env_upgrade =
+      EnvUpgrade{true, {"GREETING", "SECRET_API_KEY_VERSION"}, {"PAGE_TITLE"}, {"OLD_FLAG"}, {"api_key"}, {"EXTRA"}};
+  auto env = results_to_json(report, redactor).at("upgrade_env").as_object();
+  EXPECT_TRUE(env.at("applied").as_bool());
+  EXPECT_EQ(boost::json::serialize(env.at("added")), R"(["GREETING","SECRET_API_KEY_VERSION"])");
+  EXPECT_EQ(boost::json::serialize(env.at("kept")), R"(["PAGE_TITLE"])");
+  EXPECT_EQ(boost::json::serialize(env.at("removed")), R"(["OLD_FLAG"])");
+  EXPECT_EQ(boost::json::serialize(env.at("secrets")), R"(["api_key"])");
+  EXPECT_EQ(boost::json::serialize(env.at("spec_keys")), R"(["EXTRA"])");
+}
+
 TEST(ResultsJson, RecordsWhereTheVerdictCameFrom) {
   harness::Redactor redactor;
   RunReport report = fakes::green_report();

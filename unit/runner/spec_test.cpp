@@ -32,7 +32,7 @@ timeouts: {deploy: 1h, http: 90s, backup: 500ms}
 deploy: {converge: ccci}
 env: {COMPOSE_FILE: "compose.yml:compose.ccci.yml", EMPTY: ""}
 deps: [keycloak]
-upgrade: {base: 1.0.0+1.0}
+upgrade: {base: 1.0.0+1.0, apply_env: false, env: {GREETING: hi}}
 not_applicable: {custom: "nothing functional to test"}
 seeds:
   pre_upgrade:
@@ -57,6 +57,8 @@ checks:
   EXPECT_EQ(spec->env.at("EMPTY"), "");
   EXPECT_EQ(spec->deps, std::vector<std::string>{"keycloak"});
   EXPECT_EQ(spec->pinned_base, "1.0.0+1.0");
+  EXPECT_FALSE(spec->upgrade_apply_env);
+  EXPECT_EQ(spec->upgrade_env, (std::map<std::string, std::string>{{"GREETING", "hi"}}));
   EXPECT_EQ(spec->not_applicable.at(Tier::custom), "nothing functional to test");
   const auto& seed = std::get<HttpStep>(spec->seeds.at(SeedOp::pre_upgrade).at(0).kind);
   EXPECT_EQ(seed.method, "PUT");
@@ -83,6 +85,8 @@ TEST(Spec, EmptySpecTakesTheDefaults) {
   EXPECT_EQ(spec->timeouts.deploy, std::chrono::minutes(15));
   EXPECT_EQ(spec->converge, ConvergenceJudge::abra) << "abra's own convergence checks by default";
   EXPECT_FALSE(spec->pinned_base);
+  EXPECT_TRUE(spec->upgrade_apply_env) << "the head's new env keys and secrets are applied by default";
+  EXPECT_TRUE(spec->upgrade_env.empty());
 }
 
 TEST(Spec, AutoBaseIsNoPin) {
@@ -130,6 +134,13 @@ INSTANTIATE_TEST_SUITE_P(
         BadSpec{"deps: [keycloak, keycloak]\n", "recipe.yml:1:18: dep 'keycloak' listed twice"},
         BadSpec{"deps: keycloak\n", "recipe.yml:1:7: deps must be a list, not a scalar"},
         BadSpec{"upgrade: {base: '--chaos'}\n", "recipe.yml:1:17: upgrade.base must be auto or a version tag"},
+        BadSpec{"upgrade: {apply_env: yes}\n", "recipe.yml:1:22: upgrade.apply_env must be true or false"},
+        BadSpec{"upgrade: {apply_env: 'false'}\n", "recipe.yml:1:22: upgrade.apply_env must be true or false"},
+        BadSpec{"upgrade: {env: {greeting: x}}\n", "recipe.yml:1:17: upgrade.env key 'greeting' must be an upper-case"},
+        BadSpec{"upgrade: {env: {A: \"x\\ry\"}}\n",
+                "recipe.yml:1:20: upgrade.env.A must not contain a carriage return or NUL"},
+        BadSpec{"upgrade: {env: [A]}\n", "recipe.yml:1:16: upgrade.env must be a mapping, not a sequence"},
+        BadSpec{"upgrade: {apply_envs: false}\n", "recipe.yml:1:11: unknown key 'apply_envs' in upgrade"},
         BadSpec{"not_applicable: {backups: x}\n", "recipe.yml:1:18: unknown tier 'backups' in not_applicable"},
         BadSpec{"not_applicable: {install: x}\n", "recipe.yml:1:18: install cannot be n/a"},
         BadSpec{"not_applicable: {backup: ''}\n", "recipe.yml:1:26: not_applicable.backup must not be empty"},

@@ -47,6 +47,26 @@ TEST(Summary, ABaseThatCouldNotBeDeployedIsSaidInBothSummaries) {
             std::string::npos);
 }
 
+TEST(Summary, TheHeadsNewConfigurationIsOneLineAndSaysWhenItWasNotApplied) {
+  RunReport report = fakes::green_report();
+  EXPECT_EQ(render_summary_markdown(report).find("new configuration"), std::string::npos);
+  report.env_upgrade = EnvUpgrade{};
+  EXPECT_EQ(render_summary_markdown(report).find("new configuration"), std::string::npos) << "nothing changed";
+  report.env_upgrade =
+      EnvUpgrade{true, {"GREETING", "SECRET_API_KEY_VERSION"}, {"PAGE_TITLE"}, {"OLD_FLAG"}, {"api_key"}, {}};
+  EXPECT_NE(render_summary_markdown(report).find(
+                "\n- head's new configuration: added GREETING, SECRET_API_KEY_VERSION; secrets generated: api_key; "
+                "already set: PAGE_TITLE; dropped by the head (left in place): OLD_FLAG\n"),
+            std::string::npos)
+      << render_summary_markdown(report);
+  report.env_upgrade->applied = false;
+  EXPECT_NE(render_summary_markdown(report).find(
+                "- head's new configuration: not added (upgrade.apply_env off): GREETING, SECRET_API_KEY_VERSION; "
+                "secrets not generated: api_key;"),
+            std::string::npos)
+      << render_summary_markdown(report);
+}
+
 TEST(Summary, RedRunNamesTheFailingCheckAndItsTier) {
   std::string md = render_summary_markdown(red_report());
   EXPECT_NE(md.find("❌ ccci: fixture-web PR #3 failed"), std::string::npos) << md;
