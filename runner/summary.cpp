@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <sstream>
 
+#include "runner/promotion.hpp"
 #include "runner/provenance.hpp"
 #include "runner/verdict.hpp"
 
@@ -48,7 +49,8 @@ std::string cell(std::string_view text) {
 std::string base_text(const UpgradeBase& base) {
   if (base.source == BaseSource::skip) return "none (" + base.reason + ")";
   std::string name = base.version.empty() ? base.branch : base.version;
-  return name + " @ " + base.commit.substr(0, 12) + ", from " + std::string(to_string(base.source));
+  return name + " @ " + base.commit.substr(0, 12) + ", from " + std::string(to_string(base.source)) + " (" +
+         base.reason + ")";
 }
 
 std::string pr_text(const RunReport& report) { return report.pr ? " PR #" + std::to_string(*report.pr) : ""; }
@@ -61,10 +63,11 @@ std::string render_summary_markdown(const RunReport& report) {
   md << "### " << icon(verdict) << " ccci: " << report.recipe << pr_text(report) << " " << headline(verdict)
      << " — level " << compute_level(report) << "/5\n\n";
   md << "- head: `" << report.head_commit.substr(0, 12) << "` (" << report.head_ref << ")\n";
-  md << "- upgrade base: " << base_text(report.base) << "\n";
+  md << "- upgrade base: " << cell(base_text(report.base)) << "\n";
   if (!report.base_not_deployable.empty())
     md << "- " << cell(report.base_not_deployable) << ": the head was installed instead; the upgrade was not tested\n";
   if (!report.enrolled) md << "- spec: " << not_enrolled_note << " (no `recipes/" << report.recipe << "/recipe.yml`)\n";
+  md << "- last-green: " << cell(describe(report.promotion)) << "\n";
   md << "- deployments: " << report.deploy_count << " of " << report.expected_deploy_count << " expected\n";
   md << "- environment: " << cell(render_provenance(report.environment)) << " · run " << report.run_id << "\n\n";
   md << "| tier | status | time | note |\n|---|---|---|---|\n";
@@ -108,6 +111,7 @@ std::string render_terminal_summary(const RunReport& report) {
   std::ostringstream out;
   out << "── " << report.run_id << " ──\n";
   if (!report.enrolled) out << "  " << not_enrolled_note << "\n";
+  out << "  upgrade base: " << base_text(report.base) << "\n";
   if (!report.base_not_deployable.empty()) out << "  " << report.base_not_deployable << "\n";
   for (const auto& tier : report.tiers) {
     char line[64];
@@ -128,6 +132,7 @@ std::string render_terminal_summary(const RunReport& report) {
   }
   out << "  teardown " << (report.teardown.clean ? "clean" : "NOT clean") << ", deployments " << report.deploy_count
       << "/" << report.expected_deploy_count << "\n";
+  out << "  last-green: " << describe(report.promotion) << "\n";
   out << "verdict: " << to_string(verdict) << ", level " << compute_level(report) << "/5, exit "
       << exit_code_for(report) << "\n";
   return out.str();
