@@ -17,10 +17,12 @@
 #include "runner/config.hpp"
 #include "runner/deployment.hpp"
 #include "runner/doctor.hpp"
+#include "runner/last_green_command.hpp"
 #include "runner/naming.hpp"
 #include "runner/plan.hpp"
 #include "runner/plan_json.hpp"
 #include "runner/progress.hpp"
+#include "runner/promotion.hpp"
 #include "runner/provenance.hpp"
 #include "runner/reports.hpp"
 #include "runner/spec.hpp"
@@ -162,6 +164,20 @@ int report_run(RunReport& report, const std::filesystem::path& out, harness::Log
   return exit_code_for(report);
 }
 
+/// After the run, before the reports: whether it becomes the recipe's last-green record. The
+/// tags come from the listing the plan was resolved from (the real Git lists a repo once).
+Promotion promote_run(const Config& config, const Plan& plan, const RunReport& report, harness::Git& git,
+                      harness::Logger& log) {
+  Promotion promotion;
+  if (auto refs = git.list_remote_refs(plan.repo_url); !refs.ok()) {
+    promotion = {false, "", "the recipe repo's tags could not be listed: " + refs.error().message};
+  } else {
+    promotion = promote(report, {config.stages, *refs}, LastGreenStore(config.state_dir / "last-green"), utc_now());
+  }
+  log.info("last-green", describe(promotion));
+  return promotion;
+}
+
 /// Everything after the plan: build the seams, run the machine, report.
 int run_plan(const Config& config, const RecipeSpec& spec, const Plan& plan, Host& host, harness::Logger& log,
              std::ostream& err) {
@@ -189,6 +205,7 @@ int run_plan(const Config& config, const RecipeSpec& spec, const Plan& plan, Hos
   RunReport report = run_machine(plan, seams, log);
   report.environment = provenance.get();
   remove_run_home();
+  report.promotion = promote_run(config, plan, report, *host.git, log);
   return report_run(report, config.out, log, err);
 }
 
@@ -205,6 +222,7 @@ int run_ccci(const std::map<std::string, std::string>& env, const std::vector<st
   }
   if (config->mode == Mode::doctor)
     return run_doctor(*config, harness::inherited_environment(passed_to_children), out, err);
+  if (config->mode == Mode::last_green) return run_last_green(*config, out, err);
   if (auto made = make_out_dir(*config); !made.ok()) return stop(err, made.error().message + std::string(try_help), 2);
   auto spec = load_recipe_spec(*config);
   if (!spec.ok()) return stop(err, spec.error().message, 2);

@@ -139,8 +139,10 @@ int small_number(std::string_view digits, size_t max_digits) {
   return value;
 }
 
-Result<std::map<std::string, std::string>> parse_flags(const std::vector<std::string>& args, Mode& mode) {
+Result<std::map<std::string, std::string>> parse_flags(const std::vector<std::string>& args, Mode& mode,
+                                                       bool& clear_last_green) {
   std::map<std::string, std::string> flags;
+  bool last_green = false;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& arg = args[i];
     if (arg == "--help" || arg == "-h") {
@@ -151,8 +153,24 @@ Result<std::map<std::string, std::string>> parse_flags(const std::vector<std::st
       if (mode != Mode::help) mode = Mode::doctor;
       continue;
     }
+    if (i == 0 && arg == "last-green") {
+      last_green = true;
+      if (mode != Mode::help) mode = Mode::last_green;
+      continue;
+    }
+    // `last-green RECIPE`: the recipe is read as --recipe, so it is validated as one.
+    if (last_green && i == 1 && !arg.starts_with("-")) {
+      flags["--recipe"] = arg;
+      continue;
+    }
+    if (arg == "--clear") {
+      if (!last_green) return make_error(ErrorKind::usage, "--clear belongs to `ccci-run last-green RECIPE --clear`");
+      clear_last_green = true;
+      continue;
+    }
     if (arg == "--plan") {
       if (mode == Mode::doctor) return make_error(ErrorKind::usage, "doctor takes no --plan");
+      if (last_green) return make_error(ErrorKind::usage, "last-green takes no --plan");
       if (mode != Mode::help) mode = Mode::plan_only;
       continue;
     }
@@ -372,7 +390,7 @@ Status read_deployment(const Sources& sources, Config& config) {
 harness::Result<Config> parse_config(const std::map<std::string, std::string>& env,
                                      const std::vector<std::string>& args) {
   Config config;
-  CCCI_TRY(auto flags, parse_flags(args, config.mode));
+  CCCI_TRY(auto flags, parse_flags(args, config.mode, config.clear_last_green));
   Sources sources(env, std::move(flags));
   for (Tier tier : all_tiers) config.stages.push_back(tier);
   CCCI_TRY_STATUS(read_subject(sources, config));
@@ -380,6 +398,9 @@ harness::Result<Config> parse_config(const std::map<std::string, std::string>& e
   CCCI_TRY_STATUS(read_deployment(sources, config));
 
   if (config.mode == Mode::help || config.mode == Mode::doctor) return config;
+  if (config.recipe.empty() && config.mode == Mode::last_green) {
+    return make_error(ErrorKind::usage, "last-green needs a recipe: ccci-run last-green RECIPE [--clear]");
+  }
   if (config.recipe.empty()) {
     return make_error(ErrorKind::usage, "RECIPE is required (or --recipe, or Drone's DRONE_REPO_NAME)");
   }
@@ -443,6 +464,7 @@ Usage:
   RECIPE=custom-html ccci-run             the recipe's default branch
   RECIPE=discourse PR=4 ccci-run --plan   print the resolved plan and write plan.json; deploy nothing
   ccci-run doctor                         check the host (docs/operator-first-run.md)
+  ccci-run last-green RECIPE [--clear]    print (or remove) the recipe's last-green record in the state dir
 
 Settings (flag, then variable, then Drone's variable, then the default):
   --recipe, RECIPE          recipe name, [a-z0-9][a-z0-9-]*, at most 40 characters (Drone: DRONE_REPO_NAME)
@@ -478,6 +500,8 @@ Settings (flag, then variable, then Drone's variable, then the default):
   doctor                    as the first argument: check this host meets ccci's assumptions (docker,
                             swarm, proxy network, abra and its flags, server, backups, gateway, disk);
                             exit 0 when every required check passes, 3 otherwise
+  last-green RECIPE         as the first arguments: print RECIPE's last-green record (the base PR
+                            runs upgrade from), or say there is none; exit 0. With --clear: remove it
   --help, -h                this text
 
 Exit codes: 0 green, 1 a check failed, 2 usage or spec error, 3 infrastructure error,

@@ -18,10 +18,12 @@
 
 namespace ccci::runner {
 
-enum class Mode { run, plan_only, help, doctor };  ///< doctor: `ccci-run doctor`, no RECIPE needed
+/// doctor: `ccci-run doctor`, no RECIPE needed. last_green: `ccci-run last-green RECIPE [--clear]`.
+enum class Mode { run, plan_only, help, doctor, last_green };
 
 struct Config {
   Mode mode = Mode::run;
+  bool clear_last_green = false;  ///< `last-green RECIPE --clear`: remove the record
   std::string recipe;
   std::optional<int> pr;
   std::optional<std::string> ref;  ///< lowercase hex, 7–40

@@ -88,6 +88,13 @@ struct Provenance {
   std::string host = not_gathered;            ///< the host name
 };
 
+/// Whether the run became the recipe's last-green record (runner/promotion.hpp).
+struct Promotion {
+  bool promoted = false;
+  std::string version;  ///< the tag recorded; empty unless promoted
+  std::string reason;   ///< why not promoted; empty when promoted
+};
+
 /// Everything the reports need about one run. Filled by the tier state machine; level, verdict
 /// and exit code are derived from it (runner/verdict.hpp), never stored.
 struct RunReport {
@@ -112,6 +119,7 @@ struct RunReport {
   std::string started_at;                 ///< ISO 8601 UTC, e.g. 2026-11-23T07:00:00Z
   std::chrono::milliseconds duration{0};
   Provenance environment;
+  Promotion promotion{false, "", "not considered (the run ended before promotion)"};
 };
 
 }  // namespace ccci::runner

@@ -81,6 +81,9 @@ boost::json::value results_to_json(const RunReport& report, const harness::Redac
   root["base"] = {{"source", to_string(report.base.source)}, {"version", text(report.base.version)},
                   {"commit", text(report.base.commit)},      {"branch", text(report.base.branch)},
                   {"reason", text(report.base.reason)},      {"not_deployable", text(report.base_not_deployable)}};
+  root["last_green"] = {{"promoted", report.promotion.promoted},
+                        {"version", text(report.promotion.version)},
+                        {"reason", text(report.promotion.reason)}};
   root["enrolled"] = report.enrolled;
   root["tiers"] = tiers_json(report.tiers, text);
   root["teardown"] = teardown_json(report.teardown, text);

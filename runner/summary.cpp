@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "harness/text.hpp"
+#include "runner/promotion.hpp"
 #include "runner/provenance.hpp"
 #include "runner/verdict.hpp"
 
@@ -49,7 +50,8 @@ std::string cell(std::string_view text) {
 std::string base_text(const UpgradeBase& base) {
   if (base.source == BaseSource::skip) return "none (" + base.reason + ")";
   std::string name = base.version.empty() ? base.branch : base.version;
-  return name + " @ " + base.commit.substr(0, 12) + ", from " + std::string(to_string(base.source));
+  return name + " @ " + base.commit.substr(0, 12) + ", from " + std::string(to_string(base.source)) + " (" +
+         base.reason + ")";
 }
 
 /// "added GREETING, SECRET_API_KEY_VERSION; secrets generated: api_key; dropped by the head: OLD" — or
@@ -77,12 +79,13 @@ std::string render_summary_markdown(const RunReport& report) {
   md << "### " << icon(verdict) << " ccci: " << report.recipe << pr_text(report) << " " << headline(verdict)
      << " — level " << compute_level(report) << "/5\n\n";
   md << "- head: `" << report.head_commit.substr(0, 12) << "` (" << report.head_ref << ")\n";
-  md << "- upgrade base: " << base_text(report.base) << "\n";
+  md << "- upgrade base: " << cell(base_text(report.base)) << "\n";
   if (!report.base_not_deployable.empty())
     md << "- " << cell(report.base_not_deployable) << ": the head was installed instead; the upgrade was not tested\n";
   if (report.env_upgrade && !upgrade_env_text(*report.env_upgrade).empty())
     md << "- head's new configuration: " << cell(upgrade_env_text(*report.env_upgrade)) << "\n";
   if (!report.enrolled) md << "- spec: " << not_enrolled_note << " (no `recipes/" << report.recipe << "/recipe.yml`)\n";
+  md << "- last-green: " << cell(describe(report.promotion)) << "\n";
   md << "- deployments: " << report.deploy_count << " of " << report.expected_deploy_count << " expected\n";
   md << "- environment: " << cell(render_provenance(report.environment)) << " · run " << report.run_id << "\n\n";
   md << "| tier | status | time | note |\n|---|---|---|---|\n";
@@ -126,6 +129,7 @@ std::string render_terminal_summary(const RunReport& report) {
   std::ostringstream out;
   out << "── " << report.run_id << " ──\n";
   if (!report.enrolled) out << "  " << not_enrolled_note << "\n";
+  out << "  upgrade base: " << base_text(report.base) << "\n";
   if (!report.base_not_deployable.empty()) out << "  " << report.base_not_deployable << "\n";
   for (const auto& tier : report.tiers) {
     char line[64];
@@ -146,6 +150,7 @@ std::string render_terminal_summary(const RunReport& report) {
   }
   out << "  teardown " << (report.teardown.clean ? "clean" : "NOT clean") << ", deployments " << report.deploy_count
       << "/" << report.expected_deploy_count << "\n";
+  out << "  last-green: " << describe(report.promotion) << "\n";
   out << "verdict: " << to_string(verdict) << ", level " << compute_level(report) << "/5, exit "
       << exit_code_for(report) << "\n";
   return out.str();

@@ -80,7 +80,7 @@ std::string_view to_string(BaseSource source) {
 
 harness::Result<std::optional<LastGreen>> LastGreenStore::read(const std::string& recipe) const {
   if (!is_recipe_name(recipe)) return make_error(ErrorKind::usage, "invalid recipe name '" + recipe + "'");
-  auto file = dir_ / (recipe + ".json");
+  auto file = file_of(recipe);
   std::error_code error;
   if (!std::filesystem::exists(file, error)) {
     if (error) return make_error(ErrorKind::infra, "cannot read " + file.string() + ": " + error.message());
@@ -107,6 +107,13 @@ harness::Result<std::optional<LastGreen>> LastGreenStore::read(const std::string
     }
     *field = std::string(value->as_string());
   }
+  // Optional: records from before promotion recorded the run.
+  for (auto [key, field] : {std::pair{"run_id", &record.run_id}, std::pair{"recorded_at", &record.recorded_at}}) {
+    const json::value* value = object->if_contains(key);
+    if (!value) continue;
+    if (!value->is_string()) return malformed(std::string("\"") + key + "\" must be a string");
+    *field = std::string(value->as_string());
+  }
   if (!is_commit_sha(record.commit))
     return malformed("\"commit\" must be a hex commit sha, not '" + record.commit + "'");
   return std::optional<LastGreen>{record};
@@ -119,9 +126,19 @@ harness::Status LastGreenStore::write(const std::string& recipe, const LastGreen
   }
   // Atomic: a reader never sees half a record, and two runs finishing together never share a
   // temporary file.
-  return harness::write_file_atomically(
-      dir_ / (recipe + ".json"),
-      json::serialize(json::object{{"version", record.version}, {"commit", record.commit}}) + "\n");
+  json::object document{{"version", record.version},
+                        {"commit", record.commit},
+                        {"run_id", record.run_id},
+                        {"recorded_at", record.recorded_at}};
+  return harness::write_file_atomically(file_of(recipe), json::serialize(document) + "\n");
+}
+
+harness::Result<bool> LastGreenStore::clear(const std::string& recipe) const {
+  if (!is_recipe_name(recipe)) return make_error(ErrorKind::usage, "invalid recipe name '" + recipe + "'");
+  std::error_code error;
+  bool removed = std::filesystem::remove(file_of(recipe), error);
+  if (error) return make_error(ErrorKind::infra, "cannot remove " + file_of(recipe).string() + ": " + error.message());
+  return removed;
 }
 
 harness::Result<UpgradeBase> resolve_upgrade_base(const BaseInputs& inputs, const LastGreenStore& store,

@@ -27,19 +27,29 @@ struct UpgradeBase {
   std::string reason;   ///< why this source was chosen, or why there is no base
 };
 
-/// A last-green record: the newest {version, commit} of the recipe that passed every tier.
+/// A last-green record: the newest published version of the recipe (a tag and the commit it
+/// named) that passed every tier, with the run that proved it (runner/promotion.hpp).
 struct LastGreen {
   std::string version;
   std::string commit;
+  std::string run_id;       ///< empty in records written before runs were recorded
+  std::string recorded_at;  ///< ISO 8601 UTC; empty likewise
 };
 
-/// Last-green records live as `<dir>/<recipe>.json` ({"version": ..., "commit": ...}).
+/// Last-green records live as `<dir>/<recipe>.json`
+/// ({"version": ..., "commit": ..., "run_id": ..., "recorded_at": ...}). Every method refuses a
+/// recipe name that is not `[a-z0-9][a-z0-9-]*` (ErrorKind::usage) before touching a file.
 class LastGreenStore {
  public:
   explicit LastGreenStore(std::filesystem::path dir) : dir_(std::move(dir)) {}
   /// nullopt when there is no record; ErrorKind::spec when a record is malformed.
   harness::Result<std::optional<LastGreen>> read(const std::string& recipe) const;
+  /// Atomic (temporary file + rename): two runs finishing together leave one whole record, the
+  /// last writer's; a reader never sees half of one.
   harness::Status write(const std::string& recipe, const LastGreen& record) const;
+  /// Removes the record; true when there was one.
+  harness::Result<bool> clear(const std::string& recipe) const;
+  std::filesystem::path file_of(const std::string& recipe) const { return dir_ / (recipe + ".json"); }
 
  private:
   std::filesystem::path dir_;

@@ -127,7 +127,7 @@ RunResult run_ccci_with(const std::string& recipe, int pr, const RunOptions& opt
   env["PATH"] = (binary_dir / "testbed/bin").string() + ":" + base_environment()["PATH"];
   env["CCCI_RECIPES_DIR"] = options.recipes_dir.string();
   env["RECIPE"] = recipe;
-  env["PR"] = std::to_string(pr);
+  env["PR"] = pr > 0 ? std::to_string(pr) : "";  // empty is unset: a run of the default branch
   env["OUT"] = result.out_dir.string();
   for (const auto& [key, value] : options.extra_env) env[key] = value;
   std::vector<std::string> argv;

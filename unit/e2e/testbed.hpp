@@ -48,6 +48,7 @@ struct RunResult {
 };
 
 /// Runs build/runner/ccci-run with RECIPE, PR and the testbed env; OUT is a fresh directory.
+/// `pr` 0: no PR, a run of the recipe's default branch.
 RunResult run_ccci(const std::string& recipe, int pr, const std::vector<std::string>& extra_args = {});
 
 /// Like run_ccci, with `env` added to ccci-run's environment (e.g. the stand-in's knobs).

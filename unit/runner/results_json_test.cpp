@@ -75,6 +75,21 @@ TEST(ResultsJson, ListsTheHeadsNewConfigurationByNameOnly) {
   EXPECT_EQ(boost::json::serialize(env.at("spec_keys")), R"(["EXTRA"])");
 }
 
+TEST(ResultsJson, SaysWhetherTheRunPromotedToLastGreen) {
+  harness::Redactor redactor;
+  RunReport report = fakes::green_report();
+  auto before = results_to_json(report, redactor).at("last_green").as_object();
+  EXPECT_FALSE(before.at("promoted").as_bool());
+  EXPECT_EQ(before.at("reason").as_string(), "not considered (the run ended before promotion)");
+  report.promotion = {true, "1.2.0+1.2", ""};
+  auto promoted = results_to_json(report, redactor).at("last_green").as_object();
+  EXPECT_TRUE(promoted.at("promoted").as_bool());
+  EXPECT_EQ(promoted.at("version").as_string(), "1.2.0+1.2");
+  EXPECT_EQ(promoted.at("reason").as_string(), "");
+  report.promotion = {false, "", "a PR run never promotes"};
+  EXPECT_EQ(results_to_json(report, redactor).at("last_green").at("reason").as_string(), "a PR run never promotes");
+}
+
 TEST(ResultsJson, RecordsWhereTheVerdictCameFrom) {
   harness::Redactor redactor;
   RunReport report = fakes::green_report();

@@ -106,5 +106,29 @@ TEST(Summary, TerminalSummaryEndsWithVerdictLevelAndExitCode) {
   EXPECT_NE(text.find("verdict: red, level 1/5, exit 1"), std::string::npos) << text;
 }
 
+TEST(Summary, SaysTheBaseWithItsReasonAndWhetherTheRunPromoted) {
+  RunReport report = fakes::green_report();
+  report.base.reason = "tip of main (last-green 1.1.0+1.1 is no longer a tag of /srv/git/coop-cloud/fixture-web)";
+  report.promotion = {false, "", "a PR run never promotes"};
+  std::string md = render_summary_markdown(report);
+  EXPECT_NE(md.find("- upgrade base: main @ aaaaaaaaaaaa, from target-branch (tip of main (last-green 1.1.0+1.1 is no "
+                    "longer a tag of /srv/git/coop-cloud/fixture-web))\n"),
+            std::string::npos)
+      << md;
+  EXPECT_NE(md.find("- last-green: not promoted: a PR run never promotes\n"), std::string::npos) << md;
+  std::string text = render_terminal_summary(report);
+  EXPECT_NE(text.find("  upgrade base: main @ aaaaaaaaaaaa, from target-branch (tip of main (last-green 1.1.0+1.1 "
+                      "is no longer a tag"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("  last-green: not promoted: a PR run never promotes\n"), std::string::npos) << text;
+
+  report.promotion = {true, "1.2.0+1.2", ""};
+  EXPECT_NE(render_summary_markdown(report).find("- last-green: promoted 1.2.0+1.2 to last-green\n"),
+            std::string::npos);
+  EXPECT_NE(render_terminal_summary(report).find("  last-green: promoted 1.2.0+1.2 to last-green\n"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace ccci::runner

@@ -55,7 +55,7 @@ class UpgradeBaseTest : public ::testing::Test {
 
 TEST_F(UpgradeBaseTest, PinnedVersionWinsOverLastGreen) {
   make_recipe();
-  ASSERT_TRUE(store_.write("custom-html", {"1.1.0+1.1", v1_1_}).ok());
+  ASSERT_TRUE(store_.write("custom-html", {"1.1.0+1.1", v1_1_, "", ""}).ok());
   auto in = inputs();
   in.pinned = "1.0.0+1.0";
   auto base = resolve(in);
@@ -77,7 +77,7 @@ TEST_F(UpgradeBaseTest, PinThatIsNotATagIsASpecError) {
 
 TEST_F(UpgradeBaseTest, UsesLastGreenRecordWhenItsTagStillExists) {
   make_recipe();
-  ASSERT_TRUE(store_.write("custom-html", {"1.0.0+1.0", v1_}).ok());
+  ASSERT_TRUE(store_.write("custom-html", {"1.0.0+1.0", v1_, "", ""}).ok());
   auto base = resolve(inputs());
   ASSERT_TRUE(base.ok()) << base.error().message;
   EXPECT_EQ(base->source, BaseSource::last_green);
@@ -117,7 +117,7 @@ TEST_F(UpgradeBaseTest, PrefersMainOverMasterWhenBothExist) {
 
 TEST_F(UpgradeBaseTest, LastGreenWhoseTagVanishedFallsThroughWithTheReason) {
   make_recipe();
-  ASSERT_TRUE(store_.write("custom-html", {"0.9.0+0.9", v1_}).ok());
+  ASSERT_TRUE(store_.write("custom-html", {"0.9.0+0.9", v1_, "", ""}).ok());
   auto base = resolve(inputs());
   ASSERT_TRUE(base.ok()) << base.error().message;
   EXPECT_EQ(base->source, BaseSource::target_branch);
@@ -127,7 +127,7 @@ TEST_F(UpgradeBaseTest, LastGreenWhoseTagVanishedFallsThroughWithTheReason) {
 
 TEST_F(UpgradeBaseTest, LastGreenWhoseTagMovedFallsThroughWithTheReason) {
   make_recipe();
-  ASSERT_TRUE(store_.write("custom-html", {"1.0.0+1.0", v1_1_}).ok());
+  ASSERT_TRUE(store_.write("custom-html", {"1.0.0+1.0", v1_1_, "", ""}).ok());
   auto base = resolve(inputs());
   ASSERT_TRUE(base.ok()) << base.error().message;
   EXPECT_EQ(base->source, BaseSource::target_branch);
@@ -162,7 +162,7 @@ TEST_F(UpgradeBaseTest, BaseEqualToHeadIsASkipForEverySource) {
   EXPECT_EQ(tip_as_head->source, BaseSource::skip);
   EXPECT_EQ(tip_as_head->reason.rfind("base equals head: nothing to upgrade from", 0), 0u) << tip_as_head->reason;
 
-  ASSERT_TRUE(store_.write("custom-html", {"1.1.0+1.1", v1_1_}).ok());
+  ASSERT_TRUE(store_.write("custom-html", {"1.1.0+1.1", v1_1_, "", ""}).ok());
   auto last_green_as_head = resolve(inputs(v1_1_));
   ASSERT_TRUE(last_green_as_head.ok());
   EXPECT_EQ(last_green_as_head->source, BaseSource::skip);

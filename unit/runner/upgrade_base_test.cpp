@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include "unit/fakes/temp_dir.hpp"
 
 namespace ccci::runner {
@@ -15,7 +17,7 @@ TEST(LastGreenStore, RoundTripsARecordAndReportsAbsence) {
   auto none = store.read("discourse");
   ASSERT_TRUE(none.ok()) << none.error().message;
   EXPECT_FALSE(none->has_value());
-  ASSERT_TRUE(store.write("discourse", {"0.8.1+3.5.0", "f87c612d71b4aaaaaaaaaaaaaaaaaaaaaaaaaaaa"}).ok());
+  ASSERT_TRUE(store.write("discourse", {"0.8.1+3.5.0", "f87c612d71b4aaaaaaaaaaaaaaaaaaaaaaaaaaaa", "", ""}).ok());
   auto read = store.read("discourse");
   ASSERT_TRUE(read.ok()) << read.error().message;
   ASSERT_TRUE(read->has_value());
@@ -36,11 +38,64 @@ TEST(LastGreenStore, RejectsRecordsWithMissingOrWrongFields) {
   }
 }
 
+TEST(LastGreenStore, RoundTripsTheRunAndTimeAndReadsOlderRecordsWithoutThem) {
+  fakes::TempDir dir;
+  LastGreenStore store(dir.path());
+  ASSERT_TRUE(
+      store.write("fixture-web", {"1.2.0+1.2", "abcdef1234", "fixture-web-main-1a2b3c", "2026-11-30T21:00:00Z"}).ok());
+  auto read = store.read("fixture-web");
+  ASSERT_TRUE(read.ok() && read->has_value());
+  EXPECT_EQ((*read)->run_id, "fixture-web-main-1a2b3c");
+  EXPECT_EQ((*read)->recorded_at, "2026-11-30T21:00:00Z");
+  dir.write("old.json", R"({"version": "1.0.0", "commit": "abcdef1"})");
+  auto old = store.read("old");
+  ASSERT_TRUE(old.ok()) << old.error().message;
+  EXPECT_EQ((*old)->run_id, "");
+  dir.write("bad.json", R"({"version": "1.0.0", "commit": "abcdef1", "run_id": 7})");
+  EXPECT_EQ(store.read("bad").error().kind, ErrorKind::spec);
+}
+
+TEST(LastGreenStore, ClearRemovesTheRecordAndSaysWhetherThereWasOne) {
+  fakes::TempDir dir;
+  LastGreenStore store(dir.path());
+  ASSERT_TRUE(store.write("fixture-web", {"1.2.0+1.2", "abcdef1234", "", ""}).ok());
+  auto cleared = store.clear("fixture-web");
+  ASSERT_TRUE(cleared.ok());
+  EXPECT_TRUE(*cleared);
+  EXPECT_FALSE(store.read("fixture-web")->has_value());
+  EXPECT_FALSE(*store.clear("fixture-web"));
+  EXPECT_EQ(store.clear("../x").error().kind, ErrorKind::usage);
+}
+
+TEST(LastGreenStore, TwoRunsWritingTogetherLeaveOneWholeRecordNeverATornOne) {
+  fakes::TempDir dir;
+  LastGreenStore store(dir.path());
+  auto writer = [&](const std::string& version, const std::string& commit) {
+    for (int i = 0; i < 100; ++i)
+      EXPECT_TRUE(store.write("fixture-web", {version, commit, "run-" + version, "t"}).ok());
+  };
+  std::thread first(writer, "1.1.0+1.1", std::string(40, 'a'));
+  std::thread second(writer, "1.2.0+1.2", std::string(40, 'b'));
+  for (int i = 0; i < 200; ++i) {
+    auto read = store.read("fixture-web");
+    ASSERT_TRUE(read.ok()) << read.error().message;  // never half a record
+    if (!read->has_value()) continue;                // before the first rename
+    bool whole = ((*read)->version == "1.1.0+1.1" && (*read)->commit == std::string(40, 'a')) ||
+                 ((*read)->version == "1.2.0+1.2" && (*read)->commit == std::string(40, 'b'));
+    EXPECT_TRUE(whole) << (*read)->version << " " << (*read)->commit;
+  }
+  first.join();
+  second.join();
+  std::vector<std::string> left;
+  for (const auto& entry : std::filesystem::directory_iterator(dir.path())) left.push_back(entry.path().filename());
+  EXPECT_EQ(left, std::vector<std::string>{"fixture-web.json"}) << "no temporary file is left behind";
+}
+
 TEST(LastGreenStore, RefusesRecipeNamesThatCouldEscapeTheDirectory) {
   fakes::TempDir dir;
   LastGreenStore store(dir.path());
   EXPECT_EQ(store.read("../etc/passwd").error().kind, ErrorKind::usage);
-  EXPECT_EQ(store.write("../x", {"1.0.0", "abcdef1"}).error().kind, ErrorKind::usage);
+  EXPECT_EQ(store.write("../x", {"1.0.0", "abcdef1", "", ""}).error().kind, ErrorKind::usage);
 }
 
 TEST(BaseSourceNames, MatchTheReportVocabulary) {
