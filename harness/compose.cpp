@@ -10,6 +10,7 @@
 
 #include "harness/compose_tree.hpp"
 #include "harness/interpolation.hpp"
+#include "harness/text.hpp"
 
 namespace ccci::harness {
 namespace {
@@ -253,12 +254,10 @@ Result<ComposeModel> build_model(const YamlNode& root) {
   return model;
 }
 
-std::vector<std::string> split(const std::string& text, char separator) {
-  std::vector<std::string> parts;
-  std::stringstream in(text);
-  for (std::string part; std::getline(in, part, separator);) {
-    if (!part.empty()) parts.push_back(part);
-  }
+/// The non-empty parts of a list like COMPOSE_FILE ("a.yml::b.yml" → a.yml, b.yml).
+std::vector<std::string> non_empty_parts(const std::string& text, char separator) {
+  auto parts = split(text, separator);
+  std::erase_if(parts, [](const std::string& part) { return part.empty(); });
   return parts;
 }
 
@@ -268,7 +267,8 @@ Result<ComposeModel> load_compose(const std::filesystem::path& recipe_dir,
                                   const std::map<std::string, std::string>& env) {
   // Each file is held to YamlLimits, and the recipe's env cannot list one file thousands of times.
   constexpr size_t max_files = 16;
-  if (auto listed = env.find("COMPOSE_FILE"); listed != env.end() && split(listed->second, ':').size() > max_files) {
+  if (auto listed = env.find("COMPOSE_FILE");
+      listed != env.end() && non_empty_parts(listed->second, ':').size() > max_files) {
     return make_error(ErrorKind::spec, "COMPOSE_FILE names more than " + std::to_string(max_files) + " files");
   }
   std::string files = "compose.yml";
@@ -276,7 +276,7 @@ Result<ComposeModel> load_compose(const std::filesystem::path& recipe_dir,
   YamlNode merged;
   std::filesystem::path working_dir;  // docker reads env_files relative to the first file's folder
   bool first = true;
-  for (const auto& file : split(files, ':')) {
+  for (const auto& file : non_empty_parts(files, ':')) {
     CCCI_TRY(YamlNode root, load_yaml_file(recipe_dir / file));
     if (!root.is_mapping()) return at(root.mark, "a compose file must be a mapping");
     CCCI_TRY_STATUS(interpolate_tree(root, env));
@@ -340,7 +340,7 @@ std::vector<std::string> ComposeModel::backup_paths(const std::string& stack) co
         paths.insert(root);
         continue;
       }
-      for (const auto& path : split(only->second, ',')) paths.insert(root + "/" + path);
+      for (const auto& path : non_empty_parts(only->second, ',')) paths.insert(root + "/" + path);
     }
   }
   return {paths.begin(), paths.end()};

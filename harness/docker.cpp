@@ -480,15 +480,7 @@ namespace {
 /// The fields of the first non-empty line, split at tabs.
 std::vector<std::string> tab_fields(std::string_view text) {
   auto lines = trimmed_lines(text);
-  std::vector<std::string> fields;
-  if (lines.empty()) return fields;
-  std::string_view line = lines.front();
-  for (size_t start = 0;;) {
-    size_t tab = line.find('\t', start);
-    fields.emplace_back(line.substr(start, tab == std::string_view::npos ? std::string_view::npos : tab - start));
-    if (tab == std::string_view::npos) return fields;
-    start = tab + 1;
-  }
+  return lines.empty() ? std::vector<std::string>{} : split(lines.front(), '\t');
 }
 
 }  // namespace

@@ -81,6 +81,17 @@ std::string last_lines(std::string_view text, size_t max_lines, size_t max_chars
   return result;
 }
 
+std::vector<std::string> split(std::string_view text, char separator) {
+  std::vector<std::string> parts;
+  size_t start = 0;
+  for (size_t at = text.find(separator); at != std::string_view::npos; at = text.find(separator, start)) {
+    parts.emplace_back(text.substr(start, at - start));
+    start = at + 1;
+  }
+  parts.emplace_back(text.substr(start));
+  return parts;
+}
+
 std::string join(const std::vector<std::string>& items, std::string_view separator) {
   std::string result;
   for (const auto& item : items) {

@@ -23,6 +23,9 @@ std::vector<std::string> trimmed_lines(std::string_view text);
 /// in front when cut): what a message quotes of a tool's output.
 std::string last_lines(std::string_view text, size_t max_lines, size_t max_chars);
 
+/// `text` cut at every `separator`, empty parts kept ("a::b" → "a", "", "b"; "" → one empty part).
+std::vector<std::string> split(std::string_view text, char separator);
+
 /// `items` joined with `separator` between them.
 std::string join(const std::vector<std::string>& items, std::string_view separator);
 

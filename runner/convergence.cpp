@@ -30,9 +30,7 @@ std::string ordinal(int number) {
 constexpr std::string_view docker_failed = "docker: ";
 constexpr size_t tasks_quoted = 3;  ///< per service behind, in a message
 
-bool starts_with(std::string_view text, std::string_view prefix) { return text.substr(0, prefix.size()) == prefix; }
-
-bool runs(const harness::TaskState& task) { return task.desired == "Running" && starts_with(task.current, "Running"); }
+bool runs(const harness::TaskState& task) { return task.desired == "Running" && task.current.starts_with("Running"); }
 
 /// "app_web 0/1 of its current spec running (Starting 4 seconds ago; Failed 9 seconds ago: task:
 /// non-zero exit (1))".
@@ -87,7 +85,7 @@ ProbeReport stack_rolled_out(harness::DockerDriver& docker, const std::string& s
     harness::ServiceRollout rollout =
         found == rollouts->end() ? harness::ServiceRollout{service.name, {}, {}, {}} : *found;
     const auto& state = rollout.update_state;
-    if (starts_with(state, "rollback")) {
+    if (state.starts_with("rollback")) {
       return ProbeReport::failed("swarm rolled the update of " + rollout.name + " back (" + state +
                                  (rollout.update_message.empty() ? "" : ": " + rollout.update_message) + ")");
     }
@@ -111,7 +109,7 @@ harness::Status wait_until_converged(harness::DockerDriver& docker, harness::Clo
   auto result = harness::poll_until(clock, options, [&] { return stack_rolled_out(docker, stack); });
   if (result.done()) return harness::ok_status();
   if (result.end == harness::PollResult::End::failed) return make_error(ErrorKind::check_failed, result.last_message);
-  if (starts_with(result.last_message, docker_failed)) {
+  if (result.last_message.starts_with(docker_failed)) {
     return make_error(ErrorKind::infra, "docker could not tell whether " + stack + " converged (waited " +
                                             harness::format_duration(result.elapsed) +
                                             "): " + result.last_message.substr(docker_failed.size()));

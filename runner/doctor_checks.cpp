@@ -37,17 +37,6 @@ harness::Result<harness::Completion> run(const DoctorSettings& settings, harness
   return runner.run({std::move(argv), settings.env, {}, settings.timeout});
 }
 
-std::vector<std::string> split(const std::string& text, char separator) {
-  std::vector<std::string> parts;
-  size_t start = 0;
-  for (size_t at = text.find(separator); at != std::string::npos; at = text.find(separator, start)) {
-    parts.push_back(text.substr(start, at - start));
-    start = at + 1;
-  }
-  parts.push_back(text.substr(start));
-  return parts;
-}
-
 /// The end of a docker failure's message (docker's own words), on one line.
 std::string docker_said(const harness::Error& error) {
   std::string said = harness::last_lines(error.message, 2, 240);
@@ -193,7 +182,7 @@ std::vector<DoctorCheck> check_abra(const DoctorSettings& settings, harness::Pro
   }
   std::vector<std::string> missing;
   for (const auto& command : harness::abra_flags_in_use()) {
-    auto args = split(command.command, ' ');
+    auto args = harness::split(command.command, ' ');
     args.emplace_back("--help");
     auto help = abra(args);
     if (!help.ok() || !help->succeeded()) {
@@ -304,7 +293,7 @@ std::optional<fs::path> find_executable(const std::string& name, const harness::
   }
   auto path = env.find("PATH");
   if (path == env.end()) return std::nullopt;
-  for (const auto& dir : split(path->second, ':')) {
+  for (const auto& dir : harness::split(path->second, ':')) {
     if (dir.empty()) continue;
     fs::path candidate = fs::path(dir) / name;
     if (is_executable_file(candidate)) return candidate;

@@ -44,5 +44,12 @@ TEST(Text, FormatDurationPicksTheReadableUnit) {
   EXPECT_EQ(format_duration(1500ms), "1.5s");
 }
 
+TEST(Split, KeepsEmptyPartsAndAlwaysYieldsOne) {
+  EXPECT_EQ(split("a::b", ':'), (std::vector<std::string>{"a", "", "b"}));
+  EXPECT_EQ(split("28.0.1\tactive\t\t/x", '\t'), (std::vector<std::string>{"28.0.1", "active", "", "/x"}));
+  EXPECT_EQ(split("", ':'), std::vector<std::string>{""});
+  EXPECT_EQ(split(":", ':'), (std::vector<std::string>{"", ""}));
+}
+
 }  // namespace
 }  // namespace ccci::harness
