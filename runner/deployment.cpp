@@ -133,25 +133,53 @@ Status Deployment::wait_until_serving() {
 
 Status Deployment::install() {
   CCCI_TRY_STATUS(seams_.git.clone(settings_.repo_url, checkout_));
-  if (settings_.base.source == BaseSource::skip) return install_app(Install::head);
-  auto base = install_app(Install::base);
-  // Only the recipe's side of a failure (abra's FATA, a compose file or image the base lacks)
-  // says the published base cannot be deployed; infrastructure trouble stays an error.
-  if (base.ok() || base.error().kind != ErrorKind::check_failed) return base;
-  base_not_deployable_ = "base " + base_name(settings_.base) + " not deployable: " + base.error().message;
-  seams_.log.info("install", base_not_deployable_ + "; installing the head (chaos) on a fresh app instead");
-  auto removed = remove_app();
-  if (!removed.clean) {
-    return make_error(ErrorKind::infra,
-                      base_not_deployable_ + "; removing it before installing the head failed: " + removed.message);
+  while (settings_.base.source != BaseSource::skip) {
+    CCCI_TRY_STATUS(check_out(Install::base));
+    if (!std::filesystem::exists(checkout_ / "compose.yml")) {
+      // Nothing published yet (a new recipe's main holds only its README): no base, not a broken one.
+      fall_through_from_base(base_name(settings_.base) + " has no compose.yml: nothing to upgrade from");
+      continue;
+    }
+    int deploys_before = deploy_count_;
+    auto base = install_app(Install::base);
+    // Only the recipe's side of a failure (abra's FATA, a compose file or image the base lacks)
+    // says the base cannot be deployed; infrastructure trouble stays an error.
+    if (base.ok() || base.error().kind != ErrorKind::check_failed) return base;
+    std::string why = base_name(settings_.base) + " not deployable: " + base.error().message;
+    auto removed = remove_app();
+    if (!removed.clean) {
+      return make_error(ErrorKind::infra,
+                        "base " + why + "; removing it before installing again failed: " + removed.message);
+    }
+    abandoned_deploys_ += deploy_count_ - deploys_before;
+    if (settings_.base.source == BaseSource::last_green) {
+      fall_through_from_base("last-green " + why);
+      continue;
+    }
+    base_not_deployable_ = "base " + why;
+    seams_.log.info("install", base_not_deployable_ + "; installing the head (chaos) on a fresh app instead");
+    break;
   }
+  CCCI_TRY_STATUS(check_out(Install::head));
   return install_app(Install::head);
+}
+
+void Deployment::fall_through_from_base(const std::string& why) {
+  settings_.base = fall_through(settings_.base, why, settings_.head_commit);
+  std::string next = settings_.base.source == BaseSource::skip ? std::string("no upgrade base")
+                                                               : "the upgrade base is now " + base_name(settings_.base);
+  seams_.log.info("install", why + "; " + next + " (" + settings_.base.reason + ")");
+}
+
+Status Deployment::check_out(Install what) {
+  bool base = what == Install::base;
+  CCCI_TRY_STATUS(seams_.git.fetch_and_checkout(checkout_, base ? base_ref(settings_.base) : settings_.head_ref));
+  checked_out_ = base ? settings_.base.commit : settings_.head_commit;
+  return harness::ok_status();
 }
 
 Status Deployment::install_app(Install what) {
   bool base = what == Install::base;
-  CCCI_TRY_STATUS(seams_.git.fetch_and_checkout(checkout_, base ? base_ref(settings_.base) : settings_.head_ref));
-  checked_out_ = base ? settings_.base.commit : settings_.head_commit;
   std::optional<std::string> version;
   if (base && !settings_.base.version.empty()) version = settings_.base.version;
   CCCI_TRY_STATUS(seams_.abra.app_new(settings_.recipe, version, settings_.domain, harness::SecretGeneration::skip));

@@ -6,8 +6,10 @@
 /// prepulls every image (a missing image fails before anything is deployed, naming the image),
 /// deploys, and waits until the health URL answers through the gateway. When the base cannot be
 /// deployed (a check_failed error: abra refused it, its compose files or images are broken) the
-/// base app is removed and the head is installed in chaos mode on a fresh app instead, so the
-/// other tiers still judge the PR; base_not_deployable says why. Before every chaos deploy the
+/// base app is removed; a last-green base falls back to the target-branch tip, any other base
+/// gives way to the head, installed in chaos mode on a fresh app so the other tiers still judge
+/// the PR; base_outcome says which base was used and why none could be. A base without a
+/// compose.yml (a new recipe's main) is no base: the head is installed. Before every chaos deploy the
 /// checkout's HEAD must be the commit ccci checked out. A recipe whose spec says `deploy.converge:
 /// ccci` is deployed with abra's convergence checks off, and ccci waits for every service of the
 /// stack to run its current spec (runner/convergence.hpp). upgrade checks out the
@@ -93,10 +95,7 @@ class Deployment final : public Operations {
   Evidence collect_evidence() override;
   TeardownOutcome teardown() override;
   int deploy_count() const override { return deploy_count_; }
-  std::optional<std::string> base_not_deployable() const override {
-    if (base_not_deployable_.empty()) return std::nullopt;
-    return base_not_deployable_;
-  }
+  BaseOutcome base_outcome() const override { return {settings_.base, base_not_deployable_, abandoned_deploys_}; }
 
   const std::string& stack() const { return stack_; }
   /// What the upgrade did to the app's .env; nullopt until the upgrade got that far.
@@ -104,8 +103,12 @@ class Deployment final : public Operations {
 
  private:
   enum class Install { base, head };
-  /// Checks out the base or the head, creates the app and deploys it, then waits until it serves.
+  /// Checks out the base or the head into the recipe checkout.
+  harness::Status check_out(Install what);
+  /// With the base or the head checked out: creates the app and deploys it, then waits until it serves.
   harness::Status install_app(Install what);
+  /// The base is not one (`why`): install moves on to what upgrade_base.hpp's fall_through gives.
+  void fall_through_from_base(const std::string& why);
   /// ErrorKind::infra unless the checkout's HEAD is the commit ccci checked out (`checked_out_`):
   /// abra run without --chaos moves it to the .env's version, and a chaos deploy ships HEAD.
   harness::Status verify_checkout();
@@ -147,6 +150,7 @@ class Deployment final : public Operations {
   std::string checked_out_;          ///< the commit ccci last checked out
   bool head_installed_ = false;      ///< the install deployed the head (chaos), not a base
   std::string base_not_deployable_;  ///< "base <v> not deployable: <why>"; empty while it was
+  int abandoned_deploys_ = 0;        ///< deployments of bases removed again
   std::vector<std::string> pruned_;
   std::optional<EnvUpgrade> env_upgrade_;
   std::optional<std::string> snapshot_;

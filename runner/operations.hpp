@@ -10,11 +10,25 @@
 
 #include "harness/result.hpp"
 #include "runner/outcome.hpp"
+#include "runner/upgrade_base.hpp"
 
 namespace ccci::runner {
 
 enum class SeedOp { pre_upgrade, pre_backup, pre_restore };
 std::string_view to_string(SeedOp op);
+
+/// What install made of the plan's upgrade base.
+struct BaseOutcome {
+  /// The base the run used: the plan's, or the one install fell through to (a last-green version
+  /// that no longer deploys falls back to the target-branch tip; a tip without a compose.yml,
+  /// a recipe with nothing published yet, is no base at all).
+  UpgradeBase base;
+  /// "base <version> not deployable: <why>" when the base install settled on could not be
+  /// deployed and the head was installed instead; empty otherwise.
+  std::string not_deployable;
+  /// Deployments of bases that install removed again: each is one deployment more than planned.
+  int abandoned_deploys = 0;
+};
 
 class Operations {
  public:
@@ -43,10 +57,10 @@ class Operations {
   virtual TeardownOutcome teardown() = 0;
   /// Fresh deployments made so far (the app and each dependency; an upgrade is not one).
   virtual int deploy_count() const = 0;
-  /// After install: why the upgrade base could not be deployed ("base <version> not deployable:
-  /// <abra's reason>"), when install then installed the head instead; nullopt otherwise. The
-  /// upgrade tier is then not run, and the failed base deploy counts as one more deployment.
-  virtual std::optional<std::string> base_not_deployable() const = 0;
+  /// After install: the base it used, and why none could be deployed when it installed the head
+  /// instead. The upgrade tier then does not run: it is an infrastructure-class error (the PR did
+  /// not break the base), or skipped when install found no base at all.
+  virtual BaseOutcome base_outcome() const = 0;
 };
 
 }  // namespace ccci::runner

@@ -33,7 +33,7 @@ TierStatus status_from_checks(const std::vector<CheckOutcome>& checks, std::stri
 /// once install has passed (a failed install may stop before its deploy). A base that could not
 /// be deployed was one deployment more, of an app removed before the head's.
 std::optional<std::string> deploy_count_error(const MachineResult& result, int expected) {
-  if (!result.base_not_deployable.empty()) ++expected;
+  if (result.base) expected += result.base->abandoned_deploys;
   bool install_passed = !result.tiers.empty() && result.tiers.front().status == TierStatus::pass;
   if (result.deploy_count > expected || (install_passed && result.deploy_count != expected)) {
     return "deploy count " + std::to_string(result.deploy_count) + " != expected " + std::to_string(expected) +
@@ -66,12 +66,22 @@ Status TierMachine::perform(Tier tier, bool has_dependencies) {
     case Tier::install:
       if (has_dependencies) CCCI_TRY_STATUS(ops_.deploy_dependencies());
       return ops_.install();
-    case Tier::upgrade: CCCI_TRY_STATUS(ops_.seed(SeedOp::pre_upgrade)); return ops_.upgrade();
-    case Tier::backup: CCCI_TRY_STATUS(ops_.seed(SeedOp::pre_backup)); return ops_.backup();
+    case Tier::upgrade: CCCI_TRY_STATUS(seed_pre_upgrade()); return ops_.upgrade();
+    case Tier::backup:
+      // Without an upgrade the data written before one is written here, so the checks that read
+      // it back after the restore still judge something instead of failing on data never written.
+      if (!pre_upgrade_seeded_) CCCI_TRY_STATUS(seed_pre_upgrade());
+      CCCI_TRY_STATUS(ops_.seed(SeedOp::pre_backup));
+      return ops_.backup();
     case Tier::restore: CCCI_TRY_STATUS(ops_.seed(SeedOp::pre_restore)); return ops_.restore();
     case Tier::custom: return harness::ok_status();
   }
   return harness::ok_status();
+}
+
+Status TierMachine::seed_pre_upgrade() {
+  pre_upgrade_seeded_ = true;
+  return ops_.seed(SeedOp::pre_upgrade);
 }
 
 TierOutcome TierMachine::run_tier(const TierIntent& intent, bool has_dependencies) {
@@ -93,6 +103,7 @@ TierOutcome TierMachine::run_tier(const TierIntent& intent, bool has_dependencie
 
 MachineResult TierMachine::run(const MachineInputs& inputs) {
   MachineResult result;
+  pre_upgrade_seeded_ = false;
   run_tiers(inputs, result);
   bool red = std::any_of(result.tiers.begin(), result.tiers.end(), [](const TierOutcome& tier) {
     return tier.status == TierStatus::fail || tier.status == TierStatus::error;
@@ -130,17 +141,24 @@ void TierMachine::run_tiers(const MachineInputs& inputs, MachineResult& result) 
         finish(result, {intent.tier, status, intent.reason, {}, {}});
         continue;
       }
-      if (intent.tier == Tier::upgrade && !result.base_not_deployable.empty()) {
-        finish(result, {intent.tier, TierStatus::skipped, result.base_not_deployable, {}, {}});
-        continue;
+      if (intent.tier == Tier::upgrade && result.base) {
+        // Not the head's doing, so it does not stop the tiers that still judge the head.
+        if (!result.base->not_deployable.empty()) {
+          finish(result, {intent.tier, TierStatus::error, result.base->not_deployable, {}, {}});
+          continue;
+        }
+        if (result.base->base.source == BaseSource::skip) {
+          finish(result, {intent.tier, TierStatus::skipped, "no upgrade base: " + result.base->base.reason, {}, {}});
+          continue;
+        }
       }
       TierOutcome outcome = run_tier(intent, inputs.has_dependencies);
       if (intent.tier == Tier::install) {
-        if (auto base = ops_.base_not_deployable()) {
-          result.base_not_deployable = *base;
+        result.base = ops_.base_outcome();
+        if (const auto& why = result.base->not_deployable; !why.empty()) {
           outcome.reason =
-              *base + (outcome.status == TierStatus::pass ? "; the head was installed (chaos) instead"
-                                                          : "; the head, installed instead: " + outcome.reason);
+              why + (outcome.status == TierStatus::pass ? "; the head was installed (chaos) instead"
+                                                        : "; the head, installed instead: " + outcome.reason);
         }
       }
       if (outcome.status == TierStatus::fail || outcome.status == TierStatus::error) {

@@ -3,16 +3,20 @@
 /// operation once, and always tears down.
 ///
 /// Rules: a tier that fails or errors makes every later tier `skipped` with the reason; when the
-/// install could not deploy the upgrade base and installed the head instead, the upgrade tier is
-/// `skipped` with why (and that base deploy counts as one more deployment), later tiers run; a tier
+/// install could not deploy the upgrade base and installed the head instead, the upgrade tier is an
+/// `error` saying why (the PR did not break the base: infrastructure-class) and later tiers still
+/// run; when install found no base at all the upgrade is `skipped` with why. Each base deploy that
+/// install removed again counts as one deployment more; a tier
 /// the spec marks not-applicable is `n/a` with the spec's reason; a tier the plan skips (not in
 /// STAGES, no upgrade base) is `skipped` with the plan's reason and does not stop later tiers.
+/// The pre_upgrade seeds run before the upgrade; when no upgrade runs, before the backup's own.
 /// Before teardown of a run with a failed or errored tier (and no interrupt), the evidence is
 /// collected. Teardown runs after failures, errors, exceptions and interrupts; a residue, a teardown that
 /// could not verify, or a deploy count other than the expected one is a run-level infrastructure
 /// error. The machine owns no resources: Operations does the work, the machine decides the order
 /// and the verdict of each tier.
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -45,7 +49,7 @@ struct MachineResult {
   int deploy_count = 0;
   std::vector<std::string> infra_errors;
   int interrupt_signal = 0;
-  std::string base_not_deployable;  ///< Operations::base_not_deployable after install; empty otherwise
+  std::optional<BaseOutcome> base;  ///< Operations::base_outcome once install ran
 };
 
 /// Told as the machine moves on, for live progress; any member may be left empty. Every tier
@@ -71,6 +75,7 @@ class TierMachine {
   void run_tiers(const MachineInputs& inputs, MachineResult& result);
   TierOutcome run_tier(const TierIntent& intent, bool has_dependencies);
   harness::Status perform(Tier tier, bool has_dependencies);
+  harness::Status seed_pre_upgrade();
   void finish(MachineResult& result, TierOutcome outcome);
   void collect_evidence(MachineResult& result);
   /// Always runs; a teardown that is not clean is a run-level infrastructure error.
@@ -80,6 +85,8 @@ class TierMachine {
   harness::Clock& clock_;
   std::function<int()> pending_interrupt_;
   MachineObserver observer_;
+  bool pre_upgrade_seeded_ =
+      false;  ///< the pre_upgrade seeds ran (before the upgrade, or before the backup without one)
 };
 
 }  // namespace ccci::runner

@@ -59,11 +59,31 @@ UpgradeBase skip(std::string reason) {
 }
 
 /// An upgrade from X to X proves nothing, whichever source proposed X.
-UpgradeBase unless_equal_to_head(UpgradeBase base, const BaseInputs& inputs) {
-  if (!same_commit(base.commit, inputs.head_commit)) return base;
+UpgradeBase unless_equal_to_head(UpgradeBase base, const std::string& head_commit) {
+  if (!same_commit(base.commit, head_commit)) return base;
   std::string what = base.version.empty() ? base.branch : base.version;
   return skip("base equals head: nothing to upgrade from (" + std::string(to_string(base.source)) + " " + what +
               " is " + short_sha(base.commit) + ")");
+}
+
+std::optional<BranchTip> branch_tip(const std::map<std::string, std::string>& refs) {
+  for (const char* branch : {"main", "master"}) {
+    auto tip = refs.find(std::string("refs/heads/") + branch);
+    if (tip != refs.end()) return BranchTip{branch, tip->second};
+  }
+  return std::nullopt;
+}
+
+/// `why_not_last_green` says why the source before it was not used.
+UpgradeBase target_branch_base(const BranchTip& tip, const std::string& why_not_last_green,
+                               const std::string& head_commit) {
+  UpgradeBase base{BaseSource::target_branch,
+                   "",
+                   tip.commit,
+                   tip.branch,
+                   "tip of " + tip.branch + " (" + why_not_last_green + ")",
+                   std::nullopt};
+  return unless_equal_to_head(std::move(base), head_commit);
 }
 
 }  // namespace
@@ -153,8 +173,8 @@ harness::Result<UpgradeBase> resolve_upgrade_base(const BaseInputs& inputs, cons
       return make_error(ErrorKind::spec,
                         "pinned upgrade base " + *inputs.pinned + " is not a tag of " + inputs.repo_url);
     }
-    UpgradeBase base{BaseSource::pin, *inputs.pinned, *commit, "", "pinned in the recipe spec"};
-    return unless_equal_to_head(std::move(base), inputs);
+    UpgradeBase base{BaseSource::pin, *inputs.pinned, *commit, "", "pinned in the recipe spec", std::nullopt};
+    return unless_equal_to_head(std::move(base), inputs.head_commit);
   }
 
   // Why the last-green record was not used, carried into the fallback's reason.
@@ -168,20 +188,23 @@ harness::Result<UpgradeBase> resolve_upgrade_base(const BaseInputs& inputs, cons
       no_last_green = "last-green tag " + record->version + " now points to " + short_sha(*commit) +
                       ", not the recorded " + short_sha(record->commit);
     } else {
-      UpgradeBase base{BaseSource::last_green, record->version, *commit, "",
-                       "the newest version that passed every tier"};
-      return unless_equal_to_head(std::move(base), inputs);
+      UpgradeBase base{
+          BaseSource::last_green, record->version, *commit, "", "the newest version that passed every tier",
+          branch_tip(refs)};
+      return unless_equal_to_head(std::move(base), inputs.head_commit);
     }
   }
 
-  for (const char* branch : {"main", "master"}) {
-    auto tip = refs.find(std::string("refs/heads/") + branch);
-    if (tip == refs.end()) continue;
-    UpgradeBase base{BaseSource::target_branch, "", tip->second, branch,
-                     "tip of " + std::string(branch) + " (" + no_last_green + ")"};
-    return unless_equal_to_head(std::move(base), inputs);
+  auto tip = branch_tip(refs);
+  if (!tip) return skip(no_last_green + " and the repo has neither main nor master");
+  return target_branch_base(*tip, no_last_green, inputs.head_commit);
+}
+
+UpgradeBase fall_through(const UpgradeBase& base, const std::string& why, const std::string& head_commit) {
+  if (base.source == BaseSource::last_green && base.fallback) {
+    return target_branch_base(*base.fallback, why, head_commit);
   }
-  return skip(no_last_green + " and the repo has neither main nor master");
+  return skip(why);
 }
 
 }  // namespace ccci::runner

@@ -19,12 +19,21 @@ namespace ccci::runner {
 enum class BaseSource { pin, last_green, target_branch, skip };
 std::string_view to_string(BaseSource source);
 
+/// The tip of the recipe repo's target branch.
+struct BranchTip {
+  std::string branch;  ///< main or master
+  std::string commit;  ///< full sha
+};
+
 struct UpgradeBase {
   BaseSource source = BaseSource::skip;
   std::string version;  ///< a release tag (pin, last-green) or empty (a branch tip)
   std::string commit;   ///< full sha of the base; empty for a skip
   std::string branch;   ///< the target branch for BaseSource::target_branch
   std::string reason;   ///< why this source was chosen, or why there is no base
+  /// For a last-green base: the target-branch tip the install falls back to when that version no
+  /// longer deploys (fall_through); nullopt otherwise, or when the repo has neither branch.
+  std::optional<BranchTip> fallback = std::nullopt;
 };
 
 /// A last-green record: the newest published version of the recipe (a tag and the commit it
@@ -62,6 +71,12 @@ struct BaseInputs {
   bool upgrade_wanted = true;         ///< false when STAGES excludes upgrade or the spec says n/a
   std::string head_commit;            ///< a base equal to the head is no upgrade: skip
 };
+
+/// The base after `base` turned out not to be one: `why` says what went wrong with it ("last-green
+/// 1.2.0+1.2 not deployable: …"). A last-green base falls back to its target-branch tip (unless
+/// that is the head); any other base, or one without a fallback, becomes a skip. Either way the
+/// reason carries `why`, so nothing falls through silently.
+UpgradeBase fall_through(const UpgradeBase& base, const std::string& why, const std::string& head_commit);
 
 /// ErrorKind::infra when git cannot reach the repo; a pinned version that does not exist is
 /// ErrorKind::spec. Everything else resolves to some UpgradeBase.

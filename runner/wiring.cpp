@@ -108,9 +108,12 @@ void record_machine_result(RunReport& report, MachineResult result, std::chrono:
   report.teardown = std::move(result.teardown);
   report.evidence = std::move(result.evidence);
   report.deploy_count = result.deploy_count;
-  report.base_not_deployable = std::move(result.base_not_deployable);
-  // The base's failed deploy was one deployment of an app removed before the head's.
-  if (!report.base_not_deployable.empty()) ++report.expected_deploy_count;
+  if (result.base) {
+    report.base = std::move(result.base->base);
+    report.base_not_deployable = std::move(result.base->not_deployable);
+    // A base deployed and removed again was one deployment more than the plan's.
+    report.expected_deploy_count += result.base->abandoned_deploys;
+  }
   report.infra_errors = std::move(result.infra_errors);
   report.interrupt_signal = result.interrupt_signal;
   report.duration = duration;

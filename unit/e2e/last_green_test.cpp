@@ -37,9 +37,7 @@ class LastGreen : public FixtureCopy {
   }
 
   std::vector<std::string> places() const {
-    const std::filesystem::path specs = std::filesystem::path(CCCI_SOURCE_DIR) / "unit/e2e/specs-last-green";
-    return {"--git-base=" + git_base_.string(), "--state-dir=" + state_dir_.string(),
-            "--recipes-dir=" + specs.string()};
+    return {"--git-base=" + git_base_.string(), "--state-dir=" + state_dir_.string()};
   }
   /// `ccci-run last-green fixture-web [more...]` against this test's state dir.
   CommandResult last_green(const std::vector<std::string>& more = {}) const {

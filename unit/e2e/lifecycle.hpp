@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <sstream>
 #include <string>
@@ -168,14 +169,30 @@ class FixtureCopy : public Lifecycle {
   /// and pushes the commit as `to`: an annotated tag for "refs/tags/…", else that ref.
   void publish(const std::string& from, const std::string& app_lines, const std::string& message,
                const std::string& to) {
+    publish_compose(
+        from,
+        [&](std::string& compose) {
+          auto app = compose.find("  app:\n");
+          ASSERT_NE(app, std::string::npos) << compose;
+          compose.insert(app + 7, app_lines);
+        },
+        message, to);
+  }
+
+  /// Like publish, with compose.yml changed by `edit`.
+  void publish_compose(const std::string& from, const std::function<void(std::string&)>& edit,
+                       const std::string& message, const std::string& to) {
     git({"-C", work().string(), "fetch", "-q", "origin", "+" + from + ":refs/ccci-e2e/from"});
     git({"-C", work().string(), "-c", "advice.detachedHead=false", "checkout", "-q", "refs/ccci-e2e/from"});
     std::string compose = read_text(work() / "compose.yml");
-    auto app = compose.find("  app:\n");
-    ASSERT_NE(app, std::string::npos) << compose;
-    compose.insert(app + 7, app_lines);
+    edit(compose);
     std::ofstream(work() / "compose.yml", std::ios::trunc) << compose;
     git({"-C", work().string(), "commit", "-q", "-a", "-m", message});
+    push_head(to);
+  }
+
+  /// Pushes the work tree's HEAD as `to`: an annotated tag for "refs/tags/…", else that ref.
+  void push_head(const std::string& to) {
     const std::string tags = "refs/tags/";
     if (to.rfind(tags, 0) == 0) {
       git({"-C", work().string(), "tag", "-a", to.substr(tags.size()), "-m", to.substr(tags.size())});

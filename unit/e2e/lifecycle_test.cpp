@@ -152,56 +152,6 @@ TEST_F(Lifecycle, AnAbraHomeWithoutTheServerIsRefusedBeforeAnythingIsDeployed) {
   std::filesystem::remove_all(home);
 }
 
-/// fixture-web with one more annotated tag, 0.9.0+broken: 1.1.0+1.1 with a compose key docker
-/// refuses, so abra's deploy of it fails.
-class BrokenBase : public FixtureCopy {
- protected:
-  void SetUp() override {
-    FixtureCopy::SetUp();
-    if (IsSkipped() || HasFatalFailure()) return;
-    publish("refs/tags/1.1.0+1.1", "    not_a_compose_key: true\n", "chore: publish a release docker refuses",
-            "refs/tags/0.9.0+broken");
-  }
-};
-
-TEST_F(BrokenBase, ABaseThatCannotBeDeployedIsItsOwnOutcomeAndTheHeadIsStillJudged) {
-  const std::filesystem::path specs = std::filesystem::path(CCCI_SOURCE_DIR) / "unit/e2e/specs-broken-base";
-  RunResult result =
-      run_ccci("fixture-web", 1, {"--git-base=" + git_base_.string(), "--recipes-dir=" + specs.string()});
-  last_ = result;
-  ASSERT_TRUE(result.results.is_object()) << result.output;
-  EXPECT_EQ(result.exit_code, 0) << "the base is not the PR's fault:\n" << result.output;
-  EXPECT_EQ(results().at("verdict").as_string(), "green");
-  EXPECT_EQ(results().at("base").at("version").as_string(), "0.9.0+broken");
-  std::string why(results().at("base").at("not_deployable").as_string());
-  EXPECT_EQ(why.rfind("base 0.9.0+broken not deployable: ", 0), 0u) << why;
-  EXPECT_NE(why.find("not_a_compose_key"), std::string::npos) << "abra's own reason: " << why;
-
-  EXPECT_EQ(status("install"), "pass") << reason("install");
-  EXPECT_EQ(reason("install"), why + "; the head was installed (chaos) instead");
-  const auto* head = check("install", "head_deployed");
-  ASSERT_NE(head, nullptr) << "a chaos install of the head is checked as one";
-  EXPECT_EQ(head->at("status").as_string(), "pass");
-  std::string head_commit(results().at("head").at("commit").as_string());
-  EXPECT_EQ(std::string(head->at("message").as_string()), "chaos-version " + head_commit.substr(0, 8));
-  EXPECT_EQ(status("upgrade"), "skipped");
-  EXPECT_EQ(reason("upgrade"), why);
-  for (const char* name : {"backup", "restore", "custom"})
-    EXPECT_EQ(status(name), "pass") << name << ": " << reason(name);
-  EXPECT_EQ(results().at("deploy_count").as_int64(), 2);
-  EXPECT_EQ(results().at("expected_deploy_count").as_int64(), 2);
-  EXPECT_TRUE(results().at("infra_errors").as_array().empty()) << result.output;
-  EXPECT_TRUE(results().at("teardown").at("clean").as_bool());
-  EXPECT_EQ(leftovers_of_run(result), std::vector<std::string>{});
-  expect_reports_valid(result.out_dir);
-  std::string one_line = why;  // a table cell or list item of summary.md keeps to one line
-  std::replace(one_line.begin(), one_line.end(), '\n', ' ');
-  EXPECT_NE(read_text(result.out_dir / "summary.md").find("- " + one_line + ": the head was installed instead"),
-            std::string::npos)
-      << read_text(result.out_dir / "summary.md");
-  EXPECT_NE(result.output.find("upgrade: skipped — " + why), std::string::npos) << result.output;
-}
-
 /// Every form the leaking check of unit/e2e/specs/fixture-db prints `secret` in: plain, the
 /// base64 characters the secret alone determines at each byte offset (so also inside HTTP Basic
 /// credentials) in both alphabets, percent-encoded in either case, and JSON \u escapes.

@@ -19,7 +19,8 @@ class FakeGit final : public harness::Git {
   std::map<std::string, std::string> commits;  ///< ref → the commit a checkout of it leaves HEAD at
   /// ref → files (path in the clone → text) a checkout of it writes, e.g. the ref's .env.sample
   std::map<std::string, std::map<std::string, std::string>> files_at;
-  std::string head = std::string(40, 'f');  ///< what head_commit answers
+  std::map<std::string, std::vector<std::string>> absent_at;  ///< ref → paths a checkout of it removes
+  std::string head = std::string(40, 'f');                    ///< what head_commit answers
 
   harness::Result<std::map<std::string, std::string>> list_remote_refs(const std::string& repo) override {
     calls.push_back("ls-remote " + repo);
@@ -37,6 +38,9 @@ class FakeGit final : public harness::Git {
     head = commit == commits.end() ? std::string(40, 'f') : commit->second;
     if (auto tree = files_at.find(ref); tree != files_at.end()) {
       for (const auto& [path, text] : tree->second) std::ofstream(clone / path, std::ios::trunc) << text;
+    }
+    if (auto absent = absent_at.find(ref); absent != absent_at.end()) {
+      for (const auto& path : absent->second) std::filesystem::remove(clone / path);
     }
     return harness::ok_status();
   }

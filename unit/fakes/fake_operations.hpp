@@ -28,6 +28,8 @@ class FakeOperations final : public runner::Operations {
   int extra_deploys_on_upgrade = 0;  ///< simulate a reinstall hiding in the upgrade
   /// Set: install deployed the head after the base failed (and counts one more deployment).
   std::optional<std::string> base_failure;
+  /// What base_outcome says install used: by default a branch tip, so the upgrade runs.
+  runner::UpgradeBase base_used{runner::BaseSource::target_branch, "", std::string(40, 'a'), "main", "tip of main"};
 
   harness::Status deploy_dependencies() override { return step("deps", 1); }
   harness::Status install() override { return step("install", base_failure ? 2 : 1); }
@@ -43,7 +45,9 @@ class FakeOperations final : public runner::Operations {
   }
   runner::TeardownOutcome teardown() override;
   int deploy_count() const override { return deploys; }
-  std::optional<std::string> base_not_deployable() const override { return base_failure; }
+  runner::BaseOutcome base_outcome() const override {
+    return {base_used, base_failure.value_or(""), base_failure ? 1 : 0};
+  }
 
   std::function<int()> interrupt_source() {
     return [this] { return pending; };

@@ -7,6 +7,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <fstream>
+#include <iterator>
 #include <sstream>
 
 #include "harness/env_file.hpp"
@@ -65,6 +67,13 @@ volumes:
 
   void write_compose(const std::string& text) { dir.write("abra/recipes/fixture/compose.yml", text); }
 
+  /// What install says of a base it could not deploy; nullopt when there was none.
+  std::optional<std::string> not_deployable() {
+    std::string why = deployment().base_outcome().not_deployable;
+    if (why.empty()) return std::nullopt;
+    return why;
+  }
+
   Deployment& deployment() {
     if (!deployment_)
       deployment_ = std::make_unique<Deployment>(settings, DeploymentSeams{abra, docker, git, http, clock, log, steps});
@@ -117,7 +126,7 @@ TEST_F(DeploymentTest, InstallDeploysTheBaseOnceAfterSecretsAndPrepull) {
 TEST_F(DeploymentTest, APinnedBaseIsCheckedOutAndDeployedAsThatRelease) {
   settings.base = UpgradeBase{BaseSource::pin, "1.0.0+1.0", "abc", "", "pinned in the spec"};
   ASSERT_TRUE(deployment().install().ok());
-  EXPECT_FALSE(deployment().base_not_deployable());
+  EXPECT_FALSE(not_deployable());
   EXPECT_EQ(git.calls.back(), "checkout " + abra.recipe_dir("fixture").string() + " refs/tags/1.0.0+1.0");
   EXPECT_EQ(abra.calls.front(), "app_new fixture 1.0.0+1.0");
   EXPECT_EQ(abra.calls.back(), "deploy release 1.0.0+1.0");
@@ -143,7 +152,7 @@ TEST_F(DeploymentTest, AMissingImageFailsBeforeAnyDeployNamingTheImage) {
   auto installed = deployment().install();
   ASSERT_FALSE(installed.ok());
   EXPECT_EQ(installed.error().kind, ErrorKind::check_failed);
-  EXPECT_EQ(deployment().base_not_deployable(),
+  EXPECT_EQ(not_deployable(),
             "base main@da4fa07699b4 not deployable: the upgrade base needs image ccci/fixture:1.1, which is not on "
             "this host (images are never pulled here: CCCI_PULL=never)");
   EXPECT_EQ(installed.error().message,
@@ -358,11 +367,11 @@ TEST_F(DeploymentTest, WithCcciConvergenceABaseThatNeverConvergesIsNotDeployable
   };
   auto installed = deployment().install();
   ASSERT_TRUE(installed.ok()) << installed.error().message;
-  ASSERT_TRUE(deployment().base_not_deployable());
-  EXPECT_NE(deployment().base_not_deployable()->find("swarm rolled the update of " + std::string(stack) +
-                                                     "_app back (rollback_completed)"),
-            std::string::npos)
-      << *deployment().base_not_deployable();
+  ASSERT_TRUE(not_deployable());
+  EXPECT_NE(
+      not_deployable()->find("swarm rolled the update of " + std::string(stack) + "_app back (rollback_completed)"),
+      std::string::npos)
+      << *not_deployable();
 }
 
 TEST_F(DeploymentTest, AChaosInstallRefusesACheckoutAnAbraCommandMovedOffTheHead) {
@@ -435,8 +444,7 @@ TEST_F(DeploymentTest, ABaseAbraCannotDeployIsRemovedAndTheHeadInstalledOnAFresh
                                                   "deploy release 1.0.0+1.0", "undeploy", "remove",
                                                   "app_new fixture chaos", "secret_generate_all", "deploy chaos"}));
   EXPECT_EQ(git.calls.back(), "checkout " + abra.recipe_dir("fixture").string() + " refs/pull/1/head");
-  EXPECT_EQ(deployment().base_not_deployable(),
-            "base 1.0.0+1.0 not deployable: abra app deploy failed: FATA lint error R014");
+  EXPECT_EQ(not_deployable(), "base 1.0.0+1.0 not deployable: abra app deploy failed: FATA lint error R014");
   EXPECT_EQ(deployment().deploy_count(), 2);
   EXPECT_EQ(check(Tier::install, generic::head_deployed).status, CheckStatus::pass)
       << "the install is the head's now, and checked as such";
@@ -448,9 +456,8 @@ TEST_F(DeploymentTest, ABaseWhoseImageIsMissingIsNotDeployableEither) {
   docker.images.clear();
   auto installed = deployment().install();
   ASSERT_FALSE(installed.ok()) << "the head needs the same image here";
-  ASSERT_TRUE(deployment().base_not_deployable());
-  EXPECT_NE(deployment().base_not_deployable()->find("base 1.0.0+1.0 not deployable: the upgrade base needs image"),
-            std::string::npos);
+  ASSERT_TRUE(not_deployable());
+  EXPECT_NE(not_deployable()->find("base 1.0.0+1.0 not deployable: the upgrade base needs image"), std::string::npos);
   EXPECT_NE(installed.error().message.find("the head needs image ccci/fixture:1.1"), std::string::npos)
       << installed.error().message;
 }
@@ -462,7 +469,7 @@ TEST_F(DeploymentTest, InfrastructureTroubleDeployingTheBaseStaysAnErrorAndNoHea
   auto installed = deployment().install();
   ASSERT_FALSE(installed.ok());
   EXPECT_EQ(installed.error().kind, ErrorKind::infra);
-  EXPECT_FALSE(deployment().base_not_deployable());
+  EXPECT_FALSE(not_deployable());
   EXPECT_EQ(abra.calls.back(), "deploy release 1.0.0+1.0") << "no second app";
 }
 
@@ -473,9 +480,80 @@ TEST_F(DeploymentTest, ABaseThatCannotBeRemovedIsAnInfrastructureErrorBeforeTheH
   auto installed = deployment().install();
   ASSERT_FALSE(installed.ok());
   EXPECT_EQ(installed.error().kind, ErrorKind::infra);
-  EXPECT_NE(installed.error().message.find("removing it before installing the head failed"), std::string::npos)
+  EXPECT_NE(installed.error().message.find("removing it before installing again failed"), std::string::npos)
       << installed.error().message;
   EXPECT_EQ(std::count(abra.calls.begin(), abra.calls.end(), "app_new fixture chaos"), 0);
+}
+
+UpgradeBase last_green_base(const std::string& main_tip) {
+  return UpgradeBase{BaseSource::last_green,     "1.2.0+1.2", "abc", "", "the newest version that passed every tier",
+                     BranchTip{"main", main_tip}};
+}
+
+TEST_F(DeploymentTest, ALastGreenVersionThatNoLongerDeploysFallsThroughToTheBranchTipSayingWhy) {
+  settings.base = last_green_base(git.commits.at("refs/heads/main"));
+  git.commits["refs/tags/1.2.0+1.2"] = "abc";
+  abra.failures.emplace("deploy release 1.2.0+1.2", make_error(ErrorKind::check_failed, "image ccci/fixture:1.2 gone"));
+  auto installed = deployment().install();
+  ASSERT_TRUE(installed.ok()) << installed.error().message;
+  EXPECT_EQ(abra.calls, (std::vector<std::string>{"app_new fixture 1.2.0+1.2", "secret_generate_all",
+                                                  "deploy release 1.2.0+1.2", "undeploy", "remove",
+                                                  "app_new fixture chaos", "secret_generate_all", "deploy chaos"}));
+  EXPECT_EQ(git.calls.back(), "checkout " + abra.recipe_dir("fixture").string() + " refs/heads/main");
+  BaseOutcome outcome = deployment().base_outcome();
+  EXPECT_EQ(outcome.base.source, BaseSource::target_branch);
+  EXPECT_EQ(outcome.base.commit, git.commits.at("refs/heads/main"));
+  EXPECT_EQ(outcome.base.reason, "tip of main (last-green 1.2.0+1.2 not deployable: image ccci/fixture:1.2 gone)");
+  EXPECT_EQ(outcome.not_deployable, "") << "the run has a base: the tip of main";
+  EXPECT_EQ(outcome.abandoned_deploys, 1);
+  EXPECT_EQ(deployment().deploy_count(), 2);
+  EXPECT_NE(log_text.str().find("last-green 1.2.0+1.2 not deployable: image ccci/fixture:1.2 gone; the upgrade base is "
+                                "now main@da4fa07699b4"),
+            std::string::npos)
+      << log_text.str();
+}
+
+TEST_F(DeploymentTest, WhenTheBranchTipALastGreenBaseFellBackToFailsTooTheHeadIsInstalled) {
+  settings.base = last_green_base(git.commits.at("refs/heads/main"));
+  docker.images.clear();  // neither base nor head can be deployed: nothing is, and no image is pulled
+  auto installed = deployment().install();
+  ASSERT_FALSE(installed.ok());
+  BaseOutcome outcome = deployment().base_outcome();
+  EXPECT_EQ(outcome.base.source, BaseSource::target_branch);
+  EXPECT_EQ(
+      outcome.base.reason.rfind("tip of main (last-green 1.2.0+1.2 not deployable: the upgrade base needs image", 0),
+      0u)
+      << outcome.base.reason;
+  EXPECT_EQ(outcome.not_deployable.rfind("base main@da4fa07699b4 not deployable: the upgrade base needs image", 0), 0u)
+      << outcome.not_deployable;
+  EXPECT_EQ(outcome.abandoned_deploys, 0) << "a missing image stops each try before its deploy";
+  EXPECT_EQ(deployment().deploy_count(), 0);
+}
+
+TEST_F(DeploymentTest, ALastGreenBaseWhoseBranchTipIsTheHeadFallsThroughToNoBase) {
+  settings.base = last_green_base(settings.head_commit);
+  abra.failures.emplace("deploy release 1.2.0+1.2", make_error(ErrorKind::check_failed, "image gone"));
+  ASSERT_TRUE(deployment().install().ok());
+  BaseOutcome outcome = deployment().base_outcome();
+  EXPECT_EQ(outcome.base.source, BaseSource::skip);
+  EXPECT_EQ(outcome.base.reason.rfind("base equals head: nothing to upgrade from (target-branch main is ", 0), 0u)
+      << outcome.base.reason;
+  EXPECT_EQ(git.calls.back(), "checkout " + abra.recipe_dir("fixture").string() + " refs/pull/1/head");
+  EXPECT_EQ(abra.calls.back(), "deploy chaos");
+}
+
+TEST_F(DeploymentTest, ABranchTipWithoutAComposeFileIsNoBaseAndTheHeadIsInstalled) {
+  git.absent_at["refs/heads/main"] = {"compose.yml"};
+  std::ifstream compose(abra.recipe_dir("fixture") / "compose.yml");
+  git.files_at["refs/pull/1/head"]["compose.yml"] = std::string(std::istreambuf_iterator<char>(compose), {});
+  ASSERT_TRUE(deployment().install().ok());
+  BaseOutcome outcome = deployment().base_outcome();
+  EXPECT_EQ(outcome.base.source, BaseSource::skip);
+  EXPECT_EQ(outcome.base.reason, "main@da4fa07699b4 has no compose.yml: nothing to upgrade from");
+  EXPECT_EQ(outcome.not_deployable, "") << "nothing published is no broken base";
+  EXPECT_EQ(abra.calls, (std::vector<std::string>{"app_new fixture chaos", "secret_generate_all", "deploy chaos"}));
+  EXPECT_EQ(deployment().deploy_count(), 1);
+  EXPECT_EQ(check(Tier::install, generic::head_deployed).status, CheckStatus::pass);
 }
 
 TEST_F(DeploymentTest, HeadDeployedComparesTheChaosVersionIgnoringAbrasDirtyMark) {

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <csignal>
 
 #include "unit/fakes/fake_operations.hpp"
@@ -231,23 +232,61 @@ TEST(TierMachine, FailedInstallBeforeItsDeployIsNotADeployCountError) {
   EXPECT_TRUE(result.infra_errors.empty());
 }
 
-TEST(TierMachine, ABaseThatCouldNotBeDeployedSkipsTheUpgradeWithWhyAndTheOtherTiersStillJudgeTheHead) {
+TEST(TierMachine, ABaseThatCouldNotBeDeployedIsAnUpgradeErrorAndTheOtherTiersStillJudgeTheHead) {
   Machine m;
   m.ops.base_failure = "base 1.0.0+1.0 not deployable: FATA lint error R014";
   auto result = m.run(all_tiers_run());
-  EXPECT_EQ(m.ops.calls,
-            (std::vector<std::string>{"install", "checks:install", "seed:pre_backup", "backup", "checks:backup",
-                                      "seed:pre_restore", "restore", "checks:restore", "checks:custom", "teardown"}))
-      << "no pre-upgrade seed and no upgrade";
-  EXPECT_EQ(statuses(result), (std::vector<TierStatus>{TierStatus::pass, TierStatus::skipped, TierStatus::pass,
-                                                       TierStatus::pass, TierStatus::pass}));
+  EXPECT_EQ(m.ops.calls, (std::vector<std::string>{"install", "checks:install", "seed:pre_upgrade", "seed:pre_backup",
+                                                   "backup", "checks:backup", "seed:pre_restore", "restore",
+                                                   "checks:restore", "checks:custom", "evidence", "teardown"}))
+      << "no upgrade; its seeds are written before the backup's";
+  EXPECT_EQ(statuses(result), (std::vector<TierStatus>{TierStatus::pass, TierStatus::error, TierStatus::pass,
+                                                       TierStatus::pass, TierStatus::pass}))
+      << "the PR did not break the base: infrastructure-class, not a failure, and no stop";
   EXPECT_EQ(result.tiers[1].reason, "base 1.0.0+1.0 not deployable: FATA lint error R014");
   EXPECT_EQ(result.tiers[0].reason,
             "base 1.0.0+1.0 not deployable: FATA lint error R014; the head was installed (chaos) instead");
-  EXPECT_EQ(result.base_not_deployable, "base 1.0.0+1.0 not deployable: FATA lint error R014");
+  ASSERT_TRUE(result.base);
+  EXPECT_EQ(result.base->not_deployable, "base 1.0.0+1.0 not deployable: FATA lint error R014");
   EXPECT_EQ(result.deploy_count, 2);
   EXPECT_TRUE(result.infra_errors.empty()) << "the base's deploy is one expected deployment more: "
                                            << (result.infra_errors.empty() ? "" : result.infra_errors.front());
+}
+
+TEST(TierMachine, WithoutAnUpgradeItsSeedsAreWrittenBeforeTheBackupsAndAFailingOneFailsTheBackup) {
+  Machine m;
+  auto inputs = all_tiers_run();
+  inputs.tiers[1] = {Tier::upgrade, Disposition::skip, "not in STAGES"};
+  m.run(inputs);
+  EXPECT_EQ(m.ops.calls, (std::vector<std::string>{"install", "checks:install", "seed:pre_upgrade", "seed:pre_backup",
+                                                   "backup", "checks:backup", "seed:pre_restore", "restore",
+                                                   "checks:restore", "checks:custom", "teardown"}));
+
+  Machine failing;
+  failing.ops.answers["seed:pre_upgrade"] = make_error(ErrorKind::check_failed, "PUT /marker answered 500");
+  auto result = failing.run(inputs);
+  EXPECT_EQ(result.tiers[2].status, TierStatus::fail);
+  EXPECT_EQ(result.tiers[2].reason, "PUT /marker answered 500");
+  EXPECT_EQ(std::count(failing.ops.calls.begin(), failing.ops.calls.end(), "seed:pre_upgrade"), 1);
+}
+
+TEST(TierMachine, WithAnUpgradeItsSeedsAreWrittenOnceBeforeIt) {
+  Machine m;
+  m.run(all_tiers_run());
+  EXPECT_EQ(std::count(m.ops.calls.begin(), m.ops.calls.end(), "seed:pre_upgrade"), 1);
+  EXPECT_EQ(m.ops.calls[2], "seed:pre_upgrade");
+  EXPECT_EQ(m.ops.calls[3], "upgrade");
+}
+
+TEST(TierMachine, WhenInstallFoundNoBaseTheUpgradeIsSkippedWithWhyAndTheRestRuns) {
+  Machine m;
+  m.ops.base_used = {BaseSource::skip, "", "", "", "main@da4fa07699b4 has no compose.yml: nothing to upgrade from"};
+  auto result = m.run(all_tiers_run());
+  EXPECT_EQ(statuses(result), (std::vector<TierStatus>{TierStatus::pass, TierStatus::skipped, TierStatus::pass,
+                                                       TierStatus::pass, TierStatus::pass}));
+  EXPECT_EQ(result.tiers[1].reason, "no upgrade base: main@da4fa07699b4 has no compose.yml: nothing to upgrade from");
+  EXPECT_EQ(std::count(m.ops.calls.begin(), m.ops.calls.end(), "upgrade"), 0);
+  EXPECT_TRUE(result.infra_errors.empty());
 }
 
 TEST(TierMachine, AHeadThatFailsAfterAnUndeployableBaseFailsTheInstallNamingBoth) {
@@ -267,7 +306,8 @@ TEST(TierMachine, WithoutAnUndeployableBaseASecondDeploymentIsStillAnError) {
   m.ops.extra_deploys_on_upgrade = 1;
   auto result = m.run(all_tiers_run());
   ASSERT_EQ(result.infra_errors.size(), 1u) << "without a failed base, a second deployment is a reinstall";
-  EXPECT_TRUE(result.base_not_deployable.empty());
+  ASSERT_TRUE(result.base);
+  EXPECT_TRUE(result.base->not_deployable.empty());
 }
 
 TEST(TierMachine, ExceptionInAStepStillTearsDownAndIsReported) {

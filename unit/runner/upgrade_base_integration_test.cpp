@@ -84,6 +84,9 @@ TEST_F(UpgradeBaseTest, UsesLastGreenRecordWhenItsTagStillExists) {
   EXPECT_EQ(base->version, "1.0.0+1.0");
   EXPECT_EQ(base->commit, v1_);
   EXPECT_FALSE(base->reason.empty());
+  ASSERT_TRUE(base->fallback) << "where install goes when that version no longer deploys";
+  EXPECT_EQ(base->fallback->branch, "main");
+  EXPECT_EQ(base->fallback->commit, tip_);
 }
 
 TEST_F(UpgradeBaseTest, FallsBackToMainTipWhenNoLastGreen) {

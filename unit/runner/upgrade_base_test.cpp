@@ -98,6 +98,41 @@ TEST(LastGreenStore, RefusesRecipeNamesThatCouldEscapeTheDirectory) {
   EXPECT_EQ(store.write("../x", {"1.0.0", "abcdef1", "", ""}).error().kind, ErrorKind::usage);
 }
 
+const std::string main_tip = "da4fa07699b4c576b637ba9c8911d7ce8eb17b5d";
+const std::string head = "d0e96233a8f940b3ac4a9f10da84b9a9c0a2686a";
+
+UpgradeBase last_green(std::optional<BranchTip> fallback) {
+  return {BaseSource::last_green, "1.2.0+1.2", std::string(40, 'c'), "", "the newest version that passed every tier",
+          std::move(fallback)};
+}
+
+TEST(FallThrough, ALastGreenBaseFallsBackToItsBranchTipCarryingWhy) {
+  UpgradeBase next =
+      fall_through(last_green(BranchTip{"main", main_tip}), "last-green 1.2.0+1.2 not deployable: x", head);
+  EXPECT_EQ(next.source, BaseSource::target_branch);
+  EXPECT_EQ(next.branch, "main");
+  EXPECT_EQ(next.commit, main_tip);
+  EXPECT_EQ(next.reason, "tip of main (last-green 1.2.0+1.2 not deployable: x)");
+  EXPECT_FALSE(next.fallback) << "a branch tip falls no further";
+}
+
+TEST(FallThrough, ToATipThatIsTheHeadItIsASkipThatStillSaysWhy) {
+  UpgradeBase next = fall_through(last_green(BranchTip{"main", head}), "last-green 1.2.0+1.2 not deployable: x", head);
+  EXPECT_EQ(next.source, BaseSource::skip);
+  EXPECT_EQ(next.reason.rfind("base equals head: nothing to upgrade from (target-branch main is d0e96233a8f9", 0), 0u)
+      << next.reason;
+}
+
+TEST(FallThrough, EveryOtherBaseBecomesASkipWithTheReason) {
+  EXPECT_EQ(fall_through(last_green(std::nullopt), "why", head).reason, "why");
+  UpgradeBase tip{BaseSource::target_branch, "", main_tip, "main", "tip of main (no last-green record)"};
+  UpgradeBase next = fall_through(tip, "main@da4fa07699b4 has no compose.yml: nothing to upgrade from", head);
+  EXPECT_EQ(next.source, BaseSource::skip);
+  EXPECT_EQ(next.reason, "main@da4fa07699b4 has no compose.yml: nothing to upgrade from");
+  UpgradeBase pin{BaseSource::pin, "1.0.0+1.0", main_tip, "", "pinned in the recipe spec"};
+  EXPECT_EQ(fall_through(pin, "why", head).source, BaseSource::skip);
+}
+
 TEST(BaseSourceNames, MatchTheReportVocabulary) {
   EXPECT_EQ(to_string(BaseSource::pin), "pin");
   EXPECT_EQ(to_string(BaseSource::last_green), "last-green");
