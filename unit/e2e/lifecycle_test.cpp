@@ -18,7 +18,21 @@
 namespace ccci::e2e {
 namespace {
 
-TEST_F(Lifecycle, FixtureWebPassesEveryTierOnOneDeployment) { expect_green_through_every_tier(run("fixture-web", 1)); }
+TEST_F(Lifecycle, FixtureWebPassesEveryTierOnOneDeployment) {
+  expect_green_through_every_tier(run("fixture-web", 1));
+  // fixture-web's main is a commit ahead of its newest tag (the discourse case): the base is that
+  // tip, the true predecessor of the PR, not the newest release.
+  std::string repo = testbed().env.at("CCCI_GIT_BASE") + "/coop-cloud/fixture-web";
+  auto refs =
+      e2e::run({"git", "ls-remote", repo, "refs/heads/main", "refs/tags/1.1.0+1.1^{}"}, std::chrono::minutes(1));
+  ASSERT_EQ(refs.exit_code, 0) << refs.output;
+  std::string main_tip = refs.output.substr(refs.output.find("refs/heads/main") - 41, 40);
+  std::string newest_tag = refs.output.substr(refs.output.find("refs/tags/1.1.0+1.1^{}") - 41, 40);
+  ASSERT_NE(main_tip, newest_tag) << refs.output;
+  EXPECT_EQ(results().at("base").at("commit").as_string(), main_tip);
+  EXPECT_EQ(results().at("base").at("branch").as_string(), "main");
+  EXPECT_EQ(results().at("base").at("version").as_string(), "");
+}
 
 TEST_F(Lifecycle, FixtureDbPassesEveryTierWithItsDumpAndRestoreHooks) {
   expect_green_through_every_tier(run("fixture-db", 1));
