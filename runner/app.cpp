@@ -17,6 +17,7 @@
 #include "runner/config.hpp"
 #include "runner/deployment.hpp"
 #include "runner/doctor.hpp"
+#include "runner/head_compose.hpp"
 #include "runner/last_green_command.hpp"
 #include "runner/naming.hpp"
 #include "runner/plan.hpp"
@@ -102,9 +103,14 @@ struct Host {
 };
 
 /// plan: the head and the upgrade base, resolved through git and the last-green records.
+/// The head's static backup-coverage analysis joins it, from a scratch clone in the temp directory.
 harness::Result<Plan> plan_run(const Config& config, const RecipeSpec& spec, harness::Git& git) {
   LastGreenStore last_green(config.state_dir / "last-green");
-  return make_plan(plan_inputs(config, spec, make_run_nonce()), git, last_green);
+  CCCI_TRY(Plan plan, make_plan(plan_inputs(config, spec, make_run_nonce()), git, last_green));
+  plan.backup_coverage =
+      analyse_head_backup_coverage(git, {plan.repo_url, plan.head_ref, plan.domain, spec.env},
+                                   std::filesystem::temp_directory_path() / ("ccci-plan-" + plan.run_id));
+  return plan;
 }
 
 /// The plan on the terminal and in OUT/plan.json, both through the run's redactor.

@@ -128,4 +128,18 @@ std::string describe(const BackupFinding& finding) {
   return finding.service.empty() ? finding.message : finding.service + ": " + finding.message;
 }
 
+BackupCoverage coverage_of(const std::vector<BackupFinding>& findings) {
+  BackupCoverage coverage;
+  coverage.analysed = true;
+  for (const auto& finding : findings) coverage.warnings.push_back(describe(finding));
+  return coverage;
+}
+
+std::string describe(const BackupCoverage& coverage) {
+  if (!coverage.analysed) return "not analysed: " + coverage.note;
+  if (coverage.warnings.empty()) return "no coverage warnings";
+  size_t count = coverage.warnings.size();
+  return std::to_string(count) + (count == 1 ? " coverage warning" : " coverage warnings");
+}
+
 }  // namespace ccci::runner

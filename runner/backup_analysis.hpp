@@ -31,4 +31,16 @@ std::vector<BackupFinding> analyse_backup_coverage(const harness::ComposeModel& 
 /// "<service>: <message>", or the message alone for the whole stack.
 std::string describe(const BackupFinding& finding);
 
+/// What the plan and the reports tell of the head's backup coverage: warnings, never a gate.
+struct BackupCoverage {
+  bool analysed = false;              ///< false: the head's compose files could not be read
+  std::vector<std::string> warnings;  ///< describe(finding) of each finding, in order
+  std::string note;                   ///< why it was not analysed; empty when it was
+};
+
+BackupCoverage coverage_of(const std::vector<BackupFinding>& findings);
+
+/// One line: "no coverage warnings", "2 coverage warnings", "not analysed: <why>".
+std::string describe(const BackupCoverage& coverage);
+
 }  // namespace ccci::runner

@@ -69,6 +69,7 @@ struct Evidence {
 
 }  // namespace ccci::runner
 
+#include "runner/backup_analysis.hpp"
 #include "runner/env_upgrade.hpp"
 #include "runner/upgrade_base.hpp"
 
@@ -107,6 +108,7 @@ struct RunReport {
   UpgradeBase base;
   std::string base_not_deployable;  ///< "base <v> not deployable: <abra's reason>"; empty when it was (or no base)
   std::optional<EnvUpgrade> env_upgrade;  ///< what the upgrade did to the app's .env; nullopt: it never got there
+  BackupCoverage backup_coverage;         ///< the plan's static analysis of the head; warnings only
   bool enrolled = true;                   ///< false: the recipe has no spec; generic checks only
   std::vector<TierOutcome> tiers;         ///< always the five tiers, in order
   TeardownOutcome teardown;

@@ -148,6 +148,8 @@ std::string render_plan(const Plan& plan) {
   out << "  deps     " << (plan.deps.empty() ? "none" : "");
   for (size_t i = 0; i < plan.deps.size(); ++i) out << (i ? ", " : "") << plan.deps[i];
   out << "\n  deploys  " << plan.expected_deploy_count << " (1 + " << plan.deps.size() << " dependencies)\n";
+  out << "  backup   " << describe(plan.backup_coverage) << "\n";
+  for (const auto& warning : plan.backup_coverage.warnings) out << "    ! " << warning << "\n";
   out << "  tiers\n";
   for (const auto& tier : plan.tiers) {
     out << "    " << to_string(tier.intent.tier) << ": ";

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "harness/result.hpp"
+#include "runner/backup_analysis.hpp"
 #include "runner/outcome.hpp"
 #include "runner/tier_machine.hpp"
 #include "runner/upgrade_base.hpp"
@@ -46,6 +47,7 @@ struct Plan {
   std::vector<std::string> deps;
   int expected_deploy_count = 1;
   std::string domain;
+  BackupCoverage backup_coverage;  ///< the head's static backup-coverage analysis; warnings only
 };
 
 /// What the plan is made from: configuration and spec, reduced to what planning needs.

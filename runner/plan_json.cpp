@@ -18,6 +18,12 @@ std::string_view disposition_name(Disposition disposition) {
 
 }  // namespace
 
+boost::json::value backup_coverage_json(const BackupCoverage& coverage) {
+  boost::json::array warnings;
+  for (const auto& warning : coverage.warnings) warnings.emplace_back(warning);
+  return {{"analysed", coverage.analysed}, {"warnings", std::move(warnings)}, {"note", coverage.note}};
+}
+
 boost::json::value plan_to_json(const Plan& plan) {
   boost::json::object root;
   root["run_id"] = plan.run_id;
@@ -38,6 +44,7 @@ boost::json::value plan_to_json(const Plan& plan) {
   for (const auto& dep : plan.deps) deps.emplace_back(dep);
   root["deps"] = std::move(deps);
   root["expected_deploy_count"] = plan.expected_deploy_count;
+  root["backup_coverage"] = backup_coverage_json(plan.backup_coverage);
   boost::json::array tiers;
   for (const auto& tier : plan.tiers) {
     boost::json::array checks;

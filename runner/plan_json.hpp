@@ -10,6 +10,8 @@
 namespace ccci::runner {
 
 boost::json::value plan_to_json(const Plan& plan);
+/// {"analysed": bool, "warnings": [...], "note": "..."}: plan.json's and results.json's backup_coverage.
+boost::json::value backup_coverage_json(const BackupCoverage& coverage);
 /// Writes `<out>/plan.json`, creating `out`.
 /// Writes OUT/plan.json, every string redacted.
 harness::Status write_plan_json(const Plan& plan, const std::filesystem::path& out, const harness::Redactor& redactor);

@@ -5,6 +5,7 @@
 #include "harness/text.hpp"
 
 #include "runner/json_text.hpp"
+#include "runner/plan_json.hpp"
 #include "runner/verdict.hpp"
 
 namespace ccci::runner {
@@ -99,6 +100,7 @@ boost::json::value results_to_json(const RunReport& report, const harness::Redac
   root["started_at"] = report.started_at;
   root["duration_s"] = seconds(report.duration);
   root["upgrade_env"] = upgrade_env_json(report.env_upgrade, text);
+  root["backup_coverage"] = redacted(backup_coverage_json(report.backup_coverage), redactor);
   const Provenance& environment = report.environment;
   root["environment"] = {{"ccci_version", text(environment.ccci_version)},
                          {"abra_version", text(environment.abra_version)},

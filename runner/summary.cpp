@@ -85,6 +85,8 @@ std::string render_summary_markdown(const RunReport& report) {
   if (report.env_upgrade && !upgrade_env_text(*report.env_upgrade).empty())
     md << "- head's new configuration: " << cell(upgrade_env_text(*report.env_upgrade)) << "\n";
   if (!report.enrolled) md << "- spec: " << not_enrolled_note << " (no `recipes/" << report.recipe << "/recipe.yml`)\n";
+  md << "- backup coverage (static analysis, never a gate): " << cell(describe(report.backup_coverage)) << "\n";
+  for (const auto& warning : report.backup_coverage.warnings) md << "  - " << cell(warning) << "\n";
   md << "- last-green: " << cell(describe(report.promotion)) << "\n";
   md << "- deployments: " << report.deploy_count << " of " << report.expected_deploy_count << " expected\n";
   md << "- environment: " << cell(render_provenance(report.environment)) << " · run " << report.run_id << "\n\n";
@@ -131,6 +133,9 @@ std::string render_terminal_summary(const RunReport& report) {
   if (!report.enrolled) out << "  " << not_enrolled_note << "\n";
   out << "  upgrade base: " << base_text(report.base) << "\n";
   if (!report.base_not_deployable.empty()) out << "  " << report.base_not_deployable << "\n";
+  if (!report.backup_coverage.analysed || !report.backup_coverage.warnings.empty())
+    out << "  backup coverage: " << describe(report.backup_coverage) << "\n";
+  for (const auto& warning : report.backup_coverage.warnings) out << "    ! " << warning << "\n";
   for (const auto& tier : report.tiers) {
     char line[64];
     std::snprintf(line, sizeof line, "  %-8s %-8s %8s", std::string(to_string(tier.tier)).c_str(),

@@ -97,6 +97,7 @@ RunReport report_head(const Plan& plan, std::string started_at) {
   report.head_ref = plan.head_ref;
   report.head_commit = plan.head_commit;
   report.base = plan.base;
+  report.backup_coverage = plan.backup_coverage;
   report.enrolled = plan.enrolled;
   report.expected_deploy_count = plan.expected_deploy_count;
   report.started_at = std::move(started_at);

@@ -32,6 +32,9 @@ TEST_F(Lifecycle, FixtureWebPassesEveryTierOnOneDeployment) {
   EXPECT_EQ(results().at("base").at("commit").as_string(), main_tip);
   EXPECT_EQ(results().at("base").at("branch").as_string(), "main");
   EXPECT_EQ(results().at("base").at("version").as_string(), "");
+  const auto& coverage = results().at("backup_coverage").as_object();
+  EXPECT_TRUE(coverage.at("analysed").as_bool()) << coverage.at("note");
+  EXPECT_TRUE(coverage.at("warnings").as_array().empty()) << coverage.at("warnings");
 }
 
 TEST_F(Lifecycle, FixtureDbPassesEveryTierWithItsDumpAndRestoreHooks) {
@@ -97,6 +100,18 @@ TEST_F(Lifecycle, RestoreThatBringsNothingBackIsRedInRestore) {
       << "a failed check says what it got";
   EXPECT_EQ(results().at("level").as_int64(), 2);
   expect_evidence(result, "restore__overlay.xml");
+  // The static analysis saw it coming before anything was deployed, and said so without gating.
+  const std::string warning =
+      "app: volume data (at /data) is excluded from backups "
+      "(backupbot.backup.volumes.data=false): its data is not covered";
+  for (const auto* json : {&result.plan, &last_.results}) {
+    const auto& coverage = json->at("backup_coverage").as_object();
+    EXPECT_TRUE(coverage.at("analysed").as_bool()) << coverage.at("note");
+    EXPECT_EQ(coverage.at("warnings").as_array(), json::array{json::value(warning)});
+  }
+  EXPECT_NE(result.output.find("  backup   1 coverage warning\n    ! " + warning + "\n"), std::string::npos)
+      << result.output;
+  EXPECT_NE(read_text(result.out_dir / "summary.md").find("  - " + warning), std::string::npos);
 }
 
 TEST_F(Lifecycle, RecipeWithoutASpecPassesEveryApplicableTierWithGenericChecksOnly) {

@@ -19,6 +19,7 @@ class FakeGit final : public harness::Git {
   std::map<std::string, std::string> commits;  ///< ref → the commit a checkout of it leaves HEAD at
   /// ref → files (path in the clone → text) a checkout of it writes, e.g. the ref's .env.sample
   std::map<std::string, std::map<std::string, std::string>> files_at;
+  std::map<std::string, harness::Error> clone_failures;       ///< repo → what cloning it answers
   std::map<std::string, std::vector<std::string>> absent_at;  ///< ref → paths a checkout of it removes
   std::string head = std::string(40, 'f');                    ///< what head_commit answers
 
@@ -30,6 +31,8 @@ class FakeGit final : public harness::Git {
   }
   harness::Status clone(const std::string& repo, const std::filesystem::path& into) override {
     calls.push_back("clone " + repo + " " + into.string());
+    if (auto failure = clone_failures.find(repo); failure != clone_failures.end()) return failure->second;
+    std::filesystem::create_directories(into);
     return harness::ok_status();
   }
   harness::Status fetch_and_checkout(const std::filesystem::path& clone, const std::string& ref) override {

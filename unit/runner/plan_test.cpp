@@ -150,6 +150,21 @@ TEST_F(Planning, EnrolledRecipeNamesItsSpecFile) {
   EXPECT_TRUE(plan_to_json(*plan).at("enrolled").as_bool());
 }
 
+TEST_F(Planning, TheHeadsBackupCoverageWarningsAreShownAndInPlanJson) {
+  auto plan = make_plan(in, git, store);
+  ASSERT_TRUE(plan.ok()) << plan.error().message;
+  plan->backup_coverage = coverage_of({{"app", "volume data is excluded"}});
+  std::string text = render_plan(*plan);
+  EXPECT_NE(text.find("  backup   1 coverage warning\n    ! app: volume data is excluded\n"), std::string::npos)
+      << text;
+  auto json = plan_to_json(*plan).at("backup_coverage").as_object();
+  EXPECT_TRUE(json.at("analysed").as_bool());
+  EXPECT_EQ(json.at("warnings").as_array().at(0).as_string(), "app: volume data is excluded");
+  plan->backup_coverage = {false, {}, "the head's compose files could not be read: x"};
+  EXPECT_NE(render_plan(*plan).find("  backup   not analysed: the head's compose files could not be read: x\n"),
+            std::string::npos);
+}
+
 TEST_F(Planning, RecipeWithoutASpecIsPlannedWithGenericChecksOnlyAndSaysSo) {
   in.enrolled = false;
   in.spec_file = "recipes/discourse/recipe.yml";

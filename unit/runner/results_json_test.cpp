@@ -51,6 +51,19 @@ TEST(ResultsJson, SaysWhetherTheRecipeIsEnrolled) {
   EXPECT_FALSE(results_to_json(report, redactor).at("enrolled").as_bool());
 }
 
+TEST(ResultsJson, CarriesTheHeadsBackupCoverageWarningsRedacted) {
+  harness::Redactor redactor;
+  redactor.add_secret("hunter2-pass");
+  RunReport report = fakes::green_report();
+  auto none = results_to_json(report, redactor).at("backup_coverage").as_object();
+  EXPECT_FALSE(none.at("analysed").as_bool()) << "a report the plan never analysed says so";
+  report.backup_coverage = coverage_of({{"db", "no dump hook, password hunter2-pass"}});
+  auto coverage = results_to_json(report, redactor).at("backup_coverage").as_object();
+  EXPECT_TRUE(coverage.at("analysed").as_bool());
+  EXPECT_EQ(coverage.at("warnings").as_array().at(0).as_string(), "db: no dump hook, password ********");
+  EXPECT_EQ(coverage.at("note").as_string(), "");
+}
+
 TEST(ResultsJson, SaysWhyTheBaseCouldNotBeDeployed) {
   harness::Redactor redactor;
   RunReport report = fakes::green_report();
