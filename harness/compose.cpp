@@ -213,6 +213,25 @@ Result<std::map<std::string, TopLevelResource>> resources(const YamlNode* node, 
   return out;
 }
 
+/// The shapes the model reads, refused as docker's loader refuses them (same words), so a file
+/// docker would not deploy never yields a model that silently lacks its services.
+Status check_shape(const YamlNode& root) {
+  auto mapping_or_null = [](const YamlNode* node) { return !node || node->is_mapping() || node->is_null(); };
+  for (const char* section : {"services", "volumes", "networks", "secrets", "configs"}) {
+    const YamlNode* node = root.find(section);
+    if (!mapping_or_null(node)) return at(node->mark, std::string(section) + " must be a mapping");
+  }
+  const YamlNode* services = root.find("services");
+  if (!services || !services->is_mapping()) return ok_status();
+  for (const auto& [key, service] : services->entries) {
+    if (!service.is_mapping()) return at(service.mark, "services." + key.scalar + " must be a mapping");
+    const YamlNode* deploy = service.find("deploy");
+    if (!mapping_or_null(deploy))
+      return at(deploy->mark, "services." + key.scalar + ".deploy must be a mapping or null");
+  }
+  return ok_status();
+}
+
 Result<ComposeModel> build_model(const YamlNode& root) {
   ComposeModel model;
   CCCI_TRY(model.volumes, resources(root.find("volumes"), "volume"));
@@ -279,6 +298,7 @@ Result<ComposeModel> load_compose(const std::filesystem::path& recipe_dir,
   for (const auto& file : non_empty_parts(files, ':')) {
     CCCI_TRY(YamlNode root, load_yaml_file(recipe_dir / file));
     if (!root.is_mapping()) return at(root.mark, "a compose file must be a mapping");
+    CCCI_TRY_STATUS(check_shape(root));
     CCCI_TRY_STATUS(interpolate_tree(root, env));
     if (first) working_dir = (recipe_dir / file).parent_path();
     CCCI_TRY_STATUS(resolve_environments(root, working_dir, env));

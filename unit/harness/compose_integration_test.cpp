@@ -135,6 +135,25 @@ void expect_same_as_docker(const std::filesystem::path& dir, const std::vector<s
   expect_same_resources(*theirs, ours->configs, "configs", stack);
 }
 
+TEST(ComposeDifferential, RefusesTheShapesDockerRefusesInDockersWords) {
+  if (!docker_cli_present()) GTEST_SKIP() << "no docker CLI to compare with";
+  for (const auto& [file, words] : std::vector<std::pair<std::string, std::string>>{
+           {"services: [app]\n", "services must be a mapping"},
+           {"services:\n  app: {image: x}\nvolumes: [data]\n", "volumes must be a mapping"},
+           {"services:\n  app: [x]\n", "services.app must be a mapping"},
+           {"services:\n  app:\n    image: x\n    deploy: [1]\n", "services.app.deploy must be a mapping or null"}}) {
+    Recipe recipe;
+    recipe.file("compose.yml", file);
+    auto theirs = docker_config(recipe.dir.path(), {"compose.yml"}, {});
+    ASSERT_FALSE(theirs.ok()) << file;
+    EXPECT_NE(theirs.error().message.find(words), std::string::npos) << theirs.error().message;
+    auto ours = load_compose(recipe.dir.path(), {});
+    ASSERT_FALSE(ours.ok()) << file;
+    EXPECT_EQ(ours.error().kind, ErrorKind::spec);
+    EXPECT_NE(ours.error().message.find(": " + words), std::string::npos) << ours.error().message;
+  }
+}
+
 TEST(ComposeDifferential, MatchesDockerOnAMultiFileRecipe) {
   if (!docker_cli_present()) GTEST_SKIP() << "no docker CLI to compare with";
   Recipe recipe;
