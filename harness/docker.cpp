@@ -153,6 +153,15 @@ class RealDockerDriver final : public DockerDriver {
     return remove_all("service name", {"service", "rm"}, services);
   }
 
+  Result<std::map<std::string, std::string>> service_images(const std::vector<std::string>& services) override {
+    if (services.empty()) return std::map<std::string, std::string>{};
+    for (const auto& service : services) CCCI_TRY_STATUS(validate_name("service name", service, object_name_chars));
+    std::vector<std::string> inspect{"service", "inspect"};
+    inspect.insert(inspect.end(), services.begin(), services.end());
+    CCCI_TRY(auto inspected, run_docker(std::move(inspect), Missing::not_found));
+    return parse_service_images(inspected.out);
+  }
+
   Result<std::string> service_tasks(const std::string& service, std::chrono::milliseconds timeout) override {
     CCCI_TRY_STATUS(validate_name("service name", service, object_name_chars));
     CCCI_TRY(auto completion, spawn({"service", "ps", "--no-trunc", service}, timeout));
@@ -519,6 +528,83 @@ Result<std::map<std::string, std::pair<std::string, std::string>>> parse_update_
     if (const auto* text = string_field(status->get_object(), "Message")) message = std::string(*text);
   }
   return states;
+}
+
+Result<std::map<std::string, std::string>> parse_service_images(std::string_view json) {
+  constexpr std::string_view what = "docker service inspect output";
+  boost::system::error_code ec;
+  boost::json::value parsed = boost::json::parse(json, ec);
+  if (ec) return unparsable(what, ec.message(), json);
+  const auto* services = parsed.if_array();
+  if (!services) return unparsable(what, "not a JSON array", json);
+  std::map<std::string, std::string> images;
+  for (const auto& entry : *services) {
+    // Spec.TaskTemplate.ContainerSpec.Image, each step an object.
+    const boost::json::object* spec = nullptr;
+    if (const auto* service = entry.if_object()) {
+      if (const auto* value = service->if_contains("Spec")) spec = value->if_object();
+    }
+    const auto* name = spec ? string_field(*spec, "Name") : nullptr;
+    const boost::json::object* container = nullptr;
+    if (const auto* task = spec ? spec->if_contains("TaskTemplate") : nullptr; task && task->is_object()) {
+      if (const auto* value = task->get_object().if_contains("ContainerSpec")) container = value->if_object();
+    }
+    const auto* image = container ? string_field(*container, "Image") : nullptr;
+    if (!name || !image)
+      return unparsable(what, "a service lacks Spec.Name or Spec.TaskTemplate.ContainerSpec.Image", json);
+    images[std::string(*name)] = std::string(*image);
+  }
+  return images;
+}
+
+namespace {
+
+struct ImageReference {
+  std::string name;  ///< "docker.io/library/nginx", "registry.example:5000/team/app"
+  std::string tag;   ///< "latest" when none is written
+  std::string digest;
+};
+
+/// An image reference with docker's shorthands undone: the default registry and its library/
+/// namespace, and the default tag.
+ImageReference parse_reference(std::string_view image) {
+  ImageReference ref;
+  if (auto at = image.find('@'); at != std::string_view::npos) {
+    ref.digest = std::string(image.substr(at + 1));
+    image = image.substr(0, at);
+  }
+  // A tag follows the last ':' after the last '/' (before it, a ':' is a registry's port).
+  auto slash = image.rfind('/');
+  auto colon = image.rfind(':');
+  if (colon != std::string_view::npos && (slash == std::string_view::npos || colon > slash)) {
+    ref.tag = std::string(image.substr(colon + 1));
+    image = image.substr(0, colon);
+  } else {
+    ref.tag = "latest";
+  }
+  // The first component names a registry when it has a '.' or ':' or is localhost.
+  std::string registry = "docker.io";
+  std::string_view path = image;
+  if (auto slash_at = image.find('/'); slash_at != std::string_view::npos) {
+    auto first = image.substr(0, slash_at);
+    if (first.find_first_of(".:") != std::string_view::npos || first == "localhost") {
+      registry = first == "index.docker.io" ? "docker.io" : std::string(first);
+      path = image.substr(slash_at + 1);
+    }
+  }
+  bool official = registry == "docker.io" && path.find('/') == std::string_view::npos;
+  std::string name = registry + (official ? "/library/" : "/") + std::string(path);
+  ref.name = std::move(name);
+  return ref;
+}
+
+}  // namespace
+
+bool runs_image(std::string_view wanted, std::string_view running) {
+  ImageReference want = parse_reference(wanted);
+  ImageReference run = parse_reference(running);
+  if (want.name != run.name || want.tag != run.tag) return false;
+  return want.digest.empty() || want.digest == run.digest;
 }
 
 Result<std::vector<TaskState>> parse_tasks(std::string_view json_lines) {

@@ -102,6 +102,10 @@ class DockerDriver {
   /// The service's own labels (.Spec.Labels); not_found when there is no such service.
   virtual Result<std::map<std::string, std::string>> service_labels(const std::string& service) = 0;
   virtual Status service_rm(const std::vector<std::string>& services) = 0;
+  /// Each service's image as its spec holds it (.Spec.TaskTemplate.ContainerSpec.Image, with the
+  /// "@sha256:…" docker appends when it resolved a digest), by name: one `docker service inspect`
+  /// whatever the number of services; not_found when one of them does not exist.
+  virtual Result<std::map<std::string, std::string>> service_images(const std::vector<std::string>& services) = 0;
   /// `docker service ps --no-trunc`: every task of the service with its state and error, as
   /// printed (evidence for people, not parsed).
   virtual Result<std::string> service_tasks(const std::string& service, std::chrono::milliseconds timeout) = 0;
@@ -152,6 +156,12 @@ Result<std::vector<ServiceSummary>> parse_service_ls(std::string_view json_lines
 Result<std::map<std::string, std::string>> parse_labels(std::string_view json);
 /// `docker service inspect` (a JSON array): each service's name → {update state, message}.
 Result<std::map<std::string, std::pair<std::string, std::string>>> parse_update_states(std::string_view json);
+/// `docker service inspect` (a JSON array): each service's name → its spec's image.
+Result<std::map<std::string, std::string>> parse_service_images(std::string_view json);
+/// Whether a service running `running` runs the image a compose file names as `wanted`: the same
+/// repository and tag once docker's shorthands are undone ("nginx" is "docker.io/library/nginx:latest");
+/// a digest docker appended to `running` is ignored unless `wanted` pins one itself.
+bool runs_image(std::string_view wanted, std::string_view running);
 /// `docker service ps --format '{{json .}}'`, one task a line.
 Result<std::vector<TaskState>> parse_tasks(std::string_view json_lines);
 /// The service a task belongs to: its name up to the last '.' ("app_web.1" → "app_web").

@@ -294,10 +294,21 @@ Status Deployment::apply_head_env(const harness::EnvFile& base_sample) {
 }
 
 Status Deployment::prune_orphan_services() {
+  if (!settings_.upgrade_prune) {
+    seams_.log.info("upgrade", "not pruning (upgrade.prune false): services the head no longer defines keep running");
+    return harness::ok_status();
+  }
   CCCI_TRY(auto env, app_env());
-  CCCI_TRY(auto model, harness::load_compose(checkout_, env));
+  auto model = harness::load_compose(checkout_, env);
+  if (!model.ok()) {
+    // Without the head's services every live one would look like an orphan: remove none.
+    prune_unjudged_ =
+        "not pruning: ccci could not resolve the head's compose: " + model.error().message + "; nothing was removed";
+    seams_.log.info("upgrade", prune_unjudged_);
+    return harness::ok_status();
+  }
   CCCI_TRY(auto live, seams_.docker.service_ls(stack_));
-  auto orphans = orphans_among(live, model.service_names());
+  auto orphans = orphans_among(live, model->service_names());
   if (orphans.empty()) return harness::ok_status();
   seams_.log.info("deploy", "pruning services the head no longer defines: " + harness::join(orphans, ", "));
   CCCI_TRY_STATUS(seams_.docker.service_rm(orphans));
@@ -377,6 +388,7 @@ CheckOutcome Deployment::perform(GenericCheckId check) {
     case GenericCheckId::serving_https: return check_serving_https();
     case GenericCheckId::services_converged: return check_services_converged();
     case GenericCheckId::head_deployed: return check_head_deployed();
+    case GenericCheckId::head_images: return check_head_images();
     case GenericCheckId::orphans_pruned: return check_orphans_pruned();
     case GenericCheckId::snapshot_covers_volumes: return check_snapshot_coverage();
   }
@@ -441,16 +453,57 @@ CheckOutcome Deployment::check_head_deployed() {
   return outcome(generic::head_deployed, CheckStatus::pass, "chaos-version " + found->second);
 }
 
+CheckOutcome Deployment::check_head_images() {
+  auto env = app_env();
+  if (!env.ok()) return outcome(generic::head_images, CheckStatus::error, env.error().message);
+  auto model = harness::load_compose(checkout_, *env);
+  if (!model.ok()) {
+    return outcome(generic::head_images, CheckStatus::skip,
+                   "cannot judge: ccci could not resolve the head's compose: " + model.error().message);
+  }
+  auto live = seams_.docker.service_ls(stack_);
+  if (!live.ok()) return outcome(generic::head_images, CheckStatus::error, live.error().message);
+  std::vector<std::string> inspect;  // the head's services that run, inspected at once
+  for (const auto& service : *live) {
+    if (model->services.count(service.name.substr(std::min(service.name.size(), stack_.size() + 1))))
+      inspect.push_back(service.name);
+  }
+  auto images = seams_.docker.service_images(inspect);
+  if (!images.ok()) return outcome(generic::head_images, CheckStatus::error, images.error().message);
+  std::vector<std::string> wrong;
+  std::vector<std::string> right;
+  for (const auto& [name, service] : model->services) {
+    auto running = images->find(stack_ + "_" + name);
+    if (running == images->end()) {
+      wrong.push_back(name + ": wanted " + service.image + ", not running in " + stack_);
+    } else if (!harness::runs_image(service.image, running->second)) {
+      wrong.push_back(name + ": wanted " + service.image + ", running " + running->second);
+    } else {
+      right.push_back(name + " runs " + service.image);
+    }
+  }
+  if (!wrong.empty()) return outcome(generic::head_images, CheckStatus::fail, harness::join(wrong, "; "));
+  return outcome(generic::head_images, CheckStatus::pass, harness::join(right, "; "));
+}
+
 CheckOutcome Deployment::check_orphans_pruned() {
+  if (!prune_unjudged_.empty()) return outcome(generic::orphans_pruned, CheckStatus::skip, prune_unjudged_);
   auto env = app_env();
   if (!env.ok()) return outcome(generic::orphans_pruned, CheckStatus::error, env.error().message);
   auto model = harness::load_compose(checkout_, *env);
-  if (!model.ok()) return outcome(generic::orphans_pruned, CheckStatus::fail, model.error().message);
+  if (!model.ok()) {
+    return outcome(generic::orphans_pruned, CheckStatus::skip,
+                   "cannot judge: ccci could not resolve the head's compose: " + model.error().message);
+  }
   auto live = seams_.docker.service_ls(stack_);
   if (!live.ok()) return outcome(generic::orphans_pruned, CheckStatus::error, live.error().message);
   auto extra = orphans_among(*live, model->service_names());
-  if (!extra.empty())
-    return outcome(generic::orphans_pruned, CheckStatus::fail, "still running: " + harness::join(extra, ", "));
+  std::string off = settings_.upgrade_prune ? "" : "pruning is off: upgrade.prune false";
+  if (!extra.empty()) {
+    return outcome(generic::orphans_pruned, CheckStatus::fail,
+                   "still running: " + harness::join(extra, ", ") + (off.empty() ? "" : " (" + off + ")"));
+  }
+  if (!off.empty()) return outcome(generic::orphans_pruned, CheckStatus::pass, "nothing to prune (" + off + ")");
   return outcome(generic::orphans_pruned, CheckStatus::pass,
                  pruned_.empty() ? "" : "pruned " + harness::join(pruned_, ", "));
 }

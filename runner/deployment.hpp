@@ -15,11 +15,12 @@
 /// stack to run its current spec (runner/convergence.hpp). upgrade checks out the
 /// head, adds the keys and secrets the head's .env.sample adds to the app (runner/env_upgrade.hpp;
 /// never overwriting a key the app has) and the spec's upgrade.env on top, prepulls, redeploys the same app in chaos
-/// mode, prunes services the head dropped, and waits. backup creates a snapshot and verifies it covers every
-/// backup-labelled volume path (re-running the whole backup when one is missing). restore restores this run's snapshot.
-/// teardown undeploys, removes the app, escalates to docker when abra leaves something, and
-/// verifies nothing of the stack is left. collect_evidence gathers the stack's task states and
-/// logs and abra's logs (runner/evidence.hpp). The deployment owns the run's ABRA_DIR.
+/// mode, prunes services the head dropped (not with upgrade.prune off; when ccci cannot resolve the
+/// head's compose it removes nothing and orphans_pruned says it could not judge), and waits. backup creates a snapshot
+/// and verifies it covers every backup-labelled volume path (re-running the whole backup when one is missing). restore
+/// restores this run's snapshot. teardown undeploys, removes the app, escalates to docker when abra leaves something,
+/// and verifies nothing of the stack is left. collect_evidence gathers the stack's task states and logs and abra's logs
+/// (runner/evidence.hpp). The deployment owns the run's ABRA_DIR.
 #include <chrono>
 #include <filesystem>
 #include <map>
@@ -59,6 +60,8 @@ struct DeploymentSettings {
   /// Whether the upgrade adds the head's new .env.sample keys and secrets (spec upgrade.apply_env).
   bool upgrade_apply_env = true;
   std::map<std::string, std::string> upgrade_env;  ///< written into the app .env before the head (upgrade.env)
+  /// Whether the upgrade removes services the head no longer defines (spec upgrade.prune).
+  bool upgrade_prune = true;
   std::string health_path = "/";
   std::vector<int> health_ok{200};
   std::chrono::milliseconds http_timeout{std::chrono::minutes(2)};
@@ -125,6 +128,8 @@ class Deployment final : public Operations {
   /// .env, then the spec's upgrade.env, and generates the secrets the head adds.
   harness::Status apply_head_env(const harness::EnvFile& base_sample);
   harness::Status wait_until_serving();
+  /// Removes the live services the head's compose no longer defines; with pruning off, or when ccci
+  /// cannot resolve that compose (`prune_unjudged_` says so), removes nothing.
   harness::Status prune_orphan_services();
   /// The live services ("<stack>_<name>") whose <name> is not among `wanted`.
   std::vector<std::string> orphans_among(const std::vector<harness::ServiceSummary>& live,
@@ -135,6 +140,7 @@ class Deployment final : public Operations {
   CheckOutcome check_serving_https();
   CheckOutcome check_services_converged();
   CheckOutcome check_head_deployed();
+  CheckOutcome check_head_images();
   CheckOutcome check_orphans_pruned();
   CheckOutcome check_snapshot_coverage();
   std::string backup_notes() const;  ///< " (backupbot answered 409 …)" for the coverage message, or ""
@@ -152,6 +158,7 @@ class Deployment final : public Operations {
   std::string base_not_deployable_;  ///< "base <v> not deployable: <why>"; empty while it was
   int abandoned_deploys_ = 0;        ///< deployments of bases removed again
   std::vector<std::string> pruned_;
+  std::string prune_unjudged_;  ///< "not pruning: ccci could not resolve the head's compose: …"; empty while it could
   std::optional<EnvUpgrade> env_upgrade_;
   std::optional<std::string> snapshot_;
   std::vector<std::string> missing_paths_;  ///< of the last backup attempt

@@ -17,6 +17,7 @@ std::string_view to_string(GenericCheckId check) {
     case GenericCheckId::serving_https: return generic::serving_https;
     case GenericCheckId::services_converged: return generic::services_converged;
     case GenericCheckId::head_deployed: return generic::head_deployed;
+    case GenericCheckId::head_images: return generic::head_images;
     case GenericCheckId::orphans_pruned: return generic::orphans_pruned;
     case GenericCheckId::snapshot_covers_volumes: return generic::snapshot_covers_volumes;
   }
@@ -30,6 +31,8 @@ std::vector<GenericCheck> generic_checks(Tier tier, InstallDeploys installed) {
       return {converged, serving};
     case Tier::upgrade:
       return {head_deployed,
+              {GenericCheckId::head_images,
+               "every service of the head's compose runs the head's image (a digest docker appended ignored)"},
               {GenericCheckId::orphans_pruned, "no service the head no longer defines is left running"},
               converged,
               serving};

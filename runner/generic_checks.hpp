@@ -11,16 +11,24 @@ namespace ccci::runner {
 
 /// Every generic check. The deployment performs each through a switch without a default, so a
 /// check added here and not implemented there does not compile (-Wswitch, warnings are errors).
-enum class GenericCheckId { serving_https, services_converged, head_deployed, orphans_pruned, snapshot_covers_volumes };
+enum class GenericCheckId {
+  serving_https,
+  services_converged,
+  head_deployed,
+  head_images,
+  orphans_pruned,
+  snapshot_covers_volumes
+};
 inline constexpr GenericCheckId all_generic_checks[] = {
     GenericCheckId::serving_https, GenericCheckId::services_converged, GenericCheckId::head_deployed,
-    GenericCheckId::orphans_pruned, GenericCheckId::snapshot_covers_volumes};
+    GenericCheckId::head_images,   GenericCheckId::orphans_pruned,     GenericCheckId::snapshot_covers_volumes};
 
 /// The names reports show (JUnit test cases, results.json, summary.md); they never change.
 namespace generic {
 inline constexpr std::string_view serving_https = "serving_https";
 inline constexpr std::string_view services_converged = "services_converged";
 inline constexpr std::string_view head_deployed = "head_deployed";
+inline constexpr std::string_view head_images = "head_images";
 inline constexpr std::string_view orphans_pruned = "orphans_pruned";
 inline constexpr std::string_view snapshot_covers_volumes = "snapshot_covers_volumes";
 }  // namespace generic

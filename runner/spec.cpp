@@ -437,6 +437,9 @@ Status read_upgrade(const YamlNode& node, RecipeSpec& spec) {
   if (const auto* env = u.get("env")) {
     CCCI_TRY(spec.upgrade_env, env_values(*env, "upgrade.env"));
   }
+  if (const auto* prune = u.get("prune")) {
+    CCCI_TRY(spec.upgrade_prune, boolean(*prune, "upgrade.prune"));
+  }
   return u.finish();
 }
 

@@ -90,6 +90,9 @@ struct RecipeSpec {
   /// are added to the app (runner/env_upgrade.hpp). Off is the negative control's lever.
   bool upgrade_apply_env = true;
   std::map<std::string, std::string> upgrade_env;  ///< `upgrade.env`: set in the app's .env on top, before the head
+  /// `upgrade.prune`: after the head's deploy, services the head no longer defines are removed.
+  /// Off, orphans_pruned fails when one is left: the negative control's lever.
+  bool upgrade_prune = true;
   std::map<Tier, std::string> not_applicable;
   std::map<SeedOp, std::vector<SeedStep>> seeds;
   std::map<Tier, std::vector<SpecCheck>> checks;

@@ -68,6 +68,7 @@ DeploymentSettings deployment_settings(const Config& config, const RecipeSpec& s
   settings.env_overlay = spec.env;
   settings.upgrade_apply_env = spec.upgrade_apply_env;
   settings.upgrade_env = spec.upgrade_env;
+  settings.upgrade_prune = spec.upgrade_prune;
   settings.health_path = spec.health.path;
   settings.health_ok = spec.health.ok;
   settings.http_timeout = spec.timeouts.http;

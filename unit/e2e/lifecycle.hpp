@@ -202,6 +202,21 @@ class FixtureCopy : public Lifecycle {
     }
   }
 
+  /// Checks out `from`, adds `service_lines` (one whole service, indented under `services:`) to
+  /// compose.yml, commits and force-pushes the commit as the ref `to` (not a tag).
+  void publish_with_service(const std::string& from, const std::string& service_lines, const std::string& message,
+                            const std::string& to) {
+    git({"-C", work().string(), "fetch", "-q", "origin", "+" + from + ":refs/ccci-e2e/from"});
+    git({"-C", work().string(), "-c", "advice.detachedHead=false", "checkout", "-q", "refs/ccci-e2e/from"});
+    std::string compose = read_text(work() / "compose.yml");
+    auto services = compose.find("\nservices:\n");
+    ASSERT_NE(services, std::string::npos) << compose;
+    compose.insert(services + 11, service_lines);
+    std::ofstream(work() / "compose.yml", std::ios::trunc) << compose;
+    git({"-C", work().string(), "commit", "-q", "-a", "-m", message});
+    git({"-C", work().string(), "push", "-q", "--force", "origin", "HEAD:" + to});
+  }
+
   void git(std::vector<std::string> args) {
     args.insert(args.begin(), {"git", "-c", "user.name=ccci e2e", "-c", "user.email=e2e@ccci.test", "-c",
                                "commit.gpgsign=false", "-c", "tag.gpgsign=false"});

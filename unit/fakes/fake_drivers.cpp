@@ -133,6 +133,17 @@ Status FakeDocker::service_rm(const std::vector<std::string>& names) {
   return harness::ok_status();
 }
 
+harness::Result<std::map<std::string, std::string>> FakeDocker::service_images(const std::vector<std::string>& names) {
+  CCCI_TRY_STATUS(record("service_images", "service_images " + harness::join(names, " ")));
+  std::map<std::string, std::string> answer;
+  for (const auto& name : names) {
+    auto service = std::find_if(services.begin(), services.end(), [&](const auto& s) { return s.name == name; });
+    if (service == services.end()) return make_error(ErrorKind::not_found, "no such service: " + name);
+    answer[name] = service->image;
+  }
+  return answer;
+}
+
 harness::Result<std::vector<harness::ServiceRollout>> FakeDocker::service_rollouts(
     const std::vector<std::string>& names) {
   CCCI_TRY_STATUS(record("service_rollouts", "service_rollouts " + harness::join(names, " ")));

@@ -63,9 +63,10 @@ class FakeDocker final : public harness::DockerDriver {
   std::set<std::string> images;                    ///< present on the host
   std::set<std::string> pullable;                  ///< image_pull adds these; others are not_found
   harness::EngineFacts engine{"28.0.1", "active", true, "/var/lib/docker"};  ///< what engine_facts answers
-  std::map<std::string, harness::NetworkFacts> networks;             ///< by name; network_facts of another is not_found
-  std::map<std::string, std::vector<std::string>> labelled;          ///< services_labelled by filter; others: none
-  std::vector<harness::ServiceSummary> services;                     ///< what service_ls answers (service_rm removes)
+  std::map<std::string, harness::NetworkFacts> networks;     ///< by name; network_facts of another is not_found
+  std::map<std::string, std::vector<std::string>> labelled;  ///< services_labelled by filter; others: none
+  /// What service_ls answers (service_rm removes); service_images answers each one's `image`.
+  std::vector<harness::ServiceSummary> services;
   std::map<std::string, std::map<std::string, std::string>> labels;  ///< by service name
   std::deque<harness::Completion> exec_answers;                      ///< consumed in order; then exec exits 0 silently
   std::map<std::string, std::string> tasks;  ///< service_tasks text by service; others not_found
@@ -82,6 +83,7 @@ class FakeDocker final : public harness::DockerDriver {
   harness::Result<std::vector<harness::ServiceSummary>> service_ls(const std::string& stack) override;
   harness::Result<std::map<std::string, std::string>> service_labels(const std::string& service) override;
   harness::Status service_rm(const std::vector<std::string>& names) override;
+  harness::Result<std::map<std::string, std::string>> service_images(const std::vector<std::string>& names) override;
   harness::Result<std::string> service_tasks(const std::string& service, std::chrono::milliseconds timeout) override;
   harness::Result<std::vector<harness::ServiceRollout>> service_rollouts(
       const std::vector<std::string>& names) override;

@@ -196,6 +196,75 @@ TEST(DockerParsing, MalformedInspectOrTasksAreInfrastructure) {
   EXPECT_TRUE(parse_tasks("\n").ok());
 }
 
+// What `docker service inspect` prints, cut to the fields ccci reads (and one it ignores).
+const char* const images_json = R"json([
+  {"ID": "k2x9", "Spec": {"Name": "app1_ci_example_net_app", "Labels": {},
+   "TaskTemplate": {"ContainerSpec": {"Image": "ccci/fixture-web:1.1@sha256:5d41402abc4b2a76b9719d911017c592ae1c3f6a8e3fbc1d0f2d6a3e9b7c8d01", "Args": []}}}},
+  {"ID": "p7q1", "Spec": {"Name": "app1_ci_example_net_db",
+   "TaskTemplate": {"ContainerSpec": {"Image": "postgres:16"}}}}
+])json";
+
+TEST_F(DockerFixture, ServiceImagesAreOneInspectOfEveryNamedServicesSpec) {
+  runner.on({"/usr/bin/docker", "service", "inspect"}, exited(0, images_json));
+  std::vector<std::string> names{"app1_ci_example_net_app", "app1_ci_example_net_db"};
+  auto images = docker->service_images(names);
+  ASSERT_TRUE(images.ok()) << images.error().message;
+  EXPECT_EQ(runner.argvs(), (std::vector<Argv>{{"/usr/bin/docker", "service", "inspect", names[0], names[1]}}));
+  EXPECT_EQ(images->at(names[0]),
+            "ccci/fixture-web:1.1@sha256:5d41402abc4b2a76b9719d911017c592ae1c3f6a8e3fbc1d0f2d6a3e9b7c8d01")
+      << "as the spec holds it, digest included";
+  EXPECT_EQ(images->at(names[1]), "postgres:16");
+}
+
+TEST_F(DockerFixture, ServiceImagesOfAMissingServiceAreNotFoundAndOfNoServiceSpawnNothing) {
+  EXPECT_TRUE(docker->service_images({}).ok());
+  EXPECT_TRUE(runner.argvs().empty());
+  runner.on({"/usr/bin/docker", "service", "inspect"}, exited(1, "[]\n", "Error: no such service: nope_app\n"));
+  auto images = docker->service_images({"nope_app"});
+  ASSERT_FALSE(images.ok());
+  EXPECT_EQ(images.error().kind, ErrorKind::not_found);
+  auto hostile = docker->service_images({"--format={{.}}"});
+  ASSERT_FALSE(hostile.ok());
+  EXPECT_EQ(hostile.error().kind, ErrorKind::usage);
+  EXPECT_EQ(runner.argvs().size(), 1u) << "a hostile name never reaches docker";
+}
+
+TEST(DockerParsing, MalformedServiceImagesAreInfrastructure) {
+  EXPECT_EQ(parse_service_images("{}").error().kind, ErrorKind::infra) << "not an array";
+  EXPECT_EQ(parse_service_images(R"([{"Spec": {"Name": "a"}}])").error().kind, ErrorKind::infra) << "no image";
+  EXPECT_EQ(parse_service_images(R"([{"Spec": {"Name": "a", "TaskTemplate": {"ContainerSpec": {"Image": 3}}}}])")
+                .error()
+                .kind,
+            ErrorKind::infra)
+      << "an image that is no string";
+  EXPECT_EQ(parse_service_images(R"([{"Spec": {"TaskTemplate": {"ContainerSpec": {"Image": "x"}}}}])").error().kind,
+            ErrorKind::infra)
+      << "no name";
+  EXPECT_FALSE(parse_service_images("Error: garbage").ok());
+  ASSERT_TRUE(parse_service_images("[]").ok());
+}
+
+TEST(DockerImages, ARunningImageMatchesItsComposeNameWhateverDockerAppendedOrSpelledOut) {
+  EXPECT_TRUE(runs_image("ccci/fixture-web:1.1", "ccci/fixture-web:1.1"));
+  EXPECT_TRUE(runs_image("ccci/fixture-web:1.1", "ccci/fixture-web:1.1@sha256:5d41402a")) << "a resolved digest";
+  EXPECT_TRUE(runs_image("nginx", "nginx:latest@sha256:5d41402a")) << "the default tag";
+  EXPECT_TRUE(runs_image("nginx:1.27", "docker.io/library/nginx:1.27"));
+  EXPECT_TRUE(runs_image("index.docker.io/team/app:2", "team/app:2"));
+  EXPECT_TRUE(runs_image("registry.example:5000/app:3", "registry.example:5000/app:3@sha256:aa"));
+  EXPECT_TRUE(runs_image("nginx:1.27@sha256:aa", "nginx:1.27@sha256:aa"));
+}
+
+TEST(DockerImages, AnotherTagRepositoryRegistryOrPinnedDigestIsAnotherImage) {
+  EXPECT_FALSE(runs_image("ccci/fixture-web:1.1", "ccci/fixture-web:1.0"));
+  EXPECT_FALSE(runs_image("ccci/fixture-web:1.1", "ccci/fixture-web:1.1-rc"));
+  EXPECT_FALSE(runs_image("ccci/fixture-web:1.1", "ccci/fixture-db:1.1"));
+  EXPECT_FALSE(runs_image("nginx", "nginx:1.27"));
+  EXPECT_FALSE(runs_image("registry.example:5000/app:3", "app:3"));
+  EXPECT_FALSE(runs_image("localhost/app:3", "app:3"));
+  EXPECT_FALSE(runs_image("nginx:1.27@sha256:aa", "nginx:1.27@sha256:bb")) << "a digest the compose file pins";
+  EXPECT_FALSE(runs_image("nginx:1.27@sha256:aa", "nginx:1.27"));
+}
+
 TEST(DockerParsing, ATasksServiceIsItsNameUpToTheLastDot) {
   EXPECT_EQ(task_service("app1_ci_example_net_app.1"), "app1_ci_example_net_app");
   EXPECT_EQ(task_service("s_web.v2.3"), "s_web.v2") << "a service name may hold a dot";

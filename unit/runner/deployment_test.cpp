@@ -202,6 +202,82 @@ TEST_F(DeploymentTest, UpgradeRedeploysTheHeadInPlaceAndPrunesServicesItDropped)
   EXPECT_EQ(pruned.message, "pruned " + std::string(stack) + "_worker");
 }
 
+TEST_F(DeploymentTest, APruneThatCannotResolveTheHeadsComposeRemovesNothingAndOrphansPrunedSaysItCouldNotJudge) {
+  ASSERT_TRUE(deployment().install().ok());
+  docker.services.push_back({"id2", std::string(stack) + "_worker", "replicated", "1/1", "ccci/fixture:1.0"});
+  // The head's compose loaded for the prepull; after the deploy ccci can no longer resolve it.
+  abra.on_call = [&](const std::string& line) {
+    if (line == "deploy chaos force") write_compose("services:\n  app:\n    image: ccci/fixture:${TAG:?no tag}\n");
+  };
+  ASSERT_TRUE(deployment().upgrade().ok()) << "not judging the orphans is no reason to fail the upgrade";
+  EXPECT_EQ(std::count_if(docker.calls.begin(), docker.calls.end(),
+                          [](const std::string& call) { return call.rfind("service_rm", 0) == 0; }),
+            0)
+      << "nothing was removed";
+  EXPECT_EQ(docker.services.size(), 2u);
+  auto pruned = check(Tier::upgrade, generic::orphans_pruned);
+  EXPECT_EQ(pruned.status, CheckStatus::skip) << "it could not be judged, so it never passes";
+  EXPECT_EQ(pruned.message.rfind("not pruning: ccci could not resolve the head's compose: ", 0), 0u) << pruned.message;
+  EXPECT_NE(pruned.message.find("required variable TAG is missing a value"), std::string::npos) << pruned.message;
+  EXPECT_TRUE(pruned.message.ends_with("; nothing was removed")) << pruned.message;
+  EXPECT_NE(log_text.str().find(pruned.message), std::string::npos) << "the log says so too: " << log_text.str();
+  EXPECT_EQ(check(Tier::upgrade, generic::head_images).status, CheckStatus::skip);
+}
+
+TEST_F(DeploymentTest, WithPruningOffNothingIsRemovedAndOrphansPrunedFailsNamingTheServiceLeft) {
+  settings.upgrade_prune = false;
+  ASSERT_TRUE(deployment().install().ok());
+  docker.services.push_back({"id2", std::string(stack) + "_worker", "replicated", "1/1", "ccci/fixture:1.0"});
+  ASSERT_TRUE(deployment().upgrade().ok());
+  EXPECT_EQ(std::count_if(docker.calls.begin(), docker.calls.end(),
+                          [](const std::string& call) { return call.rfind("service_rm", 0) == 0; }),
+            0);
+  auto left = check(Tier::upgrade, generic::orphans_pruned);
+  EXPECT_EQ(left.status, CheckStatus::fail);
+  EXPECT_EQ(left.message, "still running: " + std::string(stack) + "_worker (pruning is off: upgrade.prune false)");
+
+  docker.services.pop_back();  // a head that dropped nothing
+  auto none = check(Tier::upgrade, generic::orphans_pruned);
+  EXPECT_EQ(none.status, CheckStatus::pass);
+  EXPECT_EQ(none.message, "nothing to prune (pruning is off: upgrade.prune false)");
+}
+
+TEST_F(DeploymentTest, HeadImagesPassesWhenEveryHeadServiceRunsItsImageWithOneInspectForTheStack) {
+  write_compose("services:\n  app:\n    image: ccci/fixture:1.1\n  db:\n    image: postgres:16\n");
+  docker.images = {"ccci/fixture:1.1", "postgres:16"};
+  docker.services = {{"id1", std::string(stack) + "_app", "replicated", "1/1", "ccci/fixture:1.1@sha256:5d41402a"},
+                     {"id2", std::string(stack) + "_db", "replicated", "1/1", "docker.io/library/postgres:16"}};
+  ASSERT_TRUE(deployment().install().ok());
+  ASSERT_TRUE(deployment().upgrade().ok());
+  docker.calls.clear();
+  auto images = check(Tier::upgrade, generic::head_images);
+  EXPECT_EQ(images.status, CheckStatus::pass) << images.message;
+  EXPECT_EQ(images.message, "app runs ccci/fixture:1.1; db runs postgres:16");
+  EXPECT_EQ(std::count(docker.calls.begin(), docker.calls.end(),
+                       "service_images " + std::string(stack) + "_app " + std::string(stack) + "_db"),
+            1);
+}
+
+TEST_F(DeploymentTest, HeadImagesFailsNamingWantedAndRunningImagesAndAHeadServiceNotInTheStack) {
+  ASSERT_TRUE(deployment().install().ok());
+  write_compose("services:\n  app:\n    image: ccci/fixture:1.1\n  worker:\n    image: ccci/worker:2\n");
+  docker.images = {"ccci/fixture:1.1", "ccci/worker:2"};
+  docker.services = {{"id1", std::string(stack) + "_app", "replicated", "1/1", "ccci/fixture:1.0@sha256:aa"},
+                     {"id9", std::string(stack) + "_old", "replicated", "1/1", "ccci/old:1"}};
+  // `old`, which the head does not define, is orphans_pruned's to judge, not this check's.
+  auto images = check(Tier::upgrade, generic::head_images);
+  EXPECT_EQ(images.status, CheckStatus::fail);
+  EXPECT_EQ(images.message,
+            "app: wanted ccci/fixture:1.1, running ccci/fixture:1.0@sha256:aa; worker: wanted "
+            "ccci/worker:2, not running in " +
+                std::string(stack));
+
+  docker.failures.emplace("service_images", make_error(ErrorKind::infra, "docker service inspect timed out"));
+  auto unknown = check(Tier::upgrade, generic::head_images);
+  EXPECT_EQ(unknown.status, CheckStatus::error);
+  EXPECT_EQ(unknown.message, "docker service inspect timed out");
+}
+
 // --- the head's new configuration -------------------------------------------------------------
 
 class UpgradeEnvTest : public DeploymentTest {

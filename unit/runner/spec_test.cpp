@@ -32,7 +32,7 @@ timeouts: {deploy: 1h, http: 90s, backup: 500ms}
 deploy: {converge: ccci}
 env: {COMPOSE_FILE: "compose.yml:compose.ccci.yml", EMPTY: ""}
 deps: [keycloak]
-upgrade: {base: 1.0.0+1.0, apply_env: false, env: {GREETING: hi}}
+upgrade: {base: 1.0.0+1.0, apply_env: false, env: {GREETING: hi}, prune: false}
 not_applicable: {custom: "nothing functional to test"}
 seeds:
   pre_upgrade:
@@ -58,6 +58,7 @@ checks:
   EXPECT_EQ(spec->deps, std::vector<std::string>{"keycloak"});
   EXPECT_EQ(spec->pinned_base, "1.0.0+1.0");
   EXPECT_FALSE(spec->upgrade_apply_env);
+  EXPECT_FALSE(spec->upgrade_prune);
   EXPECT_EQ(spec->upgrade_env, (std::map<std::string, std::string>{{"GREETING", "hi"}}));
   EXPECT_EQ(spec->not_applicable.at(Tier::custom), "nothing functional to test");
   const auto& seed = std::get<HttpStep>(spec->seeds.at(SeedOp::pre_upgrade).at(0).kind);
@@ -86,6 +87,7 @@ TEST(Spec, EmptySpecTakesTheDefaults) {
   EXPECT_EQ(spec->converge, ConvergenceJudge::abra) << "abra's own convergence checks by default";
   EXPECT_FALSE(spec->pinned_base);
   EXPECT_TRUE(spec->upgrade_apply_env) << "the head's new env keys and secrets are applied by default";
+  EXPECT_TRUE(spec->upgrade_prune) << "services the head dropped are pruned by default";
   EXPECT_TRUE(spec->upgrade_env.empty());
 }
 
@@ -141,6 +143,8 @@ INSTANTIATE_TEST_SUITE_P(
                 "recipe.yml:1:20: upgrade.env.A must not contain a carriage return or NUL"},
         BadSpec{"upgrade: {env: [A]}\n", "recipe.yml:1:16: upgrade.env must be a mapping, not a sequence"},
         BadSpec{"upgrade: {apply_envs: false}\n", "recipe.yml:1:11: unknown key 'apply_envs' in upgrade"},
+        BadSpec{"upgrade: {prune: no}\n", "recipe.yml:1:18: upgrade.prune must be true or false"},
+        BadSpec{"upgrade: {prune: [false]}\n", "recipe.yml:1:18: upgrade.prune must be true or false"},
         BadSpec{"not_applicable: {backups: x}\n", "recipe.yml:1:18: unknown tier 'backups' in not_applicable"},
         BadSpec{"not_applicable: {install: x}\n", "recipe.yml:1:18: install cannot be n/a"},
         BadSpec{"not_applicable: {backup: ''}\n", "recipe.yml:1:26: not_applicable.backup must not be empty"},

@@ -116,6 +116,9 @@ TEST_F(Wiring, TheDeploymentGetsThePlansHeadAndBaseAndTheSpecsHealthCheck) {
   EXPECT_EQ(settings.image_pull, ImagePull::missing);
   config.pull_images = false;
   EXPECT_EQ(deployment_settings(config, spec, plan).image_pull, ImagePull::never);
+  EXPECT_TRUE(settings.upgrade_prune);
+  spec.upgrade_prune = false;
+  EXPECT_FALSE(deployment_settings(config, spec, plan).upgrade_prune) << "upgrade.prune reaches the deployment";
 }
 
 TEST_F(Wiring, ScriptsSeeTheGatewayAndCaOnlyWhenConfigured) {
