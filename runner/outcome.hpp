@@ -70,6 +70,7 @@ struct Evidence {
 }  // namespace ccci::runner
 
 #include "runner/env_upgrade.hpp"
+#include "runner/previous_overlay.hpp"
 #include "runner/upgrade_base.hpp"
 
 namespace ccci::runner {
@@ -106,6 +107,7 @@ struct RunReport {
   std::string head_commit;  ///< full sha
   UpgradeBase base;
   std::string base_not_deployable;  ///< "base <v> not deployable: <abra's reason>"; empty when it was (or no base)
+  std::vector<OverlayDecision> previous_overlays;  ///< the spec's previous/ overlays: applied to the base or stale
   std::optional<EnvUpgrade> env_upgrade;  ///< what the upgrade did to the app's .env; nullopt: it never got there
   bool enrolled = true;                   ///< false: the recipe has no spec; generic checks only
   std::vector<TierOutcome> tiers;         ///< always the five tiers, in order
