@@ -22,6 +22,7 @@
 #include "runner/naming.hpp"
 #include "runner/plan.hpp"
 #include "runner/plan_json.hpp"
+#include "runner/previous_overlay.hpp"
 #include "runner/progress.hpp"
 #include "runner/promotion.hpp"
 #include "runner/provenance.hpp"
@@ -147,7 +148,7 @@ class RunSeams {
 };
 
 /// run the machine: the plan's tiers on the deployment, progress live in the log, teardown always.
-RunReport run_machine(const Plan& plan, RunSeams& seams, harness::Logger& log) {
+RunReport run_machine(const Plan& plan, const RecipeSpec& spec, RunSeams& seams, harness::Logger& log) {
   RunReport report = report_head(plan, utc_now());
   auto start = seams.clock().now();
   TierMachine machine(
@@ -155,6 +156,9 @@ RunReport run_machine(const Plan& plan, RunSeams& seams, harness::Logger& log) {
   MachineResult result = machine.run(machine_inputs(plan));
   record_machine_result(report, std::move(result),
                         std::chrono::duration_cast<std::chrono::milliseconds>(seams.clock().now() - start));
+  // A last-green base that no longer deploys falls through: the overlays are judged against the base used.
+  if (report.base.commit != plan.base.commit || report.base.source != plan.base.source)
+    report.previous_overlays = decide_previous_overlays(spec.previous, report.base);
   report.env_upgrade = seams.deployment().env_upgrade();
   return report;
 }
@@ -208,7 +212,7 @@ int run_plan(const Config& config, const RecipeSpec& spec, const Plan& plan, Hos
     return gather_provenance(*host.processes, *provenance_docker, {config.abra, host.child_env});
   });
   RunSeams seams(config, spec, plan, host, log);
-  RunReport report = run_machine(plan, seams, log);
+  RunReport report = run_machine(plan, spec, seams, log);
   report.environment = provenance.get();
   remove_run_home();
   report.promotion = promote_run(config, plan, report, *host.git, log);

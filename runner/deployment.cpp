@@ -173,6 +173,9 @@ void Deployment::fall_through_from_base(const std::string& why) {
 
 Status Deployment::check_out(Install what) {
   bool base = what == Install::base;
+  // An overlay belongs to the base it was applied for: a base that did not deploy leaves none
+  // behind for the next base or the head.
+  CCCI_TRY_STATUS(withdraw_base_overlay());
   CCCI_TRY_STATUS(seams_.git.fetch_and_checkout(checkout_, base ? base_ref(settings_.base) : settings_.head_ref));
   checked_out_ = base ? settings_.base.commit : settings_.head_commit;
   return harness::ok_status();
@@ -180,12 +183,21 @@ Status Deployment::check_out(Install what) {
 
 Status Deployment::install_app(Install what) {
   bool base = what == Install::base;
+  const PreviousOverlay* overlay =
+      base ? applicable_previous_overlay(settings_.previous_overlays, settings_.base) : nullptr;
   std::optional<std::string> version;
-  if (base && !settings_.base.version.empty()) version = settings_.base.version;
+  // abra's release deploy checks its version out on a clean tree, and the overlay's files are
+  // untracked: with one, the tag's checkout is deployed in chaos mode (docs/abra-contract.md).
+  if (base && !settings_.base.version.empty() && !overlay) version = settings_.base.version;
   CCCI_TRY_STATUS(seams_.abra.app_new(settings_.recipe, version, settings_.domain, harness::SecretGeneration::skip));
   app_created_ = true;
   if (!settings_.env_overlay.empty()) {
     CCCI_TRY_STATUS(harness::set_env_values(seams_.abra.app_env_path(settings_.domain), settings_.env_overlay));
+  }
+  if (overlay) {
+    CCCI_TRY(base_overlay_, apply_previous_overlay(*overlay, checkout_, seams_.abra.app_env_path(settings_.domain)));
+    seams_.log.info("install", "previous/" + overlay->version + " overlay (" + harness::join(overlay->files, ", ") +
+                                   ") added to the base's deploy, which ships the tag's checkout in chaos mode");
   }
   CCCI_TRY_STATUS(register_env_secrets());
   CCCI_TRY_STATUS(seams_.abra.secret_generate_all(settings_.domain));
@@ -198,6 +210,14 @@ Status Deployment::install_app(Install what) {
   CCCI_TRY_STATUS(deploy_app(options));
   head_installed_ = !base;
   return wait_until_serving();
+}
+
+Status Deployment::withdraw_base_overlay() {
+  if (!base_overlay_) return harness::ok_status();
+  CCCI_TRY_STATUS(withdraw_previous_overlay(*base_overlay_, app_created_ ? AppEnv::present : AppEnv::removed));
+  seams_.log.info("upgrade", "previous/" + base_overlay_->version + " overlay withdrawn before the head's checkout");
+  base_overlay_.reset();
+  return harness::ok_status();
 }
 
 Status Deployment::verify_checkout() {
@@ -233,6 +253,7 @@ Status Deployment::seed(SeedOp op) { return seams_.steps.seed(op); }
 Status Deployment::upgrade() {
   // The base's sample is read before the head's checkout replaces it.
   CCCI_TRY(auto base_sample, read_sample(checkout_, "the upgrade base's .env.sample"));
+  CCCI_TRY_STATUS(withdraw_base_overlay());  // never on the head: not in its checkout, not in COMPOSE_FILE
   CCCI_TRY_STATUS(seams_.git.fetch_and_checkout(checkout_, settings_.head_ref));
   checked_out_ = settings_.head_commit;
   CCCI_TRY_STATUS(apply_head_env(base_sample));

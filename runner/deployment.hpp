@@ -40,6 +40,7 @@
 #include "runner/evidence.hpp"
 #include "runner/generic_checks.hpp"
 #include "runner/operations.hpp"
+#include "runner/previous_overlay.hpp"
 #include "runner/recipe_steps.hpp"
 #include "runner/upgrade_base.hpp"
 
@@ -56,6 +57,8 @@ struct DeploymentSettings {
   std::string head_ref;
   std::string head_commit;
   UpgradeBase base;
+  /// The spec's previous/ overlays; the one for a published base goes into its deploy only.
+  std::vector<PreviousOverlay> previous_overlays;
   std::map<std::string, std::string> env_overlay;  ///< written into the app .env
   /// Whether the upgrade adds the head's new .env.sample keys and secrets (spec upgrade.apply_env).
   bool upgrade_apply_env = true;
@@ -112,6 +115,9 @@ class Deployment final : public Operations {
   harness::Status install_app(Install what);
   /// The base is not one (`why`): install moves on to what upgrade_base.hpp's fall_through gives.
   void fall_through_from_base(const std::string& why);
+  /// Removes a previous/ overlay the base's install applied (runner/previous_overlay.hpp) from the
+  /// checkout and, while the app exists, its COMPOSE_FILE line from the app's .env; a no-op without one.
+  harness::Status withdraw_base_overlay();
   /// ErrorKind::infra unless the checkout's HEAD is the commit ccci checked out (`checked_out_`):
   /// abra run without --chaos moves it to the .env's version, and a chaos deploy ships HEAD.
   harness::Status verify_checkout();
@@ -153,10 +159,11 @@ class Deployment final : public Operations {
   std::filesystem::path checkout_;
   int deploy_count_ = 0;
   bool app_created_ = false;
-  std::string checked_out_;          ///< the commit ccci last checked out
-  bool head_installed_ = false;      ///< the install deployed the head (chaos), not a base
-  std::string base_not_deployable_;  ///< "base <v> not deployable: <why>"; empty while it was
-  int abandoned_deploys_ = 0;        ///< deployments of bases removed again
+  std::string checked_out_;                     ///< the commit ccci last checked out
+  std::optional<AppliedOverlay> base_overlay_;  ///< the previous/ overlay in the checkout, until withdrawn
+  bool head_installed_ = false;                 ///< the install deployed the head (chaos), not a base
+  std::string base_not_deployable_;             ///< "base <v> not deployable: <why>"; empty while it was
+  int abandoned_deploys_ = 0;                   ///< deployments of bases removed again
   std::vector<std::string> pruned_;
   std::string prune_unjudged_;  ///< "not pruning: ccci could not resolve the head's compose: …"; empty while it could
   std::optional<EnvUpgrade> env_upgrade_;

@@ -71,6 +71,7 @@ struct Evidence {
 
 #include "runner/backup_analysis.hpp"
 #include "runner/env_upgrade.hpp"
+#include "runner/previous_overlay.hpp"
 #include "runner/upgrade_base.hpp"
 
 namespace ccci::runner {
@@ -107,6 +108,7 @@ struct RunReport {
   std::string head_commit;  ///< full sha
   UpgradeBase base;
   std::string base_not_deployable;  ///< "base <v> not deployable: <abra's reason>"; empty when it was (or no base)
+  std::vector<OverlayDecision> previous_overlays;  ///< the spec's previous/ overlays: applied to the base or stale
   std::optional<EnvUpgrade> env_upgrade;  ///< what the upgrade did to the app's .env; nullopt: it never got there
   BackupCoverage backup_coverage;         ///< the plan's static analysis of the head; warnings only
   bool enrolled = true;                   ///< false: the recipe has no spec; generic checks only

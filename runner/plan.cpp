@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "harness/git.hpp"
+#include "harness/text.hpp"
 #include "runner/generic_checks.hpp"
 #include "runner/naming.hpp"
 
@@ -97,6 +98,7 @@ harness::Result<Plan> make_plan(const PlanInputs& in, harness::Git& git, const L
   plan.head_ref = head.ref;
   plan.head_commit = head.commit;
   plan.base = base;
+  plan.previous_overlays = decide_previous_overlays(in.previous, base);
   plan.enrolled = in.enrolled;
   plan.spec_file = in.spec_file;
   plan.deps = in.deps;
@@ -139,6 +141,10 @@ std::string render_plan(const Plan& plan) {
   } else {
     out << (plan.base.version.empty() ? plan.base.branch : plan.base.version) << " @ " << plan.base.commit << " from "
         << to_string(plan.base.source) << " (" << plan.base.reason << ")\n";
+  }
+  for (const auto& overlay : plan.previous_overlays) {
+    out << "  previous " << overlay.version << " (" << harness::join(overlay.files, ", ")
+        << "): " << to_string(overlay.status) << " — " << overlay.reason << "\n";
   }
   out << "  spec     "
       << (plan.enrolled ? plan.spec_file.string()

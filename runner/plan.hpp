@@ -12,6 +12,7 @@
 #include "harness/result.hpp"
 #include "runner/backup_analysis.hpp"
 #include "runner/outcome.hpp"
+#include "runner/previous_overlay.hpp"
 #include "runner/tier_machine.hpp"
 #include "runner/upgrade_base.hpp"
 
@@ -41,9 +42,10 @@ struct Plan {
   std::string head_ref;
   std::string head_commit;
   UpgradeBase base;
-  bool enrolled = true;             ///< false: no spec, the generic checks only
-  std::filesystem::path spec_file;  ///< recipes/<recipe>/recipe.yml, read or (not enrolled) absent
-  std::vector<PlannedTier> tiers;   ///< the five tiers, in order
+  std::vector<OverlayDecision> previous_overlays;  ///< the spec's previous/ overlays: applied to this base or stale
+  bool enrolled = true;                            ///< false: no spec, the generic checks only
+  std::filesystem::path spec_file;                 ///< recipes/<recipe>/recipe.yml, read or (not enrolled) absent
+  std::vector<PlannedTier> tiers;                  ///< the five tiers, in order
   std::vector<std::string> deps;
   int expected_deploy_count = 1;
   std::string domain;
@@ -64,6 +66,7 @@ struct PlanInputs {
   std::map<Tier, std::vector<PlannedCheck>> overlay_checks;
   std::vector<std::string> deps;
   std::optional<std::string> pinned_base;
+  std::vector<PreviousOverlay> previous;  ///< the spec's previous/ overlays
   std::string domain_suffix;
   std::string nonce;
 };

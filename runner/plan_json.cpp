@@ -24,6 +24,19 @@ boost::json::value backup_coverage_json(const BackupCoverage& coverage) {
   return {{"analysed", coverage.analysed}, {"warnings", std::move(warnings)}, {"note", coverage.note}};
 }
 
+boost::json::value previous_overlays_json(const std::vector<OverlayDecision>& overlays) {
+  boost::json::array array;
+  for (const auto& overlay : overlays) {
+    boost::json::array files;
+    for (const auto& file : overlay.files) files.emplace_back(file);
+    array.push_back({{"version", overlay.version},
+                     {"files", std::move(files)},
+                     {"status", to_string(overlay.status)},
+                     {"reason", overlay.reason}});
+  }
+  return array;
+}
+
 boost::json::value plan_to_json(const Plan& plan) {
   boost::json::object root;
   root["run_id"] = plan.run_id;
@@ -37,6 +50,7 @@ boost::json::value plan_to_json(const Plan& plan) {
                   {"commit", plan.base.commit},
                   {"branch", plan.base.branch},
                   {"reason", plan.base.reason}};
+  root["previous_overlays"] = previous_overlays_json(plan.previous_overlays);
   root["enrolled"] = plan.enrolled;
   root["spec_file"] = plan.spec_file.string();
   root["domain"] = plan.domain;

@@ -12,6 +12,9 @@ namespace ccci::runner {
 boost::json::value plan_to_json(const Plan& plan);
 /// {"analysed": bool, "warnings": [...], "note": "..."}: plan.json's and results.json's backup_coverage.
 boost::json::value backup_coverage_json(const BackupCoverage& coverage);
+/// [{"version", "files", "status": "applied"|"stale", "reason"}]: plan.json's and results.json's
+/// `previous_overlays`.
+boost::json::value previous_overlays_json(const std::vector<OverlayDecision>& overlays);
 /// Writes `<out>/plan.json`, creating `out`.
 /// Writes OUT/plan.json, every string redacted.
 harness::Status write_plan_json(const Plan& plan, const std::filesystem::path& out, const harness::Redactor& redactor);

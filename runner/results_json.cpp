@@ -82,6 +82,7 @@ boost::json::value results_to_json(const RunReport& report, const harness::Redac
   root["base"] = {{"source", to_string(report.base.source)}, {"version", text(report.base.version)},
                   {"commit", text(report.base.commit)},      {"branch", text(report.base.branch)},
                   {"reason", text(report.base.reason)},      {"not_deployable", text(report.base_not_deployable)}};
+  root["previous_overlays"] = redacted(previous_overlays_json(report.previous_overlays), redactor);
   root["last_green"] = {{"promoted", report.promotion.promoted},
                         {"version", text(report.promotion.version)},
                         {"reason", text(report.promotion.reason)}};

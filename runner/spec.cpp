@@ -532,6 +532,7 @@ harness::Result<RecipeSpec> load_spec(const std::filesystem::path& recipes_dir, 
     spec.enrolled = false;  // every default, as an empty recipe.yml: generic checks only
   }
   spec.dir = recipes_dir / recipe;
+  CCCI_TRY(spec.previous, discover_previous_overlays(spec.dir));
   return spec;
 }
 

@@ -17,6 +17,7 @@
 #include "harness/yaml.hpp"
 #include "runner/operations.hpp"
 #include "runner/outcome.hpp"
+#include "runner/previous_overlay.hpp"
 
 namespace ccci::runner {
 
@@ -96,6 +97,9 @@ struct RecipeSpec {
   std::map<Tier, std::string> not_applicable;
   std::map<SeedOp, std::vector<SeedStep>> seeds;
   std::map<Tier, std::vector<SpecCheck>> checks;
+  /// `previous/<version>/compose.<name>.yml`: overlays for deploying old published bases
+  /// (runner/previous_overlay.hpp); read by load_spec, enrolled or not.
+  std::vector<PreviousOverlay> previous;
 };
 
 /// The longest timeout a spec may ask for: a CI run longer than a day is a mistake, and every
@@ -105,7 +109,8 @@ inline constexpr std::chrono::milliseconds max_spec_duration = std::chrono::hour
 /// Loads `<recipes_dir>/<recipe>/recipe.yml`. A missing file is the default spec with
 /// `enrolled = false`; a file that exists and is malformed is ErrorKind::spec (file:line:col). A
 /// recipes_dir that is not a directory, or a file whose existence cannot be told (permissions, a
-/// name too long), is ErrorKind::spec too: neither may pass for "not enrolled".
+/// name too long), is ErrorKind::spec too: neither may pass for "not enrolled". A malformed
+/// `previous/` folder is ErrorKind::spec naming the path.
 harness::Result<RecipeSpec> load_spec(const std::filesystem::path& recipes_dir, const std::string& recipe);
 harness::Result<RecipeSpec> parse_spec(const harness::YamlNode& root);
 /// The spec in `text`; `file` names it in marks and messages.

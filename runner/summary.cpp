@@ -82,6 +82,10 @@ std::string render_summary_markdown(const RunReport& report) {
   md << "- upgrade base: " << cell(base_text(report.base)) << "\n";
   if (!report.base_not_deployable.empty())
     md << "- " << cell(report.base_not_deployable) << ": the head was installed instead; the upgrade was not tested\n";
+  for (const auto& overlay : report.previous_overlays) {
+    md << "- previous/" << overlay.version << " overlay (" << cell(harness::join(overlay.files, ", "))
+       << "): " << to_string(overlay.status) << " — " << cell(overlay.reason) << "\n";
+  }
   if (report.env_upgrade && !upgrade_env_text(*report.env_upgrade).empty())
     md << "- head's new configuration: " << cell(upgrade_env_text(*report.env_upgrade)) << "\n";
   if (!report.enrolled) md << "- spec: " << not_enrolled_note << " (no `recipes/" << report.recipe << "/recipe.yml`)\n";

@@ -21,6 +21,7 @@ PlanInputs plan_inputs(const Config& config, const RecipeSpec& spec, const std::
   }
   in.deps = spec.deps;
   in.pinned_base = spec.pinned_base;
+  in.previous = spec.previous;
   in.domain_suffix = config.domain_suffix;
   in.nonce = nonce;
   return in;
@@ -65,6 +66,7 @@ DeploymentSettings deployment_settings(const Config& config, const RecipeSpec& s
   settings.head_ref = plan.head_ref;
   settings.head_commit = plan.head_commit;
   settings.base = plan.base;
+  settings.previous_overlays = spec.previous;
   settings.env_overlay = spec.env;
   settings.upgrade_apply_env = spec.upgrade_apply_env;
   settings.upgrade_env = spec.upgrade_env;
@@ -99,6 +101,7 @@ RunReport report_head(const Plan& plan, std::string started_at) {
   report.head_commit = plan.head_commit;
   report.base = plan.base;
   report.backup_coverage = plan.backup_coverage;
+  report.previous_overlays = plan.previous_overlays;
   report.enrolled = plan.enrolled;
   report.expected_deploy_count = plan.expected_deploy_count;
   report.started_at = std::move(started_at);

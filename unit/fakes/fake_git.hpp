@@ -4,6 +4,7 @@
 /// moves HEAD to the ref's commit in `commits` (unlisted refs: forty 'f's), which tests may also
 /// set `head` to directly, as an abra command that moves the checkout would.
 #include <fstream>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -22,6 +23,7 @@ class FakeGit final : public harness::Git {
   std::map<std::string, harness::Error> clone_failures;       ///< repo → what cloning it answers
   std::map<std::string, std::vector<std::string>> absent_at;  ///< ref → paths a checkout of it removes
   std::string head = std::string(40, 'f');                    ///< what head_commit answers
+  std::function<void(const std::string& ref)> on_checkout;    ///< told each checkout's ref, before it happens
 
   harness::Result<std::map<std::string, std::string>> list_remote_refs(const std::string& repo) override {
     calls.push_back("ls-remote " + repo);
@@ -37,6 +39,7 @@ class FakeGit final : public harness::Git {
   }
   harness::Status fetch_and_checkout(const std::filesystem::path& clone, const std::string& ref) override {
     calls.push_back("checkout " + clone.string() + " " + ref);
+    if (on_checkout) on_checkout(ref);
     auto commit = commits.find(ref);
     head = commit == commits.end() ? std::string(40, 'f') : commit->second;
     if (auto tree = files_at.find(ref); tree != files_at.end()) {

@@ -106,6 +106,27 @@ TEST_F(Planning, PinnedBaseWinsAndIsTheTagsCommit) {
   EXPECT_EQ(plan->base.commit, tag_sha);
 }
 
+TEST_F(Planning, PreviousOverlaysAreDecidedForTheBaseAndShownInTheRenderingAndJson) {
+  in.previous = {{"1.0.0+1.0", "/specs/fixture-web/previous/1.0.0+1.0", {"compose.previous.yml"}}};
+  auto tip = make_plan(in, git, store);
+  ASSERT_TRUE(tip.ok()) << tip.error().message;
+  ASSERT_EQ(tip->previous_overlays.size(), 1u);
+  EXPECT_EQ(tip->previous_overlays[0].status, OverlayStatus::stale);
+  EXPECT_NE(render_plan(*tip).find("  previous 1.0.0+1.0 (compose.previous.yml): stale — the base is the tip of "
+                                   "main, not a published version\n"),
+            std::string::npos)
+      << render_plan(*tip);
+
+  in.pinned_base = "1.0.0+1.0";
+  auto pinned = make_plan(in, git, store);
+  ASSERT_TRUE(pinned.ok()) << pinned.error().message;
+  auto json = plan_to_json(*pinned);
+  const auto& overlay = json.at("previous_overlays").as_array().at(0);
+  EXPECT_EQ(overlay.at("status").as_string(), "applied");
+  EXPECT_EQ(overlay.at("reason").as_string(), "the base is 1.0.0+1.0, pinned in the spec");
+  EXPECT_EQ(overlay.at("files").as_array().at(0).as_string(), "compose.previous.yml");
+}
+
 TEST_F(Planning, NotApplicableBackupMakesRestoreNotApplicableToo) {
   in.not_applicable[Tier::backup] = "recipe has no backupbot labels";
   auto plan = make_plan(in, git, store);

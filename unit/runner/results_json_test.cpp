@@ -73,6 +73,20 @@ TEST(ResultsJson, SaysWhyTheBaseCouldNotBeDeployed) {
             "base 1.0.0+1.0 not deployable: FATA lint error R014");
 }
 
+TEST(ResultsJson, ListsThePreviousOverlaysAppliedAndStale) {
+  harness::Redactor redactor;
+  RunReport report = fakes::green_report();
+  EXPECT_EQ(boost::json::serialize(results_to_json(report, redactor).at("previous_overlays")), "[]");
+  report.previous_overlays = {{"1.0.0+1.0",
+                               {"compose.previous.yml"},
+                               OverlayStatus::stale,
+                               "the base is the tip of "
+                               "main, not a published version"}};
+  EXPECT_EQ(boost::json::serialize(results_to_json(report, redactor).at("previous_overlays")),
+            R"([{"version":"1.0.0+1.0","files":["compose.previous.yml"],"status":"stale",)"
+            R"("reason":"the base is the tip of main, not a published version"}])");
+}
+
 TEST(ResultsJson, ListsTheHeadsNewConfigurationByNameOnly) {
   harness::Redactor redactor;
   RunReport report = fakes::green_report();

@@ -47,6 +47,29 @@ TEST(Summary, ABaseThatCouldNotBeDeployedIsSaidInBothSummaries) {
             std::string::npos);
 }
 
+TEST(Summary, EachPreviousOverlayIsOneLineSayingAppliedOrStaleAndWhy) {
+  RunReport report = fakes::green_report();
+  EXPECT_EQ(render_summary_markdown(report).find("previous/"), std::string::npos);
+  report.previous_overlays = {{"1.0.0+1.0",
+                               {"compose.previous.yml"},
+                               OverlayStatus::stale,
+                               "the base is 1.1.0+1.1, from last-green; this "
+                               "overlay is for 1.0.0+1.0"},
+                              {"1.1.0+1.1",
+                               {"compose.a.yml", "compose.b.yml"},
+                               OverlayStatus::applied,
+                               "the base is 1.1.0+1.1, from last-green"}};
+  std::string md = render_summary_markdown(report);
+  EXPECT_NE(md.find("\n- previous/1.0.0+1.0 overlay (compose.previous.yml): stale — the base is 1.1.0+1.1, from "
+                    "last-green; this overlay is for 1.0.0+1.0\n"),
+            std::string::npos)
+      << md;
+  EXPECT_NE(md.find("\n- previous/1.1.0+1.1 overlay (compose.a.yml, compose.b.yml): applied — the base is 1.1.0+1.1, "
+                    "from last-green\n"),
+            std::string::npos)
+      << md;
+}
+
 TEST(Summary, TheHeadsNewConfigurationIsOneLineAndSaysWhenItWasNotApplied) {
   RunReport report = fakes::green_report();
   EXPECT_EQ(render_summary_markdown(report).find("new configuration"), std::string::npos);
