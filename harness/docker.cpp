@@ -508,15 +508,21 @@ Result<NetworkFacts> parse_network_facts(std::string_view line) {
   return NetworkFacts{fields[0], fields[1] == "true"};
 }
 
-Result<std::map<std::string, std::pair<std::string, std::string>>> parse_update_states(std::string_view json) {
-  constexpr std::string_view what = "docker service inspect output";
+/// `docker service inspect`'s JSON: an array of services.
+Result<boost::json::array> service_inspect_array(std::string_view json) {
   boost::system::error_code ec;
   boost::json::value parsed = boost::json::parse(json, ec);
-  if (ec) return unparsable(what, ec.message(), json);
-  const auto* services = parsed.if_array();
-  if (!services) return unparsable(what, "not a JSON array", json);
+  if (ec) return unparsable("docker service inspect output", ec.message(), json);
+  auto* services = parsed.if_array();
+  if (!services) return unparsable("docker service inspect output", "not a JSON array", json);
+  return std::move(*services);
+}
+
+Result<std::map<std::string, std::pair<std::string, std::string>>> parse_update_states(std::string_view json) {
+  constexpr std::string_view what = "docker service inspect output";
+  CCCI_TRY(auto services, service_inspect_array(json));
   std::map<std::string, std::pair<std::string, std::string>> states;
-  for (const auto& entry : *services) {
+  for (const auto& entry : services) {
     const auto* service = entry.if_object();
     const auto* spec = service ? service->if_contains("Spec") : nullptr;
     const auto* name = spec && spec->is_object() ? string_field(spec->get_object(), "Name") : nullptr;
@@ -532,13 +538,9 @@ Result<std::map<std::string, std::pair<std::string, std::string>>> parse_update_
 
 Result<std::map<std::string, std::string>> parse_service_images(std::string_view json) {
   constexpr std::string_view what = "docker service inspect output";
-  boost::system::error_code ec;
-  boost::json::value parsed = boost::json::parse(json, ec);
-  if (ec) return unparsable(what, ec.message(), json);
-  const auto* services = parsed.if_array();
-  if (!services) return unparsable(what, "not a JSON array", json);
+  CCCI_TRY(auto services, service_inspect_array(json));
   std::map<std::string, std::string> images;
-  for (const auto& entry : *services) {
+  for (const auto& entry : services) {
     // Spec.TaskTemplate.ContainerSpec.Image, each step an object.
     const boost::json::object* spec = nullptr;
     if (const auto* service = entry.if_object()) {

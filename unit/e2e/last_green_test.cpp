@@ -11,29 +11,12 @@ namespace {
 
 class LastGreen : public FixtureCopy {
  protected:
-  void SetUp() override {
-    FixtureCopy::SetUp();
-    if (IsSkipped() || HasFatalFailure()) return;
-    char pattern[] = "/tmp/ccci-e2e-state-XXXXXX";
-    state_dir_ = ::mkdtemp(pattern);
-  }
-  void TearDown() override {
-    if (!state_dir_.empty()) std::filesystem::remove_all(state_dir_);
-    FixtureCopy::TearDown();
-  }
-
   /// An annotated tag `name` on the copy's `ref`, pushed; returns the commit it names.
   std::string tag(const std::string& ref, const std::string& name) {
     git({"-C", work().string(), "fetch", "-q", "origin", "+" + ref + ":refs/ccci-e2e/tagged"});
     git({"-C", work().string(), "tag", "-a", name, "-m", name, "refs/ccci-e2e/tagged"});
     git({"-C", work().string(), "push", "-q", "origin", "refs/tags/" + name});
     return commit_of("refs/ccci-e2e/tagged");
-  }
-  std::string commit_of(const std::string& ref) {
-    auto done = e2e::run({"git", "-C", work().string(), "rev-parse", ref + "^{commit}"}, std::chrono::minutes(1));
-    EXPECT_EQ(done.exit_code, 0) << done.output;
-    std::string sha = done.output.substr(0, 40);
-    return sha;
   }
 
   std::vector<std::string> places() const {
@@ -48,8 +31,6 @@ class LastGreen : public FixtureCopy {
   }
   std::filesystem::path record_file() const { return state_dir_ / "last-green" / (recipe_ + ".json"); }
   const json::object& promotion() const { return results().at("last_green").as_object(); }
-
-  std::filesystem::path state_dir_;
 };
 
 TEST_F(LastGreen, AGreenDefaultBranchRunRecordsItsTagAndAPrRunUpgradesFromIt) {

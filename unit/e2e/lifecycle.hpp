@@ -148,12 +148,15 @@ class Lifecycle : public OnTestbed {
 };
 
 /// A copy of a testbed fixture repo under a git base of its own (pass `--git-base=` git_base_),
-/// so a test can publish a commit the testbed's own repos never see.
+/// so a test can publish a commit the testbed's own repos never see, and a state dir of its own
+/// (pass `--state-dir=` state_dir_), so no last-green record leaks between tests.
 class FixtureCopy : public Lifecycle {
  protected:
   void SetUp() override {
     Lifecycle::SetUp();
     if (IsSkipped() || HasFatalFailure()) return;
+    char state_pattern[] = "/tmp/ccci-e2e-state-XXXXXX";
+    state_dir_ = ::mkdtemp(state_pattern);
     char pattern[] = "/tmp/ccci-e2e-git-base-XXXXXX";
     git_base_ = ::mkdtemp(pattern);
     std::filesystem::path mirror = git_base_ / ("coop-cloud/" + recipe_);
@@ -163,6 +166,14 @@ class FixtureCopy : public Lifecycle {
   }
   void TearDown() override {
     if (!git_base_.empty()) std::filesystem::remove_all(git_base_);
+    if (!state_dir_.empty()) std::filesystem::remove_all(state_dir_);
+  }
+
+  /// The commit `ref` names in the work tree's clone.
+  std::string commit_of(const std::string& ref) {
+    auto done = e2e::run({"git", "-C", work().string(), "rev-parse", ref + "^{commit}"}, std::chrono::minutes(1));
+    EXPECT_EQ(done.exit_code, 0) << done.output;
+    return done.output.substr(0, 40);
   }
 
   /// Checks out `from`, inserts `app_lines` at the top of the app service in compose.yml, commits
@@ -228,6 +239,7 @@ class FixtureCopy : public Lifecycle {
 
   std::string recipe_ = "fixture-web";
   std::filesystem::path git_base_;
+  std::filesystem::path state_dir_;
 };
 
 }  // namespace ccci::e2e

@@ -15,36 +15,22 @@ namespace {
 
 class PreviousOverlay : public FixtureCopy {
  protected:
-  void SetUp() override {
-    FixtureCopy::SetUp();
-    if (IsSkipped() || HasFatalFailure()) return;
-    char pattern[] = "/tmp/ccci-e2e-state-XXXXXX";
-    state_dir_ = ::mkdtemp(pattern);
-  }
-  void TearDown() override {
-    if (!state_dir_.empty()) std::filesystem::remove_all(state_dir_);
-    FixtureCopy::TearDown();
-  }
-
   /// Publishes main's tip with the app's image gone as the annotated tag 1.2.0+1.2; its commit.
   std::string publish_release_whose_image_is_gone() {
-    git({"-C", work().string(), "fetch", "-q", "origin", "+refs/heads/main:refs/ccci-e2e/from"});
-    git({"-C", work().string(), "-c", "advice.detachedHead=false", "checkout", "-q", "refs/ccci-e2e/from"});
-    std::string compose = read_text(work() / "compose.yml");
-    const std::vector<std::pair<std::string, std::string>> edits{
-        {"image: ccci/fixture-web:1.1", "image: ccci/fixture-web:gone"}, {".version=1.1.0+1.1", ".version=1.2.0+1.2"}};
-    for (const auto& [from, to] : edits) {
-      auto at = compose.find(from);
-      EXPECT_NE(at, std::string::npos) << from << " not in\n" << compose;
-      if (at != std::string::npos) compose.replace(at, from.size(), to);
-    }
-    std::ofstream(work() / "compose.yml", std::ios::trunc) << compose;
-    git({"-C", work().string(), "commit", "-q", "-a", "-m", "chore: publish 1.2.0+1.2 release"});
-    git({"-C", work().string(), "tag", "-a", "1.2.0+1.2", "-m", "1.2.0+1.2"});
-    git({"-C", work().string(), "push", "-q", "origin", "refs/tags/1.2.0+1.2"});
-    auto done = e2e::run({"git", "-C", work().string(), "rev-parse", "HEAD"}, std::chrono::minutes(1));
-    EXPECT_EQ(done.exit_code, 0) << done.output;
-    return done.output.substr(0, 40);
+    publish_compose(
+        "refs/heads/main",
+        [](std::string& compose) {
+          const std::vector<std::pair<std::string, std::string>> edits{
+              {"image: ccci/fixture-web:1.1", "image: ccci/fixture-web:gone"},
+              {".version=1.1.0+1.1", ".version=1.2.0+1.2"}};
+          for (const auto& [from, to] : edits) {
+            auto at = compose.find(from);
+            EXPECT_NE(at, std::string::npos) << from << " not in\n" << compose;
+            if (at != std::string::npos) compose.replace(at, from.size(), to);
+          }
+        },
+        "chore: publish 1.2.0+1.2 release", "refs/tags/1.2.0+1.2");
+    return commit_of("HEAD");
   }
 
   std::vector<std::string> places() const {
@@ -60,8 +46,6 @@ class PreviousOverlay : public FixtureCopy {
     EXPECT_EQ(overlays.size(), 1u) << json::serialize(report.at("previous_overlays"));
     return overlays.at(0).as_object();
   }
-
-  std::filesystem::path state_dir_;
 };
 
 TEST_F(PreviousOverlay, ALastGreenBaseIsDeployedWithItsOverlayAndTheHeadWithoutIt) {

@@ -88,27 +88,7 @@ TEST_F(UndeployableBase, AnImageThatIsGoneIsAnUpgradeErrorNamingTheImage) {
 
 /// A copy of fixture-web whose last-green record names 1.2.0+gone: the tip of main released on an
 /// image no host has any more.
-class LastGreenGone : public FixtureCopy {
- protected:
-  void SetUp() override {
-    FixtureCopy::SetUp();
-    if (IsSkipped() || HasFatalFailure()) return;
-    char pattern[] = "/tmp/ccci-e2e-state-XXXXXX";
-    state_dir_ = ::mkdtemp(pattern);
-  }
-  void TearDown() override {
-    if (!state_dir_.empty()) std::filesystem::remove_all(state_dir_);
-    FixtureCopy::TearDown();
-  }
-
-  std::string commit_of(const std::string& ref) {
-    auto done = e2e::run({"git", "-C", work().string(), "rev-parse", ref + "^{commit}"}, std::chrono::minutes(1));
-    EXPECT_EQ(done.exit_code, 0) << done.output;
-    return done.output.substr(0, 40);
-  }
-
-  std::filesystem::path state_dir_;
-};
+class LastGreenGone : public FixtureCopy {};
 
 TEST_F(LastGreenGone, FallsThroughToTheTipOfMainSayingWhyAndIsGreen) {
   publish_compose("refs/heads/main", image_tag("1.1", "gone"), "chore: release on an image since deleted",
