@@ -164,7 +164,8 @@ Result<std::map<std::string, std::string>> parse_flags(const std::vector<std::st
       continue;
     }
     if (arg == "--clear") {
-      if (!last_green) return make_error(ErrorKind::usage, "--clear belongs to `ccci-run last-green RECIPE --clear`");
+      if (!last_green)
+        return make_error(ErrorKind::usage, "flag --clear belongs to `ccci-run last-green RECIPE --clear`");
       clear_last_green = true;
       continue;
     }

@@ -210,6 +210,9 @@ TEST(Config, UnknownFlagAndMissingValueAreUsageErrors) {
   EXPECT_NE(parse_error({{"RECIPE", "x"}}, {"--recipee", "y"}).find("unknown argument '--recipee'"), std::string::npos);
   EXPECT_NE(parse_error({{"RECIPE", "x"}}, {"--pr"}).find("--pr needs a value"), std::string::npos);
   EXPECT_NE(parse_error({{"RECIPE", "x"}}, {"--pr", "1", "--pr=2"}).find("given twice"), std::string::npos);
+  // Found by fuzz_config: it begins as every flag error does, naming the flag.
+  EXPECT_EQ(parse_error({{"RECIPE", "x"}}, {"--clear"}),
+            "flag --clear belongs to `ccci-run last-green RECIPE --clear`");
 }
 
 TEST(Config, HostileFlagValueNamesTheVariableAndTheFlag) {
