@@ -211,7 +211,7 @@ Status Deployment::install_app(Install what) {
 Status Deployment::withdraw_base_overlay() {
   if (!base_overlay_) return harness::ok_status();
   CCCI_TRY_STATUS(withdraw_previous_overlay(*base_overlay_, app_created_ ? AppEnv::present : AppEnv::removed));
-  seams_.log.info("upgrade", "previous/" + base_overlay_->version + " overlay withdrawn before the head's checkout");
+  seams_.log.info("deploy", "previous/" + base_overlay_->version + " overlay withdrawn before the next checkout");
   base_overlay_.reset();
   return harness::ok_status();
 }
@@ -249,9 +249,7 @@ Status Deployment::seed(SeedOp op) { return seams_.steps.seed(op); }
 Status Deployment::upgrade() {
   // The base's sample is read before the head's checkout replaces it.
   CCCI_TRY(auto base_sample, read_sample(checkout_, "the upgrade base's .env.sample"));
-  CCCI_TRY_STATUS(withdraw_base_overlay());  // never on the head: not in its checkout, not in COMPOSE_FILE
-  CCCI_TRY_STATUS(seams_.git.fetch_and_checkout(checkout_, settings_.head_ref));
-  checked_out_ = settings_.head_commit;
+  CCCI_TRY_STATUS(check_out(Install::head));  // withdraws the base's overlay: never on the head
   CCCI_TRY_STATUS(apply_head_env(base_sample));
   CCCI_TRY_STATUS(prepull_images("head"));
   harness::DeployOptions options;

@@ -30,8 +30,8 @@ TierStatus status_from_checks(const std::vector<CheckOutcome>& checks, std::stri
 }
 
 /// More deployments than planned is always wrong (something reinstalled); fewer is wrong only
-/// once install has passed (a failed install may stop before its deploy). A base that could not
-/// be deployed was one deployment more, of an app removed before the head's.
+/// once install has passed (a failed install may stop before its deploy). Each base install
+/// deployed and removed again (BaseOutcome::abandoned_deploys) was one deployment more.
 std::optional<std::string> deploy_count_error(const MachineResult& result, int expected) {
   if (result.base) expected += result.base->abandoned_deploys;
   bool install_passed = !result.tiers.empty() && result.tiers.front().status == TierStatus::pass;

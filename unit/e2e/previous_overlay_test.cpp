@@ -74,7 +74,7 @@ TEST_F(PreviousOverlay, ALastGreenBaseIsDeployedWithItsOverlayAndTheHeadWithoutI
   EXPECT_NE(result.output.find("previous/1.2.0+1.2 overlay (compose.previous.yml) added to the base's deploy"),
             std::string::npos)
       << result.output;
-  EXPECT_NE(result.output.find("previous/1.2.0+1.2 overlay withdrawn before the head's checkout"), std::string::npos)
+  EXPECT_NE(result.output.find("previous/1.2.0+1.2 overlay withdrawn before the next checkout"), std::string::npos)
       << result.output;
   EXPECT_NE(read_text(result.out_dir / "summary.md")
                 .find("- previous/1.2.0+1.2 overlay (compose.previous.yml): applied — " + reason),

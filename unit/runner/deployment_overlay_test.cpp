@@ -126,7 +126,7 @@ TEST_F(DeploymentOverlay, TheUpgradeWithdrawsTheOverlayBeforeTheHeadsCheckout) {
   EXPECT_EQ(observed,
             (std::vector<std::string>{"checkout refs/pull/1/head: overlay not in checkout, COMPOSE_FILE=compose.yml",
                                       "deploy chaos force: overlay not in checkout, COMPOSE_FILE=compose.yml"}));
-  EXPECT_NE(log_text.str().find("previous/1.1.0+1.1 overlay withdrawn before the head's checkout"), std::string::npos);
+  EXPECT_NE(log_text.str().find("previous/1.1.0+1.1 overlay withdrawn before the next checkout"), std::string::npos);
 }
 
 /// A pinned base: it does not fall through as a last-green one would (upgrade_base.hpp), so the head follows it.
