@@ -342,26 +342,39 @@ bool ComposeModel::backup_enabled() const {
   });
 }
 
-std::vector<std::string> ComposeModel::backup_paths(const std::string& stack) const {
+std::vector<VolumeBackup> ComposeModel::volume_backups(const std::string& stack) const {
   if (!backup_enabled()) return {};
   std::map<std::string, std::string> labels;  // every service's deploy labels, together
   for (const auto& [name, service] : services) {
     for (const auto& [key, value] : service.deploy_labels) labels[key] = value;
   }
-  std::set<std::string> paths;
-  for (const auto& [name, service] : services) {
+  std::map<std::string, VolumeBackup> by_key;
+  for (const auto& [name, service] : services) {  // by name, so the first service's image is kept
     for (const auto& mount : service.volumes) {
       if (mount.type != "volume" || mount.source.empty() || !volumes.count(mount.source)) continue;
+      if (by_key.count(mount.source)) continue;
+      VolumeBackup backup{mount.source, volume_name(stack, mount.source), service.image, false, false, {}};
       auto excluded = labels.find("backupbot.backup.volumes." + mount.source);
-      if (excluded != labels.end() && excluded->second == "false") continue;
-      std::string root = "/var/lib/docker/volumes/" + volume_name(stack, mount.source) + "/_data";
-      auto only = labels.find("backupbot.backup.volumes." + mount.source + ".path");
-      if (only == labels.end()) {
-        paths.insert(root);
-        continue;
+      backup.excluded = excluded != labels.end() && excluded->second == "false";
+      if (auto only = labels.find("backupbot.backup.volumes." + mount.source + ".path"); only != labels.end()) {
+        backup.restricted = true;
+        backup.paths = non_empty_parts(only->second, ',');
       }
-      for (const auto& path : non_empty_parts(only->second, ',')) paths.insert(root + "/" + path);
+      by_key.emplace(mount.source, std::move(backup));
     }
+  }
+  std::vector<VolumeBackup> backups;
+  for (auto& [key, backup] : by_key) backups.push_back(std::move(backup));
+  return backups;
+}
+
+std::vector<std::string> ComposeModel::backup_paths(const std::string& stack) const {
+  std::set<std::string> paths;
+  for (const auto& backup : volume_backups(stack)) {
+    if (backup.excluded) continue;
+    std::string root = "/var/lib/docker/volumes/" + backup.volume + "/_data";
+    if (!backup.restricted) paths.insert(root);
+    for (const auto& path : backup.paths) paths.insert(root + "/" + path);
   }
   return {paths.begin(), paths.end()};
 }

@@ -51,6 +51,16 @@ struct TopLevelResource {
   std::string docker_name(const std::string& stack, const std::string& key) const;
 };
 
+/// How a backup-bot-two backup of a stack treats one named volume its services mount (abra-cli.md §5).
+struct VolumeBackup {
+  std::string key;                 ///< the compose key
+  std::string volume;              ///< its docker name in the stack (ComposeModel::volume_name)
+  std::string image;               ///< the image of the first service, by name, that mounts it
+  bool excluded = false;           ///< `backupbot.backup.volumes.<key>=false`
+  bool restricted = false;         ///< a `backupbot.backup.volumes.<key>.path` label names what is taken
+  std::vector<std::string> paths;  ///< that label's p1,p2, relative to the volume's root
+};
+
 class ComposeModel {
  public:
   std::map<std::string, ComposeService> services;
@@ -66,6 +76,8 @@ class ComposeModel {
   /// /var/lib/docker/volumes/<volume>/_data, or .../_data/<p> for `…volumes.<v>.path=p1,p2`;
   /// a volume labelled `backupbot.backup.volumes.<v>=false` is left out. Empty when off.
   std::vector<std::string> backup_paths(const std::string& stack) const;
+  /// Every named volume a service mounts and what a backup takes of it; empty when backups are off.
+  std::vector<VolumeBackup> volume_backups(const std::string& stack) const;
   /// The docker name of a volume key (TopLevelResource::docker_name; "<stack>_<key>" if undeclared).
   std::string volume_name(const std::string& stack, const std::string& key) const;
   /// The port from `traefik.http.services.*.loadbalancer.server.port`, if any.

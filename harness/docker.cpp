@@ -76,21 +76,6 @@ Error unparsable(std::string_view what, std::string_view why, std::string_view t
                                           "); output ends with:\n" + tail(text));
 }
 
-// ---------------------------------------------------------------------------------------------
-// Validation: names start with a letter or digit (so never with '-') and use a small charset.
-
-Status validate_name(std::string_view what, std::string_view value, std::string_view extra,
-                     std::size_t max_size = 255) {
-  bool ok = !value.empty() && value.size() <= max_size && std::isalnum(static_cast<unsigned char>(value.front())) &&
-            std::all_of(value.begin(), value.end(), [&](unsigned char c) {
-              return std::isalnum(c) || extra.find(static_cast<char>(c)) != std::string_view::npos;
-            });
-  if (ok) return ok_status();
-  return make_error(ErrorKind::usage, "invalid docker " + std::string(what) + " " + printable(value) +
-                                          ": expected letters, digits or [" + std::string(extra) +
-                                          "], starting with a letter or digit");
-}
-
 constexpr std::string_view object_name_chars = "_.-";
 constexpr std::string_view image_chars = "_.-/:@";
 constexpr std::string_view label_filter_chars = "_.-=/:";
@@ -122,28 +107,28 @@ class RealDockerDriver final : public DockerDriver {
   }
 
   Result<NetworkFacts> network_facts(const std::string& network) override {
-    CCCI_TRY_STATUS(validate_name("network name", network, object_name_chars));
+    CCCI_TRY_STATUS(validate_docker_name("network name", network, object_name_chars));
     CCCI_TRY(auto completion,
              run_docker({"network", "inspect", "--format", std::string(network_format), network}, Missing::not_found));
     return parse_network_facts(completion.out);
   }
 
   Result<std::vector<std::string>> services_labelled(const std::string& label_filter) override {
-    CCCI_TRY_STATUS(validate_name("label filter", label_filter, label_filter_chars));
+    CCCI_TRY_STATUS(validate_docker_name("label filter", label_filter, label_filter_chars));
     CCCI_TRY(auto completion,
              run_docker({"service", "ls", "--filter", "label=" + label_filter, "--format", "{{.Name}}"}));
     return trimmed_lines(completion.out);
   }
 
   Result<std::vector<ServiceSummary>> service_ls(const std::string& stack) override {
-    CCCI_TRY_STATUS(validate_name("stack name", stack, object_name_chars));
+    CCCI_TRY_STATUS(validate_docker_name("stack name", stack, object_name_chars));
     CCCI_TRY(auto completion, run_docker({"service", "ls", "--filter", "label=" + stack_namespace_label(stack),
                                           "--format", std::string(json_row_format)}));
     return parse_service_ls(completion.out);
   }
 
   Result<std::map<std::string, std::string>> service_labels(const std::string& service) override {
-    CCCI_TRY_STATUS(validate_name("service name", service, object_name_chars));
+    CCCI_TRY_STATUS(validate_docker_name("service name", service, object_name_chars));
     CCCI_TRY(auto completion,
              run_docker({"service", "inspect", "--format", std::string(labels_format), service}, Missing::not_found));
     return parse_labels(completion.out);
@@ -155,7 +140,8 @@ class RealDockerDriver final : public DockerDriver {
 
   Result<std::map<std::string, std::string>> service_images(const std::vector<std::string>& services) override {
     if (services.empty()) return std::map<std::string, std::string>{};
-    for (const auto& service : services) CCCI_TRY_STATUS(validate_name("service name", service, object_name_chars));
+    for (const auto& service : services)
+      CCCI_TRY_STATUS(validate_docker_name("service name", service, object_name_chars));
     std::vector<std::string> inspect{"service", "inspect"};
     inspect.insert(inspect.end(), services.begin(), services.end());
     CCCI_TRY(auto inspected, run_docker(std::move(inspect), Missing::not_found));
@@ -163,7 +149,7 @@ class RealDockerDriver final : public DockerDriver {
   }
 
   Result<std::string> service_tasks(const std::string& service, std::chrono::milliseconds timeout) override {
-    CCCI_TRY_STATUS(validate_name("service name", service, object_name_chars));
+    CCCI_TRY_STATUS(validate_docker_name("service name", service, object_name_chars));
     CCCI_TRY(auto completion, spawn({"service", "ps", "--no-trunc", service}, timeout));
     if (!completion.succeeded()) return failure(completion, "docker service ps " + service, ErrorKind::infra);
     return completion.out;
@@ -171,7 +157,8 @@ class RealDockerDriver final : public DockerDriver {
 
   Result<std::vector<ServiceRollout>> service_rollouts(const std::vector<std::string>& services) override {
     if (services.empty()) return std::vector<ServiceRollout>{};
-    for (const auto& service : services) CCCI_TRY_STATUS(validate_name("service name", service, object_name_chars));
+    for (const auto& service : services)
+      CCCI_TRY_STATUS(validate_docker_name("service name", service, object_name_chars));
     std::vector<std::string> inspect{"service", "inspect"};
     inspect.insert(inspect.end(), services.begin(), services.end());
     CCCI_TRY(auto inspected, run_docker(std::move(inspect), Missing::not_found));
@@ -197,7 +184,7 @@ class RealDockerDriver final : public DockerDriver {
   }
 
   Result<std::string> service_logs(const std::string& service, int lines, std::chrono::milliseconds timeout) override {
-    CCCI_TRY_STATUS(validate_name("service name", service, object_name_chars));
+    CCCI_TRY_STATUS(validate_docker_name("service name", service, object_name_chars));
     if (lines <= 0) return make_error(ErrorKind::usage, "docker service logs needs a positive line count");
     CCCI_TRY(
         auto completion,
@@ -207,7 +194,7 @@ class RealDockerDriver final : public DockerDriver {
   }
 
   Result<bool> image_present(const std::string& image) override {
-    CCCI_TRY_STATUS(validate_name("image", image, image_chars, 512));
+    CCCI_TRY_STATUS(validate_docker_name("image", image, image_chars, 512));
     auto completion = run_docker({"image", "inspect", "--format", "{{.Id}}", image}, Missing::not_found);
     if (!completion && completion.error().kind == ErrorKind::not_found) return false;
     if (!completion) return completion.error();
@@ -215,7 +202,7 @@ class RealDockerDriver final : public DockerDriver {
   }
 
   Status image_pull(const std::string& image) override {
-    CCCI_TRY_STATUS(validate_name("image", image, image_chars, 512));
+    CCCI_TRY_STATUS(validate_docker_name("image", image, image_chars, 512));
     std::string shown = settings_.executable + " image pull " + image;
     CCCI_TRY(auto completion, spawn({"image", "pull", image}, settings_.pull_timeout));
     if (completion.succeeded()) return ok_status();
@@ -236,7 +223,7 @@ class RealDockerDriver final : public DockerDriver {
   }
 
   Result<std::string> container_for_service(const std::string& service) override {
-    CCCI_TRY_STATUS(validate_name("service name", service, object_name_chars));
+    CCCI_TRY_STATUS(validate_docker_name("service name", service, object_name_chars));
     CCCI_TRY(auto completion, run_docker({"ps", "--filter", "label=com.docker.swarm.service.name=" + service,
                                           "--filter", "status=running", "--format", "{{.ID}}"}));
     auto ids = trimmed_lines(completion.out);
@@ -246,7 +233,7 @@ class RealDockerDriver final : public DockerDriver {
 
   Result<Completion> exec(const std::string& container, const std::vector<std::string>& argv,
                           std::chrono::milliseconds timeout) override {
-    CCCI_TRY_STATUS(validate_name("container", container, object_name_chars));
+    CCCI_TRY_STATUS(validate_docker_name("container", container, object_name_chars));
     if (argv.empty()) return make_error(ErrorKind::usage, "docker exec needs a command");
     std::vector<std::string> args{"exec", container};
     args.insert(args.end(), argv.begin(), argv.end());
@@ -267,7 +254,7 @@ class RealDockerDriver final : public DockerDriver {
   }
 
   Result<Residue> label_residue(const std::string& label_filter) override {
-    CCCI_TRY_STATUS(validate_name("label filter", label_filter, label_filter_chars));
+    CCCI_TRY_STATUS(validate_docker_name("label filter", label_filter, label_filter_chars));
     std::vector<NameQuery> queries;
     for (const auto& kind : residue_kinds()) queries.push_back({&kind, "label=" + label_filter});
     auto answers = list_concurrently(queries);
@@ -279,7 +266,7 @@ class RealDockerDriver final : public DockerDriver {
   }
 
   Result<Residue> stack_residue(const std::string& stack) override {
-    CCCI_TRY_STATUS(validate_name("stack name", stack, object_name_chars));
+    CCCI_TRY_STATUS(validate_docker_name("stack name", stack, object_name_chars));
     const std::string prefix = stack + "_";
     std::vector<NameQuery> queries;
     for (const auto& kind : residue_kinds()) {
@@ -303,7 +290,7 @@ class RealDockerDriver final : public DockerDriver {
   }
 
   Status stack_rm(const std::string& stack) override {
-    CCCI_TRY_STATUS(validate_name("stack name", stack, object_name_chars));
+    CCCI_TRY_STATUS(validate_docker_name("stack name", stack, object_name_chars));
     CCCI_TRY(auto completion, run_docker({"stack", "rm", stack}, Missing::success));
     (void)completion;
     return ok_status();
@@ -378,7 +365,7 @@ class RealDockerDriver final : public DockerDriver {
 
   Status remove_all(std::string_view what, std::vector<std::string> args, const std::vector<std::string>& names) {
     if (names.empty()) return ok_status();
-    for (const auto& name : names) CCCI_TRY_STATUS(validate_name(what, name, object_name_chars));
+    for (const auto& name : names) CCCI_TRY_STATUS(validate_docker_name(what, name, object_name_chars));
     args.insert(args.end(), names.begin(), names.end());
     CCCI_TRY(auto completion, run_docker(std::move(args), Missing::success));
     (void)completion;
@@ -420,6 +407,20 @@ const boost::json::string* string_field(const boost::json::object& object, std::
 }
 
 }  // namespace
+
+Status validate_docker_name(std::string_view what, std::string_view value, std::string_view extra,
+                            std::size_t max_size) {
+  bool ok = !value.empty() && value.size() <= max_size && std::isalnum(static_cast<unsigned char>(value.front())) &&
+            std::all_of(value.begin(), value.end(), [&](unsigned char c) {
+              return std::isalnum(c) || extra.find(static_cast<char>(c)) != std::string_view::npos;
+            });
+  if (ok) return ok_status();
+  return make_error(ErrorKind::usage, "invalid docker " + std::string(what) + " " + printable(value) +
+                                          ": expected letters, digits or [" + std::string(extra) +
+                                          "], starting with a letter or digit");
+}
+
+bool daemon_unreachable_in(std::string_view lowered_err) { return contains_any(lowered_err, daemon_unreachable); }
 
 bool Residue::empty() const {
   return services.empty() && containers.empty() && volumes.empty() && secrets.empty() && configs.empty() &&

@@ -145,6 +145,13 @@ class DockerDriver {
 
 std::unique_ptr<DockerDriver> make_docker_driver(ProcessRunner& runner, DockerSettings settings);
 
+/// ErrorKind::usage unless `value` (a name docker takes as one argument) starts with a letter or
+/// digit — so never with '-' — and uses only letters, digits and `extra`, at most `max_size` bytes.
+Status validate_docker_name(std::string_view what, std::string_view value, std::string_view extra,
+                            std::size_t max_size = 255);
+/// Whether docker's error output (lowercased) says the daemon cannot be reached.
+bool daemon_unreachable_in(std::string_view lowered_err);
+
 /// The label swarm puts on every object of a stack: "com.docker.stack.namespace=<stack>".
 std::string stack_namespace_label(std::string_view stack);
 

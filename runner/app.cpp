@@ -13,6 +13,7 @@
 #include "harness/interrupt.hpp"
 #include "harness/log.hpp"
 #include "harness/process.hpp"
+#include "harness/volume_files.hpp"
 #include "runner/abra_home.hpp"
 #include "runner/config.hpp"
 #include "runner/deployment.hpp"
@@ -130,10 +131,12 @@ class RunSeams {
         abra_(harness::make_abra_driver(*host.processes,
                                         abra_settings(config, spec, plan, host.child_env, log.redactor()))),
         docker_(harness::make_docker_driver(*host.processes, docker_settings(host.child_env))),
+        volume_files_(harness::make_volume_files(*host.processes, docker_settings(host.child_env),
+                                                 std::filesystem::temp_directory_path())),
         steps_(spec, step_facts(config, plan, host.child_env), *http_, *docker_, *host.processes, *clock_,
                log.redactor()),
         deployment_(deployment_settings(config, spec, plan),
-                    {*abra_, *docker_, *host.git, *http_, *clock_, log, steps_}) {}
+                    {*abra_, *docker_, *volume_files_, *host.git, *http_, *clock_, log, steps_}) {}
 
   Deployment& deployment() { return deployment_; }
   harness::Clock& clock() { return *clock_; }
@@ -143,6 +146,7 @@ class RunSeams {
   std::unique_ptr<harness::Clock> clock_;
   std::unique_ptr<harness::AbraDriver> abra_;
   std::unique_ptr<harness::DockerDriver> docker_;
+  std::unique_ptr<harness::VolumeFiles> volume_files_;
   SpecSteps steps_;
   Deployment deployment_;
 };

@@ -77,7 +77,8 @@ Deployment::Deployment(DeploymentSettings settings, DeploymentSeams seams)
     : settings_(std::move(settings)),
       seams_(seams),
       stack_(harness::stack_name_for(settings_.domain)),
-      checkout_(seams_.abra.recipe_dir(settings_.recipe)) {}
+      checkout_(seams_.abra.recipe_dir(settings_.recipe)),
+      markers_(seams_.volume_files, stack_) {}
 
 harness::Result<std::map<std::string, std::string>> Deployment::app_env() const {
   CCCI_TRY(auto env, harness::read_env_file(seams_.abra.app_env_path(settings_.domain)));
@@ -345,6 +346,7 @@ Status Deployment::backup() {
   // backupbot answers 409 while a container it must exec into is not running: let the stack
   // settle first, and still ask again on a 409 within a bound (runner/convergence.hpp).
   CCCI_TRY_STATUS(wait_until_settled(seams_.docker, seams_.clock, stack_, settle_before_backup));
+  CCCI_TRY_STATUS(markers_.plant(plan_markers(model.volume_backups(stack_))));
   backup_notes_.clear();
   for (int attempt = 1; attempt <= settings_.backup_attempts; ++attempt) {
     CCCI_TRY(auto note, retry_on_conflict(seams_.clock, backup_conflict_bound,
@@ -375,6 +377,7 @@ std::string Deployment::backup_notes() const {
 
 Status Deployment::restore() {
   if (!snapshot_) return make_error(ErrorKind::infra, "no snapshot of this run to restore");
+  CCCI_TRY_STATUS(markers_.overwrite());
   CCCI_TRY_STATUS(seams_.abra.restore(settings_.domain, snapshot_));
   return wait_until_serving();
 }

@@ -36,6 +36,7 @@
 #include "harness/git.hpp"
 #include "harness/http.hpp"
 #include "harness/log.hpp"
+#include "harness/volume_files.hpp"
 #include "runner/env_upgrade.hpp"
 #include "runner/evidence.hpp"
 #include "runner/generic_checks.hpp"
@@ -43,6 +44,7 @@
 #include "runner/previous_overlay.hpp"
 #include "runner/recipe_steps.hpp"
 #include "runner/upgrade_base.hpp"
+#include "runner/volume_markers.hpp"
 
 namespace ccci::runner {
 
@@ -80,6 +82,7 @@ struct DeploymentSettings {
 struct DeploymentSeams {
   harness::AbraDriver& abra;
   harness::DockerDriver& docker;
+  harness::VolumeFiles& volume_files;
   harness::Git& git;
   harness::HttpClient& http;
   harness::Clock& clock;
@@ -167,6 +170,7 @@ class Deployment final : public Operations {
   std::vector<std::string> pruned_;
   std::string prune_unjudged_;  ///< "not pruning: ccci could not resolve the head's compose: …"; empty while it could
   std::optional<EnvUpgrade> env_upgrade_;
+  VolumeMarkers markers_;  ///< planted before the backup, judged after the restore
   std::optional<std::string> snapshot_;
   std::vector<std::string> missing_paths_;  ///< of the last backup attempt
   std::vector<std::string> expected_paths_;

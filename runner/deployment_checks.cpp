@@ -44,6 +44,7 @@ CheckOutcome Deployment::perform(GenericCheckId check) {
     case GenericCheckId::head_images: return check_head_images();
     case GenericCheckId::orphans_pruned: return check_orphans_pruned();
     case GenericCheckId::snapshot_covers_volumes: return check_snapshot_coverage();
+    case GenericCheckId::volume_markers_restored: return markers_.check();
   }
   // Only a value outside the enumeration gets here.
   return outcome(to_string(check), CheckStatus::error,

@@ -20,6 +20,7 @@ std::string_view to_string(GenericCheckId check) {
     case GenericCheckId::head_images: return generic::head_images;
     case GenericCheckId::orphans_pruned: return generic::orphans_pruned;
     case GenericCheckId::snapshot_covers_volumes: return generic::snapshot_covers_volumes;
+    case GenericCheckId::volume_markers_restored: return generic::volume_markers_restored;
   }
   return "unknown_generic_check";
 }
@@ -38,7 +39,12 @@ std::vector<GenericCheck> generic_checks(Tier tier, InstallDeploys installed) {
               serving};
     case Tier::backup:
       return {{GenericCheckId::snapshot_covers_volumes, "the snapshot contains every backup-labelled volume path"}};
-    case Tier::restore: return {converged, serving};
+    case Tier::restore:
+      return {converged,
+              serving,
+              {GenericCheckId::volume_markers_restored,
+               "a random file ccci wrote into every place the backup covers, overwritten before the restore, holds "
+               "its content again"}};
     case Tier::custom: return {};
   }
   return {};

@@ -17,11 +17,14 @@ enum class GenericCheckId {
   head_deployed,
   head_images,
   orphans_pruned,
-  snapshot_covers_volumes
+  snapshot_covers_volumes,
+  volume_markers_restored
 };
 inline constexpr GenericCheckId all_generic_checks[] = {
-    GenericCheckId::serving_https, GenericCheckId::services_converged, GenericCheckId::head_deployed,
-    GenericCheckId::head_images,   GenericCheckId::orphans_pruned,     GenericCheckId::snapshot_covers_volumes};
+    GenericCheckId::serving_https,          GenericCheckId::services_converged,
+    GenericCheckId::head_deployed,          GenericCheckId::head_images,
+    GenericCheckId::orphans_pruned,         GenericCheckId::snapshot_covers_volumes,
+    GenericCheckId::volume_markers_restored};
 
 /// The names reports show (JUnit test cases, results.json, summary.md); they never change.
 namespace generic {
@@ -31,6 +34,7 @@ inline constexpr std::string_view head_deployed = "head_deployed";
 inline constexpr std::string_view head_images = "head_images";
 inline constexpr std::string_view orphans_pruned = "orphans_pruned";
 inline constexpr std::string_view snapshot_covers_volumes = "snapshot_covers_volumes";
+inline constexpr std::string_view volume_markers_restored = "volume_markers_restored";
 }  // namespace generic
 
 /// The name a check is reported under: one of `generic::`.

@@ -241,4 +241,51 @@ Status FakeDocker::config_rm(const std::vector<std::string>& configs) {
   return record("config_rm", "config_rm " + harness::join(configs, " "));
 }
 
+harness::Result<std::set<std::string>> FakeVolumeFiles::existing(const std::vector<std::string>& names) {
+  calls.push_back("existing " + harness::join(names, " "));
+  if (auto failure = failures.find("existing"); failure != failures.end()) return failure->second;
+  std::set<std::string> found;
+  for (const auto& name : names) {
+    if (volumes.count(name)) found.insert(name);
+  }
+  return found;
+}
+
+harness::Result<std::vector<harness::Status>> FakeVolumeFiles::write(
+    const harness::VolumeHost& host, const std::vector<std::pair<harness::VolumeFile, std::string>>& batch) {
+  (void)host;
+  std::vector<harness::Status> outcomes;
+  for (const auto& [file, content] : batch) {
+    calls.push_back("write " + file.volume + ":" + file.path);
+    if (auto failure = failures.find("write"); failure != failures.end()) return failure->second;
+    auto slash = file.path.rfind('/');
+    std::string dir = slash == std::string::npos ? "" : file.path.substr(0, slash);
+    if (!volumes.count(file.volume) || (!dir.empty() && !dirs[file.volume].count(dir))) {
+      outcomes.push_back(harness::make_error(harness::ErrorKind::not_found, "no directory for " + file.path));
+      continue;
+    }
+    files[file.volume][file.path] = content;
+    outcomes.push_back(harness::ok_status());
+  }
+  return outcomes;
+}
+
+harness::Result<std::vector<harness::Result<std::string>>> FakeVolumeFiles::read(
+    const harness::VolumeHost& host, const std::vector<harness::VolumeFile>& batch) {
+  (void)host;
+  if (on_read) on_read();
+  std::vector<harness::Result<std::string>> outcomes;
+  for (const auto& file : batch) {
+    calls.push_back("read " + file.volume + ":" + file.path);
+    if (auto failure = failures.find("read"); failure != failures.end()) return failure->second;
+    auto volume = files.find(file.volume);
+    if (volume == files.end() || !volume->second.count(file.path)) {
+      outcomes.push_back(harness::make_error(harness::ErrorKind::not_found, file.path + " is not there"));
+      continue;
+    }
+    outcomes.push_back(volume->second.at(file.path));
+  }
+  return outcomes;
+}
+
 }  // namespace ccci::fakes

@@ -14,6 +14,7 @@
 
 #include "harness/abra.hpp"
 #include "harness/docker.hpp"
+#include "harness/volume_files.hpp"
 
 namespace ccci::fakes {
 
@@ -106,6 +107,24 @@ class FakeDocker final : public harness::DockerDriver {
  private:
   harness::Status record(const std::string& operation, const std::string& line);
   std::mutex mutex_;  ///< calls may come from several threads (evidence is collected concurrently)
+};
+
+/// Volumes as maps of path → content. A write needs its directory: the volume's root, or a path
+/// in `dirs`. Every call is recorded ("existing a b", "write v:path", "read v:path").
+class FakeVolumeFiles final : public harness::VolumeFiles {
+ public:
+  std::vector<std::string> calls;
+  std::set<std::string> volumes;                                    ///< those that exist
+  std::map<std::string, std::set<std::string>> dirs;                ///< by volume: directories under the root
+  std::map<std::string, std::map<std::string, std::string>> files;  ///< by volume: path → content
+  std::map<std::string, harness::Error> failures;                   ///< by operation name ("existing", "write", "read")
+  std::function<void()> on_read;                                    ///< e.g. a restore's effect, applied before a read
+
+  harness::Result<std::set<std::string>> existing(const std::vector<std::string>& names) override;
+  harness::Result<std::vector<harness::Status>> write(
+      const harness::VolumeHost& host, const std::vector<std::pair<harness::VolumeFile, std::string>>& batch) override;
+  harness::Result<std::vector<harness::Result<std::string>>> read(
+      const harness::VolumeHost& host, const std::vector<harness::VolumeFile>& batch) override;
 };
 
 }  // namespace ccci::fakes

@@ -59,7 +59,8 @@ class DeploymentOverlay : public ::testing::Test {
 
   Deployment& deployment() {
     if (!deployment_)
-      deployment_ = std::make_unique<Deployment>(settings, DeploymentSeams{abra, docker, git, http, clock, log, steps});
+      deployment_ = std::make_unique<Deployment>(
+          settings, DeploymentSeams{abra, docker, volume_files, git, http, clock, log, steps});
     return *deployment_;
   }
   std::filesystem::path overlay_in_checkout() const { return abra.recipe_dir("fixture") / "compose.previous.yml"; }
@@ -82,6 +83,7 @@ class DeploymentOverlay : public ::testing::Test {
   fakes::TempDir dir;
   fakes::FakeAbra abra;
   fakes::FakeDocker docker;
+  fakes::FakeVolumeFiles volume_files;
   fakes::FakeGit git;
   fakes::FakeHttpClient http;
   fakes::FakeClock clock;

@@ -76,7 +76,8 @@ volumes:
 
   Deployment& deployment() {
     if (!deployment_)
-      deployment_ = std::make_unique<Deployment>(settings, DeploymentSeams{abra, docker, git, http, clock, log, steps});
+      deployment_ = std::make_unique<Deployment>(
+          settings, DeploymentSeams{abra, docker, volume_files, git, http, clock, log, steps});
     return *deployment_;
   }
 
@@ -91,6 +92,7 @@ volumes:
   fakes::TempDir dir;
   fakes::FakeAbra abra;
   fakes::FakeDocker docker;
+  fakes::FakeVolumeFiles volume_files;
   fakes::FakeGit git;
   fakes::FakeHttpClient http;
   fakes::FakeClock clock;
@@ -661,7 +663,7 @@ TEST_F(DeploymentTest, ServingChecksFailOnAWrongStatusAndErrOnAnUnreachableGatew
 TEST_F(DeploymentTest, AnInstallThatNeverServesFailsAfterTheHttpTimeout) {
   fakes::FakeHttpClient down;
   down.respond("GET", health, 503, "starting");
-  Deployment never(settings, DeploymentSeams{abra, docker, git, down, clock, log, steps});
+  Deployment never(settings, DeploymentSeams{abra, docker, volume_files, git, down, clock, log, steps});
   auto installed = never.install();
   ASSERT_FALSE(installed.ok());
   EXPECT_GE(clock.elapsed(), settings.http_timeout);
