@@ -35,6 +35,10 @@ TEST_F(Lifecycle, FixtureWebPassesEveryTierOnOneDeployment) {
   const auto& coverage = results().at("backup_coverage").as_object();
   EXPECT_TRUE(coverage.at("analysed").as_bool()) << coverage.at("note");
   EXPECT_TRUE(coverage.at("warnings").as_array().empty()) << coverage.at("warnings");
+  const auto* markers = check("restore", "volume_markers_restored");
+  ASSERT_NE(markers, nullptr);
+  EXPECT_EQ(markers->at("status").as_string(), "pass");
+  EXPECT_EQ(markers->at("message").as_string(), "markers back in data");
 }
 
 TEST_F(Lifecycle, FixtureDbPassesEveryTierWithItsDumpAndRestoreHooks) {
@@ -42,6 +46,15 @@ TEST_F(Lifecycle, FixtureDbPassesEveryTierWithItsDumpAndRestoreHooks) {
   const auto* coverage = check("backup", "snapshot_covers_volumes");
   ASSERT_NE(coverage, nullptr);
   EXPECT_NE(std::string(coverage->at("message").as_string()).find("_db-data/_data/backup.sql"), std::string::npos);
+  // Its only volume is backed up as one dump file: no marker fits, the spec's seeds judge the data.
+  const auto* markers = check("restore", "volume_markers_restored");
+  ASSERT_NE(markers, nullptr);
+  EXPECT_EQ(markers->at("status").as_string(), "skip");
+  EXPECT_EQ(std::string(markers->at("message").as_string())
+                .find("no place the backup covers could hold a marker; not judged: db-data/backup.sql (not a "
+                      "directory in the volume"),
+            0u)
+      << markers->at("message");
 }
 
 // backup-bot-two's `snapshots`/`list` formats are only recalled: the stand-in's second, table
@@ -100,6 +113,11 @@ TEST_F(Lifecycle, RestoreThatBringsNothingBackIsRedInRestore) {
       << "a failed check says what it got";
   EXPECT_EQ(results().at("level").as_int64(), 2);
   expect_evidence(result, "restore__overlay.xml");
+  const auto* markers = check("restore", "volume_markers_restored");
+  ASSERT_NE(markers, nullptr);
+  EXPECT_EQ(markers->at("status").as_string(), "skip") << "an excluded volume is reported, never failed";
+  EXPECT_EQ(markers->at("message").as_string(),
+            "no place the backup covers could hold a marker; not covered: data (backupbot.backup.volumes.data=false)");
   // The static analysis saw it coming before anything was deployed, and said so without gating.
   const std::string warning =
       "app: volume data (at /data) is excluded from backups "
@@ -140,6 +158,9 @@ TEST_F(Lifecycle, RecipeWithoutASpecPassesEveryApplicableTierWithGenericChecksOn
   EXPECT_EQ(std::string(head->at("message").as_string()).find("chaos-version " + head_commit.substr(0, 8)), 0u)
       << head->at("message");
   EXPECT_NE(check("backup", "snapshot_covers_volumes"), nullptr);
+  const auto* markers = check("restore", "volume_markers_restored");
+  ASSERT_NE(markers, nullptr);
+  EXPECT_EQ(markers->at("message").as_string(), "markers back in data");
   EXPECT_NE(result.output.find("spec     not enrolled: generic checks only (no "), std::string::npos) << result.output;
   EXPECT_NE(read_text(result.out_dir / "summary.md").find("- spec: not enrolled: generic checks only"),
             std::string::npos)
