@@ -24,23 +24,6 @@ bool says_missing(std::string_view lowered_err) {
   return false;
 }
 
-/// A path relative to a volume's root: '/'-separated parts, none empty, "." or "..", no control characters.
-Status validate_path(std::string_view path) {
-  bool ok = !path.empty() && path.size() <= 1024 && path.front() != '/' &&
-            std::none_of(path.begin(), path.end(), [](unsigned char c) { return c < 0x20 || c == 0x7f; });
-  for (size_t start = 0; ok && start <= path.size();) {
-    size_t slash = path.find('/', start);
-    std::string_view part =
-        path.substr(start, slash == std::string_view::npos ? std::string_view::npos : slash - start);
-    ok = !part.empty() && part != "." && part != "..";
-    if (slash == std::string_view::npos) break;
-    start = slash + 1;
-  }
-  if (ok) return ok_status();
-  return make_error(ErrorKind::usage, "invalid path in a volume " + printable(path) +
-                                          ": expected a relative path without '.' or '..' parts");
-}
-
 /// An octal field of a tar header (NUL- or space-terminated).
 std::optional<std::size_t> octal(std::string_view field) {
   std::size_t value = 0;
@@ -140,7 +123,7 @@ class RealVolumeFiles final : public VolumeFiles {
     mounts_.clear();
     for (size_t i = 0; i < files.size(); ++i) {
       CCCI_TRY_STATUS(validate_docker_name("volume name", files[i].volume, "_.-"));
-      CCCI_TRY_STATUS(validate_path(files[i].path));
+      CCCI_TRY_STATUS(validate_volume_path(files[i].path));
       mounts_.push_back(mount_of(files, i));
       if (mounts_.back() == std::string(mount_root) + std::to_string(i))
         args.insert(args.end(), {"--volume", files[i].volume + ":" + mounts_.back()});
@@ -192,7 +175,10 @@ class RealVolumeFiles final : public VolumeFiles {
     int fd = ::mkstemp(name.data());
     if (fd < 0) return make_error(ErrorKind::infra, "cannot create a file in " + scratch_dir_.string());
     ::close(fd);
-    std::ofstream(name, std::ios::binary | std::ios::trunc) << content;
+    if (!(std::ofstream(name, std::ios::binary | std::ios::trunc) << content)) {
+      (void)remove_file(name);
+      return make_error(ErrorKind::infra, "cannot write " + name);
+    }
     // docker cp keeps the mode: the file in the volume is readable as an app's own would be.
     std::filesystem::permissions(name, std::filesystem::perms(0644));
     return std::filesystem::path(name);
@@ -205,6 +191,15 @@ class RealVolumeFiles final : public VolumeFiles {
 };
 
 }  // namespace
+
+Status validate_volume_path(std::string_view path) {
+  bool ok = !path.empty() && path.size() <= 1024 && path.front() != '/' &&
+            std::none_of(path.begin(), path.end(), [](unsigned char c) { return c < 0x20 || c == 0x7f; });
+  for (const auto& part : split(path, '/')) ok = ok && !part.empty() && part != "." && part != "..";
+  if (ok) return ok_status();
+  return make_error(ErrorKind::usage, "invalid path in a volume " + printable(path) +
+                                          ": expected a relative path without '.' or '..' parts");
+}
 
 Result<std::string> single_file_from_tar(std::string_view tar) {
   size_t at = 0;

@@ -59,6 +59,10 @@ class VolumeFiles {
 std::unique_ptr<VolumeFiles> make_volume_files(ProcessRunner& runner, DockerSettings settings,
                                                std::filesystem::path scratch_dir);
 
+/// ErrorKind::usage unless `path` is relative to a volume's root: '/'-separated parts, none empty,
+/// "." or "..", no control characters.
+Status validate_volume_path(std::string_view path);
+
 /// The one regular file's content in a tar stream (`docker cp CONTAINER:PATH -`); not_found when
 /// the stream's entry is not a regular file, infra when it is not a tar stream.
 Result<std::string> single_file_from_tar(std::string_view tar);

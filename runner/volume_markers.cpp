@@ -25,15 +25,6 @@ std::string random_content() {
   return "ccci volume marker " + hex + "\n";
 }
 
-/// A `.path` entry ccci writes under: relative, without "." or ".." parts.
-bool writable_under(std::string_view path) {
-  if (path.empty() || path.front() == '/') return false;
-  for (const auto& part : harness::split(path, '/')) {
-    if (part.empty() || part == "." || part == "..") return false;
-  }
-  return true;
-}
-
 CheckOutcome outcome(CheckStatus status, std::string message, std::string detail = {}) {
   return CheckOutcome{std::string(generic::volume_markers_restored),
                       CheckSource::generic,
@@ -57,7 +48,7 @@ MarkerPlan plan_markers(const std::vector<harness::VolumeBackup>& volumes) {
       plan.not_covered.push_back(volume.key + " (its backupbot.backup.volumes." + volume.key + ".path names no path)");
     } else {
       for (const auto& path : volume.paths) {
-        if (writable_under(path))
+        if (harness::validate_volume_path(path).ok())
           plan.sites.push_back({volume.key, volume.volume, path});
         else
           plan.not_judged.push_back(volume.key + "/" + path + " (not a plain relative path)");
