@@ -170,8 +170,9 @@ Result<std::map<std::string, std::string>> parse_flags(const std::vector<std::st
       continue;
     }
     if (arg == "--plan") {
-      if (mode == Mode::doctor) return make_error(ErrorKind::usage, "doctor takes no --plan");
-      if (last_green) return make_error(ErrorKind::usage, "last-green takes no --plan");
+      if (mode == Mode::doctor)
+        return make_error(ErrorKind::usage, "flag --plan belongs to a run, not to `ccci-run doctor`");
+      if (last_green) return make_error(ErrorKind::usage, "flag --plan belongs to a run, not to `ccci-run last-green`");
       if (mode != Mode::help) mode = Mode::plan_only;
       continue;
     }
@@ -400,7 +401,8 @@ harness::Result<Config> parse_config(const std::map<std::string, std::string>& e
 
   if (config.mode == Mode::help || config.mode == Mode::doctor) return config;
   if (config.recipe.empty() && config.mode == Mode::last_green) {
-    return make_error(ErrorKind::usage, "last-green needs a recipe: ccci-run last-green RECIPE [--clear]");
+    return make_error(ErrorKind::usage,
+                      "RECIPE is required: last-green names it, as in `ccci-run last-green RECIPE [--clear]`");
   }
   if (config.recipe.empty()) {
     return make_error(ErrorKind::usage, "RECIPE is required (or --recipe, or Drone's DRONE_REPO_NAME)");

@@ -90,7 +90,10 @@ TEST_F(LastGreenCommand, AHostileRecipeIsRefusedBeforeAnyFileIsTouched) {
 
 TEST_F(LastGreenCommand, NeedsARecipeAndRefusesForeignFlags) {
   EXPECT_EQ(run({"last-green"}), 2);
-  EXPECT_NE(stderr_text.str().find("last-green needs a recipe"), std::string::npos) << stderr_text.str();
+  EXPECT_NE(
+      stderr_text.str().find("RECIPE is required: last-green names it, as in `ccci-run last-green RECIPE [--clear]`"),
+      std::string::npos)
+      << stderr_text.str();
   EXPECT_EQ(run({"last-green", "fixture-web", "--plan"}), 2);
   EXPECT_EQ(run({"--clear"}), 2);
   EXPECT_NE(stderr_text.str().find("--clear belongs to"), std::string::npos) << stderr_text.str();
