@@ -56,6 +56,7 @@ const std::vector<std::string> passed_to_children = {"PATH",
                                                      "CCCI_TESTBED_DIR",
                                                      "CCCI_STANDIN_BACKUP_OUTPUT",  // the stand-in's knobs
                                                      "CCCI_STANDIN_BACKUP_409",
+                                                     "CCCI_STANDIN_BACKUP_RACE",
                                                      "SSH_AUTH_SOCK"};
 
 std::string utc_now() {

@@ -348,7 +348,19 @@ Status Deployment::backup() {
   CCCI_TRY_STATUS(wait_until_settled(seams_.docker, seams_.clock, stack_, settle_before_backup));
   CCCI_TRY_STATUS(markers_.plant(plan_markers(model.volume_backups(stack_))));
   backup_notes_.clear();
+  backup_attempts_.clear();
   for (int attempt = 1; attempt <= settings_.backup_attempts; ++attempt) {
+    if (attempt > 1) {
+      // The last attempt left a path out because a service had no running container when
+      // backupbot enumerated: swarm is replacing it, and asking before it runs again would race
+      // the same way.
+      auto settled = wait_until_settled(seams_.docker, seams_.clock, stack_, settle_before_backup);
+      if (!settled.ok()) {
+        return make_error(settled.error().kind, "after backup attempt " + std::to_string(attempt - 1) + " missed " +
+                                                    harness::join(missing_paths_, ", ") + ": " +
+                                                    settled.error().message);
+      }
+    }
     CCCI_TRY(auto note, retry_on_conflict(seams_.clock, backup_conflict_bound,
                                           [&] { return seams_.abra.backup_create(settings_.domain); }));
     if (!note.empty()) {
@@ -364,6 +376,7 @@ Status Deployment::backup() {
     for (const auto& path : expected_paths_) {
       if (!covered(path, listed)) missing_paths_.push_back(path);
     }
+    backup_attempts_.push_back({*snapshot_, missing_paths_});
     if (missing_paths_.empty()) return harness::ok_status();
     seams_.log.info("backup", "snapshot " + *snapshot_ + " (attempt " + std::to_string(attempt) + ") misses " +
                                   harness::join(missing_paths_, ", "));
@@ -372,7 +385,14 @@ Status Deployment::backup() {
 }
 
 std::string Deployment::backup_notes() const {
-  return backup_notes_.empty() ? "" : " (" + harness::join(backup_notes_, "; ") + ")";
+  std::string notes;
+  for (size_t i = 0; i < backup_attempts_.size(); ++i) {
+    const auto& attempt = backup_attempts_[i];
+    if (attempt.missing.empty()) continue;
+    notes += "; attempt " + std::to_string(i + 1) + " (snapshot " + attempt.snapshot + ") missed " +
+             harness::join(attempt.missing, ", ");
+  }
+  return notes + (backup_notes_.empty() ? "" : " (" + harness::join(backup_notes_, "; ") + ")");
 }
 
 Status Deployment::restore() {

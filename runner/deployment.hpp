@@ -152,7 +152,9 @@ class Deployment final : public Operations {
   CheckOutcome check_head_images();
   CheckOutcome check_orphans_pruned();
   CheckOutcome check_snapshot_coverage();
-  std::string backup_notes() const;  ///< " (backupbot answered 409 …)" for the coverage message, or ""
+  /// For the coverage message: "; attempt 1 (snapshot <id>) missed <paths>" for every attempt that
+  /// missed, then " (backupbot answered 409 …)" when it did; "" for one attempt that covered all.
+  std::string backup_notes() const;
   CheckOutcome perform(GenericCheckId check);
   std::vector<CheckOutcome> generic_outcomes(Tier tier);
 
@@ -175,6 +177,11 @@ class Deployment final : public Operations {
   std::vector<std::string> missing_paths_;  ///< of the last backup attempt
   std::vector<std::string> expected_paths_;
   std::vector<std::string> backup_notes_;  ///< "backupbot answered 409 once; …", per backup attempt
+  struct BackupAttempt {
+    std::string snapshot;
+    std::vector<std::string> missing;  ///< the expected paths its snapshot lacks
+  };
+  std::vector<BackupAttempt> backup_attempts_;  ///< every `backup create` whose snapshot was listed, in order
 };
 
 }  // namespace ccci::runner

@@ -167,15 +167,19 @@ CheckOutcome Deployment::check_snapshot_coverage() {
   if (!missing_paths_.empty()) {
     return outcome(generic::snapshot_covers_volumes, CheckStatus::fail,
                    "snapshot " + *snapshot_ + " lacks " + harness::join(missing_paths_, ", ") + " after " +
-                       std::to_string(settings_.backup_attempts) + " backups",
+                       std::to_string(backup_attempts_.size()) + " backups" + backup_notes(),
                    "expected: " + harness::join(expected_paths_, ", "));
   }
   if (expected_paths_.empty()) {
     return outcome(generic::snapshot_covers_volumes, CheckStatus::pass,
                    "snapshot " + *snapshot_ + " taken; the backupbot labels select no volume path" + backup_notes());
   }
-  return outcome(generic::snapshot_covers_volumes, CheckStatus::pass,
-                 "snapshot " + *snapshot_ + " covers " + harness::join(expected_paths_, ", ") + backup_notes());
+  std::string retried = backup_attempts_.size() > 1 ? " at attempt " + std::to_string(backup_attempts_.size()) +
+                                                          " of " + std::to_string(settings_.backup_attempts)
+                                                    : "";
+  return outcome(
+      generic::snapshot_covers_volumes, CheckStatus::pass,
+      "snapshot " + *snapshot_ + " covers " + harness::join(expected_paths_, ", ") + retried + backup_notes());
 }
 
 }  // namespace ccci::runner

@@ -5,10 +5,12 @@
 #include <exception>
 #include <fstream>
 #include <iostream>
+#include <iterator>
 #include <set>
 #include <sstream>
 
 #include "harness/filesystem.hpp"
+#include "testbed/abra/backup_race.hpp"
 
 namespace ccci::testbed {
 namespace {
@@ -27,7 +29,16 @@ struct RunningService {
   std::string name;
   std::map<std::string, std::string> labels;
   std::vector<Mount> mounts;
+  std::string container;  ///< a running container of the service when enumerated; empty: none ran
 };
+
+/// A running container of `service`, or "" when none runs (a task being replaced).
+harness::Result<std::string> running_container(Context& context, const std::string& service) {
+  CCCI_TRY(auto ps, context.run({"docker", "ps", "-q", "--filter", "label=com.docker.swarm.service.name=" + service,
+                                 "--filter", "status=running"},
+                                30s));
+  return ps.out.substr(0, ps.out.find('\n'));
+}
 
 harness::Result<std::vector<RunningService>> running_services(Context& context, const std::string& stack) {
   CCCI_TRY(auto names, stack_services(context, stack));
@@ -37,7 +48,7 @@ harness::Result<std::vector<RunningService>> running_services(Context& context, 
     boost::system::error_code ec;
     auto spec = boost::json::parse(inspected.out, ec);
     if (ec || !spec.is_object()) return make_error(ErrorKind::infra, "cannot parse the spec of " + name);
-    RunningService service{name, {}, {}};
+    RunningService service{name, {}, {}, {}};
     if (const auto* labels = spec.as_object().if_contains("Labels"); labels && labels->is_object()) {
       for (const auto& [k, v] : labels->as_object())
         service.labels[std::string(k)] = v.is_string() ? std::string(v.as_string()) : "";
@@ -53,9 +64,19 @@ harness::Result<std::vector<RunningService>> running_services(Context& context, 
         }
       }
     }
+    CCCI_TRY(service.container, running_container(context, name));
     services.push_back(std::move(service));
   }
   return services;
+}
+
+/// backup-bot-two works only with services that have a running container when it enumerates:
+/// one without is logged and its hooks and volumes are left out (docs/abra-contract.md
+/// "Backups": what the ghost run saw; the words are recalled).
+bool enumerable(const RunningService& service) {
+  if (!service.container.empty()) return true;
+  std::cerr << "ERRO Container " << service.name << " is not running, hooks can not be executed\n";
+  return false;
 }
 
 std::string label(const RunningService& service, const std::string& key) {
@@ -63,21 +84,15 @@ std::string label(const RunningService& service, const std::string& key) {
   return found == service.labels.end() ? "" : found->second;
 }
 
-/// Runs `hook` (split into words, as docker's SDK would) in a running container of `service`.
-Status run_hook(Context& context, const std::string& service, const std::string& hook) {
-  CCCI_TRY(auto ps,
-           context.run({"docker", "ps", "-q", "--filter", "label=com.docker.swarm.service.name=" + service}, 30s));
-  std::string container = ps.out.substr(0, ps.out.find('\n'));
-  if (container.empty()) {
-    std::cerr << "ERRO no running container of " << service << " for hook: " << hook << "\n";
-    return harness::ok_status();  // backup-bot-two skips a hook without a container, logging an error
-  }
-  std::vector<std::string> argv{"docker", "exec", container};
+/// Runs `hook` (split into words, as docker's SDK would) in the container of `service` found when
+/// the services were enumerated.
+Status run_hook(Context& context, const RunningService& service, const std::string& hook) {
+  std::vector<std::string> argv{"docker", "exec", service.container};
   for (auto& word : shell_words(hook)) argv.push_back(word);
   auto done = context.run(argv, 600s, {}, true);
   if (!done.ok()) return done.error();
   if (!done->succeeded())
-    return fatal("hook failed in " + service + ": " + hook + ": " + done->describe() + ": " + done->err);
+    return fatal("hook failed in " + service.name + ": " + hook + ": " + done->describe() + ": " + done->err);
   return harness::ok_status();
 }
 
@@ -204,13 +219,25 @@ Status backup_create(Context& context, const Invocation& invocation) {
   if (forced) return conflict(app.stack + "_app");
   CCCI_TRY(auto unsettled, unsettled_services(context, app.stack));
   if (!unsettled.empty()) return conflict(unsettled.front());
+  // After the settledness check and before the enumeration: the one window in which the race
+  // can leave a service out without a 409.
+  CCCI_TRY(auto raced, race_backup(context, app));
   CCCI_TRY(auto services, running_services(context, app.stack));
+  if (raced) {
+    auto again = std::find_if(services.begin(), services.end(),
+                              [&](const RunningService& s) { return s.name == *raced && !s.container.empty(); });
+    if (again != services.end())
+      return fatal("CCCI_STANDIN_BACKUP_RACE: swarm ran " + *raced + " again before the enumeration");
+  }
   bool enabled = std::any_of(services.begin(), services.end(),
                              [](const RunningService& s) { return label(s, "backupbot.backup") == "true"; });
   if (!enabled) return fatal("no service of " + app.stack + " has backupbot.backup=true");
-  // Paths are enumerated once, before the hooks, as backup-bot-two does.
+  // Paths and hooks are enumerated once, before the hooks run, as backup-bot-two does.
   std::set<std::string> paths;
+  std::vector<RunningService> enumerated;
   for (const auto& service : services) {
+    if (!enumerable(service)) continue;
+    enumerated.push_back(service);
     for (const auto& mount : service.mounts) {
       std::string key =
           mount.volume.rfind(app.stack + "_", 0) == 0 ? mount.volume.substr(app.stack.size() + 1) : mount.volume;
@@ -234,9 +261,9 @@ Status backup_create(Context& context, const Invocation& invocation) {
       }
     }
   }
-  for (const auto& service : services) {
+  for (const auto& service : enumerated) {
     if (auto hook = label(service, "backupbot.backup.pre-hook"); !hook.empty())
-      CCCI_TRY_STATUS(run_hook(context, service.name, hook));
+      CCCI_TRY_STATUS(run_hook(context, service, hook));
   }
   // backup-bot-two's snapshots also hold the app's metadata; with every volume excluded that is
   // all a snapshot holds.
@@ -249,9 +276,9 @@ Status backup_create(Context& context, const Invocation& invocation) {
   argv.insert(argv.end(), paths.begin(), paths.end());
   auto done = context.run(argv, 600s, {}, false, restic_env(context));
   if (!done.ok()) return fatal("restic backup failed: " + done.error().message);
-  for (const auto& service : services) {
+  for (const auto& service : enumerated) {
     if (auto hook = label(service, "backupbot.backup.post-hook"); !hook.empty())
-      CCCI_TRY_STATUS(run_hook(context, service.name, hook));
+      CCCI_TRY_STATUS(run_hook(context, service, hook));
   }
   std::cout << "INFO backup of " << app.domain << " done\n";
   return harness::ok_status();
@@ -315,16 +342,18 @@ Status restore(Context& context, const Invocation& invocation) {
   }
   if (!chosen) return make_error(ErrorKind::not_found, "No Snapshots with ID " + wanted + " found");
   CCCI_TRY(auto services, running_services(context, app.stack));
-  for (const auto& service : services) {
+  std::vector<RunningService> enumerated;
+  std::copy_if(services.begin(), services.end(), std::back_inserter(enumerated), enumerable);
+  for (const auto& service : enumerated) {
     if (auto hook = label(service, "backupbot.restore.pre-hook"); !hook.empty())
-      CCCI_TRY_STATUS(run_hook(context, service.name, hook));
+      CCCI_TRY_STATUS(run_hook(context, service, hook));
   }
   auto done = context.run({"restic", "restore", chosen->id, "--target", "/", "--include", "/var/lib/docker/volumes"},
                           600s, {}, false, restic_env(context));
   if (!done.ok()) return fatal("restic restore failed: " + done.error().message);
-  for (const auto& service : services) {
+  for (const auto& service : enumerated) {
     if (auto hook = label(service, "backupbot.restore.post-hook"); !hook.empty())
-      CCCI_TRY_STATUS(run_hook(context, service.name, hook));
+      CCCI_TRY_STATUS(run_hook(context, service, hook));
   }
   std::cout << "INFO restored snapshot " << chosen->short_id << " of " << app.domain << "\n";
   return harness::ok_status();

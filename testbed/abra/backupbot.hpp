@@ -1,8 +1,12 @@
 #pragma once
 /// The stand-in's backups, done the way backup-bot-two does them (abra-cli.md §5): paths and
-/// hooks come from the RUNNING services' labels; pre-hooks run in the service's container, then
-/// restic backs up /var/lib/docker/volumes/<volume>/_data (or the `.path` files) on the host,
-/// tagged with the stack; then post-hooks. Restore runs restore hooks around `restic restore`.
+/// hooks are enumerated once, from the labels of the services that have a running container at
+/// that moment (one without is logged as an ERRO line and left out, hooks and volumes, while
+/// `backup create` still succeeds); pre-hooks run in the enumerated containers, then restic backs
+/// up /var/lib/docker/volumes/<volume>/_data (or the `.path` files) on the host, tagged with the
+/// stack; then post-hooks. Restore runs restore hooks around `restic restore`.
+/// CCCI_STANDIN_BACKUP_RACE (testbed/abra/backup_race.hpp) stops a service's container just
+/// before that enumeration.
 #include <string>
 #include <vector>
 

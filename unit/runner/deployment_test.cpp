@@ -677,7 +677,9 @@ TEST_F(DeploymentTest, BackupVerifiesCoverageAndReRunsTheWholeBackupWhenAPathIsM
   EXPECT_EQ(std::count(abra.calls.begin(), abra.calls.end(), "backup_create"), 2);
   auto coverage = check(Tier::backup, generic::snapshot_covers_volumes);
   EXPECT_EQ(coverage.status, CheckStatus::pass);
-  EXPECT_EQ(coverage.message, "snapshot snap2 covers " + data_path);
+  EXPECT_EQ(coverage.message,
+            "snapshot snap2 covers " + data_path + " at attempt 2 of 3; attempt 1 (snapshot snap1) missed " + data_path)
+      << "the retry is reported, not only its result";
 
   ASSERT_TRUE(deployment().restore().ok());
   EXPECT_EQ(abra.calls.back(), "restore snap2") << "restore names this run's snapshot, never 'latest'";
@@ -690,7 +692,43 @@ TEST_F(DeploymentTest, BackupMissingAPathEveryTimeFailsCoverageNamingIt) {
   EXPECT_EQ(std::count(abra.calls.begin(), abra.calls.end(), "backup_create"), settings.backup_attempts);
   auto coverage = check(Tier::backup, generic::snapshot_covers_volumes);
   EXPECT_EQ(coverage.status, CheckStatus::fail);
-  EXPECT_EQ(coverage.message, "snapshot snap3 lacks " + data_path + " after 3 backups");
+  EXPECT_EQ(coverage.message, "snapshot snap3 lacks " + data_path +
+                                  " after 3 backups; attempt 1 (snapshot snap1) missed " + data_path +
+                                  "; attempt 2 (snapshot snap2) missed " + data_path +
+                                  "; attempt 3 (snapshot snap3) missed " + data_path);
+}
+
+TEST_F(DeploymentTest, BackupAsksAgainOnlyOnceTheStackHasSettledAfterAMissedAttempt) {
+  ASSERT_TRUE(deployment().install().ok());
+  abra.listings = {{"/secrets/app"}, {data_path}};
+  std::vector<size_t> docker_calls_at_create;
+  abra.on_call = [&](const std::string& line) {
+    if (line == "backup_create") docker_calls_at_create.push_back(docker.calls.size());
+  };
+  ASSERT_TRUE(deployment().backup().ok());
+  ASSERT_EQ(docker_calls_at_create.size(), 2u);
+  auto between = std::vector<std::string>(docker.calls.begin() + static_cast<long>(docker_calls_at_create[0]),
+                                          docker.calls.begin() + static_cast<long>(docker_calls_at_create[1]));
+  EXPECT_NE(std::find(between.begin(), between.end(), std::string("service_ls ") + stack), between.end())
+      << "the stack is looked at between the attempts";
+}
+
+TEST_F(DeploymentTest, BackupNeverAsksAgainWhileTheServiceItMissedIsBeingReplaced) {
+  ASSERT_TRUE(deployment().install().ok());
+  abra.listings = {{"/secrets/app"}, {data_path}};
+  // The first attempt's snapshot lacks the volume because swarm is replacing its container.
+  abra.on_call = [&](const std::string& line) {
+    if (line.rfind("backup_list", 0) == 0) docker.services.front().replicas = "0/1";
+  };
+  auto backed_up = deployment().backup();
+  ASSERT_FALSE(backed_up.ok());
+  EXPECT_EQ(backed_up.error().kind, ErrorKind::timeout);
+  EXPECT_NE(backed_up.error().message.find("after backup attempt 1 missed " + data_path), std::string::npos)
+      << backed_up.error().message;
+  EXPECT_NE(backed_up.error().message.find(std::string(stack) + "_app 0/1"), std::string::npos)
+      << backed_up.error().message;
+  EXPECT_EQ(std::count(abra.calls.begin(), abra.calls.end(), "backup_create"), 1) << "never asked unsettled";
+  EXPECT_GE(clock.elapsed(), settle_before_backup);
 }
 
 const harness::Error backupbot_409{
