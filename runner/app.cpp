@@ -130,8 +130,7 @@ class RunSeams {
         abra_(harness::make_abra_driver(*host.processes,
                                         abra_settings(config, spec, plan, host.child_env, log.redactor()))),
         docker_(harness::make_docker_driver(*host.processes, docker_settings(host.child_env))),
-        steps_(spec, step_facts(config, plan, host.child_env), *http_, *docker_, *host.processes, *clock_,
-               log.redactor()),
+        steps_(spec, step_facts(config, plan, host.child_env), *http_, *docker_, *host.processes, *clock_, log),
         deployment_(deployment_settings(config, spec, plan),
                     {*abra_, *docker_, *host.git, *http_, *clock_, log, steps_}) {}
 
