@@ -196,10 +196,10 @@ CheckOutcome SpecSteps::run_until_write_ready(const SpecCheck& check) {
   std::string first_failure;
   std::string attempts;  // one line per failed attempt, for the detail
   harness::PollResult polled = harness::poll_until(clock_, options, [&] {
+    std::string at = "+" + seconds_text(since(start));  // when the attempt started
     Attempt attempt = run_once(check);
     last = std::move(attempt.outcome);
     if (last.status == CheckStatus::pass) return harness::ProbeReport::done();
-    std::string at = "+" + seconds_text(since(start));
     attempts += "attempt at " + at + ": " + last.message + "\n";
     if (!attempt.transient) return harness::ProbeReport::failed(last.message);
     if (first_failure.empty()) first_failure = last.message;
