@@ -251,6 +251,7 @@ Result<SpecCheck> check(const YamlNode& node, const std::string& what) {
   const YamlNode* script = fields.get("script");
   const YamlNode* browser = fields.get("browser");
   const YamlNode* args = fields.get("args");
+  const YamlNode* writes = fields.get("writes");
   CCCI_TRY_STATUS(fields.finish());
   int kinds = (http != nullptr) + (exec != nullptr) + (script != nullptr) + (browser != nullptr);
   if (kinds != 1) return at(node.mark, what + " needs exactly one of http, exec, script, browser");
@@ -258,6 +259,7 @@ Result<SpecCheck> check(const YamlNode& node, const std::string& what) {
   if (http) {
     CCCI_TRY(HttpStep step, http_step(*http, what + ".http"));
     result.name = default_name("http_" + step.method + "_" + step.path);
+    result.writes = step.method != "GET" && step.method != "HEAD";
     result.kind = step;
   } else if (exec) {
     CCCI_TRY(ExecStep step, exec_step(*exec, what + ".exec"));
@@ -274,6 +276,10 @@ Result<SpecCheck> check(const YamlNode& node, const std::string& what) {
   } else {
     CCCI_TRY(std::string path, relative_path(*browser, what + ".browser"));
     result.kind = BrowserCheck{path};
+  }
+  if (writes) {
+    if (browser) return at(writes->mark, what + ".writes does not apply to a browser check");
+    CCCI_TRY(result.writes, boolean(*writes, what + ".writes"));
   }
   if (name) {
     CCCI_TRY(result.name, text(*name, what + ".name"));
@@ -372,6 +378,9 @@ Status read_timeouts(const YamlNode& node, RecipeSpec& spec) {
   }
   if (const auto* v = t.get("backup")) {
     CCCI_TRY(spec.timeouts.backup, duration(*v, "timeouts.backup"));
+  }
+  if (const auto* v = t.get("write_ready")) {
+    CCCI_TRY(spec.timeouts.write_ready, duration(*v, "timeouts.write_ready"));
   }
   return t.finish();
 }

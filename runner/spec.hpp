@@ -35,6 +35,9 @@ struct SpecTimeouts {
   std::chrono::milliseconds deploy{std::chrono::minutes(15)};
   std::chrono::milliseconds http{std::chrono::minutes(2)};
   std::chrono::milliseconds backup{std::chrono::minutes(10)};
+  /// How long a write check after a restore may keep answering 5xx or failing to connect before
+  /// it fails (runner/spec_steps.hpp, "write-ready window").
+  std::chrono::milliseconds write_ready{std::chrono::seconds(60)};
 };
 
 /// An HTTPS request to the app (through the gateway) and what its answer must be.
@@ -71,6 +74,9 @@ struct SpecCheck {
   std::string name;
   std::variant<HttpStep, ExecStep, ScriptCheck, BrowserCheck> kind;
   harness::Mark mark;
+  /// `writes`: the check changes the app's data, so after a restore it gets the write-ready
+  /// window. Defaults to true for http checks whose method is not GET or HEAD, false otherwise.
+  bool writes = false;
 };
 
 struct SeedStep {

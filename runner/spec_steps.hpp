@@ -7,6 +7,17 @@
 /// could not be carried out (docker gone, gateway unreachable) is the harness's error.
 /// A failed step says what it got — the HTTP status and the start of the body, or the exit and
 /// the end of the output — redacted before it is cut, so a cut never leaves part of a secret.
+///
+/// The write-ready window: a database restore drops the app's connections, and health goes green
+/// before writes work again. So after a restore — in the restore tier, and in the custom tier that
+/// follows it on the same deployment — a check that writes (SpecCheck::writes) is polled for up to
+/// timeouts.write_ready while it fails the way a restore can make it fail for a while: an HTTP 5xx
+/// or a connection that could not be made or was cut (ErrorKind::infra), or, for an exec or script
+/// check marked `writes`, a failed run. Anything else — a 4xx, a body mismatch, a request that
+/// timed out — ends it at once. A check that needed the window passes saying how long it waited
+/// and what it first got; one that never got there fails with its last result and the wait. Every
+/// retry is logged. Reads (GET, HEAD) and checks before the restore are never retried.
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -14,6 +25,7 @@
 #include "harness/docker.hpp"
 #include "harness/http.hpp"
 #include "harness/log.hpp"
+#include "harness/poll.hpp"
 #include "harness/process.hpp"
 #include "runner/recipe_steps.hpp"
 #include "runner/spec.hpp"
@@ -29,13 +41,21 @@ struct StepFacts {
 class SpecSteps final : public RecipeSteps {
  public:
   SpecSteps(const RecipeSpec& spec, StepFacts facts, harness::HttpClient& http, harness::DockerDriver& docker,
-            harness::ProcessRunner& processes, harness::Clock& clock, const harness::Redactor& redactor);
+            harness::ProcessRunner& processes, harness::Clock& clock, harness::Logger& log);
 
   harness::Status seed(SeedOp op) override;
   std::vector<CheckOutcome> checks(Tier tier) override;
 
  private:
-  CheckOutcome run_http(const std::string& name, const HttpStep& step);
+  /// One run of a check, and whether what went wrong is what a restore leaves behind for a while.
+  struct Attempt {
+    CheckOutcome outcome;
+    bool transient = false;
+  };
+  Attempt run_once(const SpecCheck& check);
+  /// Runs a writing check within the write-ready window.
+  CheckOutcome run_until_write_ready(const SpecCheck& check);
+  Attempt run_http(const std::string& name, const HttpStep& step);
   CheckOutcome run_exec(const std::string& name, const ExecStep& step);
   CheckOutcome run_script(const std::string& name, const ScriptCheck& step);
   /// The first bytes of a body for a one-line message, redacted, quoted, control characters escaped.
@@ -44,6 +64,7 @@ class SpecSteps final : public RecipeSteps {
   std::string output_end(const harness::Completion& done) const;
   /// Multi-line evidence: redacted, then cut.
   std::string excerpt(const std::string& text) const;
+  std::chrono::milliseconds since(std::chrono::steady_clock::time_point start) const;
 
   const RecipeSpec& spec_;
   StepFacts facts_;
@@ -51,7 +72,9 @@ class SpecSteps final : public RecipeSteps {
   harness::DockerDriver& docker_;
   harness::ProcessRunner& processes_;
   harness::Clock& clock_;
+  harness::Logger& log_;
   const harness::Redactor& redactor_;
+  bool restored_ = false;  ///< the restore tier's checks ran: the app was restored in this run
 };
 
 }  // namespace ccci::runner

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <sstream>
+
+#include "harness/log.hpp"
 #include "harness/redactor.hpp"
 #include "unit/fakes/fake_clock.hpp"
 #include "unit/fakes/fake_drivers.hpp"
@@ -32,7 +35,7 @@ SpecCheck check_of(std::string name, std::variant<HttpStep, ExecStep, ScriptChec
 class SpecStepsTest : public ::testing::Test {
  protected:
   CheckOutcome only_check(Tier tier) {
-    SpecSteps steps(spec, StepFacts{"app.ccci.test", "app_ccci_test", {}}, http, docker, processes, clock, redactor);
+    SpecSteps steps(spec, StepFacts{"app.ccci.test", "app_ccci_test", {}}, http, docker, processes, clock, log);
     auto outcomes = steps.checks(tier);
     EXPECT_EQ(outcomes.size(), 1u);
     return outcomes.empty() ? CheckOutcome{} : outcomes.front();
@@ -43,7 +46,9 @@ class SpecStepsTest : public ::testing::Test {
   fakes::FakeDocker docker;
   fakes::FakeProcessRunner processes;
   fakes::FakeClock clock;
-  harness::Redactor redactor;
+  std::ostringstream logged;
+  harness::Logger log{logged};
+  harness::Redactor& redactor = log.redactor();
 };
 
 TEST_F(SpecStepsTest, AFailedHttpCheckSaysWhichStatusAndBodyItGot) {
@@ -125,7 +130,7 @@ TEST_F(SpecStepsTest, AFailedSeedCarriesTheSameEvidenceAndBlamesTheRecipe) {
   put.status = 201;
   spec.seeds[SeedOp::pre_backup].push_back(SeedStep{put, harness::Mark{"recipe.yml", 7, 7}});
   http.respond("PUT", marker_url, 500, "stored 0 of 21 bytes of backup; nothing kept\n");
-  SpecSteps steps(spec, StepFacts{"app.ccci.test", "app_ccci_test", {}}, http, docker, processes, clock, redactor);
+  SpecSteps steps(spec, StepFacts{"app.ccci.test", "app_ccci_test", {}}, http, docker, processes, clock, log);
   auto seeded = steps.seed(SeedOp::pre_backup);
   ASSERT_FALSE(seeded.ok());
   EXPECT_EQ(seeded.error().kind, ErrorKind::check_failed);
@@ -217,7 +222,7 @@ TEST_F(SpecStepsTest, AScriptCheckRunsFromTheSpecFolderWithTheRunsFactsInItsEnvi
   login.args = {"--user", "admin"};
   spec.checks[Tier::custom].push_back(check_of("login", login));
   SpecSteps steps(spec, StepFacts{"app.ccci.test", "app_ccci_test", {{"PATH", "/usr/bin"}, {"CCCI_GATEWAY", "gw:443"}}},
-                  http, docker, processes, clock, redactor);
+                  http, docker, processes, clock, log);
   auto outcomes = steps.checks(Tier::custom);
   ASSERT_EQ(outcomes.size(), 1u);
   EXPECT_EQ(outcomes[0].status, CheckStatus::pass);
@@ -285,7 +290,7 @@ TEST_F(SpecStepsTest, ChecksRunInTheirListedOrderEachTimedOnTheRunsClock) {
                  clock.advance(std::chrono::milliseconds(250));
                  return fakes::exited(1);
                });
-  SpecSteps steps(spec, StepFacts{"app.ccci.test", "app_ccci_test", {}}, http, docker, processes, clock, redactor);
+  SpecSteps steps(spec, StepFacts{"app.ccci.test", "app_ccci_test", {}}, http, docker, processes, clock, log);
   auto outcomes = steps.checks(Tier::custom);
   ASSERT_EQ(outcomes.size(), 2u);
   EXPECT_EQ(outcomes[0].name, "first");
@@ -298,7 +303,7 @@ TEST_F(SpecStepsTest, ChecksRunInTheirListedOrderEachTimedOnTheRunsClock) {
 
 TEST_F(SpecStepsTest, ATierOrSeedWithoutStepsDoesNothing) {
   spec.checks[Tier::install].push_back(check_of("marker", get_marker("kept")));
-  SpecSteps steps(spec, StepFacts{"app.ccci.test", "app_ccci_test", {}}, http, docker, processes, clock, redactor);
+  SpecSteps steps(spec, StepFacts{"app.ccci.test", "app_ccci_test", {}}, http, docker, processes, clock, log);
   EXPECT_TRUE(steps.checks(Tier::upgrade).empty());
   EXPECT_TRUE(steps.seed(SeedOp::pre_backup).ok());
   EXPECT_TRUE(http.requests().empty());
@@ -312,7 +317,7 @@ TEST_F(SpecStepsTest, ASeedStopsAtItsFirstFailingStep) {
   spec.seeds[SeedOp::pre_backup].push_back(SeedStep{first, harness::Mark{"recipe.yml", 3, 7}});
   spec.seeds[SeedOp::pre_backup].push_back(SeedStep{get_marker("never reached"), harness::Mark{"recipe.yml", 9, 7}});
   docker.exec_answers.push_back(fakes::exited(1, "", "touch: /data/marker: Read-only file system\n"));
-  SpecSteps steps(spec, StepFacts{"app.ccci.test", "app_ccci_test", {}}, http, docker, processes, clock, redactor);
+  SpecSteps steps(spec, StepFacts{"app.ccci.test", "app_ccci_test", {}}, http, docker, processes, clock, log);
   auto seeded = steps.seed(SeedOp::pre_backup);
   ASSERT_FALSE(seeded.ok());
   EXPECT_EQ(seeded.error().kind, ErrorKind::check_failed);
@@ -325,7 +330,7 @@ TEST_F(SpecStepsTest, ASeedStopsAtItsFirstFailingStep) {
 TEST_F(SpecStepsTest, ASeedThatCouldNotRunIsInfrastructure) {
   spec.seeds[SeedOp::pre_backup].push_back(SeedStep{get_marker(""), harness::Mark{"recipe.yml", 3, 7}});
   http.fail("GET", marker_url, ErrorKind::timeout, "GET " + std::string(marker_url) + " timed out after 120s");
-  SpecSteps steps(spec, StepFacts{"app.ccci.test", "app_ccci_test", {}}, http, docker, processes, clock, redactor);
+  SpecSteps steps(spec, StepFacts{"app.ccci.test", "app_ccci_test", {}}, http, docker, processes, clock, log);
   auto seeded = steps.seed(SeedOp::pre_backup);
   ASSERT_FALSE(seeded.ok());
   EXPECT_EQ(seeded.error().kind, ErrorKind::infra);
@@ -340,7 +345,7 @@ TEST_F(SpecStepsTest, SeedsThatHoldSucceedAfterRunningEveryStep) {
   touch.argv = {"touch", "/data/marker"};
   spec.seeds[SeedOp::pre_upgrade].push_back(SeedStep{touch, harness::Mark{"recipe.yml", 5, 7}});
   http.respond("GET", marker_url, 200, "");
-  SpecSteps steps(spec, StepFacts{"app.ccci.test", "app_ccci_test", {}}, http, docker, processes, clock, redactor);
+  SpecSteps steps(spec, StepFacts{"app.ccci.test", "app_ccci_test", {}}, http, docker, processes, clock, log);
   EXPECT_TRUE(steps.seed(SeedOp::pre_upgrade).ok());
   EXPECT_EQ(http.count("GET", marker_url), 1);
   EXPECT_EQ(docker.calls.back(), "exec c0ffee touch /data/marker");

@@ -91,6 +91,31 @@ TEST(Spec, EmptySpecTakesTheDefaults) {
   EXPECT_TRUE(spec->upgrade_env.empty());
 }
 
+TEST(Spec, WriteChecksAreHttpWritesUnlessTheSpecSaysOtherwise) {
+  auto spec = parse(R"(timeouts: {write_ready: 90s}
+checks:
+  restore:
+    - {http: {path: /a}}
+    - {http: {method: HEAD, path: /b}}
+    - {http: {method: PUT, path: /c, status: 201}}
+    - {http: {method: DELETE, path: /d}, writes: false}
+    - {exec: {service: db, run: [true]}}
+    - {exec: {service: db, run: [touch, /x]}, writes: true}
+    - {name: roundtrip, script: checks/roundtrip.sh, writes: true}
+)");
+  ASSERT_TRUE(spec.ok()) << spec.error().message;
+  EXPECT_EQ(spec->timeouts.write_ready, std::chrono::seconds(90));
+  std::vector<bool> writes;
+  for (const auto& check : spec->checks.at(Tier::restore)) writes.push_back(check.writes);
+  EXPECT_EQ(writes, (std::vector<bool>{false, false, true, false, false, true, true}));
+}
+
+TEST(Spec, WriteReadyWindowDefaultsToAMinute) {
+  auto spec = parse("");
+  ASSERT_TRUE(spec.ok()) << spec.error().message;
+  EXPECT_EQ(spec->timeouts.write_ready, std::chrono::seconds(60));
+}
+
 TEST(Spec, AutoBaseIsNoPin) {
   auto spec = parse("upgrade: {base: auto}\n");
   ASSERT_TRUE(spec.ok());
@@ -121,6 +146,13 @@ INSTANTIATE_TEST_SUITE_P(
         BadSpec{"health: {ok: [999]}\n", "recipe.yml:1:15: each health.ok status must be between 100 and 599"},
         BadSpec{"timeouts: {deploy: 10 minutes}\n", "recipe.yml:1:20: timeouts.deploy '10 minutes' is not a duration"},
         BadSpec{"timeouts: {http: 0s}\n", "recipe.yml:1:18: timeouts.http '0s' is not a duration"},
+        BadSpec{"timeouts: {write_ready: 5 s}\n", "recipe.yml:1:25: timeouts.write_ready '5 s' is not a duration"},
+        BadSpec{"timeouts:\n  write_ready: 25h\n",
+                "recipe.yml:2:16: timeouts.write_ready '25h' is longer than the maximum of 24h"},
+        BadSpec{"checks:\n  restore:\n    - {http: {path: /}, writes: maybe}\n",
+                "recipe.yml:3:33: checks.restore[0].writes must be true or false"},
+        BadSpec{"checks:\n  restore:\n    - {name: b, browser: b.mjs, writes: true}\n",
+                "recipe.yml:3:41: checks.restore[0].writes does not apply to a browser check"},
         BadSpec{"env: {compose_file: x}\n", "recipe.yml:1:7: env key 'compose_file' must be an upper-case"},
         BadSpec{"env: {A: [1]}\n", "recipe.yml:1:10: env.A must be a string, not a sequence"},
         BadSpec{"env: {A: \"x\\ry\"}\n", "recipe.yml:1:10: env.A must not contain a carriage return or NUL"},
