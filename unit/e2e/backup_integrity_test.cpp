@@ -26,11 +26,8 @@ class BackupIntegrity : public Lifecycle {
     EXPECT_EQ(result.exit_code, 1) << result.output;
     EXPECT_EQ(status("backup"), "pass");
     EXPECT_EQ(status("restore"), "fail");
-    const auto* seed = check("restore", "backup_marker_restored");
-    ASSERT_NE(seed, nullptr);
-    EXPECT_EQ(seed->at("status").as_string(), "fail");
-    EXPECT_EQ(std::string(seed->at("message").as_string()).rfind("GET /cgi-bin/marker/backup answered 404", 0), 0u)
-        << seed->at("message");
+    auto seed = check_message("restore", "backup_marker_restored", "fail");
+    EXPECT_EQ(seed.rfind("GET /cgi-bin/marker/backup answered 404", 0), 0u) << seed;
     expect_evidence(result, "restore__overlay.xml");
   }
 };
@@ -40,10 +37,7 @@ TEST_F(BackupIntegrity, DumpNeverReimportedIsRedInRestoreThoughTheDumpVolumesMar
   auto result = run("fixture-db", 2);
   expect_backed_up_and_the_seed_lost(result);
   // The file-level marker alone would have passed: the dump volume came back whole.
-  const auto* markers = check("restore", "volume_markers_restored");
-  ASSERT_NE(markers, nullptr);
-  EXPECT_EQ(markers->at("status").as_string(), "pass");
-  EXPECT_EQ(markers->at("message").as_string(),
+  EXPECT_EQ(check_message("restore", "volume_markers_restored", "pass"),
             "markers back in db-dumps; not covered: db-data (backupbot.backup.volumes.db-data=false)");
   for (const auto* json : {&result.plan, &last_.results}) {
     EXPECT_TRUE(has_warning(*json, "db: dumps before a backup (backupbot.backup.pre-hook: ")) << *json;
@@ -55,9 +49,7 @@ TEST_F(BackupIntegrity, DumpNeverReimportedIsRedInRestoreThoughTheDumpVolumesMar
 TEST_F(BackupIntegrity, RestoreHookThatExitsZeroRestoringNothingIsRedInRestore) {
   auto result = run("fixture-db", 3);
   expect_backed_up_and_the_seed_lost(result);
-  const auto* markers = check("restore", "volume_markers_restored");
-  ASSERT_NE(markers, nullptr);
-  EXPECT_EQ(markers->at("status").as_string(), "skip") << "the dump file cannot hold a marker";
+  check_message("restore", "volume_markers_restored", "skip");  // the dump file cannot hold a marker
   EXPECT_TRUE(has_warning(result.plan, "db: backupbot.restore.post-hook pipes commands without pipefail"))
       << result.plan;
 }
@@ -68,10 +60,8 @@ TEST_F(BackupIntegrity, RestoreHookThatEmptiesTheVolumeIsRedInRestoreForARecipeW
   EXPECT_EQ(result.exit_code, 1) << result.output;
   EXPECT_EQ(status("backup"), "pass");
   EXPECT_EQ(status("restore"), "fail");
-  const auto* markers = check("restore", "volume_markers_restored");
-  ASSERT_NE(markers, nullptr);
-  EXPECT_EQ(markers->at("status").as_string(), "fail");
-  EXPECT_EQ(markers->at("message").as_string(), "the restore did not bring back ccci's marker in data (gone)");
+  EXPECT_EQ(check_message("restore", "volume_markers_restored", "fail"),
+            "the restore did not bring back ccci's marker in data (gone)");
   EXPECT_EQ(reason("restore"),
             "check volume_markers_restored failed: the restore did not bring back ccci's marker in data (gone)");
   EXPECT_EQ(results().at("level").as_int64(), 2);

@@ -94,6 +94,15 @@ class Lifecycle : public OnTestbed {
     }
     return nullptr;
   }
+  /// The check's message, having expected the check to be there with `expected_status`.
+  std::string check_message(const std::string& tier_name, const std::string& check_name,
+                            const std::string& expected_status) const {
+    const auto* found = check(tier_name, check_name);
+    EXPECT_NE(found, nullptr) << tier_name << " ran no check " << check_name;
+    if (found == nullptr) return {};
+    EXPECT_EQ(found->at("status").as_string(), expected_status) << check_name << ": " << *found;
+    return std::string(found->at("message").as_string());
+  }
 
   /// A red run gathered the stack's tasks, its services' logs and abra's logs before teardown, and
   /// every failed JUnit case links them.
