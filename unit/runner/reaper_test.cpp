@@ -8,6 +8,7 @@
 
 #include <algorithm>
 
+#include "harness/file_lock.hpp"
 #include "harness/text.hpp"
 #include "runner/run_guard.hpp"
 #include "unit/fakes/fake_clock.hpp"
@@ -133,6 +134,20 @@ TEST_F(ReaperTest, ALiveRunIsNeverTouched) {
   EXPECT_TRUE(docker.calls.empty()) << harness::join(docker.calls, "\n");
   EXPECT_TRUE(std::filesystem::exists(abra_home(dead_run)));
   EXPECT_TRUE(std::filesystem::exists(run_dir(dead_run) / "journal"));
+}
+
+TEST_F(ReaperTest, ADeadRunAnotherReaperIsReapingIsLeftToIt) {
+  start_run(dead_run, dead_stack).reset();
+  auto other_reaper = harness::try_lock(run_dir(dead_run) / "lock", harness::CreateFile::no);
+  ASSERT_TRUE(other_reaper.ok() && other_reaper->acquired());
+  docker.residues = {full_residue(), harness::Residue{}};
+  ReapReport report = reap();
+  EXPECT_TRUE(report.complete());
+  EXPECT_EQ(report.dead_runs, 0);
+  EXPECT_TRUE(docker.calls.empty()) << harness::join(docker.calls, "\n");
+  EXPECT_TRUE(std::filesystem::exists(abra_home(dead_run)));
+  other_reaper = harness::try_lock(run_dir(dead_run) / "nothing", harness::CreateFile::yes);  // the other is done
+  EXPECT_EQ(reap().dead_runs, 1) << "the negative control: once free, it is reaped";
 }
 
 TEST_F(ReaperTest, ALiveRunPastItsExpiryIsReportedNotRemoved) {
