@@ -5,6 +5,10 @@
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <csignal>
 
 #include <algorithm>
 
@@ -148,6 +152,37 @@ TEST_F(ReaperTest, ADeadRunAnotherReaperIsReapingIsLeftToIt) {
   EXPECT_TRUE(std::filesystem::exists(abra_home(dead_run)));
   other_reaper = harness::try_lock(run_dir(dead_run) / "nothing", harness::CreateFile::yes);  // the other is done
   EXPECT_EQ(reap().dead_runs, 1) << "the negative control: once free, it is reaped";
+}
+
+TEST_F(ReaperTest, ARunWhoseLockAChildProcessHoldsIsLiveUntilTheChildIsKilled) {
+  start_run(dead_run, dead_stack).reset();
+  int ready[2];
+  ASSERT_EQ(::pipe(ready), 0);
+  pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {  // the run's process, alive: it holds the run's lock
+    auto attempt = harness::try_lock(run_dir(dead_run) / "lock", harness::CreateFile::no);
+    bool held = attempt.ok() && attempt->acquired();
+    char answer = held ? 'y' : 'n';
+    (void)!::write(ready[1], &answer, 1);
+    for (;;) ::pause();
+  }
+  ::close(ready[1]);
+  char answer = 0;
+  ASSERT_EQ(::read(ready[0], &answer, 1), 1);
+  ::close(ready[0]);
+  ASSERT_EQ(answer, 'y');
+  docker.residues = {full_residue(), harness::Residue{}};
+  ReapReport live = reap();
+  EXPECT_EQ(live.dead_runs, 0);
+  EXPECT_TRUE(has(live.left, "run " + dead_run + ": live, pid 4242; left alone")) << harness::join(live.lines(), "\n");
+  EXPECT_TRUE(docker.calls.empty());
+  ::kill(child, SIGKILL);
+  ASSERT_EQ(::waitpid(child, nullptr, 0), child);
+  ReapReport dead = reap();
+  EXPECT_EQ(dead.dead_runs, 1) << harness::join(dead.lines(), "\n");
+  EXPECT_TRUE(dead.complete()) << harness::join(dead.lines(), "\n");
+  EXPECT_FALSE(std::filesystem::exists(run_dir(dead_run)));
 }
 
 TEST_F(ReaperTest, ALiveRunPastItsExpiryIsReportedNotRemoved) {
