@@ -318,12 +318,12 @@ int run_ccci(const std::map<std::string, std::string>& env, const std::vector<st
       *guard ? (*guard)->scratch("plan-clone")
              : harness::Result<std::filesystem::path>(std::filesystem::temp_directory_path() /
                                                       ("ccci-plan-" + run_id(config->recipe, config->pr, nonce)));
-  if (!scratch.ok()) return stop(err, scratch.error().message, 3);
-  auto plan = plan_run(*config, *spec, *host.git, nonce, *scratch);
   auto before_deploying = [&](int exit_code) {
     if (*guard) release_guard(**guard, true, log);
     return exit_code;
   };
+  if (!scratch.ok()) return before_deploying(stop(err, scratch.error().message, 3));
+  auto plan = plan_run(*config, *spec, *host.git, nonce, *scratch);
   if (!plan.ok()) return before_deploying(stop(err, plan.error().message, exit_code_for_setup_error(plan.error())));
   if (auto shown = show_plan(*plan, config->out, log); !shown.ok())
     return before_deploying(stop(err, log.redactor().redact(shown.error().message), 3));
