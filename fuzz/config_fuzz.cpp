@@ -36,8 +36,11 @@ void require_valid(const ccci::runner::Config& config) {
     require(!has_control_characters(value), "no control character reaches a setting", value);
     require(value.size() <= 4096, "no setting is longer than 4096 characters");
   }
-  // `ccci-run doctor` checks the host: it names no recipe, so none of a run's invariants apply.
-  if (config.mode == ccci::runner::Mode::doctor) return;
+  require(config.run_expiry.count() >= 1 && config.run_expiry.count() <= 7 * 24 * 60,
+          "a run's expiry is 1 minute to a week");
+  // `ccci-run doctor` checks the host and `ccci-run reap` cleans it: they name no recipe, so none
+  // of a run's invariants apply.
+  if (config.mode == ccci::runner::Mode::doctor || config.mode == ccci::runner::Mode::reap) return;
   require(!config.recipe.empty() && config.recipe.size() <= 40, "a recipe name is 1 to 40 characters", config.recipe);
   require(!config.pr || (*config.pr >= 1 && *config.pr <= 999'999'999), "a PR is 1 to 999999999");
   require(!config.stages.empty() && config.stages.front() == ccci::runner::Tier::install, "install is always a stage");

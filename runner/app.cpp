@@ -1,10 +1,13 @@
 #include "runner/app.hpp"
 
+#include <unistd.h>
+
 #include <chrono>
 #include <ctime>
 #include <future>
 #include <memory>
 
+#include "harness/abra.hpp"
 #include "harness/clock.hpp"
 #include "harness/docker.hpp"
 #include "harness/filesystem.hpp"
@@ -27,7 +30,10 @@
 #include "runner/progress.hpp"
 #include "runner/promotion.hpp"
 #include "runner/provenance.hpp"
+#include "runner/reap_command.hpp"
+#include "runner/reaper.hpp"
 #include "runner/reports.hpp"
+#include "runner/run_guard.hpp"
 #include "runner/spec.hpp"
 #include "runner/spec_steps.hpp"
 #include "runner/summary.hpp"
@@ -106,14 +112,54 @@ struct Host {
 };
 
 /// plan: the head and the upgrade base, resolved through git and the last-green records.
-/// The head's static backup-coverage analysis joins it, from a scratch clone in the temp directory.
-harness::Result<Plan> plan_run(const Config& config, const RecipeSpec& spec, harness::Git& git) {
+/// The head's static backup-coverage analysis joins it, from a scratch clone at `scratch`.
+harness::Result<Plan> plan_run(const Config& config, const RecipeSpec& spec, harness::Git& git,
+                               const std::string& nonce, const std::filesystem::path& scratch) {
   LastGreenStore last_green(config.state_dir / "last-green");
-  CCCI_TRY(Plan plan, make_plan(plan_inputs(config, spec, make_run_nonce()), git, last_green));
+  CCCI_TRY(Plan plan, make_plan(plan_inputs(config, spec, nonce), git, last_green));
   plan.backup_coverage =
-      analyse_head_backup_coverage(git, {plan.repo_url, plan.head_ref, plan.domain, spec.env},
-                                   std::filesystem::temp_directory_path() / ("ccci-plan-" + plan.run_id));
+      analyse_head_backup_coverage(git, {plan.repo_url, plan.head_ref, plan.domain, spec.env}, scratch);
   return plan;
+}
+
+/// guard: what the run is, for its journal's header.
+RunIdentity run_identity(const Config& config, const std::string& nonce) {
+  auto now = std::chrono::system_clock::now();
+  return {run_id(config.recipe, config.pr, nonce), config.recipe, config.pr,
+          static_cast<long>(::getpid()),           now,           now + config.run_expiry};
+}
+
+/// guard: every stack and directory the deployment makes, in the journal before it is made — the
+/// app's stack, its dependencies' (named per (parent, dep)), the run's abra home.
+harness::Status journal_run_resources(RunJournal& journal, const Config& config, const Plan& plan) {
+  CCCI_TRY(auto abra_home, harness::absolute_path(run_abra_dir(config, plan)));
+  CCCI_TRY_STATUS(journal.record_directory(abra_home));
+  CCCI_TRY_STATUS(journal.record_stack(harness::stack_name_for(plan.domain)));
+  for (const auto& dep : plan.deps) {
+    CCCI_TRY_STATUS(journal.record_stack(
+        harness::stack_name_for(dependency_domain(dep, plan.recipe, nonce_of(plan.run_id), config.domain_suffix))));
+  }
+  return harness::ok_status();
+}
+
+/// guard: before anything is deployed, what dead runs left goes (their secrets and volumes would
+/// collide with ours or fill the host). The findings are said in the log; they are other runs'
+/// and never change this run's verdict.
+void reap_dead_runs(const Config& config, const Plan& plan, Host& host, harness::Logger& log) {
+  auto docker = harness::make_docker_driver(*host.processes, docker_settings(host.child_env));
+  auto clock = harness::make_system_clock();
+  Reaper reaper({config.state_dir, plan.run_id}, *docker, *clock);
+  for (const auto& line : reaper.reap().lines()) log.info("reap", line);
+}
+
+/// guard: the run's directory (journal, lock) goes when nothing of the run is left; otherwise it
+/// stays for the next reap, and the log says so.
+void release_guard(RunGuard& guard, bool nothing_left, harness::Logger& log) {
+  if (!nothing_left) {
+    log.info("guard", "kept " + guard.dir().string() + ": the next `ccci-run reap` removes what the run left");
+    return;
+  }
+  if (auto finished = guard.finish(); !finished.ok()) log.info("guard", finished.error().message);
 }
 
 /// The plan on the terminal and in OUT/plan.json, both through the run's redactor.
@@ -192,12 +238,20 @@ Promotion promote_run(const Config& config, const Plan& plan, const RunReport& r
   return promotion;
 }
 
-/// Everything after the plan: build the seams, run the machine, report.
-int run_plan(const Config& config, const RecipeSpec& spec, const Plan& plan, Host& host, harness::Logger& log,
-             std::ostream& err) {
+/// Everything after the plan: reap, journal, build the seams, run the machine, report.
+int run_plan(const Config& config, const RecipeSpec& spec, const Plan& plan, Host& host, RunGuard& guard,
+             harness::Logger& log, std::ostream& err) {
   harness::install_interrupt_handlers();
   harness::HttpGlobal curl;
-  if (!curl.status().ok()) return stop(err, curl.status().error().message, 3);
+  if (!curl.status().ok()) {
+    release_guard(guard, true, log);
+    return stop(err, curl.status().error().message, 3);
+  }
+  reap_dead_runs(config, plan, host, log);
+  if (auto journaled = journal_run_resources(guard.journal(), config, plan); !journaled.ok()) {
+    release_guard(guard, true, log);
+    return stop(err, log.redactor().redact(journaled.error().message), 3);
+  }
   // The run's ABRA_DIR is scratch: one left behind is said in the log, the verdict stands.
   auto remove_run_home = [&] {
     if (auto removed = harness::remove_tree(run_abra_dir(config, plan)); !removed.ok())
@@ -206,6 +260,7 @@ int run_plan(const Config& config, const RecipeSpec& spec, const Plan& plan, Hos
   // Before anything is deployed: an abra home without the server would fail at `app new`.
   if (auto home = prepare_run_abra_home(abra_homes(config, plan)); !home.ok()) {
     remove_run_home();
+    release_guard(guard, true, log);
     return stop(err, log.redactor().redact(home.error().message), 3);
   }
   // Provenance is read beside the run (two short spawns) and never fails it.
@@ -220,7 +275,16 @@ int run_plan(const Config& config, const RecipeSpec& spec, const Plan& plan, Hos
   report.environment = provenance.get();
   remove_run_home();
   report.promotion = promote_run(config, plan, report, *host.git, log);
-  return report_run(report, config.out, log, err);
+  int exit_code = report_run(report, config.out, log, err);
+  release_guard(guard, report.teardown.clean || !report.teardown.ran, log);
+  return exit_code;
+}
+
+/// The run's guard, or an error for the terminal; only a run that deploys takes one.
+harness::Result<std::optional<RunGuard>> take_guard(const Config& config, const std::string& nonce) {
+  if (config.mode != Mode::run) return std::optional<RunGuard>();
+  CCCI_TRY(auto guard, RunGuard::take(config.state_dir, run_identity(config, nonce)));
+  return std::optional<RunGuard>(std::move(guard));
 }
 
 }  // namespace
@@ -237,20 +301,35 @@ int run_ccci(const std::map<std::string, std::string>& env, const std::vector<st
   if (config->mode == Mode::doctor)
     return run_doctor(*config, harness::inherited_environment(passed_to_children), out, err);
   if (config->mode == Mode::last_green) return run_last_green(*config, out, err);
+  if (config->mode == Mode::reap) return run_reap(*config, harness::inherited_environment(passed_to_children), out);
   if (auto made = make_out_dir(*config); !made.ok()) return stop(err, made.error().message + std::string(try_help), 2);
   auto spec = load_recipe_spec(*config);
   if (!spec.ok()) return stop(err, spec.error().message, 2);
 
   // plan: resolve the head and the base, print the plan and write plan.json.
+  // guard: a run that deploys takes its lock and journal first, so even the planning clone is
+  // journaled (inside the run directory) before it is made; --plan clones into the temp directory.
   harness::Logger log(out);
   Host host(log);
-  auto plan = plan_run(*config, *spec, *host.git);
-  if (!plan.ok()) return stop(err, plan.error().message, exit_code_for_setup_error(plan.error()));
+  const std::string nonce = make_run_nonce();
+  auto guard = take_guard(*config, nonce);
+  if (!guard.ok()) return stop(err, guard.error().message, 3);
+  auto scratch =
+      *guard ? (*guard)->scratch("plan-clone")
+             : harness::Result<std::filesystem::path>(std::filesystem::temp_directory_path() /
+                                                      ("ccci-plan-" + run_id(config->recipe, config->pr, nonce)));
+  auto before_deploying = [&](int exit_code) {
+    if (*guard) release_guard(**guard, true, log);
+    return exit_code;
+  };
+  if (!scratch.ok()) return before_deploying(stop(err, scratch.error().message, 3));
+  auto plan = plan_run(*config, *spec, *host.git, nonce, *scratch);
+  if (!plan.ok()) return before_deploying(stop(err, plan.error().message, exit_code_for_setup_error(plan.error())));
   if (auto shown = show_plan(*plan, config->out, log); !shown.ok())
-    return stop(err, log.redactor().redact(shown.error().message), 3);
+    return before_deploying(stop(err, log.redactor().redact(shown.error().message), 3));
   if (config->mode == Mode::plan_only) return 0;
 
-  return run_plan(*config, *spec, *plan, host, log, err);
+  return run_plan(*config, *spec, *plan, host, **guard, log, err);
 }
 
 }  // namespace ccci::runner

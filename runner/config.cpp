@@ -42,12 +42,13 @@ constexpr Setting abra_setting{"--abra", "CCCI_ABRA"};
 constexpr Setting server_setting{"--server", "CCCI_SERVER"};
 constexpr Setting pull_setting{"--pull", "CCCI_PULL"};
 constexpr Setting proxy_network_setting{"--proxy-network", "CCCI_PROXY_NETWORK"};
+constexpr Setting run_expiry_setting{"--run-expiry", "CCCI_RUN_EXPIRY"};
 
-constexpr Setting all_settings[] = {recipe_setting,   pr_setting,           ref_setting,         src_setting,
-                                    stages_setting,   out_setting,          recipes_dir_setting, require_spec_setting,
-                                    git_base_setting, state_dir_setting,    gateway_setting,     ca_setting,
-                                    suffix_setting,   abra_dir_setting,     abra_setting,        server_setting,
-                                    pull_setting,     proxy_network_setting};
+constexpr Setting all_settings[] = {
+    recipe_setting,  pr_setting,          ref_setting,           src_setting,       stages_setting,
+    out_setting,     recipes_dir_setting, require_spec_setting,  git_base_setting,  state_dir_setting,
+    gateway_setting, ca_setting,          suffix_setting,        abra_dir_setting,  abra_setting,
+    server_setting,  pull_setting,        proxy_network_setting, run_expiry_setting};
 
 /// Printable form of a value for error messages: control characters escaped, long values cut.
 std::string shown(std::string_view value) { return harness::quoted(value, '\'', 80); }
@@ -153,6 +154,10 @@ Result<std::map<std::string, std::string>> parse_flags(const std::vector<std::st
       if (mode != Mode::help) mode = Mode::doctor;
       continue;
     }
+    if (i == 0 && arg == "reap") {
+      if (mode != Mode::help) mode = Mode::reap;
+      continue;
+    }
     if (i == 0 && arg == "last-green") {
       last_green = true;
       if (mode != Mode::help) mode = Mode::last_green;
@@ -172,6 +177,8 @@ Result<std::map<std::string, std::string>> parse_flags(const std::vector<std::st
     if (arg == "--plan") {
       if (mode == Mode::doctor)
         return make_error(ErrorKind::usage, "flag --plan belongs to a run, not to `ccci-run doctor`");
+      if (mode == Mode::reap)
+        return make_error(ErrorKind::usage, "flag --plan belongs to a run, not to `ccci-run reap`");
       if (last_green) return make_error(ErrorKind::usage, "flag --plan belongs to a run, not to `ccci-run last-green`");
       if (mode != Mode::help) mode = Mode::plan_only;
       continue;
@@ -350,6 +357,14 @@ Result<bool> parse_require_spec(const std::string& value) {
   return value == "1";
 }
 
+/// CCCI_RUN_EXPIRY: minutes, 1 to a week.
+Result<std::chrono::minutes> parse_run_expiry(const std::string& value) {
+  int minutes = small_number(value, 5);
+  if (minutes < 1 || minutes > 7 * 24 * 60)
+    return invalid("CCCI_RUN_EXPIRY is a number of minutes from 1 to 10080 (a week)");
+  return std::chrono::minutes(minutes);
+}
+
 /// What is tested and where it comes from: RECIPE, PR, REF, SRC, STAGES.
 Status read_subject(const Sources& sources, Config& config) {
   CCCI_TRY_STATUS(read_setting_into(sources, recipe_setting, config, parse_recipe, config.recipe));
@@ -369,7 +384,8 @@ Status read_places(const Sources& sources, Config& config) {
   CCCI_TRY_STATUS(read_setting_into(sources, recipes_dir_setting, config, parse_path, config.recipes_dir));
   CCCI_TRY_STATUS(read_setting_into(sources, require_spec_setting, config, parse_require_spec, config.require_spec));
   CCCI_TRY_STATUS(read_setting_into(sources, git_base_setting, config, parse_git_base, config.git_base));
-  return read_setting_into(sources, state_dir_setting, config, parse_path, config.state_dir);
+  CCCI_TRY_STATUS(read_setting_into(sources, state_dir_setting, config, parse_path, config.state_dir));
+  return read_setting_into(sources, run_expiry_setting, config, parse_run_expiry, config.run_expiry);
 }
 
 /// How the deployment is reached and driven: gateway, CA, domains, abra, images.
@@ -399,7 +415,7 @@ harness::Result<Config> parse_config(const std::map<std::string, std::string>& e
   CCCI_TRY_STATUS(read_places(sources, config));
   CCCI_TRY_STATUS(read_deployment(sources, config));
 
-  if (config.mode == Mode::help || config.mode == Mode::doctor) return config;
+  if (config.mode == Mode::help || config.mode == Mode::doctor || config.mode == Mode::reap) return config;
   if (config.recipe.empty() && config.mode == Mode::last_green) {
     return make_error(ErrorKind::usage,
                       "RECIPE is required: last-green names it, as in `ccci-run last-green RECIPE [--clear]`");
@@ -468,6 +484,7 @@ Usage:
   RECIPE=discourse PR=4 ccci-run --plan   print the resolved plan and write plan.json; deploy nothing
   ccci-run doctor                         check the host (docs/operator-first-run.md)
   ccci-run last-green RECIPE [--clear]    print (or remove) the recipe's last-green record in the state dir
+  ccci-run reap                           remove what dead runs left on this host (also done at every run's start)
 
 Settings (flag, then variable, then Drone's variable, then the default):
   --recipe, RECIPE          recipe name, [a-z0-9][a-z0-9-]*, at most 40 characters (Drone: DRONE_REPO_NAME)
@@ -484,8 +501,11 @@ Settings (flag, then variable, then Drone's variable, then the default):
                                     anything is deployed; 0: generic checks only (default)
   --git-base, CCCI_GIT_BASE         where recipe repos live: <base>/<SRC>.git, or <dir>/<SRC> for a
                                     local directory (default https://git.coopcloud.tech)
-  --state-dir, CCCI_STATE_DIR       ccci's state: last-green records, and each run's own abra home
-                                    under <state-dir>/abra/runs/<run id> (default /var/lib/ccci)
+  --state-dir, CCCI_STATE_DIR       ccci's state: last-green records, each run's own abra home
+                                    under <state-dir>/abra/runs/<run id>, and each run's lock and
+                                    creation journal under <state-dir>/runs/<run id> (default /var/lib/ccci)
+  --run-expiry, CCCI_RUN_EXPIRY     minutes after its start a run counts as overdue (default 180): a live
+                                    run past it is reported by `ccci-run reap`, never removed
   --gateway, CCCI_GATEWAY           host[:port] every https://<domain> request connects to (default: DNS)
   --ca-bundle, CCCI_CA_BUNDLE       PEM bundle certificates are verified against (default: system store)
   --domain-suffix, CCCI_DOMAIN_SUFFIX   apps are deployed at <name>-<nonce>.<suffix> (default ci.coopcloud.tech)
@@ -505,6 +525,12 @@ Settings (flag, then variable, then Drone's variable, then the default):
                             exit 0 when every required check passes, 3 otherwise
   last-green RECIPE         as the first arguments: print RECIPE's last-green record (the base PR
                             runs upgrade from), or say there is none; exit 0. With --clear: remove it
+  reap                      as the first argument: for each run under <state-dir>/runs whose lock is
+                            free (its process is gone), remove the stacks (services, containers,
+                            volumes, secrets, configs, networks) and directories its journal names,
+                            then the run's directory; print each removed thing; leave live runs
+                            alone. Exit 0 when every dead run was reaped, 3 when something could not
+                            be removed (docs/operator-first-run.md has a systemd timer for it)
   --help, -h                this text
 
 Exit codes: 0 green, 1 a check failed, 2 usage or spec error, 3 infrastructure error,

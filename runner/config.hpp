@@ -6,6 +6,7 @@
 /// pull_request event, DRONE_COMMIT_SHA, DRONE_REPO), the default. Validation is strict and runs
 /// before anything else; every problem is ErrorKind::usage naming the variable or flag and the
 /// offending value, so a hostile value never reaches a subprocess.
+#include <chrono>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -19,7 +20,8 @@
 namespace ccci::runner {
 
 /// doctor: `ccci-run doctor`, no RECIPE needed. last_green: `ccci-run last-green RECIPE [--clear]`.
-enum class Mode { run, plan_only, help, doctor, last_green };
+/// reap: `ccci-run reap`, no RECIPE needed (runner/reap_command.hpp).
+enum class Mode { run, plan_only, help, doctor, last_green, reap };
 
 struct Config {
   Mode mode = Mode::run;
@@ -34,6 +36,8 @@ struct Config {
   bool require_spec = false;  ///< CCCI_REQUIRE_SPEC=1: a recipe without recipes/<recipe>/recipe.yml is an error
   std::string git_base = "https://git.coopcloud.tech";
   std::filesystem::path state_dir = "/var/lib/ccci";
+  /// A run's expiry is its start plus this; `ccci-run reap` reports a live run past it.
+  std::chrono::minutes run_expiry{180};
   std::string gateway_host;  ///< empty: connect by DNS
   int gateway_port = 0;      ///< 0: keep the URL's port
   std::optional<std::filesystem::path> ca_bundle;

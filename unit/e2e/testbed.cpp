@@ -110,6 +110,26 @@ cat "$OUT/ccci-run.log"
 exit "$status"
 )";
 
+/// run_ccci_interfered's script: ccci-run in the background, `when` polled, then `then` or SIGKILL.
+constexpr const char* interference_script = R"(
+"$@" >"$OUT/ccci-run.log" 2>&1 &
+pid=$!
+until sh -c "$CCCI_E2E_WHEN" >/dev/null 2>&1; do
+  kill -0 "$pid" 2>/dev/null || break
+  sleep 0.2
+done
+if [ -n "${CCCI_E2E_THEN:-}" ]; then
+  sh -c "$CCCI_E2E_THEN" >"$CCCI_E2E_THEN_OUTPUT" 2>&1
+  echo "$?" >"$CCCI_E2E_THEN_OUTPUT.exit"
+else
+  kill -KILL "$pid" 2>/dev/null
+fi
+wait "$pid"
+status=$?
+cat "$OUT/ccci-run.log"
+exit "$status"
+)";
+
 struct RunOptions {
   std::vector<std::string> extra_args;
   std::string wait_for;  ///< empty: no watching
@@ -117,6 +137,7 @@ struct RunOptions {
   std::filesystem::path captured_file;
   std::filesystem::path recipes_dir = source_dir / "recipes";
   std::map<std::string, std::string> extra_env;
+  std::string script = watch_script;
 };
 
 RunResult run_ccci_with(const std::string& recipe, int pr, const RunOptions& options) {
@@ -139,6 +160,7 @@ RunResult run_ccci_with(const std::string& recipe, int pr, const RunOptions& opt
     }
     argv = {"sh", "-c", watch_script, "sh"};
   }
+  if (options.script != watch_script) argv = {"sh", "-c", options.script, "sh"};
   argv.push_back((binary_dir / "runner/ccci-run").string());
   argv.insert(argv.end(), options.extra_args.begin(), options.extra_args.end());
   auto command = run(argv, 15min, env);
@@ -183,6 +205,31 @@ RunResult run_ccci_watched(const std::string& recipe, int pr, const Watch& watch
   text << in.rdbuf();
   captured = text.str();
   while (!captured.empty() && std::isspace(static_cast<unsigned char>(captured.back()))) captured.pop_back();
+  std::filesystem::remove_all(dir);
+  return result;
+}
+
+RunResult run_ccci_interfered(const std::string& recipe, int pr, const std::vector<std::string>& extra_args,
+                              const std::map<std::string, std::string>& extra_env, Interference& interference) {
+  char pattern[] = "/tmp/ccci-e2e-then-XXXXXX";
+  std::filesystem::path dir = ::mkdtemp(pattern);
+  RunOptions options;
+  options.script = interference_script;
+  options.extra_args = extra_args;
+  options.extra_env = extra_env;
+  options.extra_env["CCCI_E2E_WHEN"] = interference.when;
+  options.extra_env["CCCI_E2E_THEN"] = interference.then;
+  options.extra_env["CCCI_E2E_THEN_OUTPUT"] = (dir / "then").string();
+  RunResult result = run_ccci_with(recipe, pr, options);
+  auto slurp = [](const std::filesystem::path& file) {
+    std::ifstream in(file);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+  };
+  interference.then_output = slurp(dir / "then");
+  std::string exit_code = slurp(dir / "then.exit");
+  interference.then_exit_code = exit_code.empty() ? -1 : std::stoi(exit_code);
   std::filesystem::remove_all(dir);
   return result;
 }

@@ -67,6 +67,21 @@ struct Watch {
 /// command once its line appears; the command's stdout, trimmed, goes to `captured`.
 RunResult run_ccci_watched(const std::string& recipe, int pr, const Watch& watch, std::string& captured);
 
+/// While ccci-run runs: once `when` (a shell command, tried every 0.2 s) succeeds, either SIGKILL
+/// ccci-run alone (`then` empty: its children, in process groups of their own, live on, as they
+/// do when a CI agent kills a step) or run `then` (a shell command) with its stdout and stderr
+/// kept in `then_output`, and let ccci-run finish.
+struct Interference {
+  std::string when;
+  std::string then;
+  std::string then_output;  ///< filled in
+  int then_exit_code = -1;  ///< filled in
+};
+
+/// Runs ccci-run as run_ccci does, with `extra_args` and `extra_env`, and `interference`.
+RunResult run_ccci_interfered(const std::string& recipe, int pr, const std::vector<std::string>& extra_args,
+                              const std::map<std::string, std::string>& extra_env, Interference& interference);
+
 /// Every docker object whose name mentions `stack` (stacks, services, containers, volumes,
 /// secrets, configs, networks), as "kind name" lines. Empty means clean.
 std::vector<std::string> leftovers_of(const std::string& stack);

@@ -363,3 +363,30 @@ TEST(OutDir, TheDefaultSaysItIsTheDefault) {
 
 }  // namespace
 }  // namespace ccci::runner
+
+namespace ccci::runner {
+namespace {
+
+TEST(Config, ReapNeedsNoRecipeAndTakesTheStateDir) {
+  auto config = parse_ok({}, {"reap", "--state-dir", "/srv/ccci"});
+  EXPECT_EQ(config.mode, Mode::reap);
+  EXPECT_EQ(config.state_dir, "/srv/ccci");
+  EXPECT_EQ(parse_error({}, {"--state-dir=/x", "reap"}), "unknown argument 'reap'") << "only as the first argument";
+}
+
+TEST(Config, ReapTakesNoPlanFlag) {
+  EXPECT_EQ(parse_error({}, {"reap", "--plan"}), "flag --plan belongs to a run, not to `ccci-run reap`");
+}
+
+TEST(Config, RunExpiryIsMinutesFromOneToAWeek) {
+  EXPECT_EQ(parse_ok({{"RECIPE", "x"}}).run_expiry, std::chrono::minutes(180));
+  EXPECT_EQ(parse_ok({{"RECIPE", "x"}, {"CCCI_RUN_EXPIRY", "45"}}).run_expiry, std::chrono::minutes(45));
+  EXPECT_EQ(parse_ok({{"RECIPE", "x"}}, {"--run-expiry=10080"}).run_expiry, std::chrono::minutes(10080));
+  for (const char* bad : {"0", "10081", "-5", "1h", "99999999999"}) {
+    std::string message = parse_error({{"RECIPE", "x"}, {"CCCI_RUN_EXPIRY", bad}});
+    EXPECT_EQ(message.rfind("CCCI_RUN_EXPIRY (env CCCI_RUN_EXPIRY)", 0), 0u) << bad << ": " << message;
+  }
+}
+
+}  // namespace
+}  // namespace ccci::runner

@@ -1,0 +1,22 @@
+#include "runner/reap_command.hpp"
+
+#include "harness/clock.hpp"
+#include "harness/docker.hpp"
+#include "harness/log.hpp"
+#include "runner/reaper.hpp"
+#include "runner/wiring.hpp"
+
+namespace ccci::runner {
+
+int run_reap(const Config& config, const harness::Environment& child_env, std::ostream& out) {
+  harness::Logger log(out);
+  auto processes = harness::make_process_runner(log);
+  auto docker = harness::make_docker_driver(*processes, docker_settings(child_env));
+  auto clock = harness::make_system_clock();
+  Reaper reaper({config.state_dir, std::nullopt}, *docker, *clock);
+  ReapReport report = reaper.reap();
+  for (const auto& line : report.lines()) log.info("reap", line);
+  return report.complete() ? 0 : 3;
+}
+
+}  // namespace ccci::runner
