@@ -6,8 +6,11 @@
 /// (async-signal-safe). pending_interrupt() is sticky: the first signal decides the exit code.
 /// The ProcessRunner refuses to start, and kills the group of, any child while
 /// interrupt_stops_children() holds. Teardown runs under an InterruptShield so it can still spawn
-/// docker/abra after an interrupt; a further signal during the shield breaks through it.
+/// docker/abra after an interrupt; no further signal breaks through it — a teardown abandoned
+/// halfway leaves the stack on the host (issue 12). Only SIGKILL stops a teardown.
 /// Handlers are process-wide: install them once, from main().
+#include <string>
+
 namespace ccci::harness {
 
 /// Route SIGINT and SIGTERM to the interrupt flag (SA_RESTART, so other syscalls carry on).
@@ -16,20 +19,20 @@ void install_interrupt_handlers();
 /// 0 when no interrupt arrived, else the first signal number (SIGINT or SIGTERM).
 int pending_interrupt();
 
-/// True when an interrupt is pending and no shield covers it: running children must stop.
+/// True when an interrupt is pending and no shield is alive: running children must stop.
 bool interrupt_stops_children();
 
-/// While alive, interrupts that arrived before it do not stop children. Not thread-safe against
-/// other shields; nest them in one thread (teardown).
+/// "interrupted by SIGTERM" (or SIGINT): the pending interrupt, as errors name it.
+std::string describe_interrupt();
+
+/// While alive, no interrupt stops children: neither those that came before it nor those that
+/// come while it lives. Nest them in one thread (teardown).
 class InterruptShield {
  public:
   InterruptShield();
   ~InterruptShield();
   InterruptShield(const InterruptShield&) = delete;
   InterruptShield& operator=(const InterruptShield&) = delete;
-
- private:
-  int previous_;
 };
 
 /// Acts as if `signal` had arrived; for tests of interrupt handling.

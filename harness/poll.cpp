@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "harness/interrupt.hpp"
+
 namespace ccci::harness {
 
 using std::chrono::milliseconds;
@@ -25,6 +27,10 @@ PollResult poll_until(Clock& clock, const PollOptions& options, const Probe& pro
       result.end = PollResult::End::failed;
       return result;
     }
+    if (interrupt_stops_children()) {  // its spawns are refused now: every later probe would fail the same
+      result.end = PollResult::End::interrupted;
+      return result;
+    }
     const auto remaining = std::chrono::duration_cast<milliseconds>(deadline - now);
     if (remaining <= milliseconds::zero()) {
       result.end = PollResult::End::timed_out;
@@ -42,6 +48,10 @@ Status to_status(const PollResult& result, std::string_view what, ErrorKind fail
   std::string last = result.last_message.empty() ? "" : ": " + result.last_message;
   if (result.end == PollResult::End::failed) {
     return make_error(failed_kind, std::string(what) + " failed" + spent + last);
+  }
+  if (result.end == PollResult::End::interrupted) {
+    return make_error(ErrorKind::interrupted,
+                      describe_interrupt() + " while waiting for " + std::string(what) + spent + last);
   }
   return make_error(ErrorKind::timeout, "timed out waiting for " + std::string(what) + spent + last);
 }

@@ -6,6 +6,9 @@
 /// slow one is not hammered. The last wait is cut short so one final probe runs at the deadline.
 /// Time is read and spent only through the given Clock (tests use a fake one and never sleep).
 /// A probe that throws is not caught: probes return their state, they do not throw.
+/// An interrupt (harness/interrupt.hpp) that stops children also stops the polling after the
+/// probe it arrived during: an interrupted run waits for nothing but its teardown, which polls
+/// under a shield.
 #include <chrono>
 #include <functional>
 #include <string>
@@ -37,7 +40,7 @@ struct PollOptions {
 };
 
 struct PollResult {
-  enum class End { done, failed, timed_out };
+  enum class End { done, failed, timed_out, interrupted };
   End end = End::timed_out;
   int attempts = 0;                      ///< probes run, including the last one
   std::chrono::milliseconds elapsed{0};  ///< from the first probe's start to the last probe's end
@@ -48,8 +51,8 @@ struct PollResult {
 
 PollResult poll_until(Clock& clock, const PollOptions& options, const Probe& probe);
 
-/// ok when done; ErrorKind::timeout or `failed_kind` otherwise, the message naming `what` we
-/// waited for, the time spent, the attempts and the last probe's message.
+/// ok when done; ErrorKind::timeout, ErrorKind::interrupted or `failed_kind` otherwise, the
+/// message naming `what` we waited for, the time spent, the attempts and the last probe's message.
 Status to_status(const PollResult& result, std::string_view what, ErrorKind failed_kind = ErrorKind::check_failed);
 
 }  // namespace ccci::harness

@@ -109,6 +109,8 @@ harness::Status wait_until_converged(harness::DockerDriver& docker, harness::Clo
   auto result = harness::poll_until(clock, options, [&] { return stack_rolled_out(docker, stack); });
   if (result.done()) return harness::ok_status();
   if (result.end == harness::PollResult::End::failed) return make_error(ErrorKind::check_failed, result.last_message);
+  if (result.end == harness::PollResult::End::interrupted)
+    return harness::to_status(result, "the services of " + stack + " to converge");
   if (result.last_message.starts_with(docker_failed)) {
     return make_error(ErrorKind::infra, "docker could not tell whether " + stack + " converged (waited " +
                                             harness::format_duration(result.elapsed) +
@@ -152,6 +154,8 @@ harness::Result<std::string> retry_on_conflict(harness::Clock& clock, const Conf
     return ProbeReport::pending("409");
   });
   if (other) return *other;
+  if (result.end == harness::PollResult::End::interrupted)
+    return harness::to_status(result, "backupbot to answer without a 409").error();
   if (result.done())
     return conflicts == 0
                ? std::string()

@@ -16,10 +16,32 @@
 #include <vector>
 
 #include "unit/e2e/testbed.hpp"
+#include "unit/fakes/secret_forms.hpp"
 
 namespace ccci::e2e {
 
 namespace json = boost::json;
+
+/// Every form a leak of `secret` is searched for (the leaking check of unit/e2e/specs/fixture-db
+/// prints them all): plain, the base64 characters the secret alone determines at each byte offset
+/// (so also inside HTTP Basic credentials) in both alphabets, percent-encoded in either case, and
+/// JSON \u escapes.
+inline std::vector<std::string> leaked_forms(const std::string& secret) {
+  std::vector<std::string> forms{secret};
+  for (size_t offset = 0; offset < 3; ++offset) {
+    for (auto alphabet : {fakes::Alphabet::standard, fakes::Alphabet::url_safe}) {
+      std::string encoded = fakes::base64_encode(std::string(offset, 'x') + secret, alphabet, fakes::Padding::dropped);
+      size_t first = (8 * offset + 5) / 6, end = 8 * (offset + secret.size()) / 6;
+      forms.push_back(encoded.substr(first, end - first));
+    }
+  }
+  for (auto hex : {fakes::HexCase::lower, fakes::HexCase::upper}) {
+    forms.push_back(fakes::percent_encode(
+        secret, [](unsigned char) { return false; }, hex));
+  }
+  forms.push_back(fakes::json_escape(secret, fakes::JsonStyle::all_unicode));
+  return forms;
+}
 
 class Lifecycle : public OnTestbed {
  protected:

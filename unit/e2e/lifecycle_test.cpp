@@ -13,7 +13,6 @@
 
 #include "unit/e2e/lifecycle.hpp"
 #include "unit/e2e/testbed.hpp"
-#include "unit/fakes/secret_forms.hpp"
 
 namespace ccci::e2e {
 namespace {
@@ -200,26 +199,6 @@ TEST_F(Lifecycle, AnAbraHomeWithoutTheServerIsRefusedBeforeAnythingIsDeployed) {
   EXPECT_FALSE(std::filesystem::exists(run_home)) << run_home;
   EXPECT_FALSE(std::filesystem::exists(home / "logs")) << "abra never ran";
   std::filesystem::remove_all(home);
-}
-
-/// Every form the leaking check of unit/e2e/specs/fixture-db prints `secret` in: plain, the
-/// base64 characters the secret alone determines at each byte offset (so also inside HTTP Basic
-/// credentials) in both alphabets, percent-encoded in either case, and JSON \u escapes.
-std::vector<std::string> leaked_forms(const std::string& secret) {
-  std::vector<std::string> forms{secret};
-  for (size_t offset = 0; offset < 3; ++offset) {
-    for (auto alphabet : {fakes::Alphabet::standard, fakes::Alphabet::url_safe}) {
-      std::string encoded = fakes::base64_encode(std::string(offset, 'x') + secret, alphabet, fakes::Padding::dropped);
-      size_t first = (8 * offset + 5) / 6, end = 8 * (offset + secret.size()) / 6;
-      forms.push_back(encoded.substr(first, end - first));
-    }
-  }
-  for (auto hex : {fakes::HexCase::lower, fakes::HexCase::upper}) {
-    forms.push_back(fakes::percent_encode(
-        secret, [](unsigned char) { return false; }, hex));
-  }
-  forms.push_back(fakes::json_escape(secret, fakes::JsonStyle::all_unicode));
-  return forms;
 }
 
 TEST_F(Lifecycle, NoFormOfAGeneratedSecretReachesAnyFileInOut) {

@@ -1,5 +1,6 @@
 #include "unit/e2e/testbed.hpp"
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <cctype>
 #include <cstdlib>
@@ -93,20 +94,21 @@ namespace {
 /// that output, then sends ccci-run SIGTERM or runs a capture command (into a file outside OUT),
 /// and waits for ccci-run (test code: a fixed script, the values as arguments and environment).
 constexpr const char* watch_script = R"(
-"$@" >"$OUT/ccci-run.log" 2>&1 &
+log=${CCCI_E2E_LOG:-$OUT/ccci-run.log}
+"$@" >"$log" 2>&1 &
 pid=$!
-until grep -qF -- "$CCCI_E2E_WAIT_FOR" "$OUT/ccci-run.log"; do
+until grep -qF -- "$CCCI_E2E_WAIT_FOR" "$log"; do
   kill -0 "$pid" 2>/dev/null || break
   sleep 0.1
 done
 if [ -n "${CCCI_E2E_CAPTURE:-}" ]; then
-  sh -c "$CCCI_E2E_CAPTURE" >"$CCCI_E2E_CAPTURED" 2>/dev/null
+  CCCI_E2E_PID=$pid CCCI_E2E_LOG=$log sh -c "$CCCI_E2E_CAPTURE" >"$CCCI_E2E_CAPTURED" 2>/dev/null
 else
   kill -TERM "$pid" 2>/dev/null
 fi
 wait "$pid"
 status=$?
-cat "$OUT/ccci-run.log"
+cat "$log"
 exit "$status"
 )";
 
@@ -138,12 +140,14 @@ struct RunOptions {
   std::filesystem::path recipes_dir = source_dir / "recipes";
   std::map<std::string, std::string> extra_env;
   std::string script = watch_script;
+  std::filesystem::path out_dir;   ///< empty: a fresh temporary directory
+  std::filesystem::path log_file;  ///< empty: OUT/ccci-run.log
 };
 
 RunResult run_ccci_with(const std::string& recipe, int pr, const RunOptions& options) {
   RunResult result;
   char pattern[] = "/tmp/ccci-e2e-XXXXXX";
-  result.out_dir = ::mkdtemp(pattern);
+  result.out_dir = options.out_dir.empty() ? std::filesystem::path(::mkdtemp(pattern)) : options.out_dir;
   std::map<std::string, std::string> env = testbed().env;
   env["PATH"] = (binary_dir / "testbed/bin").string() + ":" + base_environment()["PATH"];
   env["CCCI_RECIPES_DIR"] = options.recipes_dir.string();
@@ -154,6 +158,7 @@ RunResult run_ccci_with(const std::string& recipe, int pr, const RunOptions& opt
   std::vector<std::string> argv;
   if (!options.wait_for.empty()) {
     env["CCCI_E2E_WAIT_FOR"] = options.wait_for;
+    if (!options.log_file.empty()) env["CCCI_E2E_LOG"] = options.log_file.string();
     if (!options.capture.empty()) {
       env["CCCI_E2E_CAPTURE"] = options.capture;
       env["CCCI_E2E_CAPTURED"] = options.captured_file.string();
@@ -199,6 +204,10 @@ RunResult run_ccci_watched(const std::string& recipe, int pr, const Watch& watch
   options.capture = watch.capture;
   options.captured_file = dir / "captured";
   if (!watch.recipes_dir.empty()) options.recipes_dir = watch.recipes_dir;
+  options.extra_args = watch.extra_args;
+  options.extra_env = watch.env;
+  options.out_dir = watch.out_dir;
+  options.log_file = watch.log_file;
   RunResult result = run_ccci_with(recipe, pr, options);
   std::ifstream in(options.captured_file);
   std::stringstream text;
@@ -236,18 +245,27 @@ RunResult run_ccci_interfered(const std::string& recipe, int pr, const std::vect
 
 std::vector<std::string> leftovers_of(const std::string& stack) {
   std::vector<std::string> found;
-  for (const char* kind : {"stack", "service", "container", "volume", "secret", "config", "network"}) {
-    std::vector<std::string> argv{"docker", kind, "ls", "--format", "{{.Name}}"};
-    if (std::string(kind) == "container") argv = {"docker", "ps", "-a", "--format", "{{.Names}}"};
+  auto list = [&](const std::string& kind, std::vector<std::string> argv, bool by_label) {
     auto listing = run(argv, 1min);
     if (listing.exit_code != 0) {
-      found.push_back(std::string("docker ") + kind + " listing failed: " + listing.describe + " " + listing.output);
-      continue;
+      found.push_back("docker " + kind + " listing failed: " + listing.describe + " " + listing.output);
+      return;
     }
     std::istringstream lines(listing.output);
     for (std::string name; std::getline(lines, name);) {
-      if (name.find(stack) != std::string::npos) found.push_back(std::string(kind) + " " + name);
+      std::string line = kind + " " + name;
+      bool ours = by_label ? !name.empty() : name.find(stack) != std::string::npos;
+      if (ours && std::find(found.begin(), found.end(), line) == found.end()) found.push_back(line);
     }
+  };
+  const std::string label = "label=com.docker.stack.namespace=" + stack;
+  for (const char* kind : {"stack", "service", "container", "volume", "secret", "config", "network"}) {
+    std::vector<std::string> argv{"docker", kind, "ls", "--format", "{{.Name}}"};
+    if (std::string(kind) == "container") argv = {"docker", "ps", "-a", "--format", "{{.Names}}"};
+    list(kind, argv, false);
+    if (std::string(kind) == "stack") continue;          // `docker stack ls` has no filter; its services do
+    argv.insert(argv.begin() + 3, {"--filter", label});  // after `docker <kind> ls` / `docker ps -a`
+    list(kind, argv, true);
   }
   return found;
 }

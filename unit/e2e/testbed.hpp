@@ -60,11 +60,17 @@ RunResult run_ccci_terminated(const std::string& recipe, int pr, const std::stri
 struct Watch {
   std::filesystem::path recipes_dir;  ///< the specs to use instead of the repo's recipes/
   std::string after_line;             ///< when ccci-run's output first contains this line...
-  std::string capture;                ///< ...run this shell command (OUT is set; its stdout is captured)
+  /// ...run this shell command and capture its stdout. OUT, CCCI_E2E_PID (ccci-run's pid) and
+  /// CCCI_E2E_LOG (its live output) are set. Empty: nothing is run (no line: nothing is watched).
+  std::string capture;
+  std::vector<std::string> extra_args;     ///< ccci-run's arguments
+  std::map<std::string, std::string> env;  ///< added to ccci-run's environment
+  std::filesystem::path out_dir;           ///< OUT; empty: a fresh temporary directory
+  std::filesystem::path log_file;          ///< ccci-run's live output; empty: OUT/ccci-run.log
 };
 
-/// Runs ccci-run as run_ccci does, its output also kept in OUT/ccci-run.log, and runs the watch's
-/// command once its line appears; the command's stdout, trimmed, goes to `captured`.
+/// Runs ccci-run as run_ccci does, its output also kept in the watch's log file, and runs the
+/// watch's command once its line appears; the command's stdout, trimmed, goes to `captured`.
 RunResult run_ccci_watched(const std::string& recipe, int pr, const Watch& watch, std::string& captured);
 
 /// While ccci-run runs: once `when` (a shell command, tried every 0.2 s) succeeds, either SIGKILL
@@ -82,8 +88,9 @@ struct Interference {
 RunResult run_ccci_interfered(const std::string& recipe, int pr, const std::vector<std::string>& extra_args,
                               const std::map<std::string, std::string>& extra_env, Interference& interference);
 
-/// Every docker object whose name mentions `stack` (stacks, services, containers, volumes,
-/// secrets, configs, networks), as "kind name" lines. Empty means clean.
+/// Every docker object whose name mentions `stack` or that carries its namespace label
+/// (stacks, services, containers, volumes, secrets, configs, networks), as "kind name" lines.
+/// Empty means clean.
 std::vector<std::string> leftovers_of(const std::string& stack);
 
 struct CommandResult {

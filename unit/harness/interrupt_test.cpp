@@ -54,7 +54,7 @@ TEST_F(Interrupt, TheFirstSignalDecidesAndStaysPending) {
   EXPECT_EQ(pending_interrupt(), SIGINT) << "reading the flag does not clear it";
 }
 
-TEST_F(Interrupt, AShieldCoversOnlyTheInterruptsThatCameBeforeIt) {
+TEST_F(Interrupt, AShieldCoversTheInterruptsThatCameBeforeIt) {
   request_interrupt_for_tests(SIGINT);
   {
     InterruptShield teardown;
@@ -64,31 +64,37 @@ TEST_F(Interrupt, AShieldCoversOnlyTheInterruptsThatCameBeforeIt) {
   EXPECT_TRUE(interrupt_stops_children()) << "without the shield the interrupt stops children again";
 }
 
-TEST_F(Interrupt, AFurtherSignalBreaksThroughTheShield) {
-  request_interrupt_for_tests(SIGINT);
-  InterruptShield teardown;
-  request_interrupt_for_tests(SIGINT);
-  EXPECT_TRUE(interrupt_stops_children());
-  EXPECT_EQ(pending_interrupt(), SIGINT);
-}
-
-TEST_F(Interrupt, AShieldWithoutAnInterruptChangesNothing) {
-  InterruptShield teardown;
-  EXPECT_FALSE(interrupt_stops_children());
+TEST_F(Interrupt, AFurtherSignalDoesNotBreakThroughTheShield) {
+  // Issue 12: a second Ctrl-C during teardown must not abandon it halfway, stack left behind.
   request_interrupt_for_tests(SIGTERM);
-  EXPECT_TRUE(interrupt_stops_children()) << "a signal arriving under the shield was not covered by it";
+  InterruptShield teardown;
+  request_interrupt_for_tests(SIGINT);
+  EXPECT_FALSE(interrupt_stops_children());
+  EXPECT_EQ(pending_interrupt(), SIGTERM) << "the first signal still decides the exit code";
 }
 
-TEST_F(Interrupt, NestedShieldsEachRestoreTheOneOutside) {
-  request_interrupt_for_tests(SIGINT);
-  InterruptShield outer;
-  request_interrupt_for_tests(SIGINT);
-  ASSERT_TRUE(interrupt_stops_children());
+TEST_F(Interrupt, AShieldAlsoCoversASignalThatArrivesUnderIt) {
   {
-    InterruptShield inner;
+    InterruptShield teardown;
+    EXPECT_FALSE(interrupt_stops_children());
+    request_interrupt_for_tests(SIGTERM);
     EXPECT_FALSE(interrupt_stops_children());
   }
-  EXPECT_TRUE(interrupt_stops_children()) << "the outer shield never covered the second signal";
+  EXPECT_TRUE(interrupt_stops_children()) << "without the shield the interrupt stops children";
+}
+
+TEST_F(Interrupt, NestedShieldsCoverUntilTheOutermostEnds) {
+  request_interrupt_for_tests(SIGINT);
+  {
+    InterruptShield outer;
+    request_interrupt_for_tests(SIGINT);
+    {
+      InterruptShield inner;
+      EXPECT_FALSE(interrupt_stops_children());
+    }
+    EXPECT_FALSE(interrupt_stops_children()) << "the outer shield still stands";
+  }
+  EXPECT_TRUE(interrupt_stops_children());
 }
 
 }  // namespace

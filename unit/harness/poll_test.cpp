@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <csignal>
+
+#include "harness/interrupt.hpp"
+
 #include "unit/fakes/fake_clock.hpp"
 #include "unit/fakes/fake_http.hpp"
 
@@ -132,6 +136,53 @@ TEST(Poll, PollsAnEndpointThroughTheHttpSeamUntilItAnswers200) {
   ASSERT_FALSE(unknown.ok());
   EXPECT_EQ(unknown.error().kind, ErrorKind::infra);
   EXPECT_EQ(http.requests().size(), 5u);
+}
+
+/// Each test starts and ends without an interrupt (the flag is process-wide).
+class PollInterrupted : public ::testing::Test {
+ protected:
+  void SetUp() override { reset_interrupt_for_tests(); }
+  void TearDown() override { reset_interrupt_for_tests(); }
+};
+
+// Found by the fault matrix: a SIGINT during the settle wait before a backup left the run polling
+// `docker service ls` — refused at once, as an interrupted run spawns nothing — for the whole
+// five-minute bound before it would tear down.
+TEST_F(PollInterrupted, AnInterruptEndsThePollAfterTheProbeItCameDuring) {
+  fakes::FakeClock clock;
+  int calls = 0;
+  PollResult result = poll_until(clock, PollOptions{std::chrono::minutes(5)}, [&] {
+    if (++calls == 2) request_interrupt_for_tests(SIGINT);
+    return ProbeReport::pending("not settled");
+  });
+  EXPECT_EQ(result.end, PollResult::End::interrupted);
+  EXPECT_EQ(result.attempts, 2);
+  EXPECT_EQ(clock.sleeps(), Sleeps{milliseconds(100)}) << "no wait after the interrupt";
+  Status status = to_status(result, "the stack to settle");
+  ASSERT_FALSE(status.ok());
+  EXPECT_EQ(status.error().kind, ErrorKind::interrupted);
+  EXPECT_EQ(status.error().message.find("interrupted by SIGINT while waiting for the stack to settle after "), 0u)
+      << status.error().message;
+}
+
+TEST_F(PollInterrupted, AProbeThatIsDoneWhenTheInterruptArrivesIsStillDone) {
+  fakes::FakeClock clock;
+  PollResult result = poll_until(clock, PollOptions{}, [&] {
+    request_interrupt_for_tests(SIGTERM);
+    return ProbeReport::done("stopped");
+  });
+  EXPECT_TRUE(result.done());
+}
+
+TEST_F(PollInterrupted, UnderAShieldThePollGoesOnToItsEnd) {
+  // Teardown waits for the stack to stop after an interrupt: its polls must not end early.
+  request_interrupt_for_tests(SIGTERM);
+  InterruptShield teardown;
+  fakes::FakeClock clock;
+  CountingProbe probe{3};
+  PollResult result = poll_until(clock, PollOptions{}, std::ref(probe));
+  EXPECT_TRUE(result.done());
+  EXPECT_EQ(result.attempts, 4);
 }
 
 }  // namespace
