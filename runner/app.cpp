@@ -98,6 +98,16 @@ harness::Result<RecipeSpec> load_recipe_spec(const Config& config) {
   return spec;
 }
 
+/// What children get of the environment run_ccci was given (main gives it the process's own):
+/// only `passed_to_children`.
+harness::Environment environment_for_children(const std::map<std::string, std::string>& env) {
+  harness::Environment kept;
+  for (const auto& name : passed_to_children) {
+    if (auto found = env.find(name); found != env.end()) kept.emplace(name, found->second);
+  }
+  return kept;
+}
+
 /// The seams planning needs as well as the run: the logged process runner, the children's
 /// environment (only `passed_to_children`), git.
 struct Host {
@@ -301,7 +311,7 @@ int run_ccci(const std::map<std::string, std::string>& env, const std::vector<st
   if (config->mode == Mode::doctor)
     return run_doctor(*config, harness::inherited_environment(passed_to_children), out, err);
   if (config->mode == Mode::last_green) return run_last_green(*config, out, err);
-  if (config->mode == Mode::reap) return run_reap(*config, harness::inherited_environment(passed_to_children), out);
+  if (config->mode == Mode::reap) return run_reap(*config, environment_for_children(env), out);
   if (auto made = make_out_dir(*config); !made.ok()) return stop(err, made.error().message + std::string(try_help), 2);
   auto spec = load_recipe_spec(*config);
   if (!spec.ok()) return stop(err, spec.error().message, 2);
