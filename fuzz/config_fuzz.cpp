@@ -1,6 +1,7 @@
 // Fuzz target: runner::parse_config. Each input line "NAME=value" sets an environment variable,
 // every other line is an argument. The configuration is valid or a usage error names the setting
 // (or the flag) — never a crash, never an unbounded message.
+#include <chrono>
 #include <map>
 #include <string>
 #include <vector>
@@ -36,7 +37,7 @@ void require_valid(const ccci::runner::Config& config) {
     require(!has_control_characters(value), "no control character reaches a setting", value);
     require(value.size() <= 4096, "no setting is longer than 4096 characters");
   }
-  require(config.run_expiry.count() >= 1 && config.run_expiry.count() <= 7 * 24 * 60,
+  require(config.run_expiry >= std::chrono::minutes(1) && config.run_expiry <= std::chrono::weeks(1),
           "a run's expiry is 1 minute to a week");
   // `ccci-run doctor` checks the host and `ccci-run reap` cleans it: they name no recipe, so none
   // of a run's invariants apply.
