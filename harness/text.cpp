@@ -1,5 +1,6 @@
 #include "harness/text.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdio>
 
@@ -105,6 +106,10 @@ std::string lowercase(std::string_view text) {
   std::string result(text);
   for (char& c : result) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return result;
+}
+
+bool has_control_characters(std::string_view value) {
+  return std::any_of(value.begin(), value.end(), [](unsigned char c) { return c < 0x20 || c == 0x7f; });
 }
 
 std::string printable(std::string_view value, size_t max_bytes) { return quoted(value, '"', max_bytes); }

@@ -32,6 +32,9 @@ std::string join(const std::vector<std::string>& items, std::string_view separat
 /// ASCII lower case.
 std::string lowercase(std::string_view text);
 
+/// True when `value` holds an ASCII control character (below 0x20, or DEL).
+bool has_control_characters(std::string_view value);
+
 /// `value` in double quotes for a message, control characters as \xNN, cut after `max_bytes`
 /// bytes ("..." before the closing quote when cut).
 std::string printable(std::string_view value, size_t max_bytes = 200);

@@ -92,10 +92,6 @@ harness::Error usage(const Setting& setting, std::string_view source, std::strin
                                           ") = " + shown(value) + ": " + std::string(why));
 }
 
-bool has_control_characters(std::string_view value) {
-  return std::any_of(value.begin(), value.end(), [](unsigned char c) { return c < 0x20 || c == 0x7f; });
-}
-
 // ---- the settings' languages, as character-class loops (libstdc++'s regular expressions recurse per character) ----
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
@@ -217,7 +213,8 @@ Status read_setting(const Sources& sources, const Setting& setting, Config& conf
   if (value.size() > max_setting_length) {
     return usage(setting, source, value, "longer than " + std::to_string(max_setting_length) + " characters");
   }
-  if (has_control_characters(value)) return usage(setting, source, value, "control characters are not allowed");
+  if (harness::has_control_characters(value))
+    return usage(setting, source, value, "control characters are not allowed");
   config.sources[std::string(setting.variable)] = source;
   auto parsed = parse(value);
   if (!parsed.ok()) return usage(setting, source, value, parsed.error().message);
@@ -430,7 +427,7 @@ harness::Result<Config> parse_config(const std::map<std::string, std::string>& e
   // abra's own default home. HOME is no setting of ours: a value no setting would accept is ignored.
   if (auto home = env.find("HOME"); !config.abra_dir && home != env.end() && !home->second.empty() &&
                                     home->second.size() <= max_setting_length &&
-                                    !has_control_characters(home->second)) {
+                                    !harness::has_control_characters(home->second)) {
     config.abra_dir = std::filesystem::path(home->second) / ".abra";
     config.sources["ABRA_DIR"] = "default $HOME/.abra";
   }

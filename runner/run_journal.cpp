@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "harness/docker.hpp"
+#include "harness/text.hpp"
 
 namespace ccci::runner {
 namespace {
@@ -33,17 +34,8 @@ std::optional<long long> number(std::string_view text) {
   return value;
 }
 
-bool has_control_characters(std::string_view text) {
-  return std::any_of(text.begin(), text.end(), [](unsigned char c) { return c < 0x20 || c == 0x7f; });
-}
-
-/// Shown in a refusal: at most 80 characters, control characters as '?'.
-std::string shown(std::string_view text) {
-  std::string out(text.substr(0, 80));
-  std::replace_if(
-      out.begin(), out.end(), [](unsigned char c) { return c < 0x20 || c == 0x7f; }, '?');
-  return "'" + out + (text.size() > 80 ? "…'" : "'");
-}
+/// Shown in a refusal: quoted, control characters as \xNN, cut after 80 bytes.
+std::string shown(std::string_view text) { return harness::quoted(text, '\'', 80); }
 
 bool is_lower_hex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); }
 
@@ -105,7 +97,7 @@ harness::Status RunJournal::record_stack(const std::string& stack) { return appe
 harness::Status RunJournal::record_directory(const std::filesystem::path& dir) { return append("dir", dir.string()); }
 
 harness::Status RunJournal::append(const std::string& key, const std::string& value) {
-  if (has_control_characters(value))
+  if (harness::has_control_characters(value))
     return make_error(ErrorKind::infra, "refusing to journal " + key + " " + shown(value) + ": control characters");
   // One write of the whole line, then fsync: a kill after this call leaves the line readable.
   std::string line = key + " " + value + "\n";
@@ -137,7 +129,7 @@ JournalContent parse_journal(std::string_view text) {
     auto refuse = [&](const std::string& why) {
       content.refused.push_back("line " + std::to_string(number_of_line) + ": " + why);
     };
-    if (has_control_characters(line)) {
+    if (harness::has_control_characters(line)) {
       refuse("control characters in " + shown(line));
       continue;
     }

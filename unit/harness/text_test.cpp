@@ -51,5 +51,12 @@ TEST(Split, KeepsEmptyPartsAndAlwaysYieldsOne) {
   EXPECT_EQ(split(":", ':'), (std::vector<std::string>{"", ""}));
 }
 
+TEST(Text, ControlCharactersAreBelowSpaceAndDelNotUtf8) {
+  EXPECT_FALSE(has_control_characters("fixt-3a9c1e_ccci_test /var/lib/ccci — ünïcode"));
+  EXPECT_TRUE(has_control_characters("line\nbreak"));
+  EXPECT_TRUE(has_control_characters(std::string("nul\0byte", 8)));
+  EXPECT_TRUE(has_control_characters("del\x7f"));
+}
+
 }  // namespace
 }  // namespace ccci::harness
