@@ -62,6 +62,18 @@ ProbeReport stack_settled(harness::DockerDriver& docker, const std::string& stac
   return ProbeReport::pending("not all tasks running: " + harness::join(unsettled, ", "));
 }
 
+harness::PollResult wait_until_stack_stopped(harness::DockerDriver& docker, harness::Clock& clock,
+                                             const std::string& stack, std::chrono::milliseconds timeout) {
+  harness::PollOptions options;
+  options.timeout = timeout;
+  return harness::poll_until(clock, options, [&] {
+    auto residue = docker.stack_residue(stack);
+    if (!residue.ok()) return harness::ProbeReport::failed(residue.error().message);
+    if (residue->services.empty() && residue->containers.empty()) return harness::ProbeReport::done();
+    return harness::ProbeReport::pending(residue->describe());
+  });
+}
+
 harness::Status wait_until_settled(harness::DockerDriver& docker, harness::Clock& clock, const std::string& stack,
                                    std::chrono::milliseconds timeout) {
   harness::PollOptions options;

@@ -33,6 +33,11 @@ inline constexpr std::chrono::minutes settle_before_backup{5};
 harness::Status wait_until_settled(harness::DockerDriver& docker, harness::Clock& clock, const std::string& stack,
                                    std::chrono::milliseconds timeout);
 
+/// Polls (bounded by `timeout`) until no service or container of `stack` is left: its volumes
+/// stay busy until then. Teardown and the reaper wait for it before removing volumes.
+harness::PollResult wait_until_stack_stopped(harness::DockerDriver& docker, harness::Clock& clock,
+                                             const std::string& stack, std::chrono::milliseconds timeout);
+
 /// One look at `stack` after a deploy abra did not wait for (`--no-converge-checks`, the spec's
 /// `deploy.converge: ccci`). Done when every service has no update in progress and runs its
 /// desired replicas from tasks of its current spec ("Running", so a task still in its

@@ -414,17 +414,6 @@ Evidence Deployment::collect_evidence() {
   return evidence;
 }
 
-void Deployment::wait_until_stack_stopped(std::chrono::milliseconds timeout) {
-  harness::PollOptions options;
-  options.timeout = timeout;
-  harness::poll_until(seams_.clock, options, [&] {
-    auto residue = seams_.docker.stack_residue(stack_);
-    if (!residue.ok()) return harness::ProbeReport::failed(residue.error().message);
-    if (residue->services.empty() && residue->containers.empty()) return harness::ProbeReport::done();
-    return harness::ProbeReport::pending(residue->describe());
-  });
-}
-
 std::vector<std::string> Deployment::orphans_among(const std::vector<harness::ServiceSummary>& live,
                                                    const std::vector<std::string>& wanted) const {
   std::vector<std::string> orphans;
@@ -443,7 +432,8 @@ TeardownOutcome Deployment::remove_app() {
     auto undeployed = seams_.abra.undeploy(settings_.domain);
     if (!undeployed.ok() && undeployed.error().kind != ErrorKind::not_found)
       notes.push_back(undeployed.error().message);
-    wait_until_stack_stopped(std::chrono::minutes(2));
+    // What is still left afterwards is for the residue check to report.
+    (void)wait_until_stack_stopped(seams_.docker, seams_.clock, stack_, std::chrono::minutes(2));
     auto removed = seams_.abra.remove(settings_.domain);
     if (!removed.ok()) notes.push_back(removed.error().message);
     app_created_ = false;
@@ -453,7 +443,7 @@ TeardownOutcome Deployment::remove_app() {
     // abra left something: escalate to docker, then look again.
     notes.push_back("abra left " + residue->describe() + "; removed with docker");
     (void)seams_.docker.stack_rm(stack_);
-    wait_until_stack_stopped(std::chrono::minutes(1));
+    (void)wait_until_stack_stopped(seams_.docker, seams_.clock, stack_, std::chrono::minutes(1));
     (void)seams_.docker.volume_rm(residue->volumes);
     (void)seams_.docker.secret_rm(residue->secrets);
     (void)seams_.docker.config_rm(residue->configs);

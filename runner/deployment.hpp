@@ -143,9 +143,6 @@ class Deployment final : public Operations {
   /// The live services ("<stack>_<name>") whose <name> is not among `wanted`.
   std::vector<std::string> orphans_among(const std::vector<harness::ServiceSummary>& live,
                                          const std::vector<std::string>& wanted) const;
-  /// Polls (bounded by `timeout`) until no service or container of the stack is left: volumes
-  /// stay busy until then. What is still left afterwards is for the residue check to report.
-  void wait_until_stack_stopped(std::chrono::milliseconds timeout);
   CheckOutcome check_serving_https();
   CheckOutcome check_services_converged();
   CheckOutcome check_head_deployed();

@@ -10,6 +10,7 @@
 #include "harness/filesystem.hpp"
 #include "harness/poll.hpp"
 #include "harness/text.hpp"
+#include "runner/convergence.hpp"
 
 namespace ccci::runner {
 namespace {
@@ -216,14 +217,7 @@ void Reaper::reap_stack(const std::string& run_id, const std::string& stack, Rea
   };
   // Services first; their containers must be gone before their volumes can be removed.
   note(docker_.service_rm(found->services));
-  harness::PollOptions options;
-  options.timeout = settings_.stop_timeout;
-  auto stopped = harness::poll_until(clock_, options, [&] {
-    auto residue = docker_.stack_residue(stack);
-    if (!residue.ok()) return harness::ProbeReport::failed(residue.error().message);
-    if (residue->services.empty() && residue->containers.empty()) return harness::ProbeReport::done();
-    return harness::ProbeReport::pending(residue->describe());
-  });
+  auto stopped = wait_until_stack_stopped(docker_, clock_, stack, settings_.stop_timeout);
   note(harness::to_status(stopped, "the services of stack " + stack + " to stop", ErrorKind::infra));
   note(docker_.volume_rm(found->volumes));
   note(docker_.secret_rm(found->secrets));
