@@ -5,9 +5,9 @@
 // objects of the run's stack by name and by namespace label, the run's abra home under its own
 // state dir, anything left in its own TMPDIR) and the secret leaks (every form of every secret
 // abra generated for the run, in every file of OUT and in ccci-run's output). The table is
-// printed on stdout when the test binary ends. Not here yet, as they need the run lock and the
-// reaper: SIGKILL then a run that reaps, a secret left by a killed run, two runs of one recipe and
-// PR, a capacity of 1. Nor dockerd restarted mid-run: the testbed's daemon is shared.
+// printed on stdout when the test binary ends. A run killed with SIGKILL counts with the next run
+// of its recipe and PR, which reaps what it left. Not here yet: two runs of one recipe and PR, a
+// capacity of 1. Nor dockerd restarted mid-run: the testbed's daemon is shared.
 #include <gtest/gtest-spi.h>
 #include <gtest/gtest.h>
 
@@ -25,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/text.hpp"
 #include "unit/e2e/lifecycle.hpp"
 #include "unit/e2e/testbed.hpp"
 
@@ -114,6 +115,8 @@ class FaultMatrix : public FixtureCopy {
 
   std::filesystem::path tmp_dir() const { return scratch_ / "tmp"; }
   std::filesystem::path out_dir() const { return scratch_ / "out"; }
+  std::filesystem::path hold_after_secrets() const { return scratch_ / "hold-after-secrets"; }
+  std::filesystem::path secrets_held() const { return scratch_ / "secrets-held"; }
 
   /// A watch for this row: at `line` of ccci-run's output, run `action` (a shell command).
   Watch watch(const std::string& line, const std::string& action,
@@ -138,11 +141,25 @@ class FaultMatrix : public FixtureCopy {
 
   /// Records the row and checks what every row must hold: the exit code it expects, nothing
   /// left behind, no secret in any output.
-  void record(const std::string& fault, const RunResult& result, int expected_exit) {
+  /// `earlier`: runs of the row before `result` (a run that was killed): their residue and their
+  /// outputs count too.
+  void record(const std::string& fault, const RunResult& result, int expected_exit,
+              const std::vector<RunResult>& earlier = {}) {
     Row row{fault, result.exit_code, expected_exit, teardown_of(result.output), 0, 0, {}};
-    auto residue = residue_of(result);
+    std::vector<std::string> residue;
+    std::vector<std::string> scanned;
+    std::vector<const RunResult*> runs;
+    for (const auto& run : earlier) runs.push_back(&run);
+    runs.push_back(&result);
+    for (const auto* run : runs) {
+      auto left = residue_of(*run);
+      residue.insert(residue.end(), left.begin(), left.end());
+      row.leaks += leaks_in(*run, scanned.emplace_back());
+    }
+    std::sort(residue.begin(), residue.end());
+    residue.erase(std::unique(residue.begin(), residue.end()), residue.end());
     row.residue = residue.size();
-    row.leaks = leaks_in(result, row.scanned);
+    row.scanned = harness::join(scanned, "; ");
     EXPECT_EQ(result.exit_code, expected_exit) << result.output;
     EXPECT_EQ(residue, std::vector<std::string>{}) << "the run left this behind";
     EXPECT_EQ(row.leaks, 0u) << row.scanned;
@@ -154,11 +171,12 @@ class FaultMatrix : public FixtureCopy {
   }
 
   /// The docker objects of the run's stack (when it got as far as a plan), any run's abra home
-  /// left in the state dir, anything left in the run's TMPDIR.
+  /// or run directory (journal, lock, planning clone) left in the state dir, anything left in the
+  /// run's TMPDIR.
   std::vector<std::string> residue_of(const RunResult& result) const {
     std::vector<std::string> found;
     if (result.plan.is_object()) found = leftovers_of_run(result);
-    for (const auto& dir : {state_dir_ / "abra/runs", tmp_dir()}) {
+    for (const auto& dir : {state_dir_ / "abra/runs", state_dir_ / "runs", tmp_dir()}) {
       std::error_code absent;
       for (const auto& entry : std::filesystem::directory_iterator(dir, absent)) found.push_back(entry.path().string());
     }
@@ -226,7 +244,9 @@ class FaultMatrix : public FixtureCopy {
   }
 
   /// The abra ccci runs: the testbed's stand-in, whose generated-secret tables (printed once by
-  /// `app new --secrets` and `app secret generate`) are also appended to generated-secrets.
+  /// `app new --secrets` and `app secret generate`) are also appended to generated-secrets. While
+  /// hold_after_secrets() exists, it then makes secrets_held() and waits until ccci-run is gone,
+  /// so a kill lands after the secrets exist and before anything is deployed.
   void write_recording_abra() {
     const std::string real = (binary_dir / "testbed/bin/abra").string();
     const std::string record = (scratch_ / "generated-secrets").string();
@@ -241,6 +261,12 @@ class FaultMatrix : public FixtureCopy {
               "  printf '%s\\n' \"$out\" >>'"
            << record
            << "'\n"
+              "  if [ -e '"
+           << hold_after_secrets().string() << "' ]; then\n"
+           << "    : >'" << secrets_held().string() << "'\n"
+           << "    while kill -0 \"$PPID\" 2>/dev/null; do sleep 0.05; done\n"
+              "    exit \"$status\"\n"
+              "  fi\n"
               "  printf '%s\\n' \"$out\"\n"
               "  exit \"$status\"\n"
               "  ;;\n"
@@ -483,6 +509,80 @@ TEST_F(OutLostMidRun, AnOutMadeReadOnlyMidRunIsAnInfrastructureErrorAfterACleanT
   EXPECT_EQ(captured_, "read-only");
   expect_torn_down_then_reports_refused(result, "Read-only file system");
   record("OUT read-only mid-run", result, 3);
+}
+
+/// Runs killed with SIGKILL: the kill cannot be caught, so nothing of the run's own tears down; the
+/// next run of the same recipe and PR reaps what the killed one left (its lock died with it) and
+/// is green. Each row counts the residue and the leaks of both runs.
+class KilledRun : public FaultMatrix {
+ protected:
+  /// After a kill: the run's children (in process groups of their own) are done, and the mess
+  /// is there for the next run to reap — what `kind` names ("service", "secret") among it.
+  void expect_left_behind(const RunResult& killed, const std::string& kind) {
+    ASSERT_EQ(killed.exit_code, 128 + SIGKILL) << killed.output;
+    ASSERT_TRUE(killed.plan.is_object()) << killed.output;
+    wait_for_orphans(std::string(killed.plan.at("run_id").as_string()));
+    auto left = leftovers_of_run(killed);
+    EXPECT_TRUE(std::any_of(left.begin(), left.end(), [&](const auto& line) { return line.rfind(kind + " ", 0) == 0; }))
+        << "the killed run left no " << kind << ": " << ::testing::PrintToString(left);
+    EXPECT_FALSE(residue_of(killed).empty());
+  }
+
+  /// The next run of the same recipe and PR, OUT of its own: green, having reaped the killed run
+  /// (the `[reap]` lines name each thing removed).
+  RunResult next_run_reaping(const RunResult& killed, const std::string& removed_kind) {
+    Watch next = watch({}, {}, source_dir / "recipes");
+    next.out_dir = scratch_ / "out-next";
+    std::filesystem::create_directories(next.out_dir);
+    RunResult result = run_row(next);
+    EXPECT_EQ(results().at("verdict").as_string(), "green") << result.output;
+    std::string run_id(killed.plan.at("run_id").as_string());
+    EXPECT_NE(result.output.find("[reap] run " + run_id + ": removed " + removed_kind + " "), std::string::npos)
+        << result.output;
+    EXPECT_EQ(leftovers_of_run(killed), std::vector<std::string>{}) << result.output;
+    expect_teardown_clean(result);
+    expect_reports_valid(result.out_dir);
+    return result;
+  }
+};
+
+TEST_F(KilledRun, ASigkillMidDeployIsReapedByTheNextRunOfTheRecipeAndPr) {
+  // Once abra generated the secrets, wait for the stack's first service, then kill while the
+  // install's deploy is still under way.
+  RunResult killed = run_row(watch(" app secret generate ", R"sh(
+stack=$(sed -n 's/^ *"domain": *"\([^"]*\)".*/\1/p' "$OUT/plan.json" | head -n1 | tr . _)
+for attempt in $(seq 1 1200); do
+  [ -n "$(docker service ls -q --filter "label=com.docker.stack.namespace=$stack")" ] && break
+  sleep 0.05
+done
+grep -qE '\[tier\] install: (pass|fail|error)' "$CCCI_E2E_LOG" && { echo 'the install had already ended'; exit 1; }
+kill -KILL "$CCCI_E2E_PID" && echo 'killed mid-deploy')sh",
+                                   source_dir / "recipes"));
+  EXPECT_EQ(captured_, "killed mid-deploy") << killed.output;
+  expect_left_behind(killed, "service");
+  if (HasFatalFailure()) return;
+  RunResult next = next_run_reaping(killed, "service");
+  record("SIGKILL mid-deploy, then a new run", next, 0, {killed});
+}
+
+TEST_F(KilledRun, ASecretLeftByAKilledRunIsReapedByTheNextRunOfTheRecipeAndPr) {
+  // abra holds once it generated the secrets; the kill lands before anything is deployed.
+  std::ofstream(hold_after_secrets()).close();
+  RunResult killed = run_row(watch(" app new ",
+                                   "for attempt in $(seq 1 1200); do [ -e '" + secrets_held().string() +
+                                       "' ] && break; sleep 0.05; done\n"
+                                       "[ -e '" +
+                                       secrets_held().string() + "' ] && kill -KILL \"$CCCI_E2E_PID\" && echo 'killed'",
+                                   source_dir / "recipes"));
+  std::filesystem::remove(hold_after_secrets());
+  EXPECT_EQ(captured_, "killed") << killed.output;
+  expect_left_behind(killed, "secret");
+  if (HasFatalFailure()) return;
+  auto left = leftovers_of_run(killed);
+  EXPECT_TRUE(std::none_of(left.begin(), left.end(), [](const auto& line) { return line.rfind("service ", 0) == 0; }))
+      << "the kill was to land before the deploy: " << ::testing::PrintToString(left);
+  RunResult next = next_run_reaping(killed, "secret");
+  record("a secret left by a killed run of the same recipe and PR", next, 0, {killed});
 }
 
 /// The matrix's own detections find what they look for: a docker object named after a stack, a

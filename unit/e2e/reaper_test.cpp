@@ -73,18 +73,6 @@ s=$(sed -n 's/^stack //p' "$j" | head -n1); [ -n "$s" ] || exit 1
     EXPECT_TRUE(std::filesystem::is_regular_file(state_dir_ / "runs" / run_id / "journal"));
   }
 
-  /// The killed run's children (abra, docker) live on in process groups of their own; every one
-  /// names the run's domain or stack, so "-<nonce>" is in its command line. Waits (bounded) until they are gone, so
-  /// what the test sees next is the reaper's doing alone.
-  static void wait_for_orphans(const std::string& run_id) {
-    std::string nonce = run_id.substr(run_id.rfind('-') + 1);
-    auto done = e2e::run(
-        {"sh", "-c", "for i in $(seq 600); do pgrep -f -- \"$1\" >/dev/null || exit 0; sleep 0.2; done; exit 1", "sh",
-         "[-]" + nonce},  // a pattern that does not match its own shell
-        std::chrono::minutes(3));
-    ASSERT_EQ(done.exit_code, 0) << "the killed run's children did not finish: " << done.describe;
-  }
-
   std::filesystem::path state_dir_;
 };
 
