@@ -39,6 +39,8 @@ void require_valid(const ccci::runner::Config& config) {
   }
   require(config.run_expiry >= std::chrono::minutes(1) && config.run_expiry <= std::chrono::weeks(1),
           "a run's expiry is 1 minute to a week");
+  require(config.teardown_timeout >= std::chrono::seconds(10) && config.teardown_timeout <= std::chrono::hours(1),
+          "a teardown's budget is 10 seconds to an hour");
   // `ccci-run doctor` checks the host and `ccci-run reap` cleans it: they name no recipe, so none
   // of a run's invariants apply.
   if (config.mode == ccci::runner::Mode::doctor || config.mode == ccci::runner::Mode::reap) return;

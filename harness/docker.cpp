@@ -296,6 +296,9 @@ class RealDockerDriver final : public DockerDriver {
     return ok_status();
   }
 
+  Status container_rm(const std::vector<std::string>& containers) override {
+    return remove_all("container name", {"rm", "--force"}, containers);
+  }
   Status volume_rm(const std::vector<std::string>& volumes) override {
     return remove_all("volume name", {"volume", "rm"}, volumes);
   }

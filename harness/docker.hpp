@@ -137,6 +137,8 @@ class DockerDriver {
   virtual Result<Residue> stack_residue(const std::string& stack) = 0;
 
   virtual Status stack_rm(const std::string& stack) = 0;
+  /// `docker rm --force`: stops and removes the containers, by name.
+  virtual Status container_rm(const std::vector<std::string>& containers) = 0;
   virtual Status volume_rm(const std::vector<std::string>& volumes) = 0;
   virtual Status secret_rm(const std::vector<std::string>& secrets) = 0;
   virtual Status network_rm(const std::vector<std::string>& networks) = 0;

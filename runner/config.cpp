@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "harness/text.hpp"
+#include "runner/spec.hpp"
 
 namespace ccci::runner {
 namespace {
@@ -43,12 +44,13 @@ constexpr Setting server_setting{"--server", "CCCI_SERVER"};
 constexpr Setting pull_setting{"--pull", "CCCI_PULL"};
 constexpr Setting proxy_network_setting{"--proxy-network", "CCCI_PROXY_NETWORK"};
 constexpr Setting run_expiry_setting{"--run-expiry", "CCCI_RUN_EXPIRY"};
+constexpr Setting teardown_timeout_setting{"--teardown-timeout", "CCCI_TEARDOWN_TIMEOUT"};
 
 constexpr Setting all_settings[] = {
-    recipe_setting,  pr_setting,          ref_setting,           src_setting,       stages_setting,
-    out_setting,     recipes_dir_setting, require_spec_setting,  git_base_setting,  state_dir_setting,
-    gateway_setting, ca_setting,          suffix_setting,        abra_dir_setting,  abra_setting,
-    server_setting,  pull_setting,        proxy_network_setting, run_expiry_setting};
+    recipe_setting,  pr_setting,          ref_setting,           src_setting,        stages_setting,
+    out_setting,     recipes_dir_setting, require_spec_setting,  git_base_setting,   state_dir_setting,
+    gateway_setting, ca_setting,          suffix_setting,        abra_dir_setting,   abra_setting,
+    server_setting,  pull_setting,        proxy_network_setting, run_expiry_setting, teardown_timeout_setting};
 
 /// Printable form of a value for error messages: control characters escaped, long values cut.
 std::string shown(std::string_view value) { return harness::quoted(value, '\'', 80); }
@@ -362,6 +364,14 @@ Result<std::chrono::minutes> parse_run_expiry(const std::string& value) {
   return std::chrono::minutes(minutes);
 }
 
+/// CCCI_TEARDOWN_TIMEOUT: a duration from 10s to 1h.
+Result<std::chrono::milliseconds> parse_teardown_timeout(const std::string& value) {
+  auto parsed = parse_duration(value);
+  if (!parsed || *parsed < std::chrono::seconds(10) || *parsed > std::chrono::hours(1))
+    return invalid("CCCI_TEARDOWN_TIMEOUT is a duration like 90s or 10m, from 10s to 1h");
+  return *parsed;
+}
+
 /// What is tested and where it comes from: RECIPE, PR, REF, SRC, STAGES.
 Status read_subject(const Sources& sources, Config& config) {
   CCCI_TRY_STATUS(read_setting_into(sources, recipe_setting, config, parse_recipe, config.recipe));
@@ -382,7 +392,8 @@ Status read_places(const Sources& sources, Config& config) {
   CCCI_TRY_STATUS(read_setting_into(sources, require_spec_setting, config, parse_require_spec, config.require_spec));
   CCCI_TRY_STATUS(read_setting_into(sources, git_base_setting, config, parse_git_base, config.git_base));
   CCCI_TRY_STATUS(read_setting_into(sources, state_dir_setting, config, parse_path, config.state_dir));
-  return read_setting_into(sources, run_expiry_setting, config, parse_run_expiry, config.run_expiry);
+  CCCI_TRY_STATUS(read_setting_into(sources, run_expiry_setting, config, parse_run_expiry, config.run_expiry));
+  return read_setting_into(sources, teardown_timeout_setting, config, parse_teardown_timeout, config.teardown_timeout);
 }
 
 /// How the deployment is reached and driven: gateway, CA, domains, abra, images.
@@ -503,6 +514,10 @@ Settings (flag, then variable, then Drone's variable, then the default):
                                     creation journal under <state-dir>/runs/<run id> (default /var/lib/ccci)
   --run-expiry, CCCI_RUN_EXPIRY     minutes after its start a run counts as overdue (default 180): a live
                                     run past it is reported by `ccci-run reap`, never removed
+  --teardown-timeout, CCCI_TEARDOWN_TIMEOUT   the teardown's budget, 10s to 1h (default 10m): abra's
+                                    undeploy and remove while it lasts, then docker removes what is
+                                    left of the run's stack by name (given 30s at least); anything
+                                    still there is named as an infrastructure error
   --gateway, CCCI_GATEWAY           host[:port] every https://<domain> request connects to (default: DNS)
   --ca-bundle, CCCI_CA_BUNDLE       PEM bundle certificates are verified against (default: system store)
   --domain-suffix, CCCI_DOMAIN_SUFFIX   apps are deployed at <name>-<nonce>.<suffix> (default ci.coopcloud.tech)

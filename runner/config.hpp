@@ -38,8 +38,9 @@ struct Config {
   std::filesystem::path state_dir = "/var/lib/ccci";
   /// A run's expiry is its start plus this; `ccci-run reap` reports a live run past it.
   std::chrono::minutes run_expiry{180};
-  std::string gateway_host;  ///< empty: connect by DNS
-  int gateway_port = 0;      ///< 0: keep the URL's port
+  std::chrono::milliseconds teardown_timeout{std::chrono::minutes(10)};  ///< the teardown's budget
+  std::string gateway_host;                                              ///< empty: connect by DNS
+  int gateway_port = 0;                                                  ///< 0: keep the URL's port
   std::optional<std::filesystem::path> ca_bundle;
   std::string domain_suffix = "ci.coopcloud.tech";
   /// The operator's abra home, where `abra server add` registered the server and the catalogue

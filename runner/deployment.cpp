@@ -10,6 +10,7 @@
 #include "harness/text.hpp"
 #include "runner/convergence.hpp"
 #include "runner/generic_checks.hpp"
+#include "runner/stack_removal.hpp"
 
 namespace ccci::runner {
 namespace {
@@ -427,42 +428,49 @@ std::vector<std::string> Deployment::orphans_among(const std::vector<harness::Se
 TeardownOutcome Deployment::remove_app() {
   TeardownOutcome result;
   result.ran = true;
+  const auto deadline = seams_.clock.now() + settings_.teardown_budget;
+  auto time_left = [&] {
+    return std::max(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - seams_.clock.now()),
+                    std::chrono::milliseconds(0));
+  };
   std::vector<std::string> notes;
   if (app_created_) {
     auto undeployed = seams_.abra.undeploy(settings_.domain);
     if (!undeployed.ok() && undeployed.error().kind != ErrorKind::not_found)
       notes.push_back(undeployed.error().message);
-    // What is still left afterwards is for the residue check to report.
-    (void)wait_until_stack_stopped(seams_.docker, seams_.clock, stack_, std::chrono::minutes(2));
-    auto removed = seams_.abra.remove(settings_.domain);
-    if (!removed.ok()) notes.push_back(removed.error().message);
+    // What is still left afterwards is for the removal by identity below.
+    (void)wait_until_stack_stopped(seams_.docker, seams_.clock, stack_,
+                                   std::min<std::chrono::milliseconds>(std::chrono::minutes(2), time_left()));
+    if (time_left() > std::chrono::milliseconds(0)) {
+      auto removed = seams_.abra.remove(settings_.domain);
+      if (!removed.ok()) notes.push_back(removed.error().message);
+    } else {
+      notes.push_back("the teardown's budget of " + harness::format_duration(settings_.teardown_budget) +
+                      " ran out before abra's remove");
+    }
     app_created_ = false;
   }
-  auto residue = seams_.docker.stack_residue(stack_);
-  if (residue.ok() && !residue->empty()) {
-    // abra left something: escalate to docker, then look again.
-    notes.push_back("abra left " + residue->describe() + "; removed with docker");
-    (void)seams_.docker.stack_rm(stack_);
-    (void)wait_until_stack_stopped(seams_.docker, seams_.clock, stack_, std::chrono::minutes(1));
-    (void)seams_.docker.volume_rm(residue->volumes);
-    (void)seams_.docker.secret_rm(residue->secrets);
-    (void)seams_.docker.config_rm(residue->configs);
-    (void)seams_.docker.network_rm(residue->networks);
-    residue = seams_.docker.stack_residue(stack_);
+  auto forced = force_remove_stack(seams_.docker, seams_.clock, stack_,
+                                   std::max<std::chrono::milliseconds>(time_left(), forced_removal_floor));
+  if (!forced.ok()) {
+    result.clean = false;
+    result.message = "could not verify teardown: " + forced.error().message;
+    return result;
   }
-  if (!residue.ok()) {
-    result.clean = false;
-    result.message = "could not verify teardown: " + residue.error().message;
-  } else if (!residue->empty()) {
-    result.clean = false;
-    result.message = "teardown left " + residue->describe();
-    for (const auto& list : {residue->services, residue->containers, residue->volumes, residue->secrets,
-                             residue->configs, residue->networks}) {
-      result.residue.insert(result.residue.end(), list.begin(), list.end());
-    }
-  } else {
+  const auto& residue = forced->left;
+  if (residue.empty()) {
+    if (!forced->found.empty()) notes.push_back("abra left " + forced->found.describe() + "; removed with docker");
     result.clean = true;
     result.message = harness::join(notes, ", ");
+    return result;
+  }
+  notes.insert(notes.end(), forced->notes.begin(), forced->notes.end());
+  result.clean = false;
+  result.message =
+      "teardown left " + residue.describe() + (notes.empty() ? "" : " (" + harness::join(notes, "; ") + ")");
+  for (const auto& list :
+       {residue.services, residue.containers, residue.volumes, residue.secrets, residue.configs, residue.networks}) {
+    result.residue.insert(result.residue.end(), list.begin(), list.end());
   }
   return result;
 }

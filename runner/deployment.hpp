@@ -52,6 +52,10 @@ namespace ccci::runner {
 /// testbed, or an operator who preloads images).
 enum class ImagePull { missing, never };
 
+/// The least time docker's removal by identity gets at the end of a teardown, however much of the
+/// budget abra took: the last rung always runs.
+inline constexpr std::chrono::seconds forced_removal_floor{30};
+
 struct DeploymentSettings {
   std::string recipe;
   std::string domain;
@@ -75,6 +79,10 @@ struct DeploymentSettings {
   harness::ConvergeChecks converge_checks = harness::ConvergeChecks::wait;
   std::chrono::milliseconds deploy_timeout{std::chrono::minutes(15)};
   int backup_attempts = 3;
+  /// The teardown's own budget: abra's undeploy and the wait for the stack to stop, then abra's
+  /// remove while time is left, then docker's removal by identity, which always gets at least
+  /// `forced_removal_floor` however much abra took (config --teardown-timeout).
+  std::chrono::milliseconds teardown_budget{std::chrono::minutes(10)};
   ImagePull image_pull = ImagePull::missing;
   EvidenceSettings evidence;  ///< where and how much evidence a red run collects
 };

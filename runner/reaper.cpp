@@ -10,7 +10,7 @@
 #include "harness/filesystem.hpp"
 #include "harness/poll.hpp"
 #include "harness/text.hpp"
-#include "runner/convergence.hpp"
+#include "runner/stack_removal.hpp"
 
 namespace ccci::runner {
 namespace {
@@ -205,45 +205,29 @@ void Reaper::reap_dead_run(const std::filesystem::path& run_dir, const std::stri
 
 void Reaper::reap_stack(const std::string& run_id, const std::string& stack, ReapReport& report) {
   const std::string who = "run " + run_id + ": ";
-  auto found = docker_.stack_residue(stack);
-  if (!found.ok()) {
-    report.problems.push_back(who + "cannot list what stack " + stack + " holds: " + found.error().message);
+  auto removal = force_remove_stack(docker_, clock_, stack, settings_.stop_timeout);
+  if (!removal.ok()) {
+    report.problems.push_back(who + removal.error().message);
     return;
   }
-  if (found->empty()) return;
-  std::vector<std::string> notes;
-  auto note = [&](const harness::Status& status) {
-    if (!status.ok()) notes.push_back(status.error().message);
-  };
-  // Services first; their containers must be gone before their volumes can be removed.
-  note(docker_.service_rm(found->services));
-  auto stopped = wait_until_stack_stopped(docker_, clock_, stack, settings_.stop_timeout);
-  note(harness::to_status(stopped, "the services of stack " + stack + " to stop", ErrorKind::infra));
-  note(docker_.volume_rm(found->volumes));
-  note(docker_.secret_rm(found->secrets));
-  note(docker_.config_rm(found->configs));
-  note(docker_.network_rm(found->networks));
-  auto after = docker_.stack_residue(stack);
-  if (!after.ok()) {
-    report.problems.push_back(who + "cannot verify stack " + stack + " is gone: " + after.error().message);
-    return;
-  }
+  const auto& found = removal->found;
+  const auto& after = removal->left;
   struct Kind {
     const char* name;
     const std::vector<std::string>& before;
     const std::vector<std::string>& now;
   };
   for (const Kind& kind :
-       {Kind{"service", found->services, after->services}, Kind{"container", found->containers, after->containers},
-        Kind{"volume", found->volumes, after->volumes}, Kind{"secret", found->secrets, after->secrets},
-        Kind{"config", found->configs, after->configs}, Kind{"network", found->networks, after->networks}}) {
+       {Kind{"service", found.services, after.services}, Kind{"container", found.containers, after.containers},
+        Kind{"volume", found.volumes, after.volumes}, Kind{"secret", found.secrets, after.secrets},
+        Kind{"config", found.configs, after.configs}, Kind{"network", found.networks, after.networks}}) {
     for (const auto& name : kind.before) {
       if (!contains(kind.now, name)) report.removed.push_back(who + "removed " + kind.name + " " + name);
     }
     for (const auto& name : kind.now) report.problems.push_back(who + "could not remove " + kind.name + " " + name);
   }
-  if (!after->empty() && !notes.empty())
-    report.problems.push_back(who + "stack " + stack + ": " + harness::join(notes, "; "));
+  if (!after.empty() && !removal->notes.empty())
+    report.problems.push_back(who + "stack " + stack + ": " + harness::join(removal->notes, "; "));
 }
 
 }  // namespace ccci::runner

@@ -75,6 +75,7 @@ DeploymentSettings deployment_settings(const Config& config, const RecipeSpec& s
   settings.health_ok = spec.health.ok;
   settings.http_timeout = spec.timeouts.http;
   settings.deploy_timeout = spec.timeouts.deploy;
+  settings.teardown_budget = config.teardown_timeout;
   if (spec.converge == ConvergenceJudge::ccci) settings.converge_checks = harness::ConvergeChecks::skip;
   settings.image_pull = config.pull_images ? ImagePull::missing : ImagePull::never;
   settings.evidence.out = config.out;

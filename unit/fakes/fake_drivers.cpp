@@ -228,6 +228,9 @@ harness::Result<harness::Residue> FakeDocker::stack_residue(const std::string& s
 }
 
 Status FakeDocker::stack_rm(const std::string& stack) { return record("stack_rm", "stack_rm " + stack); }
+Status FakeDocker::container_rm(const std::vector<std::string>& containers) {
+  return record("container_rm", "container_rm " + harness::join(containers, " "));
+}
 Status FakeDocker::volume_rm(const std::vector<std::string>& volumes) {
   return record("volume_rm", "volume_rm " + harness::join(volumes, " "));
 }

@@ -99,6 +99,7 @@ class FakeDocker final : public harness::DockerDriver {
   harness::Result<harness::Residue> label_residue(const std::string& label_filter) override;
   harness::Result<harness::Residue> stack_residue(const std::string& stack) override;
   harness::Status stack_rm(const std::string& stack) override;
+  harness::Status container_rm(const std::vector<std::string>& containers) override;
   harness::Status volume_rm(const std::vector<std::string>& volumes) override;
   harness::Status secret_rm(const std::vector<std::string>& secrets) override;
   harness::Status network_rm(const std::vector<std::string>& names) override;

@@ -388,5 +388,15 @@ TEST(Config, RunExpiryIsMinutesFromOneToAWeek) {
   }
 }
 
+TEST(Config, TeardownTimeoutIsADurationFromTenSecondsToAnHour) {
+  EXPECT_EQ(parse_ok({{"RECIPE", "x"}}).teardown_timeout, std::chrono::minutes(10));
+  EXPECT_EQ(parse_ok({{"RECIPE", "x"}, {"CCCI_TEARDOWN_TIMEOUT", "90s"}}).teardown_timeout, std::chrono::seconds(90));
+  EXPECT_EQ(parse_ok({{"RECIPE", "x"}}, {"--teardown-timeout=1h"}).teardown_timeout, std::chrono::hours(1));
+  for (const char* bad : {"9s", "61m", "2h", "10", "-5m", "ten minutes"}) {
+    std::string message = parse_error({{"RECIPE", "x"}, {"CCCI_TEARDOWN_TIMEOUT", bad}});
+    EXPECT_EQ(message.rfind("CCCI_TEARDOWN_TIMEOUT (env CCCI_TEARDOWN_TIMEOUT)", 0), 0u) << bad << ": " << message;
+  }
+}
+
 }  // namespace
 }  // namespace ccci::runner

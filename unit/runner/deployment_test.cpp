@@ -830,11 +830,51 @@ TEST_F(DeploymentTest, ResidueThatWillNotGoMakesTeardownUncleanListingIt) {
   EXPECT_EQ(teardown.message, "teardown left networks: " + std::string(stack) + "_internal");
 }
 
+TEST_F(DeploymentTest, TeardownKeepsToItsBudgetThenForcesRemovalByIdentityAndNamesWhatStayed) {
+  settings.teardown_budget = std::chrono::minutes(1);
+  ASSERT_TRUE(deployment().install().ok());
+  harness::Residue stuck;  // a service that never stops, its container with it
+  stuck.services = {std::string(stack) + "_app"};
+  stuck.containers = {std::string(stack) + "_app.1.x7k2"};
+  docker.residues = {stuck};
+  auto start = clock.now();
+  auto teardown = deployment().teardown();
+  auto spent = clock.now() - start;
+  EXPECT_FALSE(teardown.clean);
+  EXPECT_EQ(abra.calls.back(), "undeploy") << "abra's remove waits on a stack that never stopped";
+  EXPECT_NE(teardown.message.find("the teardown's budget of 60s ran out before abra's remove"), std::string::npos)
+      << teardown.message;
+  auto called = [&](const std::string& line) {
+    return std::find(docker.calls.begin(), docker.calls.end(), line) != docker.calls.end();
+  };
+  EXPECT_TRUE(called("service_rm " + std::string(stack) + "_app"));
+  EXPECT_TRUE(called("container_rm " + std::string(stack) + "_app.1.x7k2")) << "forced once the wait ran out";
+  EXPECT_EQ(teardown.residue,
+            (std::vector<std::string>{std::string(stack) + "_app", std::string(stack) + "_app.1.x7k2"}));
+  EXPECT_GE(spent, std::chrono::minutes(1) + forced_removal_floor);
+  EXPECT_LT(spent, std::chrono::minutes(1) + forced_removal_floor + std::chrono::seconds(5));
+}
+
+TEST_F(DeploymentTest, AContainerThatOutlivesItsServiceIsForcedBeforeTheVolumesGo) {
+  settings.teardown_budget = std::chrono::minutes(1);
+  ASSERT_TRUE(deployment().install().ok());
+  harness::Residue lingering;
+  lingering.containers = {std::string(stack) + "_app.1.x7k2"};
+  lingering.volumes = {std::string(stack) + "_data"};
+  // The container outlives undeploy, remove and docker's wait: forced, before the volume's removal.
+  docker.residues = {lingering};
+  auto teardown = deployment().teardown();
+  auto at = [&](const std::string& line) { return std::find(docker.calls.begin(), docker.calls.end(), line); };
+  ASSERT_NE(at("container_rm " + std::string(stack) + "_app.1.x7k2"), docker.calls.end());
+  EXPECT_LT(at("container_rm " + std::string(stack) + "_app.1.x7k2"), at("volume_rm " + std::string(stack) + "_data"));
+}
+
 TEST_F(DeploymentTest, TeardownThatCannotQueryDockerIsNeverClean) {
   docker.failures.emplace("stack_residue", make_error(ErrorKind::infra, "Cannot connect to the Docker daemon"));
   auto teardown = deployment().teardown();
   EXPECT_FALSE(teardown.clean);
-  EXPECT_EQ(teardown.message, "could not verify teardown: Cannot connect to the Docker daemon");
+  EXPECT_EQ(teardown.message, "could not verify teardown: cannot list what stack " + std::string(stack) +
+                                  " holds: Cannot connect to the Docker daemon");
   EXPECT_TRUE(abra.calls.empty()) << "no app was created, so abra has nothing to remove";
 }
 
