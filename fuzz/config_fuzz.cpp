@@ -39,6 +39,9 @@ void require_valid(const ccci::runner::Config& config) {
   }
   require(config.run_expiry >= std::chrono::minutes(1) && config.run_expiry <= std::chrono::weeks(1),
           "a run's expiry is 1 minute to a week");
+  require(config.lock_wait >= std::chrono::seconds(0) && config.lock_wait <= std::chrono::days(1),
+          "a lock wait is 0 to a day");
+  require(config.capacity >= 0 && config.capacity <= 64, "a capacity is 0 (unlimited) to 64");
   // `ccci-run doctor` checks the host and `ccci-run reap` cleans it: they name no recipe, so none
   // of a run's invariants apply.
   if (config.mode == ccci::runner::Mode::doctor || config.mode == ccci::runner::Mode::reap) return;

@@ -38,6 +38,9 @@ struct Config {
   std::filesystem::path state_dir = "/var/lib/ccci";
   /// A run's expiry is its start plus this; `ccci-run reap` reports a live run past it.
   std::chrono::minutes run_expiry{180};
+  /// How long a run waits for its recipe and PR's lock and for a slot (runner/run_admission.hpp).
+  std::chrono::seconds lock_wait{1800};
+  int capacity = 0;          ///< concurrent runs on the host; 0: unlimited
   std::string gateway_host;  ///< empty: connect by DNS
   int gateway_port = 0;      ///< 0: keep the URL's port
   std::optional<std::filesystem::path> ca_bundle;
