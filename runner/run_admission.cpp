@@ -139,7 +139,10 @@ Result<HeldClaim> take_ticket(const AdmissionRequest& request, harness::Clock& c
   auto ticket = queue / (std::string(prefix) + "-" + request.run_id + ".ticket");
   CCCI_TRY(auto drafted, claim(draft, holder_note(request)));
   if (!drafted) return harness::make_error(ErrorKind::infra, "the new ticket " + draft.string() + " is locked");
-  CCCI_TRY_STATUS(drafted->rename_to(ticket));
+  if (auto renamed = drafted->rename_to(ticket); !renamed.ok()) {
+    HeldClaim unused(std::move(*drafted));  // its release removes the draft
+    return renamed.error();
+  }
   return HeldClaim(std::move(*drafted));
 }
 
