@@ -5,11 +5,11 @@
 // objects of the run's stack by name and by namespace label, the run's abra home under its own
 // state dir, anything left in its own TMPDIR) and the secret leaks (every form of every secret
 // abra generated for the run, in every file of OUT and in ccci-run's output). The table is
-// printed on stdout when the test binary ends. Two rows run a second ccci-run beside the first: a
-// second run of the same recipe and PR (it waits, then gives up naming the first) and a capacity
-// of 1 (the second waits for the first to end). Not here yet, as they need the reaper: SIGKILL then
-// a run that reaps, a secret left by a killed run. Nor dockerd restarted mid-run: the testbed's
-// daemon is shared.
+// printed on stdout when the test binary ends. Three rows run a second ccci-run beside the first: a
+// second run of the same recipe and PR (it waits, then gives up naming the first; or is stopped
+// with SIGTERM while it waits) and a capacity of 1 (the second waits for the first to end). Not
+// here yet, as they need the reaper: SIGKILL then a run that reaps, a secret left by a killed run.
+// Nor dockerd restarted mid-run: the testbed's daemon is shared.
 #include <gtest/gtest-spi.h>
 #include <gtest/gtest.h>
 
@@ -608,6 +608,37 @@ if grep -qE '\[tier\] teardown: ' "$CCCI_E2E_LOG"; then echo 'the first had ende
   expect_teardown_clean(second);
   record("a capacity of 1 with two runs: the first", first, 0);
   record("a capacity of 1 with two runs: the second, after the first", second, 0);
+}
+
+TEST_F(TwoRuns, ASecondRunStoppedWhileItWaitsExits143AndLeavesNothing) {
+  std::filesystem::create_directories(second_out());
+  // The second run waits for the first's lock (up to 600 s); once it says so, SIGTERM.
+  Watch how = watch("[tier] install: started", start_second("CCCI_LOCK_WAIT=600", R"sh(
+until grep -qF '[admission] waiting for run ' "$log2"; do
+  kill -0 "$second" 2>/dev/null || break
+  sleep 0.05
+done
+kill -TERM "$second" && echo 'SIGTERM sent while the second waited')sh"),
+                    source_dir / "recipes");
+  how.env["STAGES"] = "install";
+  RunResult first = run_row(how);
+  RunResult second = second_result();
+  EXPECT_NE(captured_.find("SIGTERM sent while the second waited"), std::string::npos) << captured_ << second.output;
+  EXPECT_NE(second.output.find("ccci-run: interrupted by SIGTERM while waiting for the lock of fixture-db PR 1"),
+            std::string::npos)
+      << second.output;
+  EXPECT_EQ(second.output.find("[tier]"), std::string::npos) << "the second deployed nothing" << second.output;
+  ASSERT_TRUE(second.plan.is_object()) << second.output;
+  EXPECT_FALSE(std::filesystem::exists(state_dir_ / "runs" / std::string(second.plan.at("run_id").as_string())))
+      << "the second's run directory went with it";
+  ASSERT_TRUE(first.results.is_object()) << first.output;
+  EXPECT_EQ(results().at("verdict").as_string(), "green");
+  expect_teardown_clean(first);
+  record("SIGTERM while a second run of the same recipe and PR waits: the first", first, 0);
+  record("SIGTERM while a second run of the same recipe and PR waits: the second", second, 143);
+  std::error_code absent;
+  EXPECT_EQ(std::filesystem::directory_iterator(state_dir_ / "locks", absent), std::filesystem::directory_iterator())
+      << "both runs' lock files went with them";
 }
 
 }  // namespace
