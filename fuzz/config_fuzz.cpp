@@ -41,6 +41,9 @@ void require_valid(const ccci::runner::Config& config) {
           "a run's expiry is 1 minute to a week");
   require(config.teardown_timeout >= std::chrono::seconds(10) && config.teardown_timeout <= std::chrono::hours(1),
           "a teardown's budget is 10 seconds to an hour");
+  require(config.lock_wait >= std::chrono::seconds(0) && config.lock_wait <= std::chrono::days(1),
+          "a lock wait is 0 to a day");
+  require(config.capacity >= 0 && config.capacity <= 64, "a capacity is 0 (unlimited) to 64");
   // `ccci-run doctor` checks the host and `ccci-run reap` cleans it: they name no recipe, so none
   // of a run's invariants apply.
   if (config.mode == ccci::runner::Mode::doctor || config.mode == ccci::runner::Mode::reap) return;

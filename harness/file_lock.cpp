@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <utility>
 
@@ -43,6 +44,24 @@ Result<bool> FileLock::still_names_locked_file() const {
     return lock_error(path_, "inspect");
   }
   return held.st_dev == named.st_dev && held.st_ino == named.st_ino;
+}
+
+Status FileLock::replace_contents(std::string_view text) const {
+  if (::ftruncate(fd_, 0) != 0) return lock_error(path_, "truncate");
+  std::size_t written = 0;
+  while (written < text.size()) {
+    ssize_t count = ::pwrite(fd_, text.data() + written, text.size() - written, static_cast<off_t>(written));
+    if (count < 0 && errno == EINTR) continue;
+    if (count <= 0) return lock_error(path_, "write");
+    written += static_cast<std::size_t>(count);
+  }
+  return ok_status();
+}
+
+Status FileLock::rename_to(const std::filesystem::path& to) {
+  if (::rename(path_.c_str(), to.c_str()) != 0) return lock_error(path_, "rename to " + to.string());
+  path_ = to;
+  return ok_status();
 }
 
 Result<LockAttempt> try_lock(const std::filesystem::path& file, CreateFile create) {

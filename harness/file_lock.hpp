@@ -10,6 +10,7 @@
 /// opened or locked for another reason is ErrorKind::infra naming it and why; a missing file
 /// with CreateFile::no is ErrorKind::not_found.
 #include <filesystem>
+#include <string_view>
 #include <variant>
 
 #include "harness/result.hpp"
@@ -32,6 +33,12 @@ class FileLock {
   /// Whether `path_` still names the locked file (not removed, not replaced by another file):
   /// a lock on a file someone unlinked guards nothing.
   Result<bool> still_names_locked_file() const;
+  /// Replaces the locked file's contents in place (the same inode, so the lock still guards what
+  /// `path_` names): how a holder says who it is to those who find the lock held.
+  Status replace_contents(std::string_view text) const;
+  /// Renames the locked file to `to` (rename(2): the same inode, still locked) and names it so
+  /// from now on: how a file is made and locked under one name, then shown under another.
+  Status rename_to(const std::filesystem::path& to);
 
  private:
   friend Result<LockAttempt> try_lock(const std::filesystem::path& file, CreateFile create);

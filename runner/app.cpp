@@ -33,6 +33,7 @@
 #include "runner/reap_command.hpp"
 #include "runner/reaper.hpp"
 #include "runner/reports.hpp"
+#include "runner/run_admission.hpp"
 #include "runner/run_guard.hpp"
 #include "runner/spec.hpp"
 #include "runner/spec_steps.hpp"
@@ -162,6 +163,15 @@ void reap_dead_runs(const Config& config, const Plan& plan, Host& host, harness:
   for (const auto& line : reaper.reap().lines()) log.info("reap", line);
 }
 
+/// admit: wait (within CCCI_LOCK_WAIT) until no other run of this recipe and PR is running and,
+/// under CCCI_CAPACITY, a slot of the host is free; each wait is said once in the log.
+harness::Result<Admission> admit(const Config& config, const Plan& plan, harness::Logger& log) {
+  auto clock = harness::make_system_clock();
+  AdmissionRequest request{config.state_dir, config.recipe,   config.pr, plan.run_id, static_cast<long>(::getpid()),
+                           config.capacity,  config.lock_wait};
+  return admit_run(request, *clock, [&](const std::string& line) { log.info("admission", line); });
+}
+
 /// guard: the run's directory (journal, lock) goes when nothing of the run is left; otherwise it
 /// stays for the next reap, and the log says so.
 void release_guard(RunGuard& guard, bool nothing_left, harness::Logger& log) {
@@ -256,6 +266,15 @@ int run_plan(const Config& config, const RecipeSpec& spec, const Plan& plan, Hos
   if (!curl.status().ok()) {
     release_guard(guard, true, log);
     return stop(err, curl.status().error().message, 3);
+  }
+  // Held until the run returns, after its teardown: no other run of this recipe and PR deploys
+  // meanwhile, and the run counts against the host's capacity.
+  auto admission = admit(config, plan, log);
+  if (!admission.ok()) {
+    release_guard(guard, true, log);
+    bool interrupted = admission.error().kind == ErrorKind::interrupted;
+    return stop(err, log.redactor().redact(admission.error().message),
+                interrupted ? 128 + harness::pending_interrupt() : 3);
   }
   reap_dead_runs(config, plan, host, log);
   if (auto journaled = journal_run_resources(guard.journal(), config, plan); !journaled.ok()) {

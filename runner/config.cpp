@@ -45,12 +45,15 @@ constexpr Setting pull_setting{"--pull", "CCCI_PULL"};
 constexpr Setting proxy_network_setting{"--proxy-network", "CCCI_PROXY_NETWORK"};
 constexpr Setting run_expiry_setting{"--run-expiry", "CCCI_RUN_EXPIRY"};
 constexpr Setting teardown_timeout_setting{"--teardown-timeout", "CCCI_TEARDOWN_TIMEOUT"};
+constexpr Setting lock_wait_setting{"--lock-wait", "CCCI_LOCK_WAIT"};
+constexpr Setting capacity_setting{"--capacity", "CCCI_CAPACITY"};
 
 constexpr Setting all_settings[] = {
-    recipe_setting,  pr_setting,          ref_setting,           src_setting,        stages_setting,
-    out_setting,     recipes_dir_setting, require_spec_setting,  git_base_setting,   state_dir_setting,
-    gateway_setting, ca_setting,          suffix_setting,        abra_dir_setting,   abra_setting,
-    server_setting,  pull_setting,        proxy_network_setting, run_expiry_setting, teardown_timeout_setting};
+    recipe_setting,    pr_setting,          ref_setting,           src_setting,        stages_setting,
+    out_setting,       recipes_dir_setting, require_spec_setting,  git_base_setting,   state_dir_setting,
+    gateway_setting,   ca_setting,          suffix_setting,        abra_dir_setting,   abra_setting,
+    server_setting,    pull_setting,        proxy_network_setting, run_expiry_setting, teardown_timeout_setting,
+    lock_wait_setting, capacity_setting};
 
 /// Printable form of a value for error messages: control characters escaped, long values cut.
 std::string shown(std::string_view value) { return harness::quoted(value, '\'', 80); }
@@ -372,6 +375,21 @@ Result<std::chrono::milliseconds> parse_teardown_timeout(const std::string& valu
   return *parsed;
 }
 
+/// CCCI_LOCK_WAIT: seconds, 0 (do not wait) to a day.
+Result<std::chrono::seconds> parse_lock_wait(const std::string& value) {
+  int seconds = small_number(value, 6);
+  if (seconds < 0 || seconds > 24 * 60 * 60)
+    return invalid("CCCI_LOCK_WAIT is a number of seconds from 0 (do not wait) to 86400 (a day)");
+  return std::chrono::seconds(seconds);
+}
+
+/// CCCI_CAPACITY: concurrent runs on the host, 0 (unlimited) to 64.
+Result<int> parse_capacity(const std::string& value) {
+  int capacity = small_number(value, 3);
+  if (capacity < 0 || capacity > 64) return invalid("CCCI_CAPACITY is a number of runs from 1 to 64, or 0 (unlimited)");
+  return capacity;
+}
+
 /// What is tested and where it comes from: RECIPE, PR, REF, SRC, STAGES.
 Status read_subject(const Sources& sources, Config& config) {
   CCCI_TRY_STATUS(read_setting_into(sources, recipe_setting, config, parse_recipe, config.recipe));
@@ -393,7 +411,10 @@ Status read_places(const Sources& sources, Config& config) {
   CCCI_TRY_STATUS(read_setting_into(sources, git_base_setting, config, parse_git_base, config.git_base));
   CCCI_TRY_STATUS(read_setting_into(sources, state_dir_setting, config, parse_path, config.state_dir));
   CCCI_TRY_STATUS(read_setting_into(sources, run_expiry_setting, config, parse_run_expiry, config.run_expiry));
-  return read_setting_into(sources, teardown_timeout_setting, config, parse_teardown_timeout, config.teardown_timeout);
+  CCCI_TRY_STATUS(
+      read_setting_into(sources, teardown_timeout_setting, config, parse_teardown_timeout, config.teardown_timeout));
+  CCCI_TRY_STATUS(read_setting_into(sources, lock_wait_setting, config, parse_lock_wait, config.lock_wait));
+  return read_setting_into(sources, capacity_setting, config, parse_capacity, config.capacity);
 }
 
 /// How the deployment is reached and driven: gateway, CA, domains, abra, images.
@@ -518,6 +539,11 @@ Settings (flag, then variable, then Drone's variable, then the default):
                                     undeploy and remove while it lasts, then docker removes what is
                                     left of the run's stack by name (given 30s at least); anything
                                     still there is named as an infrastructure error
+  --lock-wait, CCCI_LOCK_WAIT       seconds a run waits for another run of its recipe and PR to end, and
+                                    for a free slot under CCCI_CAPACITY, before it gives up as an
+                                    infrastructure error naming the holder (default 1800; 0: no wait)
+  --capacity, CCCI_CAPACITY         at most this many runs deploy on the host at once; the others wait in
+                                    order of arrival, up to CCCI_LOCK_WAIT (default 0: unlimited)
   --gateway, CCCI_GATEWAY           host[:port] every https://<domain> request connects to (default: DNS)
   --ca-bundle, CCCI_CA_BUNDLE       PEM bundle certificates are verified against (default: system store)
   --domain-suffix, CCCI_DOMAIN_SUFFIX   apps are deployed at <name>-<nonce>.<suffix> (default ci.coopcloud.tech)

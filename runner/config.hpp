@@ -41,6 +41,9 @@ struct Config {
   std::chrono::milliseconds teardown_timeout{std::chrono::minutes(10)};  ///< the teardown's budget
   std::string gateway_host;                                              ///< empty: connect by DNS
   int gateway_port = 0;                                                  ///< 0: keep the URL's port
+  /// How long a run waits for its recipe and PR's lock and for a slot (runner/run_admission.hpp).
+  std::chrono::seconds lock_wait{1800};
+  int capacity = 0;  ///< concurrent runs on the host; 0: unlimited
   std::optional<std::filesystem::path> ca_bundle;
   std::string domain_suffix = "ci.coopcloud.tech";
   /// The operator's abra home, where `abra server add` registered the server and the catalogue

@@ -4,6 +4,7 @@
 #include "harness/docker.hpp"
 #include "harness/log.hpp"
 #include "runner/reaper.hpp"
+#include "runner/run_admission.hpp"
 #include "runner/wiring.hpp"
 
 namespace ccci::runner {
@@ -16,6 +17,7 @@ int run_reap(const Config& config, const harness::Environment& child_env, std::o
   Reaper reaper({config.state_dir, std::nullopt}, *docker, *clock);
   ReapReport report = reaper.reap();
   for (const auto& line : report.lines()) log.info("reap", line);
+  for (const auto& line : sweep_dead_claims(config.state_dir)) log.info("reap", line);
   return report.complete() ? 0 : 3;
 }
 

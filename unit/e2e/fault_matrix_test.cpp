@@ -6,8 +6,10 @@
 // state dir, anything left in its own TMPDIR) and the secret leaks (every form of every secret
 // abra generated for the run, in every file of OUT and in ccci-run's output). The table is
 // printed on stdout when the test binary ends. A run killed with SIGKILL counts with the next run
-// of its recipe and PR, which reaps what it left. Not here yet: two runs of one recipe and PR, a
-// capacity of 1. Nor dockerd restarted mid-run: the testbed's daemon is shared.
+// of its recipe and PR, which reaps what it left. Three rows run a second ccci-run beside the first:
+// a second run of the same recipe and PR (it waits, then gives up naming the first; or is stopped
+// with SIGTERM while it waits) and a capacity of 1 (the second waits for the first to end). Not
+// here: dockerd restarted mid-run, as the testbed's daemon is shared by every test and helper.
 #include <gtest/gtest-spi.h>
 #include <gtest/gtest.h>
 
@@ -24,6 +26,8 @@
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include <boost/json/parse.hpp>
 
 #include "harness/text.hpp"
 #include "unit/e2e/lifecycle.hpp"
@@ -606,6 +610,135 @@ TEST_F(FaultMatrix, ItsResidueAndLeakScansFindWhatTheyLookFor) {
   EXPECT_NONFATAL_FAILURE(EXPECT_EQ(leaks_in(planted, scanned), 1u), "holds a generated secret as");
   std::filesystem::create_directories(tmp_dir() / "ccci-plan-probe");
   EXPECT_EQ(residue_of(planted), std::vector<std::string>{(tmp_dir() / "ccci-plan-probe").string()});
+}
+
+/// Two ccci-runs on one host: the first is the row's watched run; at a line of its output the
+/// watch starts the second (ccci-run again, in the first's environment and state dir, with its
+/// own OUT and log and `env` added) and prints what `after_second` prints. The second's result is
+/// read back from its OUT and log.
+class TwoRuns : public FaultMatrix {
+ protected:
+  std::filesystem::path second_out() const { return scratch_ / "out-2"; }
+  std::filesystem::path second_log() const { return scratch_ / "ccci-run-2.log"; }
+
+  /// The watch command: the second run in the background with `env`, then `while_second` (a
+  /// shell snippet; $second is its pid, $log2 its log), then `after_second` once it ended, then its
+  /// exit code as "second exit N".
+  std::string start_second(const std::string& env, const std::string& while_second,
+                           const std::string& after_second = {}) const {
+    return "log2='" + second_log().string() + "'\nOUT='" + second_out().string() + "' " + env + " '" +
+           (binary_dir / "runner/ccci-run").string() + "' >\"$log2\" 2>&1 &\nsecond=$!\n" + while_second +
+           "\nwait \"$second\"\nstatus=$?\n" + after_second + "\necho \"second exit $status\"";
+  }
+
+  RunResult second_result() const {
+    RunResult result;
+    result.out_dir = second_out();
+    result.output = read_text(second_log());
+    auto exit_at = captured_.rfind("second exit ");
+    if (exit_at != std::string::npos) result.exit_code = std::stoi(captured_.substr(exit_at + 12));
+    boost::system::error_code error;
+    auto plan = boost::json::parse(read_text(second_out() / "plan.json"), error);
+    if (!error) result.plan = plan;
+    auto results = boost::json::parse(read_text(second_out() / "results.json"), error);
+    if (!error) result.results = results;
+    return result;
+  }
+};
+
+TEST_F(TwoRuns, ASecondRunOfTheSameRecipeAndPrWaitsThenGivesUpNamingTheFirst) {
+  std::filesystem::create_directories(second_out());
+  // The second run, started once the first deploys, waits 3 s for the first's lock: the first's
+  // install alone takes longer. Afterwards the first must still be running.
+  RunResult first = run_row(watch("[tier] install: started", start_second("CCCI_LOCK_WAIT=3", "", R"sh(
+grep -qE '\[tier\] teardown: ' "$CCCI_E2E_LOG" && echo 'the first run had ended'
+echo "first pid $CCCI_E2E_PID")sh"),
+                                  source_dir / "recipes"));
+  RunResult second = second_result();
+  ASSERT_TRUE(first.plan.is_object()) << first.output;
+  std::string first_id(first.plan.at("run_id").as_string());
+  std::string first_pid = captured_.substr(captured_.find("first pid ") + 10);
+  first_pid = first_pid.substr(0, first_pid.find('\n'));
+  EXPECT_EQ(captured_.find("the first run had ended"), std::string::npos) << captured_;
+  std::string holder = "run " + first_id + " (pid " + first_pid + ")";
+  EXPECT_NE(second.output.find("waiting for " + holder + " of fixture-db PR 1, up to 3s"), std::string::npos)
+      << second.output;
+  EXPECT_NE(second.output.find("ccci-run: fixture-db PR 1 is being run by " + holder +
+                               ": still running after waiting 3s (CCCI_LOCK_WAIT)"),
+            std::string::npos)
+      << second.output;
+  EXPECT_EQ(second.output.find("[tier]"), std::string::npos) << "the second deployed nothing" << second.output;
+  ASSERT_TRUE(first.results.is_object()) << first.output;
+  EXPECT_EQ(results().at("verdict").as_string(), "green");
+  expect_teardown_clean(first);
+  record("a second run of the same recipe and PR during the first: the first", first, 0);
+  record("a second run of the same recipe and PR during the first: the second", second, 3);
+  ASSERT_TRUE(second.plan.is_object()) << second.output;
+  EXPECT_FALSE(std::filesystem::exists(state_dir_ / "runs" / std::string(second.plan.at("run_id").as_string())))
+      << "the second's run directory went with it";
+}
+
+TEST_F(TwoRuns, WithACapacityOfOneTheSecondRunWaitsForTheFirstToEnd) {
+  std::filesystem::create_directories(second_out());
+  // Only the install, to keep the row short. The second run (the default branch: another
+  // subject, so only the capacity holds it) starts once the first deploys; when the second
+  // begins its own deploy, the first's teardown must have ended.
+  Watch how = watch("[tier] install: started", start_second("PR= CCCI_LOCK_WAIT=600", R"sh(
+until grep -qF '[tier] install: started' "$log2"; do
+  kill -0 "$second" 2>/dev/null || break
+  sleep 0.05
+done
+if grep -qE '\[tier\] teardown: ' "$CCCI_E2E_LOG"; then echo 'the first had ended'; else echo 'OVERLAP'; fi)sh"),
+                    source_dir / "recipes");
+  how.env["CCCI_CAPACITY"] = "1";
+  how.env["STAGES"] = "install";
+  RunResult first = run_row(how);
+  RunResult second = second_result();
+  EXPECT_NE(captured_.find("the first had ended"), std::string::npos) << captured_ << "\n" << second.output;
+  EXPECT_NE(second.output.find("waiting for a slot: the host is at capacity (1 runs, CCCI_CAPACITY), its slots held "
+                               "by run " +
+                               std::string(first.plan.at("run_id").as_string())),
+            std::string::npos)
+      << second.output;
+  ASSERT_TRUE(first.results.is_object()) << first.output;
+  ASSERT_TRUE(second.results.is_object()) << second.output;
+  EXPECT_EQ(results().at("verdict").as_string(), "green");
+  EXPECT_EQ(second.results.at("verdict").as_string(), "green") << second.output;
+  expect_teardown_clean(first);
+  expect_teardown_clean(second);
+  record("a capacity of 1 with two runs: the first", first, 0);
+  record("a capacity of 1 with two runs: the second, after the first", second, 0);
+}
+
+TEST_F(TwoRuns, ASecondRunStoppedWhileItWaitsExits143AndLeavesNothing) {
+  std::filesystem::create_directories(second_out());
+  // The second run waits for the first's lock (up to 600 s); once it says so, SIGTERM.
+  Watch how = watch("[tier] install: started", start_second("CCCI_LOCK_WAIT=600", R"sh(
+until grep -qF '[admission] waiting for run ' "$log2"; do
+  kill -0 "$second" 2>/dev/null || break
+  sleep 0.05
+done
+kill -TERM "$second" && echo 'SIGTERM sent while the second waited')sh"),
+                    source_dir / "recipes");
+  how.env["STAGES"] = "install";
+  RunResult first = run_row(how);
+  RunResult second = second_result();
+  EXPECT_NE(captured_.find("SIGTERM sent while the second waited"), std::string::npos) << captured_ << second.output;
+  EXPECT_NE(second.output.find("ccci-run: interrupted by SIGTERM while waiting for the lock of fixture-db PR 1"),
+            std::string::npos)
+      << second.output;
+  EXPECT_EQ(second.output.find("[tier]"), std::string::npos) << "the second deployed nothing" << second.output;
+  ASSERT_TRUE(second.plan.is_object()) << second.output;
+  EXPECT_FALSE(std::filesystem::exists(state_dir_ / "runs" / std::string(second.plan.at("run_id").as_string())))
+      << "the second's run directory went with it";
+  ASSERT_TRUE(first.results.is_object()) << first.output;
+  EXPECT_EQ(results().at("verdict").as_string(), "green");
+  expect_teardown_clean(first);
+  record("SIGTERM while a second run of the same recipe and PR waits: the first", first, 0);
+  record("SIGTERM while a second run of the same recipe and PR waits: the second", second, 143);
+  std::error_code absent;
+  EXPECT_EQ(std::filesystem::directory_iterator(state_dir_ / "locks", absent), std::filesystem::directory_iterator())
+      << "both runs' lock files went with them";
 }
 
 }  // namespace

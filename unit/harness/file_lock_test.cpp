@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <iterator>
 #include <optional>
 
 #include "unit/fakes/temp_dir.hpp"
@@ -108,6 +109,30 @@ TEST_F(FileLockTest, KnowsWhenItsFileWasRemovedOrReplaced) {
   EXPECT_FALSE(*held.still_names_locked_file());
   std::ofstream(file) << "";
   EXPECT_FALSE(*held.still_names_locked_file()) << "another file under the same name";
+}
+
+TEST_F(FileLockTest, ContentsAreReplacedInPlaceAndTheLockStillGuardsTheName) {
+  std::ofstream(file) << "an older and longer note\n";
+  auto first = try_lock(file, CreateFile::yes);
+  ASSERT_TRUE(first.ok() && first->acquired());
+  FileLock held = std::move(*first).take();
+  ASSERT_TRUE(held.replace_contents("run-a 12\n").ok());
+  std::ifstream in(file);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(text, "run-a 12\n");
+  EXPECT_TRUE(*held.still_names_locked_file());
+  EXPECT_FALSE(can_take());
+}
+
+TEST_F(FileLockTest, ARenamedLockIsHeldUnderItsNewName) {
+  auto first = try_lock(dir.path() / "draft", CreateFile::yes);
+  ASSERT_TRUE(first.ok() && first->acquired());
+  FileLock held = std::move(*first).take();
+  ASSERT_TRUE(held.rename_to(file).ok());
+  EXPECT_EQ(held.path(), file);
+  EXPECT_TRUE(*held.still_names_locked_file());
+  EXPECT_FALSE(std::filesystem::exists(dir.path() / "draft"));
+  EXPECT_FALSE(can_take()) << "the lock came with the file";
 }
 
 }  // namespace

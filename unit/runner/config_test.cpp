@@ -398,5 +398,25 @@ TEST(Config, TeardownTimeoutIsADurationFromTenSecondsToAnHour) {
   }
 }
 
+TEST(Config, LockWaitIsSecondsFromZeroToADay) {
+  EXPECT_EQ(parse_ok({{"RECIPE", "x"}}).lock_wait, std::chrono::seconds(1800));
+  EXPECT_EQ(parse_ok({{"RECIPE", "x"}, {"CCCI_LOCK_WAIT", "0"}}).lock_wait, std::chrono::seconds(0));
+  EXPECT_EQ(parse_ok({{"RECIPE", "x"}}, {"--lock-wait=86400"}).lock_wait, std::chrono::seconds(86400));
+  for (const char* bad : {"86401", "-1", "5m", "99999999999"}) {
+    std::string message = parse_error({{"RECIPE", "x"}, {"CCCI_LOCK_WAIT", bad}});
+    EXPECT_EQ(message.rfind("CCCI_LOCK_WAIT (env CCCI_LOCK_WAIT)", 0), 0u) << bad << ": " << message;
+  }
+}
+
+TEST(Config, CapacityIsUnlimitedByDefaultAndAtMost64) {
+  EXPECT_EQ(parse_ok({{"RECIPE", "x"}}).capacity, 0);
+  EXPECT_EQ(parse_ok({{"RECIPE", "x"}, {"CCCI_CAPACITY", "1"}}).capacity, 1);
+  EXPECT_EQ(parse_ok({{"RECIPE", "x"}}, {"--capacity", "64"}).capacity, 64);
+  for (const char* bad : {"65", "-1", "two", "1000"}) {
+    std::string message = parse_error({{"RECIPE", "x"}, {"CCCI_CAPACITY", bad}});
+    EXPECT_EQ(message.rfind("CCCI_CAPACITY (env CCCI_CAPACITY)", 0), 0u) << bad << ": " << message;
+  }
+}
+
 }  // namespace
 }  // namespace ccci::runner
