@@ -15,7 +15,7 @@ using harness::ErrorKind;
 using harness::make_error;
 using namespace std::chrono_literals;
 
-constexpr std::uint64_t mib = 1024 * 1024;
+constexpr std::uint64_t mib = std::uint64_t{1024} * 1024;
 
 TEST(ResourcePeaks, EachSampleSumsTheStacksContainersAndThePeakIsTheLargestSum) {
   ResourcePeaks peaks;
