@@ -253,6 +253,23 @@ class RealDockerDriver final : public DockerDriver {
     return completion;
   }
 
+  Result<std::vector<ContainerStats>> stack_container_stats(const std::vector<std::string>& stacks,
+                                                            std::chrono::milliseconds timeout) override {
+    for (const auto& stack : stacks) CCCI_TRY_STATUS(validate_docker_name("stack name", stack, object_name_chars));
+    if (stacks.empty()) return std::vector<ContainerStats>{};
+    CCCI_TRY(auto completion,
+             run_docker({"stats", "--no-stream", "--no-trunc", "--format", std::string(json_row_format)},
+                        Missing::is_error, timeout));
+    CCCI_TRY(auto rows, parse_container_stats(completion.out));
+    std::vector<ContainerStats> ours;
+    for (auto& row : rows) {
+      bool of_ours = std::any_of(stacks.begin(), stacks.end(),
+                                 [&](const std::string& stack) { return container_of_stack(row.name, stack); });
+      if (of_ours) ours.push_back(std::move(row));
+    }
+    return ours;
+  }
+
   Result<Residue> label_residue(const std::string& label_filter) override {
     CCCI_TRY_STATUS(validate_docker_name("label filter", label_filter, label_filter_chars));
     std::vector<NameQuery> queries;

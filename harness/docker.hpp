@@ -19,6 +19,7 @@
 #include <utility>
 #include <vector>
 
+#include "harness/docker_stats.hpp"
 #include "harness/process.hpp"
 #include "harness/result.hpp"
 
@@ -130,6 +131,14 @@ class DockerDriver {
   /// Runs argv in the container. A non-zero exit is reported in the Completion, not an error.
   virtual Result<Completion> exec(const std::string& container, const std::vector<std::string>& argv,
                                   std::chrono::milliseconds timeout) = 0;
+
+  /// One sample of the running containers of `stacks` (swarm names a task's container
+  /// "<stack>_<service>.<slot>.<task id>"): one `docker stats --no-stream` of every running
+  /// container, filtered by name, whatever the number of stacks. Not by ids from `docker ps`: a
+  /// container replaced between the two calls (an upgrade, a restart) would fail the sample.
+  /// docker takes a second or two to sample; `timeout` bounds it.
+  virtual Result<std::vector<ContainerStats>> stack_container_stats(const std::vector<std::string>& stacks,
+                                                                    std::chrono::milliseconds timeout) = 0;
 
   /// Everything carrying `label_filter` ("key=value" or "key"), or, for stack_residue, the
   /// stack's namespace label or a "<stack>_" name prefix (abra creates secrets by name).

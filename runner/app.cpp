@@ -33,6 +33,7 @@
 #include "runner/reap_command.hpp"
 #include "runner/reaper.hpp"
 #include "runner/reports.hpp"
+#include "runner/resource_sampler.hpp"
 #include "runner/run_admission.hpp"
 #include "runner/run_guard.hpp"
 #include "runner/spec.hpp"
@@ -145,11 +146,7 @@ RunIdentity run_identity(const Config& config, const std::string& nonce) {
 harness::Status journal_run_resources(RunJournal& journal, const Config& config, const Plan& plan) {
   CCCI_TRY(auto abra_home, harness::absolute_path(run_abra_dir(config, plan)));
   CCCI_TRY_STATUS(journal.record_directory(abra_home));
-  CCCI_TRY_STATUS(journal.record_stack(harness::stack_name_for(plan.domain)));
-  for (const auto& dep : plan.deps) {
-    CCCI_TRY_STATUS(journal.record_stack(
-        harness::stack_name_for(dependency_domain(dep, plan.recipe, nonce_of(plan.run_id), config.domain_suffix))));
-  }
+  for (const auto& stack : run_stacks(config, plan)) CCCI_TRY_STATUS(journal.record_stack(stack));
   return harness::ok_status();
 }
 
@@ -202,9 +199,11 @@ class RunSeams {
                                                  std::filesystem::temp_directory_path())),
         steps_(spec, step_facts(config, plan, host.child_env), *http_, *docker_, *host.processes, *clock_, log),
         deployment_(deployment_settings(config, spec, plan),
-                    {*abra_, *docker_, *volume_files_, *host.git, *http_, *clock_, log, steps_}) {}
+                    {*abra_, *docker_, *volume_files_, *host.git, *http_, *clock_, log, steps_}),
+        sampler_(*docker_, run_stacks(config, plan)) {}
 
   Deployment& deployment() { return deployment_; }
+  ResourceSampler& sampler() { return sampler_; }
   harness::Clock& clock() { return *clock_; }
 
  private:
@@ -215,6 +214,7 @@ class RunSeams {
   std::unique_ptr<harness::VolumeFiles> volume_files_;
   SpecSteps steps_;
   Deployment deployment_;
+  ResourceSampler sampler_;  // after docker_, which it borrows; its thread ends before docker_ goes
 };
 
 /// run the machine: the plan's tiers on the deployment, progress live in the log, teardown always.
@@ -222,8 +222,10 @@ RunReport run_machine(const Plan& plan, const RecipeSpec& spec, RunSeams& seams,
   RunReport report = report_head(plan, utc_now());
   auto start = seams.clock().now();
   TierMachine machine(
-      seams.deployment(), seams.clock(), [] { return harness::pending_interrupt(); }, terminal_progress(log));
+      seams.deployment(), seams.clock(), [] { return harness::pending_interrupt(); },
+      sampling_while_deployed(terminal_progress(log), seams.sampler()));
   MachineResult result = machine.run(machine_inputs(plan));
+  report.resources = seams.sampler().finish();
   record_machine_result(report, std::move(result),
                         std::chrono::duration_cast<std::chrono::milliseconds>(seams.clock().now() - start));
   // A last-green base that no longer deploys falls through: the overlays are judged against the base used.

@@ -3,6 +3,7 @@
 /// machine, consumed by the reports (JUnit, results.json, summary.md). Plain values, no behaviour
 /// beyond naming.
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -67,6 +68,24 @@ struct Evidence {
   std::chrono::milliseconds duration{0};
 };
 
+/// Wall time of one operation the tier machine asked for, in the order asked (issue 12): the
+/// tiers' operations, each tier's checks, the evidence and the teardown.
+struct OperationTiming {
+  std::string name;          ///< "deploy_dependencies", "install", "seed_pre_upgrade", "checks", "teardown", …
+  std::optional<Tier> tier;  ///< the tier it ran for; nullopt for evidence and teardown
+  std::chrono::milliseconds duration{0};
+};
+
+/// The run's stacks' resource use as Docker reported it, sampled from install to teardown
+/// (runner/resource_sampler.hpp). Figures Docker did not report are nullopt, with a note.
+struct ResourceFigures {
+  int samples = 0;                                 ///< docker answers holding a container of the run's stacks
+  std::optional<std::uint64_t> peak_memory_bytes;  ///< the largest sum of memory over one sample's containers
+  std::optional<double> peak_cpu_percent;          ///< likewise for CPU, percent of one core
+  std::chrono::milliseconds interval{0};           ///< the pause between samples
+  std::string note = "not sampled";                ///< why figures are missing or partial; empty when none are
+};
+
 }  // namespace ccci::runner
 
 #include "runner/backup_analysis.hpp"
@@ -115,6 +134,8 @@ struct RunReport {
   std::vector<TierOutcome> tiers;         ///< always the five tiers, in order
   TeardownOutcome teardown;
   Evidence evidence;
+  std::vector<OperationTiming> operations;  ///< wall time of each operation, in the order run
+  ResourceFigures resources;                ///< the run's stacks' peak memory and CPU
   int deploy_count = 0;
   int expected_deploy_count = 1;          ///< 1 + number of dependencies
   std::optional<bool> lint_clean;         ///< nullopt: lint was not run

@@ -62,6 +62,26 @@ boost::json::object evidence_json(const Evidence& evidence, const RedactedText& 
           {"duration_s", seconds(evidence.duration)}};
 }
 
+boost::json::array operations_json(const std::vector<OperationTiming>& operations, const RedactedText& text) {
+  boost::json::array array;
+  for (const auto& operation : operations) {
+    array.push_back({{"name", text(operation.name)},
+                     {"tier", operation.tier ? boost::json::value(to_string(*operation.tier)) : nullptr},
+                     {"duration_s", seconds(operation.duration)}});
+  }
+  return array;
+}
+
+boost::json::object resources_json(const ResourceFigures& resources, const RedactedText& text) {
+  const auto& memory = resources.peak_memory_bytes;
+  const auto& cpu = resources.peak_cpu_percent;
+  return {{"samples", resources.samples},
+          {"peak_memory_bytes", memory ? boost::json::value(*memory) : nullptr},
+          {"peak_cpu_percent", cpu ? boost::json::value(*cpu) : nullptr},
+          {"interval_s", seconds(resources.interval)},
+          {"note", text(resources.note)}};
+}
+
 boost::json::value upgrade_env_json(const std::optional<EnvUpgrade>& env, const RedactedText& text) {
   if (!env) return nullptr;
   return {{"applied", env->applied},       {"added", text(env->added)},     {"kept", text(env->kept)},
@@ -90,6 +110,8 @@ boost::json::value results_to_json(const RunReport& report, const harness::Redac
   root["tiers"] = tiers_json(report.tiers, text);
   root["teardown"] = teardown_json(report.teardown, text);
   root["evidence"] = evidence_json(report.evidence, text);
+  root["operations"] = operations_json(report.operations, text);
+  root["resources"] = resources_json(report.resources, text);
   root["deploy_count"] = report.deploy_count;
   root["expected_deploy_count"] = report.expected_deploy_count;
   root["lint_clean"] = report.lint_clean ? boost::json::value(*report.lint_clean) : boost::json::value(nullptr);

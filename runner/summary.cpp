@@ -69,6 +69,25 @@ std::string upgrade_env_text(const EnvUpgrade& env) {
   return harness::join(parts, "; ");
 }
 
+/// "peak memory 152.3 MiB, peak CPU 37.5% of a core (24 samples)", or what is missing and why.
+std::string resources_text(const ResourceFigures& resources) {
+  std::vector<std::string> parts;
+  char buffer[64];
+  if (resources.peak_memory_bytes) {
+    std::snprintf(buffer, sizeof buffer, "peak memory %.1f MiB",
+                  static_cast<double>(*resources.peak_memory_bytes) / (1024.0 * 1024.0));
+    parts.emplace_back(buffer);
+  }
+  if (resources.peak_cpu_percent) {
+    std::snprintf(buffer, sizeof buffer, "peak CPU %.1f%% of a core", *resources.peak_cpu_percent);
+    parts.emplace_back(buffer);
+  }
+  std::string text = parts.empty() ? "not reported" : harness::join(parts, ", ");
+  text += " (" + std::to_string(resources.samples) + " sample" + (resources.samples == 1 ? "" : "s") + ")";
+  if (!resources.note.empty()) text += ": " + resources.note;
+  return text;
+}
+
 std::string pr_text(const RunReport& report) { return report.pr ? " PR #" + std::to_string(*report.pr) : ""; }
 
 }  // namespace
@@ -93,6 +112,7 @@ std::string render_summary_markdown(const RunReport& report) {
   for (const auto& warning : report.backup_coverage.warnings) md << "  - " << cell(warning) << "\n";
   md << "- last-green: " << cell(describe(report.promotion)) << "\n";
   md << "- deployments: " << report.deploy_count << " of " << report.expected_deploy_count << " expected\n";
+  md << "- stack resources: " << cell(resources_text(report.resources)) << "\n";
   md << "- environment: " << cell(render_provenance(report.environment)) << " · run " << report.run_id << "\n\n";
   md << "| tier | status | time | note |\n|---|---|---|---|\n";
   for (const auto& tier : report.tiers) {

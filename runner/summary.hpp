@@ -7,9 +7,9 @@
 
 namespace ccci::runner {
 
-/// Markdown: headline with verdict and level, head and base, a table of the five tiers, then each
-/// failing or erroring check with its message and (collapsed, truncated) detail, then teardown
-/// residue and run-level errors.
+/// Markdown: headline with verdict and level, head and base, the stack's peak resources, a table of the five tiers,
+/// then each failing or erroring check with its message and (collapsed, truncated) detail, then teardown residue and
+/// run-level errors.
 std::string render_summary_markdown(const RunReport& report);
 
 /// A tier's or teardown's duration as the summaries show it: always tenths, "4.8s", "0.0s".

@@ -61,27 +61,49 @@ TierMachine::TierMachine(Operations& ops, harness::Clock& clock, std::function<i
                          MachineObserver observer)
     : ops_(ops), clock_(clock), pending_interrupt_(std::move(pending_interrupt)), observer_(std::move(observer)) {}
 
+template <typename Step>
+auto TierMachine::timed(std::string name, std::optional<Tier> tier, Step&& step) -> decltype(step()) {
+  auto start = clock_.now();
+  try {
+    auto done = step();
+    operations_.push_back({std::move(name), tier, since(clock_, start)});
+    return done;
+  } catch (...) {
+    operations_.push_back({std::move(name), tier, since(clock_, start)});
+    throw;
+  }
+}
+
 Status TierMachine::perform(Tier tier, bool has_dependencies) {
   switch (tier) {
     case Tier::install:
-      if (has_dependencies) CCCI_TRY_STATUS(ops_.deploy_dependencies());
-      return ops_.install();
-    case Tier::upgrade: CCCI_TRY_STATUS(seed_pre_upgrade()); return ops_.upgrade();
+      if (has_dependencies)
+        CCCI_TRY_STATUS(timed("deploy_dependencies", tier, [&] { return ops_.deploy_dependencies(); }));
+      return timed("install", tier, [&] { return ops_.install(); });
+    case Tier::upgrade:
+      CCCI_TRY_STATUS(seed_pre_upgrade(tier));
+      return timed("upgrade", tier, [&] { return ops_.upgrade(); });
     case Tier::backup:
       // Without an upgrade the data written before one is written here, so the checks that read
       // it back after the restore still judge something instead of failing on data never written.
-      if (!pre_upgrade_seeded_) CCCI_TRY_STATUS(seed_pre_upgrade());
-      CCCI_TRY_STATUS(ops_.seed(SeedOp::pre_backup));
-      return ops_.backup();
-    case Tier::restore: CCCI_TRY_STATUS(ops_.seed(SeedOp::pre_restore)); return ops_.restore();
+      if (!pre_upgrade_seeded_) CCCI_TRY_STATUS(seed_pre_upgrade(tier));
+      CCCI_TRY_STATUS(seed(SeedOp::pre_backup, tier));
+      return timed("backup", tier, [&] { return ops_.backup(); });
+    case Tier::restore:
+      CCCI_TRY_STATUS(seed(SeedOp::pre_restore, tier));
+      return timed("restore", tier, [&] { return ops_.restore(); });
     case Tier::custom: return harness::ok_status();
   }
   return harness::ok_status();
 }
 
-Status TierMachine::seed_pre_upgrade() {
+Status TierMachine::seed(SeedOp op, Tier tier) {
+  return timed("seed_" + std::string(to_string(op)), tier, [&] { return ops_.seed(op); });
+}
+
+Status TierMachine::seed_pre_upgrade(Tier tier) {
   pre_upgrade_seeded_ = true;
-  return ops_.seed(SeedOp::pre_upgrade);
+  return seed(SeedOp::pre_upgrade, tier);
 }
 
 TierOutcome TierMachine::run_tier(const TierIntent& intent, bool has_dependencies) {
@@ -94,7 +116,7 @@ TierOutcome TierMachine::run_tier(const TierIntent& intent, bool has_dependencie
     outcome.status = error.kind == ErrorKind::check_failed ? TierStatus::fail : TierStatus::error;
     outcome.reason = error.message;
   } else {
-    outcome.checks = ops_.run_checks(intent.tier);
+    outcome.checks = timed("checks", intent.tier, [&] { return ops_.run_checks(intent.tier); });
     outcome.status = status_from_checks(outcome.checks, outcome.reason);
   }
   outcome.duration = since(clock_, start);
@@ -104,12 +126,15 @@ TierOutcome TierMachine::run_tier(const TierIntent& intent, bool has_dependencie
 MachineResult TierMachine::run(const MachineInputs& inputs) {
   MachineResult result;
   pre_upgrade_seeded_ = false;
+  operations_.clear();
   run_tiers(inputs, result);
   bool red = std::any_of(result.tiers.begin(), result.tiers.end(), [](const TierOutcome& tier) {
     return tier.status == TierStatus::fail || tier.status == TierStatus::error;
   });
   if (red && !result.interrupt_signal && !pending_interrupt_()) collect_evidence(result);
   tear_down(result);
+  result.operations = std::move(operations_);
+  operations_.clear();  // moved-from: valid but unspecified
   result.deploy_count = ops_.deploy_count();
   if (auto wrong = deploy_count_error(result, inputs.expected_deploy_count)) result.infra_errors.push_back(*wrong);
   return result;
@@ -188,6 +213,7 @@ void TierMachine::collect_evidence(MachineResult& result) {
   }
   result.evidence.collected = true;
   result.evidence.duration = since(clock_, start);
+  operations_.push_back({"evidence", std::nullopt, result.evidence.duration});
   if (observer_.evidence_collected) observer_.evidence_collected(result.evidence);
 }
 
@@ -200,6 +226,7 @@ void TierMachine::tear_down(MachineResult& result) {
     result.teardown = TeardownOutcome{true, false, {}, std::string("teardown threw: ") + e.what(), {}};
   }
   if (result.teardown.duration == std::chrono::milliseconds::zero()) result.teardown.duration = since(clock_, start);
+  operations_.push_back({"teardown", std::nullopt, result.teardown.duration});
   if (!result.teardown.clean) {
     std::string what = result.teardown.message.empty() ? "teardown left resources behind" : result.teardown.message;
     for (const auto& item : result.teardown.residue) what += "; left: " + item;

@@ -46,6 +46,7 @@ struct MachineResult {
   std::vector<TierOutcome> tiers;
   TeardownOutcome teardown;
   Evidence evidence;
+  std::vector<OperationTiming> operations;  ///< each operation asked of Operations, timed, in order
   int deploy_count = 0;
   std::vector<std::string> infra_errors;
   int interrupt_signal = 0;
@@ -75,7 +76,11 @@ class TierMachine {
   void run_tiers(const MachineInputs& inputs, MachineResult& result);
   TierOutcome run_tier(const TierIntent& intent, bool has_dependencies);
   harness::Status perform(Tier tier, bool has_dependencies);
-  harness::Status seed_pre_upgrade();
+  harness::Status seed(SeedOp op, Tier tier);
+  harness::Status seed_pre_upgrade(Tier tier);
+  /// Runs `step` and records its wall time as `name` (for `tier`), also when it throws.
+  template <typename Step>
+  auto timed(std::string name, std::optional<Tier> tier, Step&& step) -> decltype(step());
   void finish(MachineResult& result, TierOutcome outcome);
   void collect_evidence(MachineResult& result);
   /// Always runs; a teardown that is not clean is a run-level infrastructure error.
@@ -85,6 +90,7 @@ class TierMachine {
   harness::Clock& clock_;
   std::function<int()> pending_interrupt_;
   MachineObserver observer_;
+  std::vector<OperationTiming> operations_;  ///< of the current run
   bool pre_upgrade_seeded_ =
       false;  ///< the pre_upgrade seeds ran (before the upgrade, or before the backup without one)
 };

@@ -2,7 +2,19 @@
 
 #include <utility>
 
+#include "runner/naming.hpp"
+#include "runner/run_journal.hpp"
+
 namespace ccci::runner {
+
+std::vector<std::string> run_stacks(const Config& config, const Plan& plan) {
+  std::vector<std::string> stacks{harness::stack_name_for(plan.domain)};
+  for (const auto& dep : plan.deps) {
+    stacks.push_back(
+        harness::stack_name_for(dependency_domain(dep, plan.recipe, nonce_of(plan.run_id), config.domain_suffix)));
+  }
+  return stacks;
+}
 
 PlanInputs plan_inputs(const Config& config, const RecipeSpec& spec, const std::string& nonce) {
   PlanInputs in;
@@ -113,6 +125,7 @@ void record_machine_result(RunReport& report, MachineResult result, std::chrono:
   report.tiers = std::move(result.tiers);
   report.teardown = std::move(result.teardown);
   report.evidence = std::move(result.evidence);
+  report.operations = std::move(result.operations);
   report.deploy_count = result.deploy_count;
   if (result.base) {
     report.base = std::move(result.base->base);

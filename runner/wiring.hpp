@@ -7,6 +7,7 @@
 #include <chrono>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "harness/abra.hpp"
 #include "harness/docker.hpp"
@@ -26,6 +27,9 @@ namespace ccci::runner {
 
 /// What planning needs of the configuration and the spec; overlay checks carry their description.
 PlanInputs plan_inputs(const Config& config, const RecipeSpec& spec, const std::string& nonce);
+
+/// Every stack the run deploys: the app's, then each dependency's (named per (parent, dep)).
+std::vector<std::string> run_stacks(const Config& config, const Plan& plan);
 
 /// The run's own ABRA_DIR: <state_dir>/abra/runs/<run id>.
 std::filesystem::path run_abra_dir(const Config& config, const Plan& plan);

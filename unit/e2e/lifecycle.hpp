@@ -6,10 +6,12 @@
 
 #include <boost/json.hpp>
 #include <chrono>
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <iterator>
 #include <map>
 #include <sstream>
 #include <string>
@@ -185,6 +187,41 @@ class Lifecycle : public OnTestbed {
     EXPECT_EQ(std::string(head->at("message").as_string()).find("chaos-version " + head_commit.substr(0, 8)), 0u)
         << head->at("message");
     EXPECT_EQ(results().at("base").at("source").as_string(), "target-branch");
+  }
+
+  /// A green run through every tier timed each operation within the run's own duration, and
+  /// Docker reported its stack's memory and CPU at least once.
+  void expect_plausible_resource_figures(const RunResult& result) {
+    auto millis = [](const json::value& seconds) { return std::llround(seconds.to_number<double>() * 1000.0); };
+    long long sum = 0;
+    std::map<std::string, int> seen;
+    for (const auto& operation : results().at("operations").as_array()) {
+      std::string name(operation.at("name").as_string());
+      ++seen[name];
+      long long duration = millis(operation.at("duration_s"));
+      sum += duration;
+      EXPECT_GE(duration, 0) << name;
+      // These always spawn abra or docker: never under a millisecond. A seed or checks with
+      // nothing to do for its tier may be.
+      bool spawns = name.rfind("seed_", 0) != 0 && name != "checks";
+      if (spawns) {
+        EXPECT_GT(duration, 0) << name;
+      }
+    }
+    for (const char* name : {"install", "seed_pre_upgrade", "upgrade", "seed_pre_backup", "backup", "seed_pre_restore",
+                             "restore", "teardown"})
+      EXPECT_EQ(seen[name], 1) << name << " timed once: " << results().at("operations");
+    EXPECT_EQ(seen["checks"], 5) << "one checks operation per tier";
+    EXPECT_LE(sum, millis(results().at("duration_s"))) << "the operations lie within the run";
+    const auto& resources = results().at("resources").as_object();
+    EXPECT_GE(resources.at("samples").as_int64(), 1) << resources;
+    ASSERT_FALSE(resources.at("peak_memory_bytes").is_null()) << resources;
+    EXPECT_GT(resources.at("peak_memory_bytes").to_number<std::uint64_t>(), 0u) << resources;
+    ASSERT_FALSE(resources.at("peak_cpu_percent").is_null()) << resources;
+    EXPECT_GE(resources.at("peak_cpu_percent").to_number<double>(), 0.0) << resources;
+    std::ifstream summary(result.out_dir / "summary.md");
+    std::string md((std::istreambuf_iterator<char>(summary)), std::istreambuf_iterator<char>());
+    EXPECT_NE(md.find("\n- stack resources: peak memory "), std::string::npos) << md;
   }
 
   RunResult last_;

@@ -18,7 +18,9 @@ namespace ccci::e2e {
 namespace {
 
 TEST_F(Lifecycle, FixtureWebPassesEveryTierOnOneDeployment) {
-  expect_green_through_every_tier(run("fixture-web", 1));
+  auto result = run("fixture-web", 1);
+  expect_green_through_every_tier(result);
+  expect_plausible_resource_figures(result);
   // fixture-web's main is a commit ahead of its newest tag (the discourse case): the base is that
   // tip, the true predecessor of the PR, not the newest release.
   std::string repo = testbed().env.at("CCCI_GIT_BASE") + "/coop-cloud/fixture-web";
@@ -41,7 +43,9 @@ TEST_F(Lifecycle, FixtureWebPassesEveryTierOnOneDeployment) {
 }
 
 TEST_F(Lifecycle, FixtureDbPassesEveryTierWithItsDumpAndRestoreHooks) {
-  expect_green_through_every_tier(run("fixture-db", 1));
+  auto result = run("fixture-db", 1);
+  expect_green_through_every_tier(result);
+  expect_plausible_resource_figures(result);
   const auto* coverage = check("backup", "snapshot_covers_volumes");
   ASSERT_NE(coverage, nullptr);
   EXPECT_NE(std::string(coverage->at("message").as_string()).find("_db-data/_data/backup.sql"), std::string::npos);

@@ -219,6 +219,28 @@ harness::Result<harness::Residue> FakeDocker::label_residue(const std::string& l
   return harness::Residue{};
 }
 
+harness::Result<std::vector<harness::ContainerStats>> FakeDocker::stack_container_stats(
+    const std::vector<std::string>& stacks, std::chrono::milliseconds) {
+  auto recorded = record("stack_container_stats", "stack_container_stats " + harness::join(stacks, " "));
+  harness::Result<std::vector<harness::ContainerStats>> answer = std::vector<harness::ContainerStats>{};
+  {
+    std::lock_guard lock(mutex_);
+    if (!stats.empty()) {
+      answer = stats.front();
+      if (stats.size() > 1) stats.pop_front();
+    }
+    ++stats_calls_;
+  }
+  stats_called_.notify_all();
+  if (!recorded.ok()) return recorded.error();
+  return answer;
+}
+
+bool FakeDocker::wait_for_stats_calls(int count, std::chrono::milliseconds within) {
+  std::unique_lock lock(mutex_);
+  return stats_called_.wait_for(lock, within, [&] { return stats_calls_ >= count; });
+}
+
 harness::Result<harness::Residue> FakeDocker::stack_residue(const std::string& stack) {
   CCCI_TRY_STATUS(record("stack_residue", "stack_residue " + stack));
   if (residues.empty()) return harness::Residue{};

@@ -3,6 +3,8 @@
 /// is recorded as one line ("deploy chaos force", "service_rm a_b"); an operation fails when a
 /// test puts an Error under its name in `failures`. FakeAbra keeps its ABRA_DIR in a directory
 /// the test owns, so the compose model and the app .env are real files.
+#include <chrono>
+#include <condition_variable>
 #include <deque>
 #include <filesystem>
 #include <functional>
@@ -77,6 +79,13 @@ class FakeDocker final : public harness::DockerDriver {
   std::deque<std::vector<harness::ServiceRollout>> rollouts;
   /// What stack_residue answers, one entry per call; the last repeats. Empty: nothing left.
   std::deque<harness::Residue> residues;
+  /// What stack_container_stats answers (an error or the rows of the stacks asked for), one entry
+  /// per call; the last repeats. Empty: no container runs. Set before another thread samples.
+  std::deque<harness::Result<std::vector<harness::ContainerStats>>> stats;
+
+  /// Waits (without sleeping) until stack_container_stats was called `count` times; false when
+  /// `within` passed first.
+  bool wait_for_stats_calls(int count, std::chrono::milliseconds within);
 
   harness::Result<harness::EngineFacts> engine_facts() override;
   harness::Result<harness::NetworkFacts> network_facts(const std::string& network) override;
@@ -96,6 +105,8 @@ class FakeDocker final : public harness::DockerDriver {
   harness::Result<std::string> container_for_service(const std::string& service) override;
   harness::Result<harness::Completion> exec(const std::string& container, const std::vector<std::string>& argv,
                                             std::chrono::milliseconds timeout) override;
+  harness::Result<std::vector<harness::ContainerStats>> stack_container_stats(
+      const std::vector<std::string>& stacks, std::chrono::milliseconds timeout) override;
   harness::Result<harness::Residue> label_residue(const std::string& label_filter) override;
   harness::Result<harness::Residue> stack_residue(const std::string& stack) override;
   harness::Status stack_rm(const std::string& stack) override;
@@ -108,6 +119,8 @@ class FakeDocker final : public harness::DockerDriver {
  private:
   harness::Status record(const std::string& operation, const std::string& line);
   std::mutex mutex_;  ///< calls may come from several threads (evidence is collected concurrently)
+  std::condition_variable stats_called_;
+  int stats_calls_ = 0;
 };
 
 /// Volumes as maps of path → content. A write needs its directory: the volume's root, or a path

@@ -2,8 +2,13 @@
 
 namespace ccci::fakes {
 
-harness::Status FakeOperations::step(const std::string& name, int deploys_on_success) {
+void FakeOperations::record(const std::string& name) {
   calls.push_back(name);
+  if (during) during(name);
+}
+
+harness::Status FakeOperations::step(const std::string& name, int deploys_on_success) {
+  record(name);
   if (throw_at == name) throw std::runtime_error("boom in " + name);
   if (interrupt_at == name) pending = interrupt_signal;
   auto answer = answers.find(name);
@@ -14,7 +19,7 @@ harness::Status FakeOperations::step(const std::string& name, int deploys_on_suc
 
 std::vector<runner::CheckOutcome> FakeOperations::run_checks(runner::Tier tier) {
   std::string name = "checks:" + std::string(runner::to_string(tier));
-  calls.push_back(name);
+  record(name);
   if (throw_at == name) throw std::runtime_error("boom in " + name);
   auto scripted = checks.find(tier);
   if (scripted != checks.end()) return scripted->second;
@@ -27,7 +32,7 @@ std::vector<runner::CheckOutcome> FakeOperations::run_checks(runner::Tier tier) 
 }
 
 runner::TeardownOutcome FakeOperations::teardown() {
-  calls.push_back("teardown");
+  record("teardown");
   if (throw_at == "teardown") throw std::runtime_error("boom in teardown");
   return teardown_answer;
 }

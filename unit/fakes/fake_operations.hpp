@@ -23,6 +23,8 @@ class FakeOperations final : public runner::Operations {
   std::string throw_at;      ///< step name that throws std::runtime_error
   std::string interrupt_at;  ///< step name after which interrupt_signal becomes pending
   int interrupt_signal = 0;
+  /// Told each call's name as it is made, e.g. to let a FakeClock's time pass inside a step.
+  std::function<void(const std::string&)> during;
   int pending = 0;  ///< what pending_interrupt() returns
   int deploys = 0;
   int extra_deploys_on_upgrade = 0;  ///< simulate a reinstall hiding in the upgrade
@@ -39,7 +41,7 @@ class FakeOperations final : public runner::Operations {
   harness::Status restore() override { return step("restore", 0); }
   std::vector<runner::CheckOutcome> run_checks(runner::Tier tier) override;
   runner::Evidence collect_evidence() override {
-    calls.push_back("evidence");
+    record("evidence");
     if (throw_at == "evidence") throw std::runtime_error("scripted throw at evidence");
     return evidence_answer;
   }
@@ -54,6 +56,7 @@ class FakeOperations final : public runner::Operations {
   }
 
  private:
+  void record(const std::string& name);
   harness::Status step(const std::string& name, int deploys_on_success);
 };
 

@@ -32,6 +32,11 @@ RunReport green_report() {
                             std::chrono::milliseconds(2000)});
   }
   report.teardown = {true, true, {}, {}, std::chrono::milliseconds(900)};
+  report.operations = {{"install", Tier::install, std::chrono::milliseconds(1500)},
+                       {"checks", Tier::install, std::chrono::milliseconds(500)},
+                       {"upgrade", Tier::upgrade, std::chrono::milliseconds(1800)},
+                       {"teardown", std::nullopt, std::chrono::milliseconds(900)}};
+  report.resources = {12, 157286400, 37.5, std::chrono::seconds(5), ""};
   report.deploy_count = 1;
   report.started_at = "2026-11-23T07:00:00Z";
   report.duration = std::chrono::milliseconds(65000);

@@ -45,6 +45,11 @@ TEST(ResultsJsonSchema, GreenAndMixedRunsValidateAgainstTheSchema) {
   new_env.env_upgrade = EnvUpgrade{false, {"GREETING", "SECRET_API_KEY_VERSION"}, {}, {"OLD"}, {"api_key"}, {}};
   ASSERT_TRUE(write_results_json(new_env, dir.path() / "new-env.json", redactor).ok());
   EXPECT_EQ(validate(dir.path() / "new-env.json"), 0);
+  RunReport unsampled = fakes::green_report();
+  unsampled.resources = ResourceFigures{};
+  unsampled.operations.clear();
+  ASSERT_TRUE(write_results_json(unsampled, dir.path() / "unsampled.json", redactor).ok());
+  EXPECT_EQ(validate(dir.path() / "unsampled.json"), 0) << "null figures and no operations are valid";
 }
 
 TEST(ResultsJsonSchema, TheSchemaRejectsAWrongStatusAndAnUnknownKey) {
@@ -64,6 +69,16 @@ TEST(ResultsJsonSchema, TheSchemaRejectsAWrongStatusAndAnUnknownKey) {
   unsaid.as_object().erase("enrolled");
   ASSERT_TRUE(write_json_file(unsaid, dir.path() / "unsaid.json").ok());
   EXPECT_NE(validate(dir.path() / "unsaid.json"), 0) << "enrolled is required";
+
+  auto unknown_operation = results_to_json(fakes::green_report(), redactor);
+  unknown_operation.as_object()["operations"].as_array()[0].as_object()["name"] = "lint";
+  ASSERT_TRUE(write_json_file(unknown_operation, dir.path() / "unknown-operation.json").ok());
+  EXPECT_NE(validate(dir.path() / "unknown-operation.json"), 0) << "operations are the machine's own";
+
+  auto no_figures = results_to_json(fakes::green_report(), redactor);
+  no_figures.as_object().erase("resources");
+  ASSERT_TRUE(write_json_file(no_figures, dir.path() / "no-figures.json").ok());
+  EXPECT_NE(validate(dir.path() / "no-figures.json"), 0) << "resources is required";
 
   auto hostile = results_to_json(fakes::green_report(), redactor);
   hostile.as_object()["upgrade_env"] = {{"applied", true},

@@ -131,6 +131,34 @@ TEST(ResultsJson, RecordsWhereTheVerdictCameFrom) {
   EXPECT_EQ(environment.at("host").as_string(), "ci-1");
 }
 
+TEST(ResultsJson, CarriesTheWallTimeOfEachOperationAndTheStacksPeaks) {
+  harness::Redactor redactor;
+  auto green = results_to_json(fakes::green_report(), redactor).as_object();
+  const auto& operations = green.at("operations").as_array();
+  ASSERT_EQ(operations.size(), 4u);
+  EXPECT_EQ(operations[0].at("name").as_string(), "install");
+  EXPECT_EQ(operations[0].at("tier").as_string(), "install");
+  EXPECT_DOUBLE_EQ(operations[0].at("duration_s").as_double(), 1.5);
+  EXPECT_TRUE(operations[3].at("tier").is_null());
+  const auto& resources = green.at("resources").as_object();
+  EXPECT_EQ(resources.at("samples").as_int64(), 12);
+  EXPECT_EQ(resources.at("peak_memory_bytes").to_number<std::uint64_t>(), 157286400u);
+  EXPECT_DOUBLE_EQ(resources.at("peak_cpu_percent").as_double(), 37.5);
+  EXPECT_DOUBLE_EQ(resources.at("interval_s").as_double(), 5.0);
+  EXPECT_EQ(resources.at("note").as_string(), "");
+}
+
+TEST(ResultsJson, FiguresDockerDidNotReportAreNullWithTheReason) {
+  harness::Redactor redactor;
+  RunReport report = fakes::green_report();
+  report.resources = {0, std::nullopt, std::nullopt, std::chrono::seconds(5), "1 of 1 docker stats calls failed"};
+  auto resources = results_to_json(report, redactor).at("resources").as_object();
+  EXPECT_EQ(resources.at("samples").as_int64(), 0);
+  EXPECT_TRUE(resources.at("peak_memory_bytes").is_null());
+  EXPECT_TRUE(resources.at("peak_cpu_percent").is_null());
+  EXPECT_EQ(resources.at("note").as_string(), "1 of 1 docker stats calls failed");
+}
+
 TEST(ResultsJson, SecretsAreRedacted) {
   harness::Redactor redactor;
   redactor.add_secret("hunter2");

@@ -47,6 +47,21 @@ TEST(Summary, ABaseThatCouldNotBeDeployedIsSaidInBothSummaries) {
             std::string::npos);
 }
 
+TEST(Summary, TheStacksPeakResourcesAreOneLineOrSayWhyNot) {
+  RunReport report = fakes::green_report();
+  std::string md = render_summary_markdown(report);
+  EXPECT_NE(md.find("\n- stack resources: peak memory 150.0 MiB, peak CPU 37.5% of a core (12 samples)\n"),
+            std::string::npos)
+      << md;
+  report.resources = {0, std::nullopt, std::nullopt, std::chrono::seconds(5),
+                      "docker reported no running container of the run's stacks"};
+  md = render_summary_markdown(report);
+  EXPECT_NE(md.find("\n- stack resources: not reported (0 samples): docker reported no running container of the "
+                    "run's stacks\n"),
+            std::string::npos)
+      << md;
+}
+
 TEST(Summary, EachPreviousOverlayIsOneLineSayingAppliedOrStaleAndWhy) {
   RunReport report = fakes::green_report();
   EXPECT_EQ(render_summary_markdown(report).find("previous/"), std::string::npos);

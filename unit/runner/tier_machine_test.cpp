@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <csignal>
+#include <map>
 
+#include "unit/fakes/fake_clock.hpp"
 #include "unit/fakes/fake_operations.hpp"
 
 namespace ccci::runner {
@@ -351,6 +353,75 @@ TEST(TierMachine, InterruptedStepReportsInterruptedNotError) {
   EXPECT_EQ(result.interrupt_signal, SIGINT);
   EXPECT_EQ(result.tiers[1].reason, "interrupted by SIGINT");
   EXPECT_EQ(m.ops.calls.back(), "teardown");
+}
+
+/// "install@install 12s": an operation as the tests compare them.
+std::vector<std::string> timings(const MachineResult& result) {
+  std::vector<std::string> out;
+  for (const auto& op : result.operations) {
+    out.push_back(op.name + "@" + (op.tier ? std::string(to_string(*op.tier)) : "-") + " " +
+                  std::to_string(std::chrono::duration_cast<std::chrono::seconds>(op.duration).count()) + "s");
+  }
+  return out;
+}
+
+/// Each step of FakeOperations takes as many seconds of a FakeClock as scripted.
+struct TimedMachine {
+  FakeOperations ops;
+  fakes::FakeClock clock;
+  std::map<std::string, int> seconds_per_step{
+      {"deps", 30},  {"install", 12},         {"seed:pre_upgrade", 1}, {"upgrade", 20}, {"seed:pre_backup", 2},
+      {"backup", 9}, {"seed:pre_restore", 3}, {"restore", 8},          {"evidence", 4}, {"teardown", 6}};
+  MachineResult run(const MachineInputs& inputs) {
+    ops.during = [this](const std::string& name) {
+      auto scripted = seconds_per_step.find(name);
+      clock.advance(std::chrono::seconds(scripted == seconds_per_step.end() ? 0 : scripted->second));
+    };
+    TierMachine machine(ops, clock, ops.interrupt_source());
+    return machine.run(inputs);
+  }
+};
+
+TEST(TierMachine, TimesEveryOperationItAsksForInOrderWithItsTier) {
+  TimedMachine m;
+  m.seconds_per_step["checks:upgrade"] = 5;
+  auto result = m.run(all_tiers_run(true));
+  EXPECT_EQ(timings(result),
+            (std::vector<std::string>{"deploy_dependencies@install 30s", "install@install 12s", "checks@install 0s",
+                                      "seed_pre_upgrade@upgrade 1s", "upgrade@upgrade 20s", "checks@upgrade 5s",
+                                      "seed_pre_backup@backup 2s", "backup@backup 9s", "checks@backup 0s",
+                                      "seed_pre_restore@restore 3s", "restore@restore 8s", "checks@restore 0s",
+                                      "checks@custom 0s", "teardown@- 6s"}));
+  std::chrono::milliseconds sum{0};
+  for (const auto& op : result.operations) sum += op.duration;
+  EXPECT_EQ(sum, m.clock.elapsed());  // nothing the machine waited on is left out
+}
+
+TEST(TierMachine, ARedRunTimesTheFailedOperationItsEvidenceAndTeardownAndNothingSkipped) {
+  TimedMachine m;
+  m.ops.answers["upgrade"] = make_error(ErrorKind::check_failed, "head image missing");
+  auto result = m.run(all_tiers_run());
+  EXPECT_EQ(timings(result),
+            (std::vector<std::string>{"install@install 12s", "checks@install 0s", "seed_pre_upgrade@upgrade 1s",
+                                      "upgrade@upgrade 20s", "evidence@- 4s", "teardown@- 6s"}));
+}
+
+TEST(TierMachine, AnOperationThatThrowsIsStillTimed) {
+  TimedMachine m;
+  m.ops.throw_at = "backup";
+  auto result = m.run(all_tiers_run());
+  ASSERT_GE(result.operations.size(), 3u);
+  const auto& backup = result.operations[result.operations.size() - 2];
+  EXPECT_EQ(backup.name, "backup");
+  EXPECT_EQ(backup.duration, std::chrono::seconds(9));
+  EXPECT_EQ(result.operations.back().name, "teardown");
+}
+
+TEST(TierMachine, ASecondRunOfTheMachineStartsAFreshListOfOperations) {
+  TimedMachine m;
+  auto first = m.run(all_tiers_run());
+  auto second = m.run(all_tiers_run());
+  EXPECT_EQ(timings(first), timings(second));
 }
 
 }  // namespace

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "runner/naming.hpp"
+
 namespace ccci::runner {
 namespace {
 
@@ -143,6 +145,15 @@ TEST_F(Wiring, ScriptsSeeTheGatewayAndCaOnlyWhenConfigured) {
   EXPECT_EQ(docker_settings(child_env).env, child_env);
 }
 
+TEST_F(Wiring, TheRunsStacksAreTheAppsThenEachDependencysAsDeployed) {
+  EXPECT_EQ(run_stacks(config, plan), std::vector<std::string>{"fixt-3a9c1e_ccci_test"});
+  plan.deps = {"fixture-db"};
+  config.domain_suffix = "ccci.test";
+  auto stacks = run_stacks(config, plan);
+  ASSERT_EQ(stacks.size(), 2u);
+  EXPECT_EQ(stacks[1], harness::stack_name_for(dependency_domain("fixture-db", "fixture-web", "3a9c1e", "ccci.test")));
+}
+
 TEST_F(Wiring, TheReportStartsFromThePlanAndTakesWhatTheMachineFound) {
   RunReport report = report_head(plan, "2026-11-23T07:00:00Z");
   EXPECT_EQ(report.run_id, plan.run_id);
@@ -164,7 +175,11 @@ TEST_F(Wiring, TheReportStartsFromThePlanAndTakesWhatTheMachineFound) {
   result.deploy_count = 2;
   result.infra_errors = {"deploy count 3 != expected 2"};
   result.interrupt_signal = 15;
+  result.operations = {{"install", Tier::install, 2s}, {"teardown", std::nullopt, 1s}};
   record_machine_result(report, std::move(result), 42s);
+  ASSERT_EQ(report.operations.size(), 2u);
+  EXPECT_EQ(report.operations.front().name, "install");
+  EXPECT_EQ(report.operations.back().duration, 1s);
   ASSERT_EQ(report.tiers.size(), 1u);
   EXPECT_EQ(report.tiers.front().status, TierStatus::pass);
   EXPECT_TRUE(report.teardown.clean);
