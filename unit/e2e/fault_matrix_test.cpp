@@ -121,6 +121,8 @@ class FaultMatrix : public FixtureCopy {
   std::filesystem::path out_dir() const { return scratch_ / "out"; }
   std::filesystem::path hold_after_secrets() const { return scratch_ / "hold-after-secrets"; }
   std::filesystem::path secrets_held() const { return scratch_ / "secrets-held"; }
+  /// While it exists, `abra app undeploy` succeeds without undeploying anything.
+  std::filesystem::path undeploy_does_nothing() const { return scratch_ / "undeploy-does-nothing"; }
 
   /// A watch for this row: at `line` of ccci-run's output, run `action` (a shell command).
   Watch watch(const std::string& line, const std::string& action,
@@ -250,7 +252,8 @@ class FaultMatrix : public FixtureCopy {
   /// The abra ccci runs: the testbed's stand-in, whose generated-secret tables (printed once by
   /// `app new --secrets` and `app secret generate`) are also appended to generated-secrets. While
   /// hold_after_secrets() exists, it then makes secrets_held() and waits until ccci-run is gone,
-  /// so a kill lands after the secrets exist and before anything is deployed.
+  /// so a kill lands after the secrets exist and before anything is deployed. While
+  /// undeploy_does_nothing() exists, undeploy is a no-op that says it worked.
   void write_recording_abra() {
     const std::string real = (binary_dir / "testbed/bin/abra").string();
     const std::string record = (scratch_ / "generated-secrets").string();
@@ -274,6 +277,10 @@ class FaultMatrix : public FixtureCopy {
               "  printf '%s\\n' \"$out\"\n"
               "  exit \"$status\"\n"
               "  ;;\n"
+              "*\" undeploy \"*)\n"
+              "  [ -e '"
+           << undeploy_does_nothing().string() << "' ] && exit 0\n"
+           << "  ;;\n"
               "esac\n"
               "exec '"
            << real << "' \"$@\"\n";
@@ -513,6 +520,30 @@ TEST_F(OutLostMidRun, AnOutMadeReadOnlyMidRunIsAnInfrastructureErrorAfterACleanT
   EXPECT_EQ(captured_, "read-only");
   expect_torn_down_then_reports_refused(result, "Read-only file system");
   record("OUT read-only mid-run", result, 3);
+}
+
+/// abra's undeploy says it worked and leaves the stack running: the teardown spends its budget
+/// (CCCI_TEARDOWN_TIMEOUT=20s) waiting for the stack to stop, skips abra's remove, and docker
+/// removes the stack by name; the run stays green, the teardown message says what happened.
+TEST_F(FaultMatrix, AnUndeployThatLeavesTheStackRunningIsEscalatedWithinTheTeardownBudget) {
+  std::ofstream(undeploy_does_nothing()).close();
+  Watch how = watch({}, {}, source_dir / "recipes");
+  how.env["CCCI_TEARDOWN_TIMEOUT"] = "20s";
+  RunResult result = run_row(how);
+  ASSERT_TRUE(result.results.is_object()) << result.output;
+  EXPECT_EQ(results().at("verdict").as_string(), "green");
+  const auto& teardown = results().at("teardown").as_object();
+  EXPECT_EQ(teardown.at("clean").as_bool(), true) << teardown;
+  std::string message(teardown.at("message").as_string());
+  EXPECT_NE(message.find("the teardown's budget of 20s ran out before abra's remove"), std::string::npos) << message;
+  EXPECT_NE(message.find("abra left services: "), std::string::npos) << message;
+  EXPECT_NE(message.find("; removed with docker"), std::string::npos) << message;
+  // 20 s of budget, then docker's removal (30 s at most to stop): bounded well below abra's own 5 min.
+  EXPECT_GE(teardown.at("duration_s").as_double(), 20.0);
+  EXPECT_LT(teardown.at("duration_s").as_double(), 90.0);
+  expect_teardown_clean(result);
+  expect_reports_valid(result.out_dir);
+  record("abra's undeploy leaves the stack running", result, 0);
 }
 
 /// Runs killed with SIGKILL: the kill cannot be caught, so nothing of the run's own tears down; the

@@ -249,7 +249,10 @@ TEST_F(Process, InterruptKillsTheChildsGroupAndReportsInterrupted) {
     request_interrupt_for_tests(SIGINT);
   });
   auto started = std::chrono::steady_clock::now();
-  auto done = runner_->run(shell("sleep 30 & echo $! > '" + pid_file.string() + "'; wait", 20s));
+  // Written then renamed: the interrupter must never see the file before the pid is in it.
+  auto done = runner_->run(shell("sleep 30 & echo $! > '" + pid_file.string() + ".new' && mv '" + pid_file.string() +
+                                     ".new' '" + pid_file.string() + "'; wait",
+                                 20s));
   interrupter.join();
   ASSERT_FALSE(done.ok());
   EXPECT_EQ(done.error().kind, ErrorKind::interrupted);
