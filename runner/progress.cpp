@@ -38,8 +38,9 @@ MachineObserver terminal_progress(harness::Logger& log) {
   };
   observer.teardown_started = [&log] { log.info("tier", "teardown: started"); };
   observer.teardown_finished = [&log](const TeardownOutcome& teardown) {
-    std::string line = std::string("teardown: ") + (teardown.clean ? "clean" : "NOT clean") + " in " +
-                       format_seconds(teardown.duration);
+    std::string line = teardown.kept ? std::string("teardown: kept for debugging")
+                                     : std::string("teardown: ") + (teardown.clean ? "clean" : "NOT clean") + " in " +
+                                           format_seconds(teardown.duration);
     if (!teardown.message.empty()) line += " — " + teardown.message;
     log.info("tier", line);
   };
