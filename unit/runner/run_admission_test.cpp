@@ -6,9 +6,9 @@
 #include <fstream>
 #include <map>
 
+#include "harness/interrupt.hpp"
 #include "unit/fakes/fake_clock.hpp"
 #include "unit/fakes/temp_dir.hpp"
-#include "harness/interrupt.hpp"
 
 namespace ccci::runner {
 namespace {
