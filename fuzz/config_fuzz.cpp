@@ -8,6 +8,7 @@
 
 #include "fuzz/fuzz_checks.hpp"
 #include "runner/config.hpp"
+#include "runner/reaper.hpp"
 
 namespace {
 
@@ -44,6 +45,8 @@ void require_valid(const ccci::runner::Config& config) {
   require(config.lock_wait >= std::chrono::seconds(0) && config.lock_wait <= std::chrono::days(1),
           "a lock wait is 0 to a day");
   require(config.capacity >= 0 && config.capacity <= 64, "a capacity is 0 (unlimited) to 64");
+  require(!config.reap_run || (config.mode == ccci::runner::Mode::reap && ccci::runner::is_run_id(*config.reap_run)),
+          "--run names a run id, and only for `ccci-run reap`", config.reap_run.value_or(""));
   // `ccci-run doctor` checks the host and `ccci-run reap` cleans it: they name no recipe, so none
   // of a run's invariants apply.
   if (config.mode == ccci::runner::Mode::doctor || config.mode == ccci::runner::Mode::reap) return;

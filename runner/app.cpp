@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <ctime>
+#include <functional>
 #include <future>
 #include <memory>
 
@@ -218,13 +219,17 @@ class RunSeams {
 };
 
 /// run the machine: the plan's tiers on the deployment, progress live in the log, teardown always.
-RunReport run_machine(const Plan& plan, const RecipeSpec& spec, RunSeams& seams, harness::Logger& log) {
+/// `keep_on_failure` is the machine's hook for --keep-on-failure (empty: always tear down).
+RunReport run_machine(const Plan& plan, const RecipeSpec& spec, RunSeams& seams,
+                      std::function<harness::Status()> keep_on_failure, harness::Logger& log) {
   RunReport report = report_head(plan, utc_now());
   auto start = seams.clock().now();
   TierMachine machine(
       seams.deployment(), seams.clock(), [] { return harness::pending_interrupt(); },
       sampling_while_deployed(terminal_progress(log), seams.sampler()));
-  MachineResult result = machine.run(machine_inputs(plan));
+  MachineInputs inputs = machine_inputs(plan);
+  inputs.keep_on_failure = std::move(keep_on_failure);
+  MachineResult result = machine.run(inputs);
   report.resources = seams.sampler().finish();
   record_machine_result(report, std::move(result),
                         std::chrono::duration_cast<std::chrono::milliseconds>(seams.clock().now() - start));
@@ -302,11 +307,23 @@ int run_plan(const Config& config, const RecipeSpec& spec, const Plan& plan, Hos
     return gather_provenance(*host.processes, *provenance_docker, {config.abra, host.child_env});
   });
   RunSeams seams(config, spec, plan, host, log);
-  RunReport report = run_machine(plan, spec, seams, log);
+  // Journaled before the run exits without its teardown, so the reaper knows to wait for the expiry.
+  std::function<harness::Status()> keep;
+  if (config.keep_on_failure) keep = [&guard] { return guard.journal().record_kept(); };
+  RunReport report = run_machine(plan, spec, seams, std::move(keep), log);
   report.environment = provenance.get();
-  remove_run_home();
+  // A kept deployment still needs its abra home (and the reaper its run directory) until it goes.
+  if (report.teardown.kept)
+    report.kept = kept_deployment(config, plan, guard.dir().parent_path().parent_path(), guard.expires());
+  else
+    remove_run_home();
   report.promotion = promote_run(config, plan, report, *host.git, log);
   int exit_code = report_run(report, config.out, log, err);
+  if (report.teardown.kept) {
+    log.info("guard", "kept " + guard.dir().string() + " with the deployment: a reap after " +
+                          report.kept->reaped_after + " removes them, `" + report.kept->remove_command + "` sooner");
+    return exit_code;
+  }
   release_guard(guard, report.teardown.clean || !report.teardown.ran, log);
   return exit_code;
 }

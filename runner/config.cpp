@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "harness/text.hpp"
+#include "runner/reaper.hpp"
 #include "runner/spec.hpp"
 
 namespace ccci::runner {
@@ -47,13 +48,31 @@ constexpr Setting run_expiry_setting{"--run-expiry", "CCCI_RUN_EXPIRY"};
 constexpr Setting teardown_timeout_setting{"--teardown-timeout", "CCCI_TEARDOWN_TIMEOUT"};
 constexpr Setting lock_wait_setting{"--lock-wait", "CCCI_LOCK_WAIT"};
 constexpr Setting capacity_setting{"--capacity", "CCCI_CAPACITY"};
+constexpr Setting keep_on_failure_setting{"--keep-on-failure", "CCCI_KEEP_ON_FAILURE"};
 
-constexpr Setting all_settings[] = {
-    recipe_setting,    pr_setting,          ref_setting,           src_setting,        stages_setting,
-    out_setting,       recipes_dir_setting, require_spec_setting,  git_base_setting,   state_dir_setting,
-    gateway_setting,   ca_setting,          suffix_setting,        abra_dir_setting,   abra_setting,
-    server_setting,    pull_setting,        proxy_network_setting, run_expiry_setting, teardown_timeout_setting,
-    lock_wait_setting, capacity_setting};
+constexpr Setting all_settings[] = {recipe_setting,
+                                    pr_setting,
+                                    ref_setting,
+                                    src_setting,
+                                    stages_setting,
+                                    out_setting,
+                                    recipes_dir_setting,
+                                    require_spec_setting,
+                                    git_base_setting,
+                                    state_dir_setting,
+                                    gateway_setting,
+                                    ca_setting,
+                                    suffix_setting,
+                                    abra_dir_setting,
+                                    abra_setting,
+                                    server_setting,
+                                    pull_setting,
+                                    proxy_network_setting,
+                                    run_expiry_setting,
+                                    teardown_timeout_setting,
+                                    lock_wait_setting,
+                                    capacity_setting,
+                                    keep_on_failure_setting};
 
 /// Printable form of a value for error messages: control characters escaped, long values cut.
 std::string shown(std::string_view value) { return harness::quoted(value, '\'', 80); }
@@ -141,9 +160,15 @@ int small_number(std::string_view digits, size_t max_digits) {
   return value;
 }
 
-Result<std::map<std::string, std::string>> parse_flags(const std::vector<std::string>& args, Mode& mode,
-                                                       bool& clear_last_green) {
+/// What parse_flags found besides the settings' flags.
+struct FlagResult {
   std::map<std::string, std::string> flags;
+  std::optional<std::string> reap_run;  ///< `reap --run <id>`, not yet validated
+};
+
+Result<FlagResult> parse_flags(const std::vector<std::string>& args, Mode& mode, bool& clear_last_green) {
+  FlagResult found;
+  auto& flags = found.flags;
   bool last_green = false;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& arg = args[i];
@@ -184,6 +209,24 @@ Result<std::map<std::string, std::string>> parse_flags(const std::vector<std::st
       if (mode != Mode::help) mode = Mode::plan_only;
       continue;
     }
+    if (arg == "--run" || arg.starts_with("--run=")) {
+      if (mode != Mode::reap && mode != Mode::help)
+        return make_error(ErrorKind::usage, "flag --run belongs to `ccci-run reap --run <run id>`");
+      if (found.reap_run) return make_error(ErrorKind::usage, "flag --run given twice");
+      if (arg != "--run")
+        found.reap_run = arg.substr(6);
+      else if (i + 1 < args.size())
+        found.reap_run = args[++i];
+      else
+        return make_error(ErrorKind::usage, "flag --run needs a run id");
+      continue;
+    }
+    // A switch: given bare it means 1; --keep-on-failure=0|1 is read as any other flag.
+    if (arg == keep_on_failure_setting.flag) {
+      if (flags.count(arg)) return make_error(ErrorKind::usage, "flag " + arg + " given twice");
+      flags[arg] = "1";
+      continue;
+    }
     std::string name = arg.substr(0, arg.find('='));
     auto known = std::find_if(std::begin(all_settings), std::end(all_settings),
                               [&](const Setting& s) { return s.flag == name; });
@@ -201,7 +244,7 @@ Result<std::map<std::string, std::string>> parse_flags(const std::vector<std::st
     if (flags.count(name)) return make_error(ErrorKind::usage, "flag " + name + " given twice");
     flags[name] = value;
   }
-  return flags;
+  return found;
 }
 
 /// Why a value is not in its setting's language; read_setting names the setting and the value.
@@ -375,6 +418,22 @@ Result<std::chrono::milliseconds> parse_teardown_timeout(const std::string& valu
   return *parsed;
 }
 
+/// CCCI_KEEP_ON_FAILURE: 1 keeps a red run's deployment for debugging, 0 tears it down.
+Result<bool> parse_keep_on_failure(const std::string& value) {
+  if (value != "1" && value != "0")
+    return invalid("CCCI_KEEP_ON_FAILURE is 1 (keep a red run's deployment for debugging) or 0 (tear it down)");
+  return value == "1";
+}
+
+/// `reap --run`: a run id as the run directories are named.
+Result<std::string> parse_reap_run(const std::string& value) {
+  if (value.size() > max_setting_length || harness::has_control_characters(value) || !is_run_id(value))
+    return make_error(ErrorKind::usage, "flag --run = " + shown(value) +
+                                            ": a run id is lowercase letters, digits and '-', at most 80 "
+                                            "characters, as under <state-dir>/runs/");
+  return value;
+}
+
 /// CCCI_LOCK_WAIT: seconds, 0 (do not wait) to a day.
 Result<std::chrono::seconds> parse_lock_wait(const std::string& value) {
   int seconds = small_number(value, 6);
@@ -414,6 +473,8 @@ Status read_places(const Sources& sources, Config& config) {
   CCCI_TRY_STATUS(
       read_setting_into(sources, teardown_timeout_setting, config, parse_teardown_timeout, config.teardown_timeout));
   CCCI_TRY_STATUS(read_setting_into(sources, lock_wait_setting, config, parse_lock_wait, config.lock_wait));
+  CCCI_TRY_STATUS(
+      read_setting_into(sources, keep_on_failure_setting, config, parse_keep_on_failure, config.keep_on_failure));
   return read_setting_into(sources, capacity_setting, config, parse_capacity, config.capacity);
 }
 
@@ -438,7 +499,10 @@ harness::Result<Config> parse_config(const std::map<std::string, std::string>& e
                                      const std::vector<std::string>& args) {
   Config config;
   CCCI_TRY(auto flags, parse_flags(args, config.mode, config.clear_last_green));
-  Sources sources(env, std::move(flags));
+  if (flags.reap_run) {
+    CCCI_TRY(config.reap_run, parse_reap_run(*flags.reap_run));
+  }
+  Sources sources(env, std::move(flags.flags));
   for (Tier tier : all_tiers) config.stages.push_back(tier);
   CCCI_TRY_STATUS(read_subject(sources, config));
   CCCI_TRY_STATUS(read_places(sources, config));
@@ -514,6 +578,7 @@ Usage:
   ccci-run doctor                         check the host (docs/operator-first-run.md)
   ccci-run last-green RECIPE [--clear]    print (or remove) the recipe's last-green record in the state dir
   ccci-run reap                           remove what dead runs left on this host (also done at every run's start)
+  ccci-run reap --run RUN_ID              remove one dead run now, also one kept for debugging
 
 Settings (flag, then variable, then Drone's variable, then the default):
   --recipe, RECIPE          recipe name, [a-z0-9][a-z0-9-]*, at most 40 characters (Drone: DRONE_REPO_NAME)
@@ -544,6 +609,11 @@ Settings (flag, then variable, then Drone's variable, then the default):
                                     infrastructure error naming the holder (default 1800; 0: no wait)
   --capacity, CCCI_CAPACITY         at most this many runs deploy on the host at once; the others wait in
                                     order of arrival, up to CCCI_LOCK_WAIT (default 0: unlimited)
+  --keep-on-failure, CCCI_KEEP_ON_FAILURE=1   a red run (a tier failed or errored; not interrupted)
+                                    leaves its deployment up for debugging instead of tearing it down;
+                                    the verdict is unchanged. The end of the run prints its URL, its
+                                    stacks, when it is reaped (its expiry, CCCI_RUN_EXPIRY) and the
+                                    `ccci-run reap --run <run id>` that removes it sooner (default 0)
   --gateway, CCCI_GATEWAY           host[:port] every https://<domain> request connects to (default: DNS)
   --ca-bundle, CCCI_CA_BUNDLE       PEM bundle certificates are verified against (default: system store)
   --domain-suffix, CCCI_DOMAIN_SUFFIX   apps are deployed at <name>-<nonce>.<suffix> (default ci.coopcloud.tech)
@@ -568,7 +638,10 @@ Settings (flag, then variable, then Drone's variable, then the default):
                             volumes, secrets, configs, networks) and directories its journal names,
                             then the run's directory; print each removed thing; leave live runs
                             alone. Exit 0 when every dead run was reaped, 3 when something could not
-                            be removed (docs/operator-first-run.md has a systemd timer for it)
+                            be removed (docs/operator-first-run.md has a systemd timer for it).
+                            A dead run kept for debugging (--keep-on-failure) is left until its
+                            expiry. With --run RUN_ID: only that run, removed now even when kept;
+                            a live run is refused (exit 3)
   --help, -h                this text
 
 Exit codes: 0 green, 1 a check failed, 2 usage or spec error, 3 infrastructure error,

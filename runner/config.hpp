@@ -44,6 +44,11 @@ struct Config {
   /// How long a run waits for its recipe and PR's lock and for a slot (runner/run_admission.hpp).
   std::chrono::seconds lock_wait{1800};
   int capacity = 0;  ///< concurrent runs on the host; 0: unlimited
+  /// --keep-on-failure, CCCI_KEEP_ON_FAILURE=1: a red run (not interrupted) leaves its deployment
+  /// up for debugging until its expiry (run_expiry) instead of tearing it down.
+  bool keep_on_failure = false;
+  /// `ccci-run reap --run <run id>`: reap only that run, now, even when it is kept.
+  std::optional<std::string> reap_run;
   std::optional<std::filesystem::path> ca_bundle;
   std::string domain_suffix = "ci.coopcloud.tech";
   /// The operator's abra home, where `abra server add` registered the server and the catalogue

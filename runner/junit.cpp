@@ -162,8 +162,12 @@ harness::Status write_junit(const RunReport& report, const std::filesystem::path
   SuiteWriter teardown(report, "teardown.generic", redactor);
   std::string residue;
   for (const auto& item : report.teardown.residue) residue += item + "\n";
-  teardown.add(prefix + "teardown.generic", "teardown", report.teardown.clean ? CheckStatus::pass : CheckStatus::error,
-               report.teardown.message, residue, report.teardown.duration);
+  // Kept for debugging (--keep-on-failure): not run, so not judged; the tiers carry the verdict.
+  CheckStatus status = report.teardown.kept    ? CheckStatus::skip
+                       : report.teardown.clean ? CheckStatus::pass
+                                               : CheckStatus::error;
+  teardown.add(prefix + "teardown.generic", "teardown", status, report.teardown.message, residue,
+               report.teardown.duration);
   return save(teardown, "teardown__generic");
 }
 

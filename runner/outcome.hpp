@@ -58,6 +58,18 @@ struct TeardownOutcome {
   std::vector<std::string> residue;  ///< what was left, e.g. "service ccci-fw-1a2b_app"
   std::string message;
   std::chrono::milliseconds duration{0};
+  /// --keep-on-failure on a red run: nothing was removed (ran is false); the deployment stays up
+  /// for debugging until the reaper removes it after the run's expiry.
+  bool kept = false;
+};
+
+/// Where a deployment kept for debugging is, when it goes and how to remove it sooner; every
+/// string goes through the run's redactor before it is shown.
+struct KeptDeployment {
+  std::string url;                  ///< https://<domain>
+  std::vector<std::string> stacks;  ///< the app's stack and its dependencies'
+  std::string reaped_after;         ///< ISO 8601 UTC: the run's expiry, after which any reap removes it
+  std::string remove_command;       ///< `ccci-run reap --state-dir <dir> --run <run id>`
 };
 
 /// What was gathered before teardown of a run with a failed or errored tier, to show why.
@@ -133,6 +145,7 @@ struct RunReport {
   bool enrolled = true;                   ///< false: the recipe has no spec; generic checks only
   std::vector<TierOutcome> tiers;         ///< always the five tiers, in order
   TeardownOutcome teardown;
+  std::optional<KeptDeployment> kept;  ///< set when teardown.kept
   Evidence evidence;
   std::vector<OperationTiming> operations;  ///< wall time of each operation, in the order run
   ResourceFigures resources;                ///< the run's stacks' peak memory and CPU

@@ -38,6 +38,12 @@ MachineObserver terminal_progress(harness::Logger& log) {
   };
   observer.teardown_started = [&log] { log.info("tier", "teardown: started"); };
   observer.teardown_finished = [&log](const TeardownOutcome& teardown) {
+    // A kept deployment's message already says it all ("kept for debugging (--keep-on-failure): …").
+    if (teardown.kept) {
+      log.info("tier",
+               "teardown: " + (teardown.message.empty() ? std::string("kept for debugging") : teardown.message));
+      return;
+    }
     std::string line = std::string("teardown: ") + (teardown.clean ? "clean" : "NOT clean") + " in " +
                        format_seconds(teardown.duration);
     if (!teardown.message.empty()) line += " — " + teardown.message;

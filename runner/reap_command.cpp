@@ -14,10 +14,14 @@ int run_reap(const Config& config, const harness::Environment& child_env, std::o
   auto processes = harness::make_process_runner(log);
   auto docker = harness::make_docker_driver(*processes, docker_settings(child_env));
   auto clock = harness::make_system_clock();
-  Reaper reaper({config.state_dir, std::nullopt}, *docker, *clock);
+  ReaperSettings settings{config.state_dir, std::nullopt};
+  settings.only_run = config.reap_run;
+  Reaper reaper(std::move(settings), *docker, *clock);
   ReapReport report = reaper.reap();
   for (const auto& line : report.lines()) log.info("reap", line);
-  for (const auto& line : sweep_dead_claims(config.state_dir)) log.info("reap", line);
+  // Asked for one run: the other runs' claims are not this call's business.
+  if (!config.reap_run)
+    for (const auto& line : sweep_dead_claims(config.state_dir)) log.info("reap", line);
   return report.complete() ? 0 : 3;
 }
 

@@ -3,7 +3,6 @@
 #include <sys/stat.h>
 
 #include <algorithm>
-#include <ctime>
 #include <system_error>
 
 #include "harness/file_lock.hpp"
@@ -21,13 +20,6 @@ std::string pid_of(const JournalContent& journal) {
   return journal.pid ? "pid " + std::to_string(*journal.pid) : "pid unknown";
 }
 
-std::string utc(WallTime time) {
-  std::time_t seconds = std::chrono::system_clock::to_time_t(time);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&seconds));
-  return buffer;
-}
-
 /// When the directory last changed (its entries), from stat(2); the epoch when it cannot be read,
 /// which makes a lockless directory count as abandoned.
 WallTime modified(const std::filesystem::path& dir) {
@@ -42,11 +34,12 @@ bool contains(const std::vector<std::string>& names, const std::string& name) {
 
 }  // namespace
 
-RunState decide_run_state(LockState lock, std::optional<WallTime> expires, WallTime directory_modified, WallTime now) {
+RunState decide_run_state(LockState lock, std::optional<WallTime> expires, WallTime directory_modified, WallTime now,
+                          Kept kept) {
   switch (lock) {
     case LockState::held: return expires && now > *expires ? RunState::live_expired : RunState::live;
     case LockState::missing: return now - directory_modified < lockless_grace ? RunState::starting : RunState::dead;
-    case LockState::free: return RunState::dead;
+    case LockState::free: return kept == Kept::yes && expires && now <= *expires ? RunState::kept : RunState::dead;
   }
   return RunState::dead;
 }
@@ -57,6 +50,7 @@ std::string_view to_string(RunState state) {
     case RunState::live_expired: return "live past its expiry";
     case RunState::starting: return "starting";
     case RunState::dead: return "dead";
+    case RunState::kept: return "kept for debugging";
   }
   return "dead";
 }
@@ -96,6 +90,10 @@ ReapReport Reaper::reap() {
       report.problems.push_back("cannot read " + runs.string() + ": " + error.message());
     return report;
   }
+  if (settings_.only_run) {
+    reap_only_run(runs, *settings_.only_run, report);
+    return report;
+  }
   std::vector<std::filesystem::path> run_dirs;
   std::filesystem::directory_iterator entries(runs, error);
   for (; !error && entries != std::filesystem::directory_iterator(); entries.increment(error))
@@ -104,6 +102,24 @@ ReapReport Reaper::reap() {
   std::sort(run_dirs.begin(), run_dirs.end());
   for (const auto& run_dir : run_dirs) reap_run(run_dir, report);
   return report;
+}
+
+void Reaper::reap_only_run(const std::filesystem::path& runs, const std::string& run_id, ReapReport& report) {
+  if (!is_run_id(run_id)) {
+    report.problems.push_back("not a run id: " + harness::quoted(run_id, '\'', 80));
+    return;
+  }
+  auto exists = harness::path_exists(runs / run_id);
+  if (!exists.ok() || !*exists) {
+    report.problems.push_back("run " + run_id + ": no such run under " + runs.string());
+    return;
+  }
+  size_t left_before = report.left.size();
+  reap_run(runs / run_id, report);
+  // Asked by name: a run left alone (live, starting) is not removed, and the caller must hear so.
+  for (size_t i = left_before; i < report.left.size(); ++i)
+    report.problems.push_back(report.left[i] + " (not removed: --run removes only a dead or kept run)");
+  report.left.resize(left_before);
 }
 
 void Reaper::reap_run(const std::filesystem::path& run_dir, ReapReport& report) {
@@ -128,13 +144,20 @@ void Reaper::reap_run(const std::filesystem::path& run_dir, ReapReport& report) 
   auto journal = read_journal(run_dir / "journal");
   JournalContent header = journal.ok() ? *journal : JournalContent{};
   auto wall_now = clock_.wall_now();
-  RunState state = decide_run_state(lock, header.expires, modified(run_dir), wall_now);
+  RunState state =
+      decide_run_state(lock, header.expires, modified(run_dir), wall_now, header.kept ? Kept::yes : Kept::no);
+  // Named by `reap --run`: the operator is done debugging it.
+  if (state == RunState::kept && settings_.only_run == name) state = RunState::dead;
+  if (state == RunState::kept) {
+    report.left.push_back(who + "kept for debugging until " + utc_text(*header.expires));
+    return;
+  }
   if (state == RunState::live) {
     report.left.push_back(who + "live, " + pid_of(header) + "; left alone");
     return;
   }
   if (state == RunState::live_expired) {
-    report.left.push_back(who + "live past its expiry (" + utc(*header.expires) + "), " + pid_of(header) +
+    report.left.push_back(who + "live past its expiry (" + utc_text(*header.expires) + "), " + pid_of(header) +
                           "; left alone");
     return;
   }

@@ -52,7 +52,8 @@ boost::json::object teardown_json(const TeardownOutcome& teardown, const Redacte
           {"clean", teardown.clean},
           {"residue", text(teardown.residue)},
           {"message", text(teardown.message)},
-          {"duration_s", seconds(teardown.duration)}};
+          {"duration_s", seconds(teardown.duration)},
+          {"kept", teardown.kept}};
 }
 
 boost::json::object evidence_json(const Evidence& evidence, const RedactedText& text) {

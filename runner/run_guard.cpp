@@ -22,7 +22,7 @@ harness::Result<RunGuard> RunGuard::take(const std::filesystem::path& state_dir,
     return harness::make_error(harness::ErrorKind::infra, "the new run directory " + dir.string() + " is locked");
   harness::FileLock lock = std::move(attempt).take();
   CCCI_TRY(auto journal, RunJournal::create(dir / "journal", identity));
-  return RunGuard(dir, std::move(lock), std::move(journal));
+  return RunGuard(dir, std::move(lock), std::move(journal), identity.expires);
 }
 
 harness::Result<std::filesystem::path> RunGuard::scratch(const std::string& name) {

@@ -28,6 +28,8 @@ class RunGuard {
   RunJournal& journal() { return journal_; }
   /// <state-dir>/runs/<run id>, absolute.
   const std::filesystem::path& dir() const { return dir_; }
+  /// The journal header's expiry: when a reap removes the run's leftovers even if it was kept.
+  WallTime expires() const { return expires_; }
   /// A scratch directory inside the run directory, recorded in the journal before it is returned;
   /// the caller makes it.
   harness::Result<std::filesystem::path> scratch(const std::string& name);
@@ -36,12 +38,13 @@ class RunGuard {
   harness::Status finish();
 
  private:
-  RunGuard(std::filesystem::path dir, harness::FileLock lock, RunJournal journal)
-      : dir_(std::move(dir)), lock_(std::move(lock)), journal_(std::move(journal)) {}
+  RunGuard(std::filesystem::path dir, harness::FileLock lock, RunJournal journal, WallTime expires)
+      : dir_(std::move(dir)), lock_(std::move(lock)), journal_(std::move(journal)), expires_(expires) {}
 
   std::filesystem::path dir_;
   std::optional<harness::FileLock> lock_;
   RunJournal journal_;
+  WallTime expires_;
 };
 
 }  // namespace ccci::runner

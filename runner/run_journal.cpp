@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <charconv>
 #include <cstring>
+#include <ctime>
 #include <fstream>
 #include <sstream>
 #include <system_error>
@@ -65,6 +66,15 @@ std::optional<std::string> refuse_directory(const std::filesystem::path& dir, co
 
 }  // namespace
 
+std::string utc_text(WallTime time) {
+  std::time_t seconds = std::chrono::system_clock::to_time_t(time);
+  std::tm parts{};
+  ::gmtime_r(&seconds, &parts);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &parts);
+  return buffer;
+}
+
 std::string nonce_of(const std::string& run_id) {
   auto dash = run_id.rfind('-');
   return dash == std::string::npos ? "" : run_id.substr(dash + 1);
@@ -95,6 +105,8 @@ RunJournal::~RunJournal() {
 harness::Status RunJournal::record_stack(const std::string& stack) { return append("stack", stack); }
 
 harness::Status RunJournal::record_directory(const std::filesystem::path& dir) { return append("dir", dir.string()); }
+
+harness::Status RunJournal::record_kept() { return append("kept", "for-debugging"); }
 
 harness::Status RunJournal::append(const std::string& key, const std::string& value) {
   if (harness::has_control_characters(value))
@@ -156,6 +168,11 @@ JournalContent parse_journal(std::string_view text) {
       content.stacks.push_back(value);
     } else if (key == "dir") {
       content.directories.push_back(value);
+    } else if (key == "kept") {
+      if (value == "for-debugging")
+        content.kept = true;
+      else
+        refuse("kept " + shown(value) + " is not 'for-debugging'");
     } else if (key != "recipe" && key != "pr" && key != "started") {
       refuse("unknown entry " + shown(line));
     }

@@ -41,6 +41,9 @@ struct JournalContent {
   std::optional<WallTime> expires;
   std::vector<std::string> stacks;
   std::vector<std::string> directories;
+  /// A `kept` entry: the run ended red with --keep-on-failure and left its deployment up; the
+  /// reaper leaves it until `expires`.
+  bool kept = false;
   std::vector<std::string> refused;  ///< "line 7: unknown entry 'x'"
 };
 
@@ -66,6 +69,8 @@ class RunJournal {
   harness::Status record_stack(const std::string& stack);
   /// Call before the directory is made.
   harness::Status record_directory(const std::filesystem::path& dir);
+  /// Call when the run ends red with --keep-on-failure, before it exits without its teardown.
+  harness::Status record_kept();
 
  private:
   RunJournal(std::filesystem::path file, int fd) : file_(std::move(file)), fd_(fd) {}
@@ -84,6 +89,9 @@ harness::Result<JournalContent> read_journal(const std::filesystem::path& file);
 /// at or below <state_dir>/runs/<run id> or <state_dir>/abra/runs/<run id>.
 VettedJournal vet_journal(const JournalContent& content, const std::string& run_id,
                           const std::filesystem::path& state_dir);
+
+/// `time` as ISO 8601 UTC to the second, e.g. "2026-12-01T18:00:00Z".
+std::string utc_text(WallTime time);
 
 /// The run's nonce: the run id's last '-'-separated part ("fixture-web-pr1-3a9c1e" → "3a9c1e").
 std::string nonce_of(const std::string& run_id);

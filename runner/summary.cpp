@@ -92,6 +92,25 @@ std::string pr_text(const RunReport& report) { return report.pr ? " PR #" + std:
 
 }  // namespace
 
+namespace {
+
+/// How to reach a deployment kept for debugging, when it goes and how to remove it now.
+std::vector<std::string> kept_lines(const KeptDeployment& kept) {
+  std::vector<std::string> lines{"reach it at " + kept.url};
+  for (const auto& stack : kept.stacks)
+    lines.push_back("stack " + stack + ": docker service ls --filter label=com.docker.stack.namespace=" + stack);
+  lines.push_back("reaped by the first `ccci-run reap` after " + kept.reaped_after);
+  lines.push_back("remove it now: " + kept.remove_command);
+  return lines;
+}
+
+std::string teardown_word(const TeardownOutcome& teardown) {
+  if (teardown.kept) return "kept for debugging";
+  return teardown.clean ? "clean" : "NOT clean";
+}
+
+}  // namespace
+
 std::string render_summary_markdown(const RunReport& report) {
   Verdict verdict = compute_verdict(report);
   std::ostringstream md;
@@ -139,6 +158,12 @@ std::string render_summary_markdown(const RunReport& report) {
     md << "\n**Teardown left resources behind**: " << cell(report.teardown.message) << "\n";
     for (const auto& item : report.teardown.residue) md << "- `" << item << "`\n";
   }
+  if (report.teardown.kept) {
+    md << "\n**Deployment kept for debugging** (--keep-on-failure): not torn down\n";
+    if (report.kept) {
+      for (const auto& line : kept_lines(*report.kept)) md << "- " << cell(line) << "\n";
+    }
+  }
   if (report.evidence.collected) {
     md << "\n**Evidence** (in the run's artifacts): "
        << (report.evidence.files.empty() ? "none could be gathered"
@@ -177,8 +202,11 @@ std::string render_terminal_summary(const RunReport& report) {
     for (const auto& note : report.evidence.notes) out << "; " << note;
     out << "\n";
   }
-  out << "  teardown " << (report.teardown.clean ? "clean" : "NOT clean") << ", deployments " << report.deploy_count
-      << "/" << report.expected_deploy_count << "\n";
+  out << "  teardown " << teardown_word(report.teardown) << ", deployments " << report.deploy_count << "/"
+      << report.expected_deploy_count << "\n";
+  if (report.kept) {
+    for (const auto& line : kept_lines(*report.kept)) out << "    " << line << "\n";
+  }
   out << "  last-green: " << describe(report.promotion) << "\n";
   out << "verdict: " << to_string(verdict) << ", level " << compute_level(report) << "/5, exit "
       << exit_code_for(report) << "\n";

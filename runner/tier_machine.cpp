@@ -132,7 +132,11 @@ MachineResult TierMachine::run(const MachineInputs& inputs) {
     return tier.status == TierStatus::fail || tier.status == TierStatus::error;
   });
   if (red && !result.interrupt_signal && !pending_interrupt_()) collect_evidence(result);
-  tear_down(result);
+  // A signal during the evidence still wins: an interrupted run always cleans up after itself.
+  if (red && inputs.keep_on_failure && !result.interrupt_signal && !pending_interrupt_())
+    keep_or_tear_down(inputs.keep_on_failure, result);
+  else
+    tear_down(result);
   result.operations = std::move(operations_);
   operations_.clear();  // moved-from: valid but unspecified
   result.deploy_count = ops_.deploy_count();
@@ -215,6 +219,27 @@ void TierMachine::collect_evidence(MachineResult& result) {
   result.evidence.duration = since(clock_, start);
   operations_.push_back({"evidence", std::nullopt, result.evidence.duration});
   if (observer_.evidence_collected) observer_.evidence_collected(result.evidence);
+}
+
+void TierMachine::keep_or_tear_down(const std::function<harness::Status()>& keep, MachineResult& result) {
+  Status recorded = [&]() -> Status {
+    try {
+      return keep();
+    } catch (const std::exception& e) {
+      return harness::make_error(ErrorKind::infra, std::string("recording it threw: ") + e.what());
+    }
+  }();
+  if (!recorded.ok()) {
+    tear_down(result);
+    result.teardown.message = "not kept for debugging (" + recorded.error().message + "); torn down" +
+                              (result.teardown.message.empty() ? "" : ": " + result.teardown.message);
+    return;
+  }
+  if (observer_.teardown_started) observer_.teardown_started();
+  result.teardown = TeardownOutcome{};
+  result.teardown.kept = true;
+  result.teardown.message = "kept for debugging (--keep-on-failure): the reaper removes it after the run's expiry";
+  if (observer_.teardown_finished) observer_.teardown_finished(result.teardown);
 }
 
 void TierMachine::tear_down(MachineResult& result) {

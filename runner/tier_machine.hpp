@@ -11,7 +11,11 @@
 /// STAGES, no upgrade base) is `skipped` with the plan's reason and does not stop later tiers.
 /// The pre_upgrade seeds run before the upgrade; when no upgrade runs, before the backup's own.
 /// Before teardown of a run with a failed or errored tier (and no interrupt), the evidence is
-/// collected. Teardown runs after failures, errors, exceptions and interrupts; a residue, a teardown that
+/// collected. With `keep_on_failure` set, such a run (red, not interrupted) is not torn down: the
+/// hook records that its deployment is kept and the teardown outcome says `kept`; the verdict does
+/// not change, and when the hook fails the run is torn down as usual. A green or interrupted run is
+/// always torn down.
+/// Teardown runs after failures, errors, exceptions and interrupts; a residue, a teardown that
 /// could not verify, or a deploy count other than the expected one is a run-level infrastructure
 /// error. The machine owns no resources: Operations does the work, the machine decides the order
 /// and the verdict of each tier.
@@ -39,6 +43,9 @@ struct MachineInputs {
   std::vector<TierIntent> tiers;  ///< the five tiers in order
   bool has_dependencies = false;
   int expected_deploy_count = 1;
+  /// Set for --keep-on-failure: records that a red run's deployment is kept (its journal entry,
+  /// which the reaper honours until the run's expiry). Empty: every run is torn down.
+  std::function<harness::Status()> keep_on_failure;
 };
 
 /// The results of one pass of the machine; merged into the RunReport by the caller.
@@ -85,6 +92,9 @@ class TierMachine {
   void collect_evidence(MachineResult& result);
   /// Always runs; a teardown that is not clean is a run-level infrastructure error.
   void tear_down(MachineResult& result);
+  /// --keep-on-failure: leaves the deployment up once `keep` has recorded it; tears down when it
+  /// could not.
+  void keep_or_tear_down(const std::function<harness::Status()>& keep, MachineResult& result);
 
   Operations& ops_;
   harness::Clock& clock_;

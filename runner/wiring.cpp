@@ -1,5 +1,6 @@
 #include "runner/wiring.hpp"
 
+#include <algorithm>
 #include <utility>
 
 #include "runner/naming.hpp"
@@ -14,6 +15,28 @@ std::vector<std::string> run_stacks(const Config& config, const Plan& plan) {
         harness::stack_name_for(dependency_domain(dep, plan.recipe, nonce_of(plan.run_id), config.domain_suffix)));
   }
   return stacks;
+}
+
+namespace {
+
+/// `word` as one shell word: as it is when every character is plainly safe, else in single quotes.
+std::string shell_word(const std::string& word) {
+  bool plain = !word.empty() && std::all_of(word.begin(), word.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '/' || c == '.' ||
+           c == '_' || c == '-';
+  });
+  if (plain) return word;
+  std::string quoted = "'";
+  for (char c : word) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return quoted + "'";
+}
+
+}  // namespace
+
+KeptDeployment kept_deployment(const Config& config, const Plan& plan, const std::filesystem::path& state_dir,
+                               WallTime expires) {
+  return {"https://" + plan.domain, run_stacks(config, plan), utc_text(expires),
+          "ccci-run reap --state-dir " + shell_word(state_dir.string()) + " --run " + plan.run_id};
 }
 
 PlanInputs plan_inputs(const Config& config, const RecipeSpec& spec, const std::string& nonce) {

@@ -19,6 +19,7 @@
 #include "runner/deployment.hpp"
 #include "runner/outcome.hpp"
 #include "runner/plan.hpp"
+#include "runner/run_journal.hpp"
 #include "runner/spec.hpp"
 #include "runner/spec_steps.hpp"
 #include "runner/tier_machine.hpp"
@@ -30,6 +31,12 @@ PlanInputs plan_inputs(const Config& config, const RecipeSpec& spec, const std::
 
 /// Every stack the run deploys: the app's, then each dependency's (named per (parent, dep)).
 std::vector<std::string> run_stacks(const Config& config, const Plan& plan);
+
+/// A deployment kept for debugging (--keep-on-failure): its URL, its stacks, when a reap removes
+/// it (`expires`, the journal's) and the command that removes it now, naming the absolute
+/// `state_dir` (shell-quoted when it needs to be) and the run id.
+KeptDeployment kept_deployment(const Config& config, const Plan& plan, const std::filesystem::path& state_dir,
+                               WallTime expires);
 
 /// The run's own ABRA_DIR: <state_dir>/abra/runs/<run id>.
 std::filesystem::path run_abra_dir(const Config& config, const Plan& plan);

@@ -418,5 +418,40 @@ TEST(Config, CapacityIsUnlimitedByDefaultAndAtMost64) {
   }
 }
 
+TEST(Config, KeepOnFailureIsOffByDefaultAndASwitchOrZeroOrOne) {
+  EXPECT_FALSE(parse_ok({{"RECIPE", "x"}}).keep_on_failure);
+  EXPECT_TRUE(parse_ok({{"RECIPE", "x"}, {"CCCI_KEEP_ON_FAILURE", "1"}}).keep_on_failure);
+  EXPECT_FALSE(parse_ok({{"RECIPE", "x"}, {"CCCI_KEEP_ON_FAILURE", "0"}}).keep_on_failure);
+  auto flagged = parse_ok({{"RECIPE", "x"}, {"CCCI_KEEP_ON_FAILURE", "0"}}, {"--keep-on-failure"});
+  EXPECT_TRUE(flagged.keep_on_failure) << "the flag wins over the variable";
+  EXPECT_EQ(flagged.sources.at("CCCI_KEEP_ON_FAILURE"), "flag --keep-on-failure");
+  EXPECT_FALSE(parse_ok({{"RECIPE", "x"}}, {"--keep-on-failure=0"}).keep_on_failure);
+  EXPECT_EQ(parse_ok({{"RECIPE", "x"}}, {"--keep-on-failure", "--plan"}).mode, Mode::plan_only)
+      << "the bare switch takes no value";
+  for (const char* bad : {"yes", "2", "true"}) {
+    std::string message = parse_error({{"RECIPE", "x"}, {"CCCI_KEEP_ON_FAILURE", bad}});
+    EXPECT_EQ(message.rfind("CCCI_KEEP_ON_FAILURE (env CCCI_KEEP_ON_FAILURE)", 0), 0u) << bad << ": " << message;
+  }
+  EXPECT_EQ(parse_error({{"RECIPE", "x"}}, {"--keep-on-failure", "--keep-on-failure"}),
+            "flag --keep-on-failure given twice");
+}
+
+TEST(Config, ReapRunNamesOneRunIdAndBelongsToReapOnly) {
+  auto config = parse_ok({}, {"reap", "--run", "fixture-web-pr1-3a9c1e"});
+  EXPECT_EQ(config.mode, Mode::reap);
+  EXPECT_EQ(config.reap_run, "fixture-web-pr1-3a9c1e");
+  EXPECT_EQ(parse_ok({}, {"reap", "--run=fixture-web-3a9c1e"}).reap_run, "fixture-web-3a9c1e");
+  EXPECT_FALSE(parse_ok({}, {"reap"}).reap_run);
+  for (const char* bad : {"../etc", "Fixture-web-3a9c1e", "-rf", "a b", "", "x/y"}) {
+    std::string message = parse_error({}, {"reap", "--run", bad});
+    EXPECT_EQ(message.rfind("flag --run = '", 0), 0u) << bad << ": " << message;
+  }
+  EXPECT_EQ(parse_error({}, {"reap", "--run", std::string(81, 'a')}).rfind("flag --run = ", 0), 0u);
+  EXPECT_EQ(parse_error({}, {"reap", "--run"}), "flag --run needs a run id");
+  EXPECT_EQ(parse_error({}, {"reap", "--run", "a-1", "--run", "a-2"}), "flag --run given twice");
+  EXPECT_EQ(parse_error({{"RECIPE", "x"}}, {"--run", "a-1"}), "flag --run belongs to `ccci-run reap --run <run id>`");
+  EXPECT_EQ(parse_error({}, {"doctor", "--run", "a-1"}), "flag --run belongs to `ccci-run reap --run <run id>`");
+}
+
 }  // namespace
 }  // namespace ccci::runner

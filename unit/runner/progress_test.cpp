@@ -33,5 +33,17 @@ TEST(Progress, SaysWhichCheckBrokeAndWhyAsTheTierEnds) {
             "[tier] teardown: clean in 7.2s\n");
 }
 
+TEST(Progress, AKeptDeploymentIsSaidOnceNotAsACleanOrUncleanTeardown) {
+  std::ostringstream sink;
+  harness::Logger log(sink);
+  auto observer = terminal_progress(log);
+  TeardownOutcome kept;
+  kept.kept = true;
+  kept.message = "kept for debugging (--keep-on-failure): the reaper removes it after the run's expiry";
+  observer.teardown_finished(kept);
+  EXPECT_EQ(sink.str(),
+            "[tier] teardown: kept for debugging (--keep-on-failure): the reaper removes it after the run's expiry\n");
+}
+
 }  // namespace
 }  // namespace ccci::runner

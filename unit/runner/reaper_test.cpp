@@ -51,6 +51,16 @@ TEST(RunStateDecision, ADirectoryWithoutALockIsStartingWithinTheGraceAndDeadAfte
   EXPECT_EQ(decide_run_state(LockState::missing, std::nullopt, noon - minutes(10), noon), RunState::dead);
 }
 
+TEST(RunStateDecision, ADeadRunKeptForDebuggingIsKeptUntilItsExpiryThenDead) {
+  EXPECT_EQ(decide_run_state(LockState::free, noon + minutes(1), noon, noon, Kept::yes), RunState::kept);
+  EXPECT_EQ(decide_run_state(LockState::free, noon, noon, noon, Kept::yes), RunState::kept) << "at, not past";
+  EXPECT_EQ(decide_run_state(LockState::free, noon - seconds(1), noon, noon, Kept::yes), RunState::dead);
+  EXPECT_EQ(decide_run_state(LockState::free, std::nullopt, noon, noon, Kept::yes), RunState::dead)
+      << "no expiry: nothing says how long to keep it";
+  EXPECT_EQ(decide_run_state(LockState::free, noon + minutes(1), noon, noon, Kept::no), RunState::dead);
+  EXPECT_EQ(decide_run_state(LockState::held, noon + minutes(1), noon, noon, Kept::yes), RunState::live);
+}
+
 const std::string dead_run = "fixture-web-pr1-aaaaaa";
 const std::string dead_stack = "fixt-aaaaaa_ccci_test";
 
@@ -90,6 +100,19 @@ struct ReaperTest : ::testing::Test {
   ReapReport reap(std::optional<std::string> own = std::nullopt) {
     Reaper reaper({state.path(), std::move(own)}, docker, clock);
     return reaper.reap();
+  }
+  /// `ccci-run reap --run <run_id>`.
+  ReapReport reap_only(const std::string& run_id) {
+    ReaperSettings settings{state.path(), std::nullopt};
+    settings.only_run = run_id;
+    Reaper reaper(std::move(settings), docker, clock);
+    return reaper.reap();
+  }
+  /// A red run with --keep-on-failure that has exited: lock free, journal says kept.
+  void keep_dead_run(const std::string& run_id, const std::string& stack, WallTime expires) {
+    auto guard = start_run(run_id, stack, expires);
+    ASSERT_TRUE(guard);
+    ASSERT_TRUE(guard->journal().record_kept().ok());
   }
   static bool has(const std::vector<std::string>& lines, const std::string& line) {
     return std::find(lines.begin(), lines.end(), line) != lines.end();
@@ -275,6 +298,55 @@ TEST_F(ReaperTest, NoRunsDirectoryIsNothingToDo) {
   ReapReport report = reap();
   EXPECT_TRUE(report.complete());
   EXPECT_EQ(report.lines(), std::vector<std::string>{"reaped 0 dead runs"});
+}
+
+TEST_F(ReaperTest, AKeptDeadRunIsLeftUntilItsExpiryThenReapedAsAnyDeadRun) {
+  auto expires = clock.wall_now() + minutes(30);
+  keep_dead_run(dead_run, dead_stack, expires);
+  docker.residues = {full_residue(), harness::Residue{}};
+  ReapReport before = reap();
+  EXPECT_TRUE(before.complete()) << harness::join(before.lines(), "\n");
+  EXPECT_EQ(before.dead_runs, 0);
+  EXPECT_TRUE(has(before.left, "run " + dead_run + ": kept for debugging until " + utc_text(expires)))
+      << harness::join(before.lines(), "\n");
+  EXPECT_TRUE(docker.calls.empty()) << harness::join(docker.calls, "\n");
+  EXPECT_TRUE(std::filesystem::exists(abra_home(dead_run)));
+  clock.advance(minutes(31));
+  ReapReport after = reap();
+  EXPECT_EQ(after.dead_runs, 1) << harness::join(after.lines(), "\n");
+  EXPECT_TRUE(after.complete()) << harness::join(after.lines(), "\n");
+  EXPECT_TRUE(has(after.removed, "run " + dead_run + ": removed volume " + dead_stack + "_data"));
+  EXPECT_FALSE(std::filesystem::exists(abra_home(dead_run)));
+  EXPECT_FALSE(std::filesystem::exists(run_dir(dead_run)));
+}
+
+TEST_F(ReaperTest, ReapRunRemovesAKeptRunBeforeItsExpiryAndNoOtherRun) {
+  const std::string other = "fixture-web-pr2-bbbbbb";
+  keep_dead_run(dead_run, dead_stack, clock.wall_now() + minutes(30));
+  start_run(other, "fixt-bbbbbb_ccci_test").reset();  // dead, not kept: not this call's business
+  docker.residues = {full_residue(), harness::Residue{}};
+  ReapReport report = reap_only(dead_run);
+  EXPECT_TRUE(report.complete()) << harness::join(report.lines(), "\n");
+  EXPECT_EQ(report.dead_runs, 1);
+  EXPECT_TRUE(has(report.removed, "run " + dead_run + ": removed service " + dead_stack + "_app"));
+  EXPECT_FALSE(std::filesystem::exists(run_dir(dead_run)));
+  EXPECT_FALSE(std::filesystem::exists(abra_home(dead_run)));
+  EXPECT_TRUE(std::filesystem::exists(run_dir(other)));
+}
+
+TEST_F(ReaperTest, ReapRunRefusesALiveRunAndAnAbsentOne) {
+  auto live = start_run(dead_run, dead_stack);
+  ReapReport report = reap_only(dead_run);
+  EXPECT_FALSE(report.complete());
+  ASSERT_EQ(report.problems.size(), 1u) << harness::join(report.lines(), "\n");
+  EXPECT_EQ(report.problems[0],
+            "run " + dead_run + ": live, pid 4242; left alone (not removed: --run removes only a dead or kept run)");
+  EXPECT_TRUE(report.left.empty());
+  EXPECT_TRUE(docker.calls.empty());
+  EXPECT_TRUE(std::filesystem::exists(abra_home(dead_run)));
+  ReapReport absent = reap_only("fixture-web-pr9-cccccc");
+  ASSERT_EQ(absent.problems.size(), 1u);
+  EXPECT_EQ(absent.problems[0], "run fixture-web-pr9-cccccc: no such run under " + (state.path() / "runs").string());
 }
 
 }  // namespace

@@ -146,5 +146,27 @@ TEST_F(RunJournalTest, AValueWithAControlCharacterIsNeverWritten) {
   EXPECT_TRUE(read_journal(file)->stacks.empty());
 }
 
+TEST_F(RunJournalTest, AKeptEntryIsReadBackAndOnlyItsOwnWordCounts) {
+  {
+    auto journal = RunJournal::create(file, identity());
+    ASSERT_TRUE(journal.ok()) << journal.error().message;
+    ASSERT_TRUE(journal->record_stack(stack).ok());
+    auto before = read_journal(file);
+    ASSERT_TRUE(before.ok());
+    EXPECT_FALSE(before->kept);
+    ASSERT_TRUE(journal->record_kept().ok());
+  }
+  auto content = read_journal(file);
+  ASSERT_TRUE(content.ok()) << content.error().message;
+  EXPECT_TRUE(content->kept);
+  EXPECT_EQ(content->expires, identity().expires) << "the expiry stays the header's";
+  EXPECT_TRUE(content->refused.empty());
+  auto forged = parse_journal(header() + "kept forever\n");
+  EXPECT_FALSE(forged.kept);
+  ASSERT_EQ(forged.refused.size(), 1u);
+  EXPECT_EQ(forged.refused[0], "line 3: kept 'forever' is not 'for-debugging'");
+  EXPECT_FALSE(parse_journal(header() + "kept for-debugging").kept) << "a torn last line is not an entry";
+}
+
 }  // namespace
 }  // namespace ccci::runner

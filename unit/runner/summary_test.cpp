@@ -168,5 +168,33 @@ TEST(Summary, SaysTheBaseWithItsReasonAndWhetherTheRunPromoted) {
             std::string::npos);
 }
 
+TEST(Summary, AKeptDeploymentSaysHowToReachAndRemoveItAndTheRunStaysRed) {
+  RunReport report = red_report();
+  report.teardown = {};
+  report.teardown.kept = true;
+  report.kept = KeptDeployment{"https://fixture-web-3a9c1e.ci.test",
+                               {"fixture-web-3a9c1e_ci_test"},
+                               "2026-12-01T18:00:00Z",
+                               "ccci-run reap --state-dir /var/lib/ccci --run fixture-web-pr3-3a9c1e"};
+  const std::vector<std::string> lines{
+      "reach it at https://fixture-web-3a9c1e.ci.test",
+      "stack fixture-web-3a9c1e_ci_test: docker service ls --filter "
+      "label=com.docker.stack.namespace=fixture-web-3a9c1e_ci_test",
+      "reaped by the first `ccci-run reap` after 2026-12-01T18:00:00Z",
+      "remove it now: ccci-run reap --state-dir /var/lib/ccci --run fixture-web-pr3-3a9c1e"};
+  std::string terminal = render_terminal_summary(report);
+  std::string markdown = render_summary_markdown(report);
+  EXPECT_NE(terminal.find("  teardown kept for debugging, deployments 1/1\n"), std::string::npos) << terminal;
+  EXPECT_NE(markdown.find("**Deployment kept for debugging**"), std::string::npos) << markdown;
+  for (const auto& line : lines) {
+    EXPECT_NE(terminal.find("    " + line + "\n"), std::string::npos) << line << "\n" << terminal;
+    EXPECT_NE(markdown.find("- " + line), std::string::npos) << line << "\n" << markdown;
+  }
+  EXPECT_NE(terminal.find("verdict: red, level 1/5, exit 1\n"), std::string::npos) << terminal;
+  report.teardown = {true, true, {}, {}, {}};
+  report.kept.reset();
+  EXPECT_EQ(render_terminal_summary(report).find("kept"), std::string::npos) << "the negative control";
+}
+
 }  // namespace
 }  // namespace ccci::runner

@@ -424,5 +424,67 @@ TEST(TierMachine, ASecondRunOfTheMachineStartsAFreshListOfOperations) {
   EXPECT_EQ(timings(first), timings(second));
 }
 
+MachineInputs keeping_on_failure(int& kept_calls) {
+  MachineInputs inputs = all_tiers_run();
+  inputs.keep_on_failure = [&kept_calls] {
+    ++kept_calls;
+    return harness::ok_status();
+  };
+  return inputs;
+}
+
+TEST(TierMachine, ARedRunAskedToKeepItsDeploymentRecordsItKeepsItAndStaysRed) {
+  for (auto kind : {ErrorKind::check_failed, ErrorKind::infra}) {
+    Machine m;
+    m.ops.answers["backup"] = make_error(kind, "backup broke");
+    int kept_calls = 0;
+    auto result = m.run(keeping_on_failure(kept_calls));
+    EXPECT_EQ(kept_calls, 1);
+    EXPECT_EQ(std::count(m.ops.calls.begin(), m.ops.calls.end(), "teardown"), 0) << "nothing removed";
+    EXPECT_EQ(m.ops.calls.back(), "evidence") << "the evidence is still collected";
+    EXPECT_TRUE(result.teardown.kept);
+    EXPECT_FALSE(result.teardown.ran);
+    EXPECT_NE(result.teardown.message.find("kept for debugging"), std::string::npos) << result.teardown.message;
+    EXPECT_TRUE(result.infra_errors.empty()) << "a kept deployment is no residue";
+    EXPECT_EQ(result.tiers[2].status, kind == ErrorKind::check_failed ? TierStatus::fail : TierStatus::error);
+  }
+}
+
+TEST(TierMachine, AGreenRunIsTornDownEvenWhenAskedToKeepOnFailure) {
+  Machine m;
+  int kept_calls = 0;
+  auto result = m.run(keeping_on_failure(kept_calls));
+  EXPECT_EQ(kept_calls, 0);
+  EXPECT_EQ(m.ops.calls.back(), "teardown");
+  EXPECT_FALSE(result.teardown.kept);
+  EXPECT_TRUE(result.teardown.clean);
+}
+
+TEST(TierMachine, AnInterruptedRedRunIsTornDownEvenWhenAskedToKeepOnFailure) {
+  Machine m;
+  m.ops.answers["upgrade"] = make_error(ErrorKind::check_failed, "upgrade broke");
+  m.ops.interrupt_at = "upgrade";
+  m.ops.interrupt_signal = SIGINT;
+  int kept_calls = 0;
+  auto result = m.run(keeping_on_failure(kept_calls));
+  EXPECT_EQ(kept_calls, 0);
+  EXPECT_EQ(m.ops.calls.back(), "teardown");
+  EXPECT_FALSE(result.teardown.kept);
+  EXPECT_EQ(result.interrupt_signal, SIGINT);
+}
+
+TEST(TierMachine, AKeepThatCannotBeRecordedTearsDownAndSaysWhy) {
+  Machine m;
+  m.ops.answers["restore"] = make_error(ErrorKind::check_failed, "restore broke");
+  MachineInputs inputs = all_tiers_run();
+  inputs.keep_on_failure = [] { return harness::Status(make_error(ErrorKind::infra, "journal: disk full")); };
+  auto result = m.run(inputs);
+  EXPECT_EQ(m.ops.calls.back(), "teardown") << "unrecorded, the reaper would not know to wait: remove it now";
+  EXPECT_FALSE(result.teardown.kept);
+  EXPECT_TRUE(result.teardown.clean);
+  EXPECT_NE(result.teardown.message.find("not kept for debugging (journal: disk full)"), std::string::npos)
+      << result.teardown.message;
+}
+
 }  // namespace
 }  // namespace ccci::runner
