@@ -2,36 +2,19 @@
 // exits 1 as always but leaves its stack running, its run directory and its abra home; a plain
 // `ccci-run reap` leaves it (kept until its expiry), and the removal command the run printed
 // removes all of it. The test has a state dir of its own, so no other run's directory is in reach.
-#include <unistd.h>
-
-#include <fstream>
 
 #include "unit/e2e/lifecycle.hpp"
 
 namespace ccci::e2e {
 namespace {
 
-class KeepOnFailure : public Lifecycle {
+class KeepOnFailure : public OwnStateDir {
  protected:
-  void SetUp() override {
-    Lifecycle::SetUp();
-    if (IsSkipped() || HasFatalFailure()) return;
-    char pattern[] = "/tmp/ccci-e2e-keep-state-XXXXXX";
-    state_dir_ = ::mkdtemp(pattern);
-  }
   void TearDown() override {
     // A test that stopped half-way must not leave its kept deployment on the shared host.
     if (!kept_run_.empty() && std::filesystem::exists(state_dir_ / "runs" / kept_run_)) reap({"--run", kept_run_});
-    if (!state_dir_.empty()) std::filesystem::remove_all(state_dir_);
+    OwnStateDir::TearDown();
   }
-
-  /// `ccci-run reap --state-dir <this test's> [extra...]`, with the testbed's docker.
-  CommandResult reap(const std::vector<std::string>& extra = {}) const {
-    std::vector<std::string> argv{ccci_run(), "reap", "--state-dir", state_dir_.string()};
-    argv.insert(argv.end(), extra.begin(), extra.end());
-    return e2e::run(argv, std::chrono::minutes(5), testbed().env);
-  }
-  static std::string ccci_run() { return (std::filesystem::path(CCCI_BINARY_DIR) / "runner/ccci-run").string(); }
 
   /// The stack's running containers, by id.
   static std::string running_containers(const std::string& stack) {
@@ -41,12 +24,6 @@ class KeepOnFailure : public Lifecycle {
     return listed.output;
   }
 
-  static std::string text_of(const std::filesystem::path& file) {
-    std::ifstream in(file, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), {}};
-  }
-
-  std::filesystem::path state_dir_;
   std::string kept_run_;
 };
 
@@ -71,11 +48,11 @@ TEST_F(KeepOnFailure, ARedRunKeptForDebuggingStaysUpThroughAPlainReapAndThePrint
   // After ccci-run exited: the stack runs, and what the reaper needs to remove it later is there.
   EXPECT_NE(running_containers(stack), "") << "the kept stack runs after ccci-run exited";
   EXPECT_TRUE(std::filesystem::is_directory(abra_home));
-  EXPECT_NE(text_of(run_dir / "journal").find("\nkept for-debugging\n"), std::string::npos);
+  EXPECT_NE(read_text(run_dir / "journal").find("\nkept for-debugging\n"), std::string::npos);
 
   // How to reach it and how to remove it now, on the terminal and in summary.md.
   const std::string remove = "ccci-run reap --state-dir " + state_dir_.string() + " --run " + kept_run_;
-  const std::string summary = text_of(red.out_dir / "summary.md");
+  const std::string summary = read_text(red.out_dir / "summary.md");
   for (const std::string& line :
        {"reach it at https://" + domain,
         "stack " + stack + ": docker service ls --filter label=com.docker.stack.namespace=" + stack,

@@ -3,6 +3,7 @@
 /// must satisfy (reports valid, nothing left behind), with readers of its results.json; and a
 /// copy of a fixture repo a test can add a commit to. Skips where no Docker daemon can start.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <boost/json.hpp>
 #include <chrono>
@@ -230,6 +231,33 @@ class Lifecycle : public OnTestbed {
 /// A copy of a testbed fixture repo under a git base of its own (pass `--git-base=` git_base_),
 /// so a test can publish a commit the testbed's own repos never see, and a state dir of its own
 /// (pass `--state-dir=` state_dir_), so no last-green record leaks between tests.
+/// A Lifecycle test with a state dir of its own (run directories, abra homes, claims), so no other
+/// run's directory is ever in reach of its runs and reaps; removed after the test.
+class OwnStateDir : public Lifecycle {
+ protected:
+  void SetUp() override {
+    Lifecycle::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
+    char pattern[] = "/tmp/ccci-e2e-state-XXXXXX";
+    state_dir_ = ::mkdtemp(pattern);
+  }
+  void TearDown() override {
+    if (!state_dir_.empty()) std::filesystem::remove_all(state_dir_);
+  }
+
+  std::string state_flag() const { return "--state-dir=" + state_dir_.string(); }
+
+  /// `ccci-run reap` against this test's state dir, with the testbed's docker; `extra` after it.
+  CommandResult reap(const std::vector<std::string>& extra = {}) const {
+    std::vector<std::string> argv{(std::filesystem::path(CCCI_BINARY_DIR) / "runner/ccci-run").string(), "reap",
+                                  state_flag()};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    return e2e::run(argv, std::chrono::minutes(5), testbed().env);
+  }
+
+  std::filesystem::path state_dir_;
+};
+
 class FixtureCopy : public Lifecycle {
  protected:
   void SetUp() override {

@@ -2,7 +2,6 @@
 // home behind (its lock dies with it); `ccci-run reap` — or the next run's start — removes them,
 // each by name. The negative control: a live run is never touched by a concurrent reap. Each test
 // has a state dir of its own, so no other run's directory is ever in reach.
-#include <unistd.h>
 
 #include <csignal>
 
@@ -11,19 +10,8 @@
 namespace ccci::e2e {
 namespace {
 
-class Reaper : public Lifecycle {
+class Reaper : public OwnStateDir {
  protected:
-  void SetUp() override {
-    Lifecycle::SetUp();
-    if (IsSkipped() || HasFatalFailure()) return;
-    char pattern[] = "/tmp/ccci-e2e-reap-state-XXXXXX";
-    state_dir_ = ::mkdtemp(pattern);
-  }
-  void TearDown() override {
-    if (!state_dir_.empty()) std::filesystem::remove_all(state_dir_);
-  }
-
-  std::string state_flag() const { return "--state-dir=" + state_dir_.string(); }
   std::map<std::string, std::string> state_env() const { return {{"CCCI_E2E_STATE", state_dir_.string()}}; }
 
   /// Shell: true once the run journaled its stack and the stack has a running container and a
@@ -43,12 +31,6 @@ s=$(sed -n 's/^stack //p' "$j" | head -n1); [ -n "$s" ] || exit 1
          it.increment(error))
       names.push_back(it->path().filename().string());
     return names;
-  }
-
-  /// `ccci-run reap` against this test's state dir, with the testbed's docker.
-  CommandResult reap() const {
-    return e2e::run({(std::filesystem::path(CCCI_BINARY_DIR) / "runner/ccci-run").string(), "reap", state_flag()},
-                    std::chrono::minutes(5), testbed().env);
   }
 
   /// Kills a fixture-web PR 1 run once its stack holds data; returns the dead run's id and stack,
@@ -72,8 +54,6 @@ s=$(sed -n 's/^stack //p' "$j" | head -n1); [ -n "$s" ] || exit 1
     EXPECT_TRUE(std::filesystem::is_directory(state_dir_ / "abra" / "runs" / run_id));
     EXPECT_TRUE(std::filesystem::is_regular_file(state_dir_ / "runs" / run_id / "journal"));
   }
-
-  std::filesystem::path state_dir_;
 };
 
 TEST_F(Reaper, ReapRemovesWhatAKilledRunLeftNamingEachThing) {
