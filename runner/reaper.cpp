@@ -7,7 +7,6 @@
 
 #include "harness/file_lock.hpp"
 #include "harness/filesystem.hpp"
-#include "harness/poll.hpp"
 #include "harness/text.hpp"
 #include "runner/stack_removal.hpp"
 
