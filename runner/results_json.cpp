@@ -116,7 +116,9 @@ boost::json::value results_to_json(const RunReport& report, const harness::Redac
   root["deploy_count"] = report.deploy_count;
   root["expected_deploy_count"] = report.expected_deploy_count;
   root["lint_clean"] = report.lint_clean ? boost::json::value(*report.lint_clean) : boost::json::value(nullptr);
-  root["level"] = compute_level(report);
+  Level level = assess_level(report);
+  root["level"] = level.value;
+  root["level_stopped_by"] = text(level.stopped_by);
   root["verdict"] = to_string(compute_verdict(report));
   root["exit_code"] = exit_code_for(report);
   root["infra_errors"] = text(report.infra_errors);

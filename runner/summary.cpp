@@ -116,6 +116,8 @@ std::string render_summary_markdown(const RunReport& report) {
   std::ostringstream md;
   md << "### " << icon(verdict) << " ccci: " << report.recipe << pr_text(report) << " " << headline(verdict)
      << " — level " << compute_level(report) << "/5\n\n";
+  if (Level level = assess_level(report); !level.stopped_by.empty())
+    md << "- level " << level.value << ", not higher: " << cell(level.stopped_by) << "\n";
   md << "- head: `" << report.head_commit.substr(0, 12) << "` (" << report.head_ref << ")\n";
   md << "- upgrade base: " << cell(base_text(report.base)) << "\n";
   if (!report.base_not_deployable.empty())
@@ -208,8 +210,9 @@ std::string render_terminal_summary(const RunReport& report) {
     for (const auto& line : kept_lines(*report.kept)) out << "    " << line << "\n";
   }
   out << "  last-green: " << describe(report.promotion) << "\n";
-  out << "verdict: " << to_string(verdict) << ", level " << compute_level(report) << "/5, exit "
-      << exit_code_for(report) << "\n";
+  Level level = assess_level(report);
+  if (!level.stopped_by.empty()) out << "  level " << level.value << ", not higher: " << level.stopped_by << "\n";
+  out << "verdict: " << to_string(verdict) << ", level " << level.value << "/5, exit " << exit_code_for(report) << "\n";
   return out.str();
 }
 

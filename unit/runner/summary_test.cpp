@@ -109,6 +109,7 @@ TEST(Summary, RedRunNamesTheFailingCheckAndItsTier) {
   std::string md = render_summary_markdown(red_report());
   EXPECT_NE(md.find("❌ ccci: fixture-web PR #3 failed"), std::string::npos) << md;
   EXPECT_NE(md.find("level 1/5"), std::string::npos);
+  EXPECT_NE(md.find("- level 1, not higher: upgrade fail: "), std::string::npos) << md;
   EXPECT_NE(md.find("**upgrade / marker_survived** (overlay, fail): GET /cgi-bin/marker answered 404"),
             std::string::npos);
   EXPECT_NE(md.find("| backup | skipped | 0.0s | upgrade failed |"), std::string::npos) << md;
@@ -142,6 +143,7 @@ TEST(Summary, TerminalSummaryEndsWithVerdictLevelAndExitCode) {
   EXPECT_NE(text.find("  upgrade  fail"), std::string::npos) << text;
   EXPECT_NE(text.find("fail marker_survived: GET /cgi-bin/marker answered 404"), std::string::npos);
   EXPECT_NE(text.find("verdict: red, level 1/5, exit 1"), std::string::npos) << text;
+  EXPECT_NE(text.find("  level 1, not higher: upgrade fail: check marker_survived failed"), std::string::npos) << text;
 }
 
 TEST(Summary, SaysTheBaseWithItsReasonAndWhetherTheRunPromoted) {

@@ -13,6 +13,8 @@ RunReport all_pass() {
     report.tiers.push_back(
         {tier, TierStatus::pass, {}, {{"ok", CheckSource::generic, CheckStatus::pass, {}, {}, {}}}, {}});
   }
+  // The recipe's own functional proof.
+  report.tiers.back().checks.push_back({"roundtrip", CheckSource::overlay, CheckStatus::pass, {}, {}, {}});
   report.teardown = {true, true, {}, {}, {}};
   report.deploy_count = 1;
   return report;
@@ -34,6 +36,38 @@ TEST(Level, LintNotRunOrNotCleanStopsAtFourAndStaysGreen) {
   report.lint_clean = false;
   EXPECT_EQ(compute_level(report), 4);
   EXPECT_EQ(compute_verdict(report), Verdict::green);  // lint is a rung, never a gate
+}
+
+TEST(Level, ACustomTierWithNoCheckOfTheRecipesOwnStopsAtThreeSayingWhy) {
+  auto report = all_pass();
+  tier(report, Tier::custom).checks = {{"ok", CheckSource::generic, CheckStatus::pass, {}, {}, {}}};
+  Level level = assess_level(report);
+  EXPECT_EQ(level.value, 3);
+  EXPECT_NE(level.stopped_by.find("custom: no check of the recipe's own"), std::string::npos) << level.stopped_by;
+  EXPECT_EQ(compute_verdict(report), Verdict::green);  // the level says it, the verdict stays green
+}
+
+TEST(Level, ANotApplicableCustomTierIsNoFunctionalProofEither) {
+  auto report = all_pass();
+  tier(report, Tier::custom) = {Tier::custom, TierStatus::not_applicable, "not enrolled", {}, {}};
+  Level level = assess_level(report);
+  EXPECT_EQ(level.value, 3);
+  EXPECT_NE(level.stopped_by.find("n/a: not enrolled"), std::string::npos) << level.stopped_by;
+}
+
+TEST(Level, ARepoLocalCheckCountsAsTheRecipesOwn) {
+  auto report = all_pass();
+  tier(report, Tier::custom).checks = {{"flow", CheckSource::repo_local, CheckStatus::pass, {}, {}, {}}};
+  EXPECT_EQ(compute_level(report), 4);
+}
+
+TEST(Level, SaysWhichRungStoppedIt) {
+  auto report = all_pass();
+  EXPECT_EQ(assess_level(report).stopped_by, "lint not run");
+  report.lint_clean = true;
+  EXPECT_EQ(assess_level(report).stopped_by, "");
+  tier(report, Tier::upgrade) = {Tier::upgrade, TierStatus::skipped, "no upgrade base", {}, {}};
+  EXPECT_EQ(assess_level(report).stopped_by, "upgrade skipped: no upgrade base");
 }
 
 TEST(Level, SkippedUpgradeStopsAtOne) {
