@@ -52,6 +52,7 @@ class SuiteWriter {
            const std::string& detail, std::chrono::milliseconds duration,
            const std::vector<std::string>& attachments = {}) {
     auto testcase = suite_.append_child("testcase");
+    last_case_ = testcase;
     testcase.append_attribute("name") = safe(name).c_str();
     testcase.append_attribute("classname") = safe(classname).c_str();
     testcase.append_attribute("time") = seconds(duration).c_str();
@@ -85,6 +86,18 @@ class SuiteWriter {
     }
   }
 
+  /// The last case added passed only when run again: testcase status="flaky" (an attribute the
+  /// schema has; a case may carry no properties there), a suite property naming it, and the
+  /// message in its system-out, so no reader shows it as a plain pass without a trace.
+  void mark_flaky(const std::string& name, const std::string& message) {
+    last_case_.append_attribute("status") = "flaky";
+    if (!properties_) properties_ = suite_.prepend_child("properties");
+    auto property = properties_.append_child("property");
+    property.append_attribute("name") = "flaky";
+    property.append_attribute("value") = safe(name).c_str();
+    last_case_.append_child("system-out").append_child(pugi::node_pcdata).set_value(safe(message).c_str());
+  }
+
   harness::Status save(const std::filesystem::path& file) {
     suite_.attribute("tests") = counts_.tests;
     suite_.attribute("failures") = counts_.failures;
@@ -103,6 +116,8 @@ class SuiteWriter {
   const harness::Redactor& redactor_;
   pugi::xml_document document_;
   pugi::xml_node suite_;
+  pugi::xml_node properties_;
+  pugi::xml_node last_case_;
   SuiteCounts counts_;
   std::chrono::milliseconds total_{0};
 };
@@ -155,6 +170,7 @@ harness::Status write_junit(const RunReport& report, const std::filesystem::path
       for (const auto* check : checks) {
         writer.add(prefix + tier_name + "." + source_name, check->name, check->status, check->message, check->detail,
                    check->duration, report.evidence.files);
+        if (check->flaky) writer.mark_flaky(check->name, check->message + "\n\n" + check->detail);
       }
       CCCI_TRY_STATUS(save(writer, tier_name + "__" + source_name));
     }

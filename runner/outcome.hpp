@@ -33,6 +33,9 @@ struct CheckOutcome {
   std::string message;  ///< one line; empty on pass
   std::string detail;   ///< multi-line evidence (output, bodies), may be empty
   std::chrono::milliseconds duration{0};
+  /// Failed, then passed when run once more: a pass the recipe cannot count on (spec checks only).
+  bool flaky = false;
+  int attempts = 1;  ///< runs of the check: 2 when a failure was run again
 };
 
 /// not_applicable: the recipe's spec says the tier does not apply (reason from the spec).

@@ -36,7 +36,9 @@ boost::json::array tiers_json(const std::vector<TierOutcome>& tiers, const Redac
                         {"status", to_string(check.status)},
                         {"message", text(check.message)},
                         {"detail", text(check.detail)},
-                        {"duration_s", seconds(check.duration)}});
+                        {"duration_s", seconds(check.duration)},
+                        {"flaky", check.flaky},
+                        {"attempts", check.attempts}});
     }
     array.push_back({{"tier", to_string(tier.tier)},
                      {"status", to_string(tier.status)},

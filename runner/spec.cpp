@@ -474,6 +474,11 @@ Status read_checks_of_applicable_tiers(const YamlNode& node, RecipeSpec& spec) {
   return harness::ok_status();
 }
 
+Status read_check_concurrency(const YamlNode& node, RecipeSpec& spec) {
+  CCCI_TRY(spec.check_concurrency, integer(node, "check_concurrency", 1, max_check_concurrency));
+  return harness::ok_status();
+}
+
 Status read_top_level(const YamlNode& root, RecipeSpec& spec) {
   CCCI_TRY(Fields fields, Fields::of(root, "the recipe spec"));
   // In this order: checks are read after not_applicable, which they must not contradict.
@@ -486,7 +491,8 @@ Status read_top_level(const YamlNode& root, RecipeSpec& spec) {
       {"upgrade", read_upgrade},
       {"not_applicable", read_not_applicable},
       {"seeds", read_seeds},
-      {"checks", read_checks_of_applicable_tiers}};
+      {"checks", read_checks_of_applicable_tiers},
+      {"check_concurrency", read_check_concurrency}};
   for (const auto& [name, read] : sections) {
     if (const auto* section = fields.get(name)) CCCI_TRY_STATUS(read(*section, spec));
   }

@@ -103,10 +103,15 @@ struct RecipeSpec {
   std::map<Tier, std::string> not_applicable;
   std::map<SeedOp, std::vector<SeedStep>> seeds;
   std::map<Tier, std::vector<SpecCheck>> checks;
+  /// `check_concurrency`: how many of a tier's checks run at once (1: one after another, in order).
+  int check_concurrency = 4;
   /// `previous/<version>/compose.<name>.yml`: overlays for deploying old published bases
   /// (runner/previous_overlay.hpp); read by load_spec, enrolled or not.
   std::vector<PreviousOverlay> previous;
 };
+
+/// A tier's checks share the host with the app they test: a few at once is faster, many is load.
+inline constexpr int max_check_concurrency = 8;
 
 /// The longest timeout a spec may ask for: a CI run longer than a day is a mistake, and every
 /// duration stays far from overflowing when a clock adds it (nanoseconds) to now.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "harness/bounded_parallel.hpp"
 #include "harness/filesystem.hpp"
 #include "harness/text.hpp"
 
@@ -224,19 +225,53 @@ CheckOutcome SpecSteps::run_until_write_ready(const SpecCheck& check) {
   return last;
 }
 
+CheckOutcome SpecSteps::run_check(const SpecCheck& check, bool after_restore) {
+  auto start = clock_.now();
+  // A write after a restore is polled within its window: that is its retry, not run again on top.
+  if (after_restore && check.writes) {
+    CheckOutcome done = run_until_write_ready(check);
+    done.duration = since(start);
+    return done;
+  }
+  CheckOutcome first = run_once(check).outcome;
+  if (first.status != CheckStatus::fail) {
+    first.duration = since(start);
+    return first;
+  }
+  // A failure is run once more: a pass then is reported flaky, never a plain pass.
+  log_.info("checks", check.name + ": failed, running it once more: " + first.message);
+  CheckOutcome again = run_once(check).outcome;
+  again.attempts = 2;
+  again.duration = since(start);
+  auto attempt_text = [](int n, const CheckOutcome& done) {
+    std::string head = "attempt " + std::to_string(n) + ": " + (done.message.empty() ? "passed" : done.message);
+    return done.detail.empty() ? head : head + "\n" + done.detail;
+  };
+  again.detail = attempt_text(1, first) + "\n\n" + attempt_text(2, again);
+  if (again.status == CheckStatus::pass) {
+    again.flaky = true;
+    again.message = "flaky: failed, then passed when run again; the failure: " + first.message +
+                    (again.message.empty() ? "" : "; the pass: " + again.message);
+  } else if (again.status == CheckStatus::fail) {
+    again.message +=
+        again.message == first.message ? " (failed twice)" : " (failed twice; first: " + first.message + ")";
+  } else {
+    again.message += " (when run again after failing: " + first.message + ")";
+  }
+  return again;
+}
+
 std::vector<CheckOutcome> SpecSteps::checks(Tier tier) {
-  std::vector<CheckOutcome> outcomes;
   // The custom tier runs on the deployment the restore left, when the restore ran in this run.
   if (tier == Tier::restore) restored_ = true;
   bool after_restore = tier == Tier::restore || (tier == Tier::custom && restored_);
   auto listed = spec_.checks.find(tier);
-  if (listed == spec_.checks.end()) return outcomes;
-  for (const auto& check : listed->second) {
-    auto start = clock_.now();
-    CheckOutcome done = after_restore && check.writes ? run_until_write_ready(check) : run_once(check).outcome;
-    done.duration = since(start);
-    outcomes.push_back(std::move(done));
-  }
+  if (listed == spec_.checks.end()) return {};
+  const auto& checks = listed->second;
+  // Independent checks run side by side, a bounded few at once; outcomes keep the listed order.
+  std::vector<CheckOutcome> outcomes(checks.size());
+  harness::run_bounded(checks.size(), static_cast<size_t>(spec_.check_concurrency),
+                       [&](size_t i) { outcomes[i] = run_check(checks[i], after_restore); });
   return outcomes;
 }
 

@@ -16,7 +16,11 @@
 /// check marked `writes`, a failed run. Anything else — a 4xx, a body mismatch, a request that
 /// timed out — ends it at once. A check that needed the window passes saying how long it waited
 /// and what it first got; one that never got there fails with its last result and the wait. Every
-/// retry is logged. Reads (GET, HEAD) and checks before the restore are never retried.
+/// retry is logged. Reads (GET, HEAD) and checks before the restore get no window.
+///
+/// A tier's checks run side by side, at most spec.check_concurrency at once, reported in their
+/// listed order. A check that fails (outside the window) is run once more: a pass then is reported
+/// flaky (CheckOutcome::flaky), a second failure fails saying "(failed twice)".
 #include <chrono>
 #include <string>
 #include <vector>
@@ -53,6 +57,9 @@ class SpecSteps final : public RecipeSteps {
     bool transient = false;
   };
   Attempt run_once(const SpecCheck& check);
+  /// One check as the tier reports it: a failure is run once more (flaky when it then passes),
+  /// except a write after a restore, which has its window instead.
+  CheckOutcome run_check(const SpecCheck& check, bool after_restore);
   /// Runs a writing check within the write-ready window.
   CheckOutcome run_until_write_ready(const SpecCheck& check);
   Attempt run_http(const std::string& name, const HttpStep& step);

@@ -142,9 +142,10 @@ std::string render_summary_markdown(const RunReport& report) {
   }
   for (const auto& tier : report.tiers) {
     for (const auto& check : tier.checks) {
-      if (check.status != CheckStatus::fail && check.status != CheckStatus::error) continue;
+      // A flaky pass is shown like a failure: it is one, that happened to pass when run again.
+      if (check.status != CheckStatus::fail && check.status != CheckStatus::error && !check.flaky) continue;
       md << "\n**" << to_string(tier.tier) << " / " << check.name << "** (" << to_string(check.source) << ", "
-         << to_string(check.status) << "): " << cell(check.message) << "\n";
+         << (check.flaky ? "flaky" : to_string(check.status)) << "): " << cell(check.message) << "\n";
       if (!check.detail.empty()) {
         std::string detail = check.detail.substr(0, max_detail);
         if (check.detail.size() > max_detail) detail += "\n… (truncated)";
@@ -193,8 +194,9 @@ std::string render_terminal_summary(const RunReport& report) {
                   std::string(to_string(tier.status)).c_str(), format_seconds(tier.duration).c_str());
     out << line << (tier.reason.empty() ? "" : "  " + tier.reason) << "\n";
     for (const auto& check : tier.checks) {
-      if (check.status == CheckStatus::fail || check.status == CheckStatus::error) {
-        out << "      " << to_string(check.status) << " " << check.name << ": " << check.message << "\n";
+      if (check.status == CheckStatus::fail || check.status == CheckStatus::error || check.flaky) {
+        out << "      " << (check.flaky ? "flaky" : to_string(check.status)) << " " << check.name << ": "
+            << check.message << "\n";
       }
     }
   }

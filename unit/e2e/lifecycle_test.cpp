@@ -112,8 +112,8 @@ TEST_F(Lifecycle, RestoreThatBringsNothingBackIsRedInRestore) {
   ASSERT_NE(marker, nullptr);
   EXPECT_EQ(marker->at("status").as_string(), "fail");
   EXPECT_EQ(std::string(marker->at("message").as_string()),
-            "GET /cgi-bin/marker/backup answered 404, expected 200; body \"no marker backup\\x0a\"")
-      << "a failed check says what it got";
+            "GET /cgi-bin/marker/backup answered 404, expected 200; body \"no marker backup\\x0a\" (failed twice)")
+      << "a failed check says what it got, and that it was run once more";
   EXPECT_EQ(results().at("level").as_int64(), 2);
   expect_evidence(result, "restore__overlay.xml");
   const auto* markers = check("restore", "volume_markers_restored");

@@ -77,4 +77,21 @@ RunReport with_evidence(RunReport report) {
   return report;
 }
 
+RunReport with_flaky_check(RunReport report) {
+  for (auto& tier : report.tiers) {
+    if (tier.tier != Tier::custom) continue;
+    CheckOutcome flaky{
+        "note_roundtrip",
+        CheckSource::overlay,
+        CheckStatus::pass,
+        "flaky: failed, then passed when run again; the failure: GET /notes/1 answered 502, expected 200",
+        "attempt 1: GET /notes/1 answered 502\n\nattempt 2: passed",
+        std::chrono::milliseconds(800)};
+    flaky.flaky = true;
+    flaky.attempts = 2;
+    tier.checks.push_back(flaky);
+  }
+  return report;
+}
+
 }  // namespace ccci::fakes

@@ -51,6 +51,13 @@ TEST(JunitSchema, FailuresErrorsSkipsAndHostileTextStayValid) {
   EXPECT_GT(expect_every_file_valid(dir.path()), 0);
 }
 
+TEST(JunitSchema, AFlakyCaseStaysValid) {
+  fakes::TempDir dir;
+  harness::Redactor redactor;
+  ASSERT_TRUE(write_junit(fakes::with_flaky_check(fakes::green_report()), dir.path(), redactor).ok());
+  EXPECT_EQ(expect_every_file_valid(dir.path()), 11);
+}
+
 TEST(JunitSchema, EvidenceLinksStayValid) {
   fakes::TempDir dir;
   harness::Redactor redactor;

@@ -86,6 +86,25 @@ TEST(Junit, FailedAndErroredCasesLinkTheEvidence) {
   }
 }
 
+TEST(Junit, AFlakyPassIsMarkedOnItsCaseAndItsSuiteNeverAPlainPass) {
+  fakes::TempDir dir;
+  harness::Redactor redactor;
+  ASSERT_TRUE(write_junit(fakes::with_flaky_check(fakes::green_report()), dir.path(), redactor).ok());
+  pugi::xml_document doc;
+  auto suite = suite_of(doc, dir.path() / "custom__overlay.xml");
+  EXPECT_STREQ(suite.attribute("failures").value(), "0") << "it passed, when run again";
+  auto property = suite.child("properties").child("property");
+  EXPECT_STREQ(property.attribute("name").value(), "flaky");
+  EXPECT_STREQ(property.attribute("value").value(), "note_roundtrip");
+  auto flaky = suite.find_child_by_attribute("testcase", "name", "note_roundtrip");
+  ASSERT_TRUE(flaky);
+  EXPECT_STREQ(flaky.attribute("status").value(), "flaky");
+  EXPECT_NE(std::string(flaky.child("system-out").text().get()).find("answered 502"), std::string::npos);
+  auto plain = suite.find_child_by_attribute("testcase", "name", "custom_overlay");
+  ASSERT_TRUE(plain);
+  EXPECT_FALSE(plain.attribute("status")) << "only the flaky case is marked";
+}
+
 TEST(Junit, XmlSafeKeepsValidUtf8AndDropsWhatXmlForbids) {
   EXPECT_EQ(xml_safe("héllo ✓ 𝄞"), "héllo ✓ 𝄞");
   EXPECT_EQ(xml_safe("a\x1b[1;31mb\x1b[0mc"), "abc");

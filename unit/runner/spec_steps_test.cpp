@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <condition_variable>
+#include <mutex>
 #include <sstream>
 
 #include "harness/log.hpp"
@@ -53,15 +55,25 @@ class SpecStepsTest : public ::testing::Test {
 
 TEST_F(SpecStepsTest, AFailedHttpCheckSaysWhichStatusAndBodyItGot) {
   spec.checks[Tier::restore].push_back(check_of("backup_marker_restored", get_marker("written-before-backup")));
+  // A failed check runs once more: both attempts answer the same here.
+  http.respond("GET", marker_url, 200, "");
   http.respond("GET", marker_url, 200, "");
   http.respond("GET", marker_url, 404, "no marker backup\n");
   auto empty = only_check(Tier::restore);
   EXPECT_EQ(empty.status, CheckStatus::fail);
-  EXPECT_EQ(empty.message, "GET /cgi-bin/marker/backup answered 200 without \"written-before-backup\"; an empty body");
+  EXPECT_EQ(empty.message,
+            "GET /cgi-bin/marker/backup answered 200 without \"written-before-backup\"; an empty body (failed twice)");
+  EXPECT_EQ(empty.attempts, 2);
+  EXPECT_FALSE(empty.flaky);
 
   auto missing = only_check(Tier::restore);
-  EXPECT_EQ(missing.message, "GET /cgi-bin/marker/backup answered 404, expected 200; body \"no marker backup\\x0a\"");
-  EXPECT_EQ(missing.detail, "no marker backup\n");
+  EXPECT_EQ(missing.message,
+            "GET /cgi-bin/marker/backup answered 404, expected 200; body \"no marker backup\\x0a\" (failed twice)");
+  EXPECT_EQ(missing.detail,
+            "attempt 1: GET /cgi-bin/marker/backup answered 404, expected 200; body \"no marker backup\\x0a\"\n"
+            "no marker backup\n\n\n"
+            "attempt 2: GET /cgi-bin/marker/backup answered 404, expected 200; body \"no marker backup\\x0a\"\n"
+            "no marker backup\n");
 }
 
 TEST_F(SpecStepsTest, TheQuotedBodyIsCutAfter300BytesAndRedactedBeforeTheCut) {
@@ -95,11 +107,13 @@ TEST_F(SpecStepsTest, AFailedExecCheckSaysItsExitAndTheEndOfItsOutput) {
   ls.service = "app";
   ls.argv = {"ls", "/data"};
   spec.checks[Tier::custom].push_back(check_of("data_volume_mounted", ls));
-  docker.exec_answers.push_back(fakes::exited(1, "", "ls: /data: No such file or directory\n"));
+  for (int attempt = 0; attempt < 2; ++attempt)
+    docker.exec_answers.push_back(fakes::exited(1, "", "ls: /data: No such file or directory\n"));
   auto outcome = only_check(Tier::custom);
   EXPECT_EQ(outcome.status, CheckStatus::fail);
   EXPECT_EQ(outcome.message,
-            "`ls /data` in app: exit 1, expected exit 0; output ends \"ls: /data: No such file or directory\"");
+            "`ls /data` in app: exit 1, expected exit 0; output ends \"ls: /data: No such file or directory\" (failed "
+            "twice)");
 }
 
 TEST_F(SpecStepsTest, ALongOrMultiLineExecScriptIsShownByItsFirstLine) {
@@ -107,8 +121,9 @@ TEST_F(SpecStepsTest, ALongOrMultiLineExecScriptIsShownByItsFirstLine) {
   script.service = "app";
   script.argv = {"sh", "-c", "set -e\nlong script"};
   spec.checks[Tier::custom].push_back(check_of("script", script));
-  docker.exec_answers.push_back(fakes::exited(2));
-  EXPECT_EQ(only_check(Tier::custom).message, "`sh -c set -e …` in app: exit 2, expected exit 0; no output");
+  for (int attempt = 0; attempt < 2; ++attempt) docker.exec_answers.push_back(fakes::exited(2));
+  EXPECT_EQ(only_check(Tier::custom).message,
+            "`sh -c set -e …` in app: exit 2, expected exit 0; no output (failed twice)");
 }
 
 TEST_F(SpecStepsTest, AnExecThatPrintsTheWrongThingQuotesWhatItPrinted) {
@@ -117,9 +132,9 @@ TEST_F(SpecStepsTest, AnExecThatPrintsTheWrongThingQuotesWhatItPrinted) {
   count.argv = {"sqlite3", "app.db", "SELECT 1;"};
   count.stdout_contains = "42";
   spec.checks[Tier::custom].push_back(check_of("answer", count));
-  docker.exec_answers.push_back(fakes::exited(0, "1\n"));
+  for (int attempt = 0; attempt < 2; ++attempt) docker.exec_answers.push_back(fakes::exited(0, "1\n"));
   auto outcome = only_check(Tier::custom);
-  EXPECT_EQ(outcome.message, "`sqlite3 app.db SELECT 1;` in db printed no \"42\"; output ends \"1\"");
+  EXPECT_EQ(outcome.message, "`sqlite3 app.db SELECT 1;` in db printed no \"42\"; output ends \"1\" (failed twice)");
 }
 
 TEST_F(SpecStepsTest, AFailedSeedCarriesTheSameEvidenceAndBlamesTheRecipe) {
@@ -172,7 +187,8 @@ TEST_F(SpecStepsTest, ABodyThatMustNotContainSomethingFailsWhenItDoes) {
   auto outcome = only_check(Tier::upgrade);
   EXPECT_EQ(outcome.status, CheckStatus::fail);
   EXPECT_EQ(outcome.message,
-            "GET /cgi-bin/marker/backup answered 200 with \"Traceback\"; body \"Traceback (most recent call last)\"");
+            "GET /cgi-bin/marker/backup answered 200 with \"Traceback\"; body \"Traceback (most recent call last)\" "
+            "(failed twice)");
 }
 
 TEST_F(SpecStepsTest, AnHttpCheckThatCouldNotBeSentIsAnErrorNotAFailure) {
@@ -201,7 +217,7 @@ TEST_F(SpecStepsTest, AServiceWithoutARunningContainerFailsTheRecipeButADockerFa
   docker.failures.emplace("container_for_service", harness::Error{ErrorKind::not_found, "no task running"});
   auto missing = only_check(Tier::install);
   EXPECT_EQ(missing.status, CheckStatus::fail);
-  EXPECT_EQ(missing.message, "no running container of app_ccci_test_db: no task running");
+  EXPECT_EQ(missing.message, "no running container of app_ccci_test_db: no task running (failed twice)");
 
   docker.failures.erase("container_for_service");
   docker.failures.emplace("container_for_service", harness::Error{ErrorKind::infra, "docker daemon gone"});
@@ -248,8 +264,13 @@ TEST_F(SpecStepsTest, AFailingScriptSaysItsExitAndTheEndOfItsOutputRedacted) {
                fakes::exited(3, "trying admin-password-1234\n", "login page missing\n"));
   auto outcome = only_check(Tier::custom);
   EXPECT_EQ(outcome.status, CheckStatus::fail);
-  EXPECT_EQ(outcome.message, "checks/login.sh: exit 3; output ends \"trying ********\\x0alogin page missing\"");
-  EXPECT_EQ(outcome.detail, "stdout:\ntrying ********\n\nstderr:\nlogin page missing\n");
+  EXPECT_EQ(outcome.message,
+            "checks/login.sh: exit 3; output ends \"trying ********\\x0alogin page missing\" (failed twice)");
+  EXPECT_EQ(outcome.detail.find("admin-password"), std::string::npos);
+  EXPECT_NE(outcome.detail.find("attempt 2: checks/login.sh: exit 3; output ends \"trying ********\\x0alogin page "
+                                "missing\"\nstdout:\ntrying ********\n\nstderr:\nlogin page missing\n"),
+            std::string::npos)
+      << outcome.detail;
 }
 
 TEST_F(SpecStepsTest, AScriptThatCouldNotStartIsAnError) {
@@ -275,6 +296,7 @@ TEST_F(SpecStepsTest, ABrowserFlowIsAnErrorSayingItIsNotSupported) {
 
 TEST_F(SpecStepsTest, ChecksRunInTheirListedOrderEachTimedOnTheRunsClock) {
   spec.dir = "/recipes/custom-html";
+  spec.check_concurrency = 1;
   for (const char* name : {"first", "second"}) {
     ScriptCheck check;
     check.path = std::string(name) + ".sh";
@@ -298,7 +320,69 @@ TEST_F(SpecStepsTest, ChecksRunInTheirListedOrderEachTimedOnTheRunsClock) {
   EXPECT_EQ(outcomes[0].duration, std::chrono::milliseconds(3000));
   EXPECT_EQ(outcomes[1].name, "second");
   EXPECT_EQ(outcomes[1].status, CheckStatus::fail);
-  EXPECT_EQ(outcomes[1].duration, std::chrono::milliseconds(250));
+  EXPECT_EQ(outcomes[1].duration, std::chrono::milliseconds(500)) << "failed, so run once more: both runs count";
+  EXPECT_EQ(outcomes[1].attempts, 2);
+}
+
+TEST_F(SpecStepsTest, AFailureThatPassesWhenRunAgainIsFlakyNeverAPlainPass) {
+  ExecStep count;
+  count.service = "db";
+  count.argv = {"sqlite3", "app.db", "SELECT 1;"};
+  spec.checks[Tier::custom].push_back(check_of("answer", count));
+  docker.exec_answers.push_back(fakes::exited(1, "", "database is locked\n"));
+  docker.exec_answers.push_back(fakes::exited(0, "1\n"));
+  auto outcome = only_check(Tier::custom);
+  EXPECT_EQ(outcome.status, CheckStatus::pass);
+  EXPECT_TRUE(outcome.flaky);
+  EXPECT_EQ(outcome.attempts, 2);
+  EXPECT_EQ(
+      outcome.message,
+      "flaky: failed, then passed when run again; the failure: `sqlite3 app.db SELECT 1;` in db: exit 1, expected "
+      "exit 0; output ends \"database is locked\"");
+  EXPECT_NE(outcome.detail.find("attempt 1: `sqlite3"), std::string::npos) << outcome.detail;
+  EXPECT_NE(outcome.detail.find("attempt 2: passed"), std::string::npos) << outcome.detail;
+}
+
+TEST_F(SpecStepsTest, AnErrorOrAPassIsNotRunAgain) {
+  spec.checks[Tier::install].push_back(check_of("marker", get_marker("kept")));
+  http.fail("GET", marker_url, ErrorKind::infra, "gateway unreachable");
+  EXPECT_EQ(only_check(Tier::install).attempts, 1);
+  EXPECT_EQ(http.count("GET", marker_url), 1);
+  http.respond("GET", marker_url, 200, "kept");
+  EXPECT_EQ(only_check(Tier::install).attempts, 1);
+  EXPECT_EQ(http.count("GET", marker_url), 2);
+}
+
+TEST_F(SpecStepsTest, ATiersChecksRunSideBySideUpToTheSpecsBoundAndReportInListedOrder) {
+  spec.dir = "/recipes/custom-html";
+  spec.check_concurrency = 3;
+  std::mutex mutex;
+  std::condition_variable changed;
+  int running = 0;
+  int most = 0;
+  for (const char* name : {"a", "b", "c", "d", "e", "f"}) {
+    ScriptCheck check;
+    check.path = std::string(name) + ".sh";
+    spec.checks[Tier::custom].push_back(check_of(name, check));
+    processes.on({"/recipes/custom-html/" + std::string(name) + ".sh"},
+                 [&](const harness::Command&) -> harness::Result<harness::Completion> {
+                   std::unique_lock lock(mutex);
+                   most = std::max(most, ++running);
+                   changed.notify_all();
+                   // Holds until three run at once (or a second passes): proves they overlap.
+                   changed.wait_for(lock, std::chrono::seconds(1), [&] { return running >= 3; });
+                   --running;
+                   return fakes::exited(0);
+                 });
+  }
+  SpecSteps steps(spec, StepFacts{"app.ccci.test", "app_ccci_test", {}}, http, docker, processes, clock, log);
+  auto outcomes = steps.checks(Tier::custom);
+  ASSERT_EQ(outcomes.size(), 6u);
+  for (size_t i = 0; i < outcomes.size(); ++i) {
+    EXPECT_EQ(outcomes[i].name, std::string(1, static_cast<char>('a' + i)));
+    EXPECT_EQ(outcomes[i].status, CheckStatus::pass);
+  }
+  EXPECT_EQ(most, 3) << "three at once, never more";
 }
 
 TEST_F(SpecStepsTest, ATierOrSeedWithoutStepsDoesNothing) {

@@ -116,6 +116,18 @@ TEST(Spec, WriteReadyWindowDefaultsToAMinute) {
   EXPECT_EQ(spec->timeouts.write_ready, std::chrono::seconds(60));
 }
 
+TEST(Spec, CheckConcurrencyDefaultsToFourAndIsBoundedOneToEight) {
+  auto spec = parse("");
+  ASSERT_TRUE(spec.ok()) << spec.error().message;
+  EXPECT_EQ(spec->check_concurrency, 4);
+  auto serial = parse("check_concurrency: 1\n");
+  ASSERT_TRUE(serial.ok()) << serial.error().message;
+  EXPECT_EQ(serial->check_concurrency, 1);
+  for (const char* bad : {"check_concurrency: 0\n", "check_concurrency: 9\n", "check_concurrency: many\n"}) {
+    EXPECT_EQ(error_of(bad).rfind("recipe.yml:1:20: check_concurrency", 0), 0u) << error_of(bad);
+  }
+}
+
 TEST(Spec, AutoBaseIsNoPin) {
   auto spec = parse("upgrade: {base: auto}\n");
   ASSERT_TRUE(spec.ok());

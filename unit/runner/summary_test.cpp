@@ -105,6 +105,17 @@ TEST(Summary, TheHeadsNewConfigurationIsOneLineAndSaysWhenItWasNotApplied) {
       << render_summary_markdown(report);
 }
 
+TEST(Summary, AFlakyPassIsListedInBothSummariesAndTheRunStaysGreen) {
+  RunReport report = fakes::with_flaky_check(fakes::green_report());
+  std::string md = render_summary_markdown(report);
+  EXPECT_NE(md.find("**custom / note_roundtrip** (overlay, flaky): flaky: failed, then passed when run again"),
+            std::string::npos)
+      << md;
+  std::string text = render_terminal_summary(report);
+  EXPECT_NE(text.find("      flaky note_roundtrip: flaky: failed, then passed"), std::string::npos) << text;
+  EXPECT_NE(text.find("verdict: green"), std::string::npos) << text;
+}
+
 TEST(Summary, RedRunNamesTheFailingCheckAndItsTier) {
   std::string md = render_summary_markdown(red_report());
   EXPECT_NE(md.find("❌ ccci: fixture-web PR #3 failed"), std::string::npos) << md;
