@@ -33,6 +33,7 @@
 #include "runner/provenance.hpp"
 #include "runner/reap_command.hpp"
 #include "runner/reaper.hpp"
+#include "runner/repo_local.hpp"
 #include "runner/reports.hpp"
 #include "runner/resource_sampler.hpp"
 #include "runner/run_admission.hpp"
@@ -125,13 +126,25 @@ struct Host {
 };
 
 /// plan: the head and the upgrade base, resolved through git and the last-green records.
-/// The head's static backup-coverage analysis joins it, from a scratch clone at `scratch`.
+/// From one scratch clone of the head at `scratch`: its static backup-coverage analysis, and the
+/// checks its repository ships (copied to `repo_local_copy` when approved; none: a plan only).
 harness::Result<Plan> plan_run(const Config& config, const RecipeSpec& spec, harness::Git& git,
-                               const std::string& nonce, const std::filesystem::path& scratch) {
+                               const std::string& nonce, const std::filesystem::path& scratch,
+                               const std::optional<std::filesystem::path>& repo_local_copy) {
   LastGreenStore last_green(config.state_dir / "last-green");
   CCCI_TRY(Plan plan, make_plan(plan_inputs(config, spec, nonce), git, last_green));
-  plan.backup_coverage =
-      analyse_head_backup_coverage(git, {plan.repo_url, plan.head_ref, plan.domain, spec.env}, scratch);
+  std::optional<harness::Result<RepoLocal>> repo_local;
+  plan.backup_coverage = analyse_head_backup_coverage(
+      git, {plan.repo_url, plan.head_ref, plan.domain, spec.env}, scratch, [&](const std::filesystem::path& checkout) {
+        repo_local = take_repo_local(checkout, config.recipes_dir, config.recipe, repo_local_copy);
+      });
+  if (!repo_local) {
+    plan.repo_local.note = "not looked for: the head could not be checked out (" + plan.backup_coverage.note + ")";
+  } else if (!repo_local->ok()) {
+    return repo_local->error();
+  } else {
+    plan.repo_local = std::move(**repo_local);
+  }
   return plan;
 }
 
@@ -198,7 +211,12 @@ class RunSeams {
         docker_(harness::make_docker_driver(*host.processes, docker_settings(host.child_env))),
         volume_files_(harness::make_volume_files(*host.processes, docker_settings(host.child_env),
                                                  std::filesystem::temp_directory_path())),
-        steps_(spec, step_facts(config, plan, host.child_env), *http_, *docker_, *host.processes, *clock_, log),
+        spec_steps_(spec, step_facts(config, plan, host.child_env), *http_, *docker_, *host.processes, *clock_, log),
+        repo_spec_(repo_local_spec(spec, plan.repo_local)),
+        repo_steps_(repo_spec_, step_facts(config, plan, host.child_env), *http_, *docker_, *host.processes, *clock_,
+                    log),
+        steps_(spec_steps_, plan.repo_local.state == RepoLocal::State::approved ? &repo_steps_ : nullptr,
+               plan.repo_local),
         deployment_(deployment_settings(config, spec, plan),
                     {*abra_, *docker_, *volume_files_, *host.git, *http_, *clock_, log, steps_}),
         sampler_(*docker_, run_stacks(config, plan)) {}
@@ -213,7 +231,10 @@ class RunSeams {
   std::unique_ptr<harness::AbraDriver> abra_;
   std::unique_ptr<harness::DockerDriver> docker_;
   std::unique_ptr<harness::VolumeFiles> volume_files_;
-  SpecSteps steps_;
+  SpecSteps spec_steps_;
+  RecipeSpec repo_spec_;  ///< the recipe's spec with the repository's own checks (runner/repo_local.hpp)
+  SpecSteps repo_steps_;  ///< runs them; used only when they are approved
+  WithRepoLocalChecks steps_;
   Deployment deployment_;
   ResourceSampler sampler_;  // after docker_, which it borrows; its thread ends before docker_ goes
 };
@@ -371,7 +392,13 @@ int run_ccci(const std::map<std::string, std::string>& env, const std::vector<st
     return exit_code;
   };
   if (!scratch.ok()) return before_deploying(stop(err, scratch.error().message, 3));
-  auto plan = plan_run(*config, *spec, *host.git, nonce, *scratch);
+  std::optional<std::filesystem::path> repo_local_copy;
+  if (*guard) {
+    auto copy = (*guard)->scratch("repo-local");
+    if (!copy.ok()) return before_deploying(stop(err, copy.error().message, 3));
+    repo_local_copy = *copy;
+  }
+  auto plan = plan_run(*config, *spec, *host.git, nonce, *scratch, repo_local_copy);
   if (!plan.ok()) return before_deploying(stop(err, plan.error().message, exit_code_for_setup_error(plan.error())));
   if (auto shown = show_plan(*plan, config->out, log); !shown.ok())
     return before_deploying(stop(err, log.redactor().redact(shown.error().message), 3));

@@ -9,9 +9,11 @@ namespace ccci::runner {
 namespace {
 
 harness::Result<harness::ComposeModel> read_checked_out(harness::Git& git, const HeadComposeSource& source,
-                                                        const std::filesystem::path& scratch) {
+                                                        const std::filesystem::path& scratch,
+                                                        const CheckoutVisitor& visit) {
   CCCI_TRY_STATUS(git.clone(source.repo_url, scratch));
   CCCI_TRY_STATUS(git.fetch_and_checkout(scratch, source.head_ref));
+  if (visit) visit(scratch);
   std::map<std::string, std::string> env;
   CCCI_TRY(bool has_sample, harness::path_exists(scratch / ".env.sample"));
   if (has_sample) {
@@ -27,8 +29,9 @@ harness::Result<harness::ComposeModel> read_checked_out(harness::Git& git, const
 }  // namespace
 
 harness::Result<harness::ComposeModel> read_head_compose(harness::Git& git, const HeadComposeSource& source,
-                                                         const std::filesystem::path& scratch) {
-  auto model = read_checked_out(git, source, scratch);
+                                                         const std::filesystem::path& scratch,
+                                                         const CheckoutVisitor& visit) {
+  auto model = read_checked_out(git, source, scratch, visit);
   auto removed = harness::remove_tree(scratch);
   if (!model.ok()) return model;
   if (!removed.ok()) return removed.error();
@@ -36,8 +39,8 @@ harness::Result<harness::ComposeModel> read_head_compose(harness::Git& git, cons
 }
 
 BackupCoverage analyse_head_backup_coverage(harness::Git& git, const HeadComposeSource& source,
-                                            const std::filesystem::path& scratch) {
-  auto model = read_head_compose(git, source, scratch);
+                                            const std::filesystem::path& scratch, const CheckoutVisitor& visit) {
+  auto model = read_head_compose(git, source, scratch, visit);
   if (!model.ok()) return {false, {}, "the head's compose files could not be read: " + model.error().message};
   return coverage_of(analyse_backup_coverage(*model));
 }

@@ -145,8 +145,12 @@ struct RunReport {
   std::vector<OverlayDecision> previous_overlays;  ///< the spec's previous/ overlays: applied to the base or stale
   std::optional<EnvUpgrade> env_upgrade;  ///< what the upgrade did to the app's .env; nullopt: it never got there
   BackupCoverage backup_coverage;         ///< the plan's static analysis of the head; warnings only
-  bool enrolled = true;                   ///< false: the recipe has no spec; generic checks only
-  std::vector<TierOutcome> tiers;         ///< always the five tiers, in order
+  /// The recipe repository's own checks (runner/repo_local.hpp): "absent", "denied" or "approved",
+  /// and one line saying what was found, run or skipped and why.
+  std::string repo_local_state = "absent";
+  std::string repo_local_note;
+  bool enrolled = true;            ///< false: the recipe has no spec; generic checks only
+  std::vector<TierOutcome> tiers;  ///< always the five tiers, in order
   TeardownOutcome teardown;
   std::optional<KeptDeployment> kept;  ///< set when teardown.kept
   Evidence evidence;

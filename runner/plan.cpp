@@ -156,6 +156,7 @@ std::string render_plan(const Plan& plan) {
   out << "\n  deploys  " << plan.expected_deploy_count << " (1 + " << plan.deps.size() << " dependencies)\n";
   out << "  backup   " << describe(plan.backup_coverage) << "\n";
   for (const auto& warning : plan.backup_coverage.warnings) out << "    ! " << warning << "\n";
+  out << "  repo     " << plan.repo_local.note << "\n";
   out << "  tiers\n";
   for (const auto& tier : plan.tiers) {
     out << "    " << to_string(tier.intent.tier) << ": ";

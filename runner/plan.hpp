@@ -13,6 +13,7 @@
 #include "runner/backup_analysis.hpp"
 #include "runner/outcome.hpp"
 #include "runner/previous_overlay.hpp"
+#include "runner/repo_local.hpp"
 #include "runner/tier_machine.hpp"
 #include "runner/upgrade_base.hpp"
 
@@ -50,6 +51,7 @@ struct Plan {
   int expected_deploy_count = 1;
   std::string domain;
   BackupCoverage backup_coverage;  ///< the head's static backup-coverage analysis; warnings only
+  RepoLocal repo_local;            ///< the checks the head's repository ships, and whether they may run
 };
 
 /// What the plan is made from: configuration and spec, reduced to what planning needs.

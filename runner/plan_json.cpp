@@ -59,6 +59,7 @@ boost::json::value plan_to_json(const Plan& plan) {
   root["deps"] = std::move(deps);
   root["expected_deploy_count"] = plan.expected_deploy_count;
   root["backup_coverage"] = backup_coverage_json(plan.backup_coverage);
+  root["repo_local"] = {{"state", to_string(plan.repo_local.state)}, {"note", plan.repo_local.note}};
   boost::json::array tiers;
   for (const auto& tier : plan.tiers) {
     boost::json::array checks;

@@ -129,6 +129,7 @@ boost::json::value results_to_json(const RunReport& report, const harness::Redac
   root["duration_s"] = seconds(report.duration);
   root["upgrade_env"] = upgrade_env_json(report.env_upgrade, text);
   root["backup_coverage"] = redacted(backup_coverage_json(report.backup_coverage), redactor);
+  root["repo_local"] = {{"state", report.repo_local_state}, {"note", text(report.repo_local_note)}};
   const Provenance& environment = report.environment;
   root["environment"] = {{"ccci_version", text(environment.ccci_version)},
                          {"abra_version", text(environment.abra_version)},

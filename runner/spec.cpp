@@ -521,6 +521,14 @@ harness::Result<RecipeSpec> parse_spec(const YamlNode& root) {
   return spec;
 }
 
+harness::Result<std::map<Tier, std::vector<SpecCheck>>> parse_checks_file(const YamlNode& root) {
+  CCCI_TRY(Fields fields, Fields::of(root, "a checks file"));
+  RecipeSpec spec;
+  if (const auto* checks = fields.get("checks")) CCCI_TRY_STATUS(read_checks(*checks, spec));
+  CCCI_TRY_STATUS(fields.finish());
+  return spec.checks;
+}
+
 harness::Result<RecipeSpec> parse_spec(std::string_view text, const std::string& file) {
   CCCI_TRY(YamlNode root, harness::parse_yaml(text, file));
   return parse_spec(root);

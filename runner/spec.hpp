@@ -127,6 +127,10 @@ harness::Result<RecipeSpec> parse_spec(const harness::YamlNode& root);
 /// The spec in `text`; `file` names it in marks and messages.
 harness::Result<RecipeSpec> parse_spec(std::string_view text, const std::string& file);
 
+/// A file that holds only `checks:` (tiers → checks, as in recipe.yml): a recipe repository's own
+/// `.ccci/checks.yml` (runner/repo_local.hpp). Any other key is ErrorKind::spec (file:line:col).
+harness::Result<std::map<Tier, std::vector<SpecCheck>>> parse_checks_file(const harness::YamlNode& root);
+
 /// "500ms", "90s", "15m", "1h" (one to seven digits and a unit); not capped, see max_spec_duration.
 std::optional<std::chrono::milliseconds> parse_duration(std::string_view text);
 

@@ -131,6 +131,7 @@ std::string render_summary_markdown(const RunReport& report) {
   if (!report.enrolled) md << "- spec: " << not_enrolled_note << " (no `recipes/" << report.recipe << "/recipe.yml`)\n";
   md << "- backup coverage (static analysis, never a gate): " << cell(describe(report.backup_coverage)) << "\n";
   for (const auto& warning : report.backup_coverage.warnings) md << "  - " << cell(warning) << "\n";
+  if (report.repo_local_state != "absent") md << "- repo-local checks: " << cell(report.repo_local_note) << "\n";
   md << "- last-green: " << cell(describe(report.promotion)) << "\n";
   md << "- deployments: " << report.deploy_count << " of " << report.expected_deploy_count << " expected\n";
   md << "- stack resources: " << cell(resources_text(report.resources)) << "\n";
@@ -188,6 +189,7 @@ std::string render_terminal_summary(const RunReport& report) {
   if (!report.backup_coverage.analysed || !report.backup_coverage.warnings.empty())
     out << "  backup coverage: " << describe(report.backup_coverage) << "\n";
   for (const auto& warning : report.backup_coverage.warnings) out << "    ! " << warning << "\n";
+  if (report.repo_local_state != "absent") out << "  repo-local checks: " << report.repo_local_note << "\n";
   for (const auto& tier : report.tiers) {
     char line[64];
     std::snprintf(line, sizeof line, "  %-8s %-8s %8s", std::string(to_string(tier.tier)).c_str(),

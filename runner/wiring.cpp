@@ -137,6 +137,8 @@ RunReport report_head(const Plan& plan, std::string started_at) {
   report.head_commit = plan.head_commit;
   report.base = plan.base;
   report.backup_coverage = plan.backup_coverage;
+  report.repo_local_state = to_string(plan.repo_local.state);
+  report.repo_local_note = plan.repo_local.note;
   report.previous_overlays = plan.previous_overlays;
   report.enrolled = plan.enrolled;
   report.expected_deploy_count = plan.expected_deploy_count;

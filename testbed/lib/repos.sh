@@ -40,12 +40,20 @@ build_fixture_repo() {
       [[ $tag == - ]] || git -c tag.gpgsign=false tag -a "$tag" -m "$tag"
     )
   done <"$src/history"
-  rm -rf "$dest"
   mkdir -p "$(dirname "$dest")"
-  git clone -q --mirror "$work/tree" "$dest"
-  git --git-dir="$dest" symbolic-ref HEAD refs/heads/main
-  git --git-dir="$dest" config --unset remote.origin.url || true
-  git --git-dir="$dest" config --remove-section remote.origin 2>/dev/null || true
+  if [[ -d $dest ]]; then
+    # Updated in place, never removed and rebuilt: a run cloning it meanwhile (checkouts of other
+    # commits share the testbed, and their e2e tests each call `up`) always finds it. Each ref is
+    # replaced atomically; refs only another checkout builds (a newer PR) are kept, not pruned.
+    git --git-dir="$dest" fetch -q --force "$work/tree" '+refs/heads/*:refs/heads/*' '+refs/pull/*:refs/pull/*' \
+      '+refs/tags/*:refs/tags/*'
+  else
+    git clone -q --mirror "$work/tree" "$dest.new.$$"
+    git --git-dir="$dest.new.$$" symbolic-ref HEAD refs/heads/main
+    git --git-dir="$dest.new.$$" config --unset remote.origin.url || true
+    git --git-dir="$dest.new.$$" config --remove-section remote.origin 2>/dev/null || true
+    mv -T "$dest.new.$$" "$dest"
+  fi
   rm -rf "$work"
 }
 
