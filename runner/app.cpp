@@ -198,7 +198,8 @@ class RunSeams {
         docker_(harness::make_docker_driver(*host.processes, docker_settings(host.child_env))),
         volume_files_(harness::make_volume_files(*host.processes, docker_settings(host.child_env),
                                                  std::filesystem::temp_directory_path())),
-        steps_(spec, step_facts(config, plan, host.child_env), *http_, *docker_, *host.processes, *clock_, log),
+        steps_(spec, with_generated_facts(step_facts(config, plan, host.child_env)), *http_, *docker_, *host.processes,
+               *clock_, log),
         deployment_(deployment_settings(config, spec, plan),
                     {*abra_, *docker_, *volume_files_, *host.git, *http_, *clock_, log, steps_}),
         sampler_(*docker_, run_stacks(config, plan)) {}

@@ -33,6 +33,7 @@ struct CheckOutcome {
   std::string message;  ///< one line; empty on pass
   std::string detail;   ///< multi-line evidence (output, bodies), may be empty
   std::chrono::milliseconds duration{0};
+  std::vector<std::string> artifacts{};  ///< files the check left in OUT (relative to OUT), e.g. screenshots
 };
 
 /// not_applicable: the recipe's spec says the tier does not apply (reason from the spec).
