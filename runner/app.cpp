@@ -23,6 +23,7 @@
 #include "runner/deployment.hpp"
 #include "runner/doctor.hpp"
 #include "runner/head_compose.hpp"
+#include "runner/helper_commands.hpp"
 #include "runner/last_green_command.hpp"
 #include "runner/naming.hpp"
 #include "runner/plan.hpp"
@@ -340,6 +341,8 @@ harness::Result<std::optional<RunGuard>> take_guard(const Config& config, const 
 
 int run_ccci(const std::map<std::string, std::string>& env, const std::vector<std::string>& args, std::ostream& out,
              std::ostream& err) {
+  // A script check's helpers (`exec`, `http`) take their own arguments and the run's CCCI_* facts.
+  if (is_helper_command(args)) return run_helper_command(env, args, environment_for_children(env), out, err);
   // configure: settings, OUT, the spec; nothing has spawned yet.
   auto config = parse_config(env, args);
   if (!config.ok()) return stop(err, config.error().message + std::string(try_help), 2);
