@@ -23,6 +23,7 @@
 #include "runner/deployment.hpp"
 #include "runner/doctor.hpp"
 #include "runner/head_compose.hpp"
+#include "runner/helper_commands.hpp"
 #include "runner/last_green_command.hpp"
 #include "runner/naming.hpp"
 #include "runner/plan.hpp"
@@ -211,10 +212,10 @@ class RunSeams {
         docker_(harness::make_docker_driver(*host.processes, docker_settings(host.child_env))),
         volume_files_(harness::make_volume_files(*host.processes, docker_settings(host.child_env),
                                                  std::filesystem::temp_directory_path())),
-        spec_steps_(spec, step_facts(config, plan, host.child_env), *http_, *docker_, *host.processes, *clock_, log),
+        facts_(with_generated_facts(step_facts(config, plan, host.child_env))),
+        spec_steps_(spec, facts_, *http_, *docker_, *host.processes, *clock_, log),
         repo_spec_(repo_local_spec(spec, plan.repo_local)),
-        repo_steps_(repo_spec_, step_facts(config, plan, host.child_env), *http_, *docker_, *host.processes, *clock_,
-                    log),
+        repo_steps_(repo_spec_, facts_, *http_, *docker_, *host.processes, *clock_, log),
         steps_(spec_steps_, plan.repo_local.state == RepoLocal::State::approved ? &repo_steps_ : nullptr,
                plan.repo_local),
         deployment_(deployment_settings(config, spec, plan),
@@ -231,6 +232,7 @@ class RunSeams {
   std::unique_ptr<harness::AbraDriver> abra_;
   std::unique_ptr<harness::DockerDriver> docker_;
   std::unique_ptr<harness::VolumeFiles> volume_files_;
+  StepFacts facts_;  ///< one owner account per run, shared by the spec's and the repository's checks
   SpecSteps spec_steps_;
   RecipeSpec repo_spec_;  ///< the recipe's spec with the repository's own checks (runner/repo_local.hpp)
   SpecSteps repo_steps_;  ///< runs them; used only when they are approved
@@ -360,6 +362,8 @@ harness::Result<std::optional<RunGuard>> take_guard(const Config& config, const 
 
 int run_ccci(const std::map<std::string, std::string>& env, const std::vector<std::string>& args, std::ostream& out,
              std::ostream& err) {
+  // A script check's helpers (`exec`, `http`) take their own arguments and the run's CCCI_* facts.
+  if (is_helper_command(args)) return run_helper_command(env, args, environment_for_children(env), out, err);
   // configure: settings, OUT, the spec; nothing has spawned yet.
   auto config = parse_config(env, args);
   if (!config.ok()) return stop(err, config.error().message + std::string(try_help), 2);

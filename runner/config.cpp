@@ -579,6 +579,9 @@ Usage:
   ccci-run last-green RECIPE [--clear]    print (or remove) the recipe's last-green record in the state dir
   ccci-run reap                           remove what dead runs left on this host (also done at every run's start)
   ccci-run reap --run RUN_ID              remove one dead run now, also one kept for debugging
+  ccci-run exec SERVICE -- ARGV...        in a script check: ARGV in the app's running SERVICE container
+  ccci-run http [--method M] [--data B] [--header 'K: V'] [--status-only] PATH
+                                          in a script check: a request to the app through the gateway
 
 Settings (flag, then variable, then Drone's variable, then the default):
   --recipe, RECIPE          recipe name, [a-z0-9][a-z0-9-]*, at most 40 characters (Drone: DRONE_REPO_NAME)

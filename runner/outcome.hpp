@@ -35,7 +35,8 @@ struct CheckOutcome {
   std::chrono::milliseconds duration{0};
   /// Failed, then passed when run once more: a pass the recipe cannot count on (spec checks only).
   bool flaky = false;
-  int attempts = 1;  ///< runs of the check: 2 when a failure was run again
+  int attempts = 1;                      ///< runs of the check: 2 when a failure was run again
+  std::vector<std::string> artifacts{};  ///< files the check left in OUT (relative to OUT), e.g. screenshots
 };
 
 /// not_applicable: the recipe's spec says the tier does not apply (reason from the spec).

@@ -54,7 +54,10 @@ SpecSteps::SpecSteps(const RecipeSpec& spec, StepFacts facts, harness::HttpClien
       processes_(processes),
       clock_(clock),
       log_(log),
-      redactor_(log.redactor()) {}
+      redactor_(log.redactor()) {
+  // Before any script can print it: the password is the run's secret like those abra generates.
+  if (!facts_.admin.password.empty()) log.redactor().add_secret(facts_.admin.password);
+}
 
 std::string SpecSteps::body_start(const std::string& body) const {
   if (body.empty()) return "an empty body";
@@ -132,25 +135,48 @@ CheckOutcome SpecSteps::run_exec(const std::string& name, const ExecStep& step) 
   return outcome(name, CheckStatus::pass);
 }
 
+harness::Result<ScriptPlace> SpecSteps::script_place(const std::string& name) {
+  ScriptPlace place;
+  CCCI_TRY(auto services, docker_.service_ls(facts_.stack));
+  const std::string prefix = facts_.stack + "_";
+  for (const auto& service : services) {
+    if (service.name.rfind(prefix, 0) == 0) place.services.push_back(service.name.substr(prefix.size()));
+  }
+  // Absolute: the script runs in the spec's folder, not where OUT was named from.
+  CCCI_TRY(place.out, harness::absolute_path(facts_.out));
+  CCCI_TRY(place.artifact_dir, fresh_artifact_dir(place.out, tier_, name));
+  CCCI_TRY(place.deps_file, deps_file(place.out));
+  return place;
+}
+
 CheckOutcome SpecSteps::run_script(const std::string& name, const ScriptCheck& step) {
   auto script = harness::absolute_path(spec_.dir / step.path);
   if (!script.ok()) return outcome(name, CheckStatus::error, script.error().message);
+  auto place = script_place(name);
+  if (!place.ok()) {
+    return outcome(name, CheckStatus::error, "could not prepare " + step.path.string() + ": " + place.error().message);
+  }
   harness::Command command;
   command.argv = {script->string()};
   command.argv.insert(command.argv.end(), step.args.begin(), step.args.end());
-  command.env = facts_.script_env;
-  command.env["CCCI_DOMAIN"] = facts_.domain;
-  command.env["CCCI_URL"] = "https://" + facts_.domain;
-  command.env["CCCI_STACK"] = facts_.stack;
+  command.env = script_environment(facts_, *place);
   command.cwd = spec_.dir;
   command.timeout = spec_.timeouts.http;
   auto done = processes_.run(command);
   if (!done.ok()) return outcome(name, CheckStatus::error, done.error().message);
-  if (!done->succeeded()) {
-    return outcome(name, CheckStatus::fail, step.path.string() + ": " + done->describe() + "; " + output_end(*done),
-                   "stdout:\n" + excerpt(done->out) + "\nstderr:\n" + excerpt(done->err));
+  CheckOutcome result = outcome(name, script_status(*done));
+  result.artifacts = artifacts_in(place->out, place->artifact_dir);
+  if (auto masked = mask_secrets_in(redactor_, place->out, result.artifacts); !masked.ok()) {
+    return outcome(name, CheckStatus::error, masked.error().message);
   }
-  return outcome(name, CheckStatus::pass);
+  if (!done->out.empty() || !done->err.empty()) {
+    result.detail = "stdout:\n" + excerpt(done->out) + "\nstderr:\n" + excerpt(done->err);
+  }
+  if (result.status == CheckStatus::pass) return result;
+  // Exit 1 is the script's verdict; any other end means it could not judge.
+  std::string contract = result.status == CheckStatus::error ? " (exit 1 fails, any other exit is an error)" : "";
+  result.message = step.path.string() + ": " + done->describe() + contract + "; " + output_end(*done);
+  return result;
 }
 
 harness::Status SpecSteps::seed(SeedOp op) {
@@ -262,6 +288,7 @@ CheckOutcome SpecSteps::run_check(const SpecCheck& check, bool after_restore) {
 }
 
 std::vector<CheckOutcome> SpecSteps::checks(Tier tier) {
+  tier_ = tier;  // set before the checks' threads start; they only read it
   // The custom tier runs on the deployment the restore left, when the restore ran in this run.
   if (tier == Tier::restore) restored_ = true;
   bool after_restore = tier == Tier::restore || (tier == Tier::custom && restored_);

@@ -2,9 +2,11 @@
 /// SpecSteps: the RecipeSteps of a recipe spec — its seeds and overlay checks, run against the
 /// live app. http steps go to https://<domain><path> through the HttpClient (gateway + CA);
 /// exec steps run their argv in the service's running container; script checks run on the host
-/// with the run's facts in their environment (CCCI_DOMAIN, CCCI_URL, CCCI_STACK, CCCI_GATEWAY,
-/// CCCI_CA_BUNDLE). A step whose expectation does not hold is the recipe's failure; a step that
-/// could not be carried out (docker gone, gateway unreachable) is the harness's error.
+/// with the run's facts in their environment and an artifact directory of their own
+/// (runner/script_facts.hpp): exit 0 passes, 1 fails, anything else is an error. The generated
+/// owner account's password is registered with the run's Redactor on construction. A step whose
+/// expectation does not hold is the recipe's failure; a step that could not be carried out
+/// (docker gone, gateway unreachable) is the harness's error.
 /// A failed step says what it got — the HTTP status and the start of the body, or the exit and
 /// the end of the output — redacted before it is cut, so a cut never leaves part of a secret.
 ///
@@ -32,15 +34,10 @@
 #include "harness/poll.hpp"
 #include "harness/process.hpp"
 #include "runner/recipe_steps.hpp"
+#include "runner/script_facts.hpp"
 #include "runner/spec.hpp"
 
 namespace ccci::runner {
-
-struct StepFacts {
-  std::string domain;
-  std::string stack;
-  harness::Environment script_env;  ///< base environment for scripts (PATH, HOME, gateway, CA)
-};
 
 class SpecSteps final : public RecipeSteps {
  public:
@@ -65,6 +62,8 @@ class SpecSteps final : public RecipeSteps {
   Attempt run_http(const std::string& name, const HttpStep& step);
   CheckOutcome run_exec(const std::string& name, const ExecStep& step);
   CheckOutcome run_script(const std::string& name, const ScriptCheck& step);
+  /// Where this run of a script check keeps its facts and its artifacts.
+  harness::Result<ScriptPlace> script_place(const std::string& name);
   /// The first bytes of a body for a one-line message, redacted, quoted, control characters escaped.
   std::string body_start(const std::string& body) const;
   /// The last lines of a command's output for a one-line message, redacted and quoted.
@@ -81,7 +80,8 @@ class SpecSteps final : public RecipeSteps {
   harness::Clock& clock_;
   harness::Logger& log_;
   const harness::Redactor& redactor_;
-  bool restored_ = false;  ///< the restore tier's checks ran: the app was restored in this run
+  bool restored_ = false;      ///< the restore tier's checks ran: the app was restored in this run
+  Tier tier_ = Tier::install;  ///< the tier whose checks run: a script's artifacts go under its name
 };
 
 }  // namespace ccci::runner

@@ -60,8 +60,9 @@ harness::DockerSettings docker_settings(const harness::Environment& child_env);
 /// HTTP timeout; images are pulled unless CCCI_PULL=never; evidence goes to OUT.
 DeploymentSettings deployment_settings(const Config& config, const RecipeSpec& spec, const Plan& plan);
 
-/// What scripts are told: the domain and stack, and on top of the children's environment the
-/// gateway (CCCI_GATEWAY=host[:port]) and CA bundle (CCCI_CA_BUNDLE) when configured.
+/// What scripts are told: the domain, stack, app name and OUT, and on top of the children's
+/// environment the gateway (CCCI_GATEWAY=host[:port]) and CA bundle (CCCI_CA_BUNDLE) when
+/// configured. The generated facts are added by with_generated_facts (runner/script_facts.hpp).
 StepFacts step_facts(const Config& config, const Plan& plan, const harness::Environment& child_env);
 
 /// The report's head, from the plan: what was tested, against which base, started when. Tiers,

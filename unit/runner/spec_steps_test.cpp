@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <condition_variable>
+#include <filesystem>
+#include <fstream>
 #include <mutex>
 #include <sstream>
 
@@ -12,6 +14,7 @@
 #include "unit/fakes/fake_drivers.hpp"
 #include "unit/fakes/fake_http.hpp"
 #include "unit/fakes/fake_process.hpp"
+#include "unit/fakes/temp_dir.hpp"
 
 namespace ccci::runner {
 namespace {
@@ -27,6 +30,13 @@ HttpStep get_marker(std::string contains) {
   return step;
 }
 
+std::string file_text(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
 SpecCheck check_of(std::string name, std::variant<HttpStep, ExecStep, ScriptCheck, BrowserCheck> kind) {
   SpecCheck check;
   check.name = std::move(name);
@@ -37,12 +47,24 @@ SpecCheck check_of(std::string name, std::variant<HttpStep, ExecStep, ScriptChec
 class SpecStepsTest : public ::testing::Test {
  protected:
   CheckOutcome only_check(Tier tier) {
-    SpecSteps steps(spec, StepFacts{"app.ccci.test", "app_ccci_test", {}}, http, docker, processes, clock, log);
+    SpecSteps steps(spec, facts(), http, docker, processes, clock, log);
     auto outcomes = steps.checks(tier);
     EXPECT_EQ(outcomes.size(), 1u);
     return outcomes.empty() ? CheckOutcome{} : outcomes.front();
   }
 
+  /// The run's facts, with an OUT of the test's own for the scripts' artifact directories.
+  StepFacts facts(harness::Environment script_env = {}) {
+    StepFacts given;
+    given.domain = "app.ccci.test";
+    given.stack = "app_ccci_test";
+    given.script_env = std::move(script_env);
+    given.app = "app.ccci.test";
+    given.out = out.path();
+    return given;
+  }
+
+  fakes::TempDir out;
   RecipeSpec spec;
   fakes::FakeHttpClient http;
   fakes::FakeDocker docker;
@@ -145,7 +167,7 @@ TEST_F(SpecStepsTest, AFailedSeedCarriesTheSameEvidenceAndBlamesTheRecipe) {
   put.status = 201;
   spec.seeds[SeedOp::pre_backup].push_back(SeedStep{put, harness::Mark{"recipe.yml", 7, 7}});
   http.respond("PUT", marker_url, 500, "stored 0 of 21 bytes of backup; nothing kept\n");
-  SpecSteps steps(spec, StepFacts{"app.ccci.test", "app_ccci_test", {}}, http, docker, processes, clock, log);
+  SpecSteps steps(spec, facts(), http, docker, processes, clock, log);
   auto seeded = steps.seed(SeedOp::pre_backup);
   ASSERT_FALSE(seeded.ok());
   EXPECT_EQ(seeded.error().kind, ErrorKind::check_failed);
@@ -237,21 +259,36 @@ TEST_F(SpecStepsTest, AScriptCheckRunsFromTheSpecFolderWithTheRunsFactsInItsEnvi
   login.path = "checks/login.sh";
   login.args = {"--user", "admin"};
   spec.checks[Tier::custom].push_back(check_of("login", login));
-  SpecSteps steps(spec, StepFacts{"app.ccci.test", "app_ccci_test", {{"PATH", "/usr/bin"}, {"CCCI_GATEWAY", "gw:443"}}},
-                  http, docker, processes, clock, log);
+  docker.services = {{"", "app_ccci_test_app", "replicated", "1/1", ""},
+                     {"", "app_ccci_test_db", "replicated", "1/1", ""}};
+  StepFacts given = facts({{"PATH", "/usr/bin"}, {"CCCI_GATEWAY", "gw:443"}});
+  given.admin = AdminAccount{"ccciadmin", "ccciadmin@app.ccci.test", "Cc1-abcdefghijklmnopqrstuvwx"};
+  given.ccci_run = "/opt/ccci/bin/ccci-run";
+  SpecSteps steps(spec, given, http, docker, processes, clock, log);
   auto outcomes = steps.checks(Tier::custom);
   ASSERT_EQ(outcomes.size(), 1u);
   EXPECT_EQ(outcomes[0].status, CheckStatus::pass);
   auto commands = processes.commands();
   ASSERT_EQ(commands.size(), 1u);
   EXPECT_EQ(commands[0].argv, (std::vector<std::string>{"/recipes/custom-html/checks/login.sh", "--user", "admin"}));
-  EXPECT_EQ(commands[0].env, (harness::Environment{{"PATH", "/usr/bin"},
+  const std::string artifacts = (out.path() / "artifacts").string();
+  EXPECT_EQ(commands[0].env, (harness::Environment{{"PATH", "/opt/ccci/bin:/usr/bin"},
+                                                   {"CCCI_RUN", "/opt/ccci/bin/ccci-run"},
                                                    {"CCCI_GATEWAY", "gw:443"},
                                                    {"CCCI_DOMAIN", "app.ccci.test"},
                                                    {"CCCI_URL", "https://app.ccci.test"},
-                                                   {"CCCI_STACK", "app_ccci_test"}}));
+                                                   {"CCCI_STACK", "app_ccci_test"},
+                                                   {"CCCI_APP", "app.ccci.test"},
+                                                   {"CCCI_SERVICES", "app db"},
+                                                   {"CCCI_DEPS_FILE", artifacts + "/deps.json"},
+                                                   {"CCCI_ARTIFACT_DIR", artifacts + "/custom/login"},
+                                                   {"CCCI_ADMIN_USER", "ccciadmin"},
+                                                   {"CCCI_ADMIN_EMAIL", "ccciadmin@app.ccci.test"},
+                                                   {"CCCI_ADMIN_PASSWORD", "Cc1-abcdefghijklmnopqrstuvwx"}}));
   EXPECT_EQ(commands[0].cwd, std::filesystem::path("/recipes/custom-html"));
   EXPECT_EQ(commands[0].timeout, std::chrono::seconds(9));
+  EXPECT_EQ(file_text(out.path() / "artifacts/deps.json"), "{\"deps\": []}\n");
+  EXPECT_TRUE(outcomes[0].artifacts.empty()) << "the script left nothing";
 }
 
 TEST_F(SpecStepsTest, AFailingScriptSaysItsExitAndTheEndOfItsOutputRedacted) {
@@ -261,16 +298,120 @@ TEST_F(SpecStepsTest, AFailingScriptSaysItsExitAndTheEndOfItsOutputRedacted) {
   spec.checks[Tier::custom].push_back(check_of("login", login));
   redactor.add_secret("admin-password-1234");
   processes.on({"/recipes/custom-html/checks/login.sh"},
-               fakes::exited(3, "trying admin-password-1234\n", "login page missing\n"));
+               fakes::exited(1, "trying admin-password-1234\n", "login page missing\n"));
   auto outcome = only_check(Tier::custom);
   EXPECT_EQ(outcome.status, CheckStatus::fail);
   EXPECT_EQ(outcome.message,
-            "checks/login.sh: exit 3; output ends \"trying ********\\x0alogin page missing\" (failed twice)");
+            "checks/login.sh: exit 1; output ends \"trying ********\\x0alogin page missing\" (failed twice)");
   EXPECT_EQ(outcome.detail.find("admin-password"), std::string::npos);
-  EXPECT_NE(outcome.detail.find("attempt 2: checks/login.sh: exit 3; output ends \"trying ********\\x0alogin page "
+  EXPECT_NE(outcome.detail.find("attempt 2: checks/login.sh: exit 1; output ends \"trying ********\\x0alogin page "
                                 "missing\"\nstdout:\ntrying ********\n\nstderr:\nlogin page missing\n"),
             std::string::npos)
       << outcome.detail;
+}
+
+TEST_F(SpecStepsTest, AScriptExitingNeitherZeroNorOneIsAnErrorNotAFailure) {
+  spec.dir = "/recipes/custom-html";
+  ScriptCheck login;
+  login.path = "checks/login.sh";
+  spec.checks[Tier::custom].push_back(check_of("login", login));
+  processes.once({"/recipes/custom-html/checks/login.sh"}, fakes::exited(2, "", "jq: command not found\n"));
+  auto usage = only_check(Tier::custom);
+  EXPECT_EQ(usage.status, CheckStatus::error);
+  EXPECT_EQ(
+      usage.message,
+      "checks/login.sh: exit 2 (exit 1 fails, any other exit is an error); output ends \"jq: command not found\"");
+  EXPECT_EQ(usage.detail, "stdout:\n\nstderr:\njq: command not found\n");
+
+  harness::Completion killed = fakes::exited(0);
+  killed.signal = 9;
+  processes.once({"/recipes/custom-html/checks/login.sh"}, killed);
+  EXPECT_EQ(only_check(Tier::custom).status, CheckStatus::error);
+
+  // A failure is run once more: both runs hang.
+  processes.once({"/recipes/custom-html/checks/login.sh"}, fakes::timed_out());
+  processes.once({"/recipes/custom-html/checks/login.sh"}, fakes::timed_out());
+  EXPECT_EQ(only_check(Tier::custom).status, CheckStatus::fail) << "a hanging check is the recipe's, as for exec";
+
+  processes.once({"/recipes/custom-html/checks/login.sh"}, fakes::exited(0, "logged in\n"));
+  auto passed = only_check(Tier::custom);
+  EXPECT_EQ(passed.status, CheckStatus::pass);
+  EXPECT_EQ(passed.message, "");
+  EXPECT_EQ(passed.detail, "stdout:\nlogged in\n\nstderr:\n") << "a passing script's output is kept too";
+}
+
+TEST_F(SpecStepsTest, WhatAScriptLeavesInItsFreshArtifactDirectoryIsListedOnTheCheck) {
+  spec.dir = "/recipes/custom-html";
+  ScriptCheck login;
+  login.path = "checks/login.sh";
+  spec.checks[Tier::restore].push_back(check_of("login", login));
+  auto leftover = out.write("artifacts/restore/login/from-an-earlier-attempt.txt", "stale\n");
+  processes.on({"/recipes/custom-html/checks/login.sh"},
+               [&](const harness::Command& command) -> harness::Result<harness::Completion> {
+                 std::filesystem::path dir = command.env.at("CCCI_ARTIFACT_DIR");
+                 EXPECT_FALSE(std::filesystem::exists(leftover)) << "emptied before the script runs";
+                 std::filesystem::create_directories(dir / "pages");
+                 std::ofstream(dir / "pages/home.html") << "<html></html>\n";
+                 std::ofstream(dir / "answer.json") << "{}\n";
+                 return fakes::exited(1);
+               });
+  auto outcome = only_check(Tier::restore);
+  EXPECT_EQ(outcome.status, CheckStatus::fail);
+  EXPECT_EQ(outcome.artifacts, (std::vector<std::string>{"artifacts/restore/login/answer.json",
+                                                         "artifacts/restore/login/pages/home.html"}));
+}
+
+TEST_F(SpecStepsTest, TheGeneratedAdminPasswordIsMaskedWhereverAScriptPrintsIt) {
+  spec.dir = "/recipes/custom-html";
+  ScriptCheck setup;
+  setup.path = "checks/setup.sh";
+  spec.checks[Tier::custom].push_back(check_of("owner_setup", setup));
+  StepFacts given = facts();
+  given.admin = make_admin_account(given.domain);
+  processes.on({"/recipes/custom-html/checks/setup.sh"},
+               fakes::exited(1, "password " + given.admin.password + "\n", given.admin.password + " refused\n"));
+  SpecSteps steps(spec, given, http, docker, processes, clock, log);
+  auto outcomes = steps.checks(Tier::custom);
+  ASSERT_EQ(outcomes.size(), 1u);
+  EXPECT_EQ(outcomes[0].message,
+            "checks/setup.sh: exit 1; output ends \"password ********\\x0a******** refused\" (failed twice)");
+  EXPECT_EQ(outcomes[0].detail.find(given.admin.password), std::string::npos) << outcomes[0].detail;
+  EXPECT_EQ(redactor.redact(given.admin.password), "********");
+}
+
+TEST_F(SpecStepsTest, AnArtifactQuotingTheGeneratedPasswordIsMaskedInOut) {
+  spec.dir = "/recipes/custom-html";
+  ScriptCheck setup;
+  setup.path = "checks/setup.sh";
+  spec.checks[Tier::custom].push_back(check_of("owner_setup", setup));
+  StepFacts given = facts();
+  given.admin = make_admin_account(given.domain);
+  processes.on({"/recipes/custom-html/checks/setup.sh"},
+               [&](const harness::Command& command) -> harness::Result<harness::Completion> {
+                 std::filesystem::path dir = command.env.at("CCCI_ARTIFACT_DIR");
+                 std::ofstream(dir / "form.html")
+                     << "<input value=\"" << command.env.at("CCCI_ADMIN_PASSWORD") << "\">\n";
+                 std::ofstream(dir / "plain.txt") << "nothing secret\n";
+                 return fakes::exited(0);
+               });
+  SpecSteps steps(spec, given, http, docker, processes, clock, log);
+  auto outcomes = steps.checks(Tier::custom);
+  ASSERT_EQ(outcomes.size(), 1u);
+  EXPECT_EQ(outcomes[0].status, CheckStatus::pass) << outcomes[0].message;
+  EXPECT_EQ(file_text(out.path() / "artifacts/custom/owner_setup/form.html"), "<input value=\"********\">\n");
+  EXPECT_EQ(file_text(out.path() / "artifacts/custom/owner_setup/plain.txt"), "nothing secret\n");
+}
+
+TEST_F(SpecStepsTest, AScriptWhoseServicesCannotBeListedIsAnErrorAndDoesNotRun) {
+  spec.dir = "/recipes/custom-html";
+  ScriptCheck login;
+  login.path = "checks/login.sh";
+  spec.checks[Tier::custom].push_back(check_of("login", login));
+  docker.failures.emplace("service_ls", harness::Error{ErrorKind::infra, "docker daemon gone"});
+  auto outcome = only_check(Tier::custom);
+  EXPECT_EQ(outcome.status, CheckStatus::error);
+  EXPECT_EQ(outcome.message, "could not prepare checks/login.sh: docker daemon gone");
+  EXPECT_TRUE(processes.commands().empty());
 }
 
 TEST_F(SpecStepsTest, AScriptThatCouldNotStartIsAnError) {
@@ -312,7 +453,7 @@ TEST_F(SpecStepsTest, ChecksRunInTheirListedOrderEachTimedOnTheRunsClock) {
                  clock.advance(std::chrono::milliseconds(250));
                  return fakes::exited(1);
                });
-  SpecSteps steps(spec, StepFacts{"app.ccci.test", "app_ccci_test", {}}, http, docker, processes, clock, log);
+  SpecSteps steps(spec, facts(), http, docker, processes, clock, log);
   auto outcomes = steps.checks(Tier::custom);
   ASSERT_EQ(outcomes.size(), 2u);
   EXPECT_EQ(outcomes[0].name, "first");
@@ -375,7 +516,7 @@ TEST_F(SpecStepsTest, ATiersChecksRunSideBySideUpToTheSpecsBoundAndReportInListe
                    return fakes::exited(0);
                  });
   }
-  SpecSteps steps(spec, StepFacts{"app.ccci.test", "app_ccci_test", {}}, http, docker, processes, clock, log);
+  SpecSteps steps(spec, facts(), http, docker, processes, clock, log);
   auto outcomes = steps.checks(Tier::custom);
   ASSERT_EQ(outcomes.size(), 6u);
   for (size_t i = 0; i < outcomes.size(); ++i) {
@@ -387,7 +528,7 @@ TEST_F(SpecStepsTest, ATiersChecksRunSideBySideUpToTheSpecsBoundAndReportInListe
 
 TEST_F(SpecStepsTest, ATierOrSeedWithoutStepsDoesNothing) {
   spec.checks[Tier::install].push_back(check_of("marker", get_marker("kept")));
-  SpecSteps steps(spec, StepFacts{"app.ccci.test", "app_ccci_test", {}}, http, docker, processes, clock, log);
+  SpecSteps steps(spec, facts(), http, docker, processes, clock, log);
   EXPECT_TRUE(steps.checks(Tier::upgrade).empty());
   EXPECT_TRUE(steps.seed(SeedOp::pre_backup).ok());
   EXPECT_TRUE(http.requests().empty());
@@ -401,7 +542,7 @@ TEST_F(SpecStepsTest, ASeedStopsAtItsFirstFailingStep) {
   spec.seeds[SeedOp::pre_backup].push_back(SeedStep{first, harness::Mark{"recipe.yml", 3, 7}});
   spec.seeds[SeedOp::pre_backup].push_back(SeedStep{get_marker("never reached"), harness::Mark{"recipe.yml", 9, 7}});
   docker.exec_answers.push_back(fakes::exited(1, "", "touch: /data/marker: Read-only file system\n"));
-  SpecSteps steps(spec, StepFacts{"app.ccci.test", "app_ccci_test", {}}, http, docker, processes, clock, log);
+  SpecSteps steps(spec, facts(), http, docker, processes, clock, log);
   auto seeded = steps.seed(SeedOp::pre_backup);
   ASSERT_FALSE(seeded.ok());
   EXPECT_EQ(seeded.error().kind, ErrorKind::check_failed);
@@ -414,7 +555,7 @@ TEST_F(SpecStepsTest, ASeedStopsAtItsFirstFailingStep) {
 TEST_F(SpecStepsTest, ASeedThatCouldNotRunIsInfrastructure) {
   spec.seeds[SeedOp::pre_backup].push_back(SeedStep{get_marker(""), harness::Mark{"recipe.yml", 3, 7}});
   http.fail("GET", marker_url, ErrorKind::timeout, "GET " + std::string(marker_url) + " timed out after 120s");
-  SpecSteps steps(spec, StepFacts{"app.ccci.test", "app_ccci_test", {}}, http, docker, processes, clock, log);
+  SpecSteps steps(spec, facts(), http, docker, processes, clock, log);
   auto seeded = steps.seed(SeedOp::pre_backup);
   ASSERT_FALSE(seeded.ok());
   EXPECT_EQ(seeded.error().kind, ErrorKind::infra);
@@ -429,7 +570,7 @@ TEST_F(SpecStepsTest, SeedsThatHoldSucceedAfterRunningEveryStep) {
   touch.argv = {"touch", "/data/marker"};
   spec.seeds[SeedOp::pre_upgrade].push_back(SeedStep{touch, harness::Mark{"recipe.yml", 5, 7}});
   http.respond("GET", marker_url, 200, "");
-  SpecSteps steps(spec, StepFacts{"app.ccci.test", "app_ccci_test", {}}, http, docker, processes, clock, log);
+  SpecSteps steps(spec, facts(), http, docker, processes, clock, log);
   EXPECT_TRUE(steps.seed(SeedOp::pre_upgrade).ok());
   EXPECT_EQ(http.count("GET", marker_url), 1);
   EXPECT_EQ(docker.calls.back(), "exec c0ffee touch /data/marker");

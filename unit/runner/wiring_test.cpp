@@ -128,6 +128,9 @@ TEST_F(Wiring, ScriptsSeeTheGatewayAndCaOnlyWhenConfigured) {
   EXPECT_EQ(plain.domain, plan.domain);
   EXPECT_EQ(plain.stack, "fixt-3a9c1e_ccci_test");
   EXPECT_EQ(plain.script_env, child_env);
+  EXPECT_EQ(plain.app, plan.domain) << "abra names the app by its domain";
+  EXPECT_EQ(plain.out, config.out);
+  EXPECT_EQ(plain.admin.password, "") << "generated outside wiring, which stays pure";
 
   config.gateway_host = "127.0.0.1";
   EXPECT_EQ(step_facts(config, plan, child_env).script_env.at("CCCI_GATEWAY"), "127.0.0.1");
