@@ -25,7 +25,7 @@ HttpStep get_marker(std::string contains) {
   return step;
 }
 
-SpecCheck check_of(std::string name, std::variant<HttpStep, ExecStep, ScriptCheck, BrowserCheck> kind) {
+SpecCheck check_of(std::string name, std::variant<HttpCheck, ExecStep, ScriptCheck, BrowserCheck> kind) {
   SpecCheck check;
   check.name = std::move(name);
   check.kind = std::move(kind);
