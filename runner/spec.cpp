@@ -696,7 +696,7 @@ std::string describe(const SpecCheck& check) {
       std::string text;
       if (c.steps.size() > 1) text = std::to_string(c.steps.size()) + " http steps: ";
       for (size_t i = 0; i < c.steps.size(); ++i) text += (i ? "; " : "") + step(c.steps[i]);
-      if (c.converge) text += " (converges within " + std::to_string(c.converge->count()) + " ms)";
+      if (c.converge) text += " (converges within " + harness::format_duration(*c.converge) + ")";
       return text;
     }
     std::string operator()(const ExecStep& s) const {

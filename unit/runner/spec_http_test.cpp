@@ -60,7 +60,7 @@ TEST(SpecHttp, AListOfStepsWithCapturesExpectationsAndConvergeBecomesOneCheck) {
   EXPECT_EQ(describe(check),
             "3 http steps: POST /cgi-bin/login → 200; POST /cgi-bin/notes → 201; GET /cgi-bin/notes/${note_id} → 200, "
             "body matches /\"id\":\"[0-9a-f]+\"/, /text = \"text $5\", /n = 5, /ok = true, /gone = null, /quoted = "
-            "\"5\", /empty = null (converges within 30000 ms)");
+            "\"5\", /empty = null (converges within 30s)");
 }
 
 TEST(SpecHttp, SeedsTakeStepsToo) {
