@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <set>
+#include <tuple>
 
 #include "harness/json_document.hpp"
 #include "harness/regex.hpp"
@@ -310,14 +311,19 @@ Result<HttpStep> http_step(const YamlNode& node, const std::string& what) {
 /// Every `${name}` in a step's path, body and header values must be captured by an earlier step.
 Status check_references(const YamlNode& node, const HttpStep& step, const std::set<std::string>& captured,
                         const std::string& what) {
-  std::vector<std::pair<std::string, const std::string*>> texts = {{"path", &step.path}, {"body", &step.body}};
-  for (const auto& [name, value] : step.headers) texts.emplace_back("headers." + name, &value);
-  for (const auto& [field, value] : texts) {
+  // Each text with the node it came from, so an error points at the value itself.
+  const YamlNode* headers = node.find("headers");
+  std::vector<std::tuple<std::string, const std::string*, const YamlNode*>> texts = {
+      {"path", &step.path, node.find("path")}, {"body", &step.body, node.find("body")}};
+  for (const auto& [name, value] : step.headers)
+    texts.emplace_back("headers." + name, &value, headers ? headers->find(name) : nullptr);
+  for (const auto& [field, value, source] : texts) {
+    const Mark& mark = source ? source->mark : node.mark;
     auto names = template_names(*value);
-    if (!names.ok()) return at(node.mark, what + "." + field + ": " + names.error().message);
+    if (!names.ok()) return at(mark, what + "." + field + ": " + names.error().message);
     for (const auto& name : *names) {
       if (!captured.count(name))
-        return at(node.mark, what + "." + field + " uses ${" + name + "}, which no earlier step captures");
+        return at(mark, what + "." + field + " uses ${" + name + "}, which no earlier step captures");
     }
   }
   return harness::ok_status();

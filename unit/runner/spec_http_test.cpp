@@ -77,11 +77,13 @@ TEST(SpecHttp, SeedsTakeStepsToo) {
 TEST(SpecHttp, MistakesAreSpecErrorsAtTheirPosition) {
   const std::pair<const char*, const char*> cases[] = {
       {"checks:\n  custom:\n    - {name: x, http: [{path: /a}, {path: '/b/${id}'}]}\n",
-       "recipe.yml:3:36: checks.custom[0].http[1].path uses ${id}, which no earlier step captures"},
+       "recipe.yml:3:43: checks.custom[0].http[1].path uses ${id}, which no earlier step captures"},
       {"checks:\n  custom:\n    - {name: x, http: [{path: '/b/${id}', capture: {id: {json: /id}}}]}\n",
-       "recipe.yml:3:24: checks.custom[0].http[0].path uses ${id}, which no earlier step captures"},
+       "recipe.yml:3:31: checks.custom[0].http[0].path uses ${id}, which no earlier step captures"},
       {"checks:\n  custom:\n    - {name: x, http: {path: /, body: '${unclosed'}}\n",
-       "recipe.yml:3:23: checks.custom[0].http.body: '${' without a closing '}'"},
+       "recipe.yml:3:39: checks.custom[0].http.body: '${' without a closing '}'"},
+      {"checks:\n  custom:\n    - {name: x, http: {path: /, headers: {X-A: 'k ${key}'}}}\n",
+       "recipe.yml:3:48: checks.custom[0].http.headers.X-A uses ${key}, which no earlier step captures"},
       {"checks:\n  custom:\n    - {name: x, http: []}\n",
        "recipe.yml:3:23: checks.custom[0].http must list at least one step"},
       {"checks:\n  custom:\n    - {name: x, http: {path: /, body_matches: '(a)\\1'}}\n",
