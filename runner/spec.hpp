@@ -104,7 +104,7 @@ struct SpecCheck {
   std::variant<HttpCheck, ExecStep, ScriptCheck, BrowserCheck> kind;
   harness::Mark mark;
   /// `writes`: the check changes the app's data, so after a restore it gets the write-ready
-  /// window. Defaults to true for http checks whose method is not GET or HEAD, false otherwise.
+  /// window. Defaults to true for http checks with a step whose method is not GET or HEAD, false otherwise.
   bool writes = false;
 };
 
