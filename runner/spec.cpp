@@ -2,8 +2,12 @@
 
 #include <algorithm>
 #include <set>
+#include <tuple>
 
+#include "harness/json_document.hpp"
+#include "harness/regex.hpp"
 #include "harness/text.hpp"
+#include "runner/http_template.hpp"
 
 namespace ccci::runner {
 namespace {
@@ -26,6 +30,8 @@ std::string shown(std::string_view value) { return harness::quoted(value, '\'', 
 
 /// Names, keys, tags: far longer than any real one, short enough to quote in a message.
 constexpr size_t max_name_length = 128;
+/// Steps of one http check: a flow longer than this is a script's job.
+constexpr size_t max_http_steps = 20;
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_lower_or_digit(char c) { return (c >= 'a' && c <= 'z') || is_digit(c); }
@@ -173,6 +179,76 @@ Result<std::string> relative_path(const YamlNode& node, const std::string& what)
   return value;
 }
 
+/// A POSIX ERE from the spec, refused at load when it is malformed or too costly (harness/regex.hpp).
+Result<std::string> regex(const YamlNode& node, const std::string& what, harness::RegexGroups groups) {
+  CCCI_TRY(std::string pattern, text(node, what));
+  auto compiled = harness::Regex::compile(pattern, groups);
+  if (!compiled.ok()) return at(node.mark, what + ": " + compiled.error().message);
+  if (groups == harness::RegexGroups::kept && compiled->groups() < 1)
+    return at(node.mark, what + " needs a parenthesised group: its first group is the captured value");
+  return pattern;
+}
+
+/// A scalar as compact JSON: unquoted true/false/null and JSON numbers are themselves, anything
+/// else (and anything quoted) is a string.
+std::string scalar_as_json(const YamlNode& node) {
+  if (!node.quoted) {
+    if (node.scalar == "true" || node.scalar == "false" || node.scalar == "null") return node.scalar;
+    auto number = harness::parse_json_document(node.scalar);
+    if (number.ok() && number->is_number()) return node.scalar;
+  }
+  boost::json::value string;
+  string.emplace_string() = node.scalar;
+  return harness::json_shown(string, std::string::npos);
+}
+
+Result<std::vector<JsonExpectation>> json_expectations(const YamlNode& node, const std::string& what) {
+  CCCI_TRY(Fields fields, Fields::of(node, what));
+  std::vector<JsonExpectation> out;
+  for (const auto& [key, value] : node.entries) {
+    if (!harness::is_json_pointer(key.scalar) || key.scalar.size() > max_name_length)
+      return at(key.mark, what + ": " + shown(key.scalar) + " is not a JSON pointer like /id or /items/0/name");
+    // `~`, `null` and an empty unquoted value are YAML's null.
+    bool null = value.is_null() && !value.quoted;
+    if (!null && !value.is_scalar())
+      return at(value.mark, what + "." + key.scalar + " must be a string, number, bool or null");
+    out.push_back({key.scalar, null ? "null" : scalar_as_json(value)});
+  }
+  if (out.empty()) return at(node.mark, what + " must map at least one JSON pointer to a value");
+  return out;
+}
+
+Result<std::vector<HttpCapture>> captures(const YamlNode& node, const std::string& what) {
+  CCCI_TRY(Fields fields, Fields::of(node, what));
+  std::vector<HttpCapture> out;
+  for (const auto& [key, value] : node.entries) {
+    if (!is_capture_name(key.scalar))
+      return at(key.mark, what + ": " + shown(key.scalar) + " is not a capture name (lower-case letters, digits, _)");
+    std::string item = what + "." + key.scalar;
+    CCCI_TRY(Fields from, Fields::of(value, item));
+    const YamlNode* json = from.get("json");
+    const YamlNode* header = from.get("header");
+    const YamlNode* match = from.get("match");
+    CCCI_TRY_STATUS(from.finish());
+    if ((json != nullptr) + (header != nullptr) + (match != nullptr) != 1)
+      return at(value.mark, item + " needs exactly one of json, header, match");
+    HttpCapture capture{key.scalar, CaptureFrom::json, {}};
+    if (json) {
+      CCCI_TRY(capture.source, text(*json, item + ".json", true));
+      if (!harness::is_json_pointer(capture.source)) return at(json->mark, item + ".json must be a JSON pointer");
+    } else if (header) {
+      capture.from = CaptureFrom::header;
+      CCCI_TRY(capture.source, text(*header, item + ".header"));
+      if (!is_header_name(capture.source)) return at(header->mark, item + ".header must be a header name");
+    } else {
+      capture.from = CaptureFrom::match;
+      CCCI_TRY(capture.source, regex(*match, item + ".match", harness::RegexGroups::kept));
+    }
+    out.push_back(std::move(capture));
+  }
+  return out;
+}
+
 Result<HttpStep> http_step(const YamlNode& node, const std::string& what) {
   CCCI_TRY(Fields fields, Fields::of(node, what));
   HttpStep step;
@@ -211,8 +287,69 @@ Result<HttpStep> http_step(const YamlNode& node, const std::string& what) {
   if (const auto* v = fields.get("body_not_contains")) {
     CCCI_TRY(step.body_not_contains, text(*v, what + ".body_not_contains"));
   }
+  if (const auto* v = fields.get("body_matches")) {
+    CCCI_TRY(step.body_matches, regex(*v, what + ".body_matches", harness::RegexGroups::ignored));
+  }
+  if (const auto* v = fields.get("json")) {
+    CCCI_TRY(step.json, json_expectations(*v, what + ".json"));
+  }
+  if (const auto* v = fields.get("headers_contain")) {
+    CCCI_TRY(Fields expected, Fields::of(*v, what + ".headers_contain"));
+    for (const auto& [key, value] : v->entries) {
+      if (!is_header_name(key.scalar))
+        return at(key.mark, what + ".headers_contain: " + shown(key.scalar) + " is not a header name");
+      CCCI_TRY(step.headers_contain[key.scalar], text(value, what + ".headers_contain." + key.scalar, true));
+    }
+  }
+  if (const auto* v = fields.get("capture")) {
+    CCCI_TRY(step.captures, captures(*v, what + ".capture"));
+  }
   CCCI_TRY_STATUS(fields.finish());
   return step;
+}
+
+/// Every `${name}` in a step's path, body and header values must be captured by an earlier step.
+Status check_references(const YamlNode& node, const HttpStep& step, const std::set<std::string>& captured,
+                        const std::string& what) {
+  // Each text with the node it came from, so an error points at the value itself.
+  const YamlNode* headers = node.find("headers");
+  std::vector<std::tuple<std::string, const std::string*, const YamlNode*>> texts = {
+      {"path", &step.path, node.find("path")}, {"body", &step.body, node.find("body")}};
+  for (const auto& [name, value] : step.headers)
+    texts.emplace_back("headers." + name, &value, headers ? headers->find(name) : nullptr);
+  for (const auto& [field, value, source] : texts) {
+    const Mark& mark = source ? source->mark : node.mark;
+    auto names = template_names(*value);
+    if (!names.ok()) return at(mark, what + "." + field + ": " + names.error().message);
+    for (const auto& name : *names) {
+      if (!captured.count(name))
+        return at(mark, what + "." + field + " uses ${" + name + "}, which no earlier step captures");
+    }
+  }
+  return harness::ok_status();
+}
+
+/// `http:` as one step (a mapping) or several (a list of mappings).
+Result<HttpCheck> http_check(const YamlNode& node, const std::string& what) {
+  HttpCheck result;
+  std::vector<std::pair<const YamlNode*, std::string>> nodes;
+  if (node.is_sequence()) {
+    if (node.items.empty()) return at(node.mark, what + " must list at least one step");
+    if (node.items.size() > max_http_steps)
+      return at(node.mark, what + " has more than " + std::to_string(max_http_steps) + " steps");
+    for (size_t i = 0; i < node.items.size(); ++i)
+      nodes.emplace_back(&node.items[i], what + "[" + std::to_string(i) + "]");
+  } else {
+    nodes.emplace_back(&node, what);
+  }
+  std::set<std::string> captured;
+  for (const auto& [item, item_what] : nodes) {
+    CCCI_TRY(HttpStep step, http_step(*item, item_what));
+    CCCI_TRY_STATUS(check_references(*item, step, captured, item_what));
+    for (const auto& capture : step.captures) captured.insert(capture.name);
+    result.steps.push_back(std::move(step));
+  }
+  return result;
 }
 
 Result<ExecStep> exec_step(const YamlNode& node, const std::string& what) {
@@ -252,15 +389,22 @@ Result<SpecCheck> check(const YamlNode& node, const std::string& what) {
   const YamlNode* browser = fields.get("browser");
   const YamlNode* args = fields.get("args");
   const YamlNode* writes = fields.get("writes");
+  const YamlNode* converge = fields.get("converge");
   CCCI_TRY_STATUS(fields.finish());
   int kinds = (http != nullptr) + (exec != nullptr) + (script != nullptr) + (browser != nullptr);
   if (kinds != 1) return at(node.mark, what + " needs exactly one of http, exec, script, browser");
   if (args && !script) return at(args->mark, what + ".args belongs to a script check");
+  if (converge && !http) return at(converge->mark, what + ".converge belongs to an http check");
   if (http) {
-    CCCI_TRY(HttpStep step, http_step(*http, what + ".http"));
-    result.name = default_name("http_" + step.method + "_" + step.path);
-    result.writes = step.method != "GET" && step.method != "HEAD";
-    result.kind = step;
+    CCCI_TRY(HttpCheck steps, http_check(*http, what + ".http"));
+    const HttpStep& first = steps.steps.front();
+    result.name = default_name("http_" + first.method + "_" + first.path);
+    result.writes = std::any_of(steps.steps.begin(), steps.steps.end(),
+                                [](const HttpStep& step) { return step.method != "GET" && step.method != "HEAD"; });
+    if (converge) {
+      CCCI_TRY(steps.converge, duration(*converge, what + ".converge"));
+    }
+    result.kind = std::move(steps);
   } else if (exec) {
     CCCI_TRY(ExecStep step, exec_step(*exec, what + ".exec"));
     result.name = default_name("exec_" + step.service + "_" + std::filesystem::path(step.argv[0]).filename().string());
@@ -299,8 +443,8 @@ Result<SeedStep> seed_step(const YamlNode& node, const std::string& what) {
   SeedStep step;
   step.mark = node.mark;
   if (http) {
-    CCCI_TRY(HttpStep h, http_step(*http, what + ".http"));
-    step.kind = h;
+    CCCI_TRY(HttpCheck h, http_check(*http, what + ".http"));
+    step.kind = std::move(h);
   } else {
     CCCI_TRY(ExecStep e, exec_step(*exec, what + ".exec"));
     step.kind = e;
@@ -561,9 +705,18 @@ harness::Result<RecipeSpec> load_spec(const std::filesystem::path& recipes_dir, 
 
 std::string describe(const SpecCheck& check) {
   struct Describe {
-    std::string operator()(const HttpStep& s) const {
+    static std::string step(const HttpStep& s) {
       std::string text = s.method + " " + s.path + " → " + std::to_string(s.status);
       if (s.body_contains) text += ", body contains \"" + *s.body_contains + "\"";
+      if (s.body_matches) text += ", body matches /" + *s.body_matches + "/";
+      for (const auto& json : s.json) text += ", " + json.pointer + " = " + json.expected;
+      return text;
+    }
+    std::string operator()(const HttpCheck& c) const {
+      std::string text;
+      if (c.steps.size() > 1) text = std::to_string(c.steps.size()) + " http steps: ";
+      for (size_t i = 0; i < c.steps.size(); ++i) text += (i ? "; " : "") + step(c.steps[i]);
+      if (c.converge) text += " (converges within " + harness::format_duration(*c.converge) + ")";
       return text;
     }
     std::string operator()(const ExecStep& s) const {

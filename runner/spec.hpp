@@ -40,7 +40,22 @@ struct SpecTimeouts {
   std::chrono::milliseconds write_ready{std::chrono::seconds(60)};
 };
 
-/// An HTTPS request to the app (through the gateway) and what its answer must be.
+/// `json:` in an http step: the value at an RFC 6901 pointer of the JSON body must equal this.
+struct JsonExpectation {
+  std::string pointer;
+  std::string expected;  ///< compact JSON text of the expected value (a string, number, bool or null)
+};
+
+/// `capture:` in an http step: a value of the response kept for later steps as `${name}`.
+enum class CaptureFrom { json, header, match };
+struct HttpCapture {
+  std::string name;
+  CaptureFrom from = CaptureFrom::json;
+  std::string source;  ///< a JSON pointer, a header name, or an ERE whose first group is kept
+};
+
+/// An HTTPS request to the app (through the gateway) and what its answer must be. path, body and
+/// header values may use `${name}` for a value captured by an earlier step (`$$` is a `$`).
 struct HttpStep {
   std::string method = "GET";
   std::string path;
@@ -49,6 +64,20 @@ struct HttpStep {
   int status = 200;
   std::optional<std::string> body_contains;
   std::optional<std::string> body_not_contains;
+  std::optional<std::string> body_matches;             ///< POSIX ERE, searched anywhere in the body
+  std::vector<JsonExpectation> json;                   ///< the body must be JSON
+  std::map<std::string, std::string> headers_contain;  ///< header name → a substring of its value
+  std::vector<HttpCapture> captures;
+};
+
+/// An http check or seed: one or more steps run in order, sharing one cookie jar and captures.
+/// `converge`: the whole check is retried (fresh jar) until it passes, within that bound.
+struct HttpCheck {
+  std::vector<HttpStep> steps;
+  std::optional<std::chrono::milliseconds> converge;
+
+  HttpCheck() = default;
+  HttpCheck(HttpStep step) { steps.push_back(std::move(step)); }  // NOLINT: a single step is a check
 };
 
 /// A command run inside a service's running container and what it must do.
@@ -72,15 +101,15 @@ struct BrowserCheck {
 
 struct SpecCheck {
   std::string name;
-  std::variant<HttpStep, ExecStep, ScriptCheck, BrowserCheck> kind;
+  std::variant<HttpCheck, ExecStep, ScriptCheck, BrowserCheck> kind;
   harness::Mark mark;
   /// `writes`: the check changes the app's data, so after a restore it gets the write-ready
-  /// window. Defaults to true for http checks whose method is not GET or HEAD, false otherwise.
+  /// window. Defaults to true for http checks with a step whose method is not GET or HEAD, false otherwise.
   bool writes = false;
 };
 
 struct SeedStep {
-  std::variant<HttpStep, ExecStep> kind;
+  std::variant<HttpCheck, ExecStep> kind;
   harness::Mark mark;
 };
 
@@ -134,7 +163,8 @@ harness::Result<std::map<Tier, std::vector<SpecCheck>>> parse_checks_file(const 
 /// "500ms", "90s", "15m", "1h" (one to seven digits and a unit); not capped, see max_spec_duration.
 std::optional<std::chrono::milliseconds> parse_duration(std::string_view text);
 
-/// One line for plans: "GET /cgi-bin/health → 200", "exec in db: sqlite3 …", "script checks/x.sh".
+/// One line for plans: "GET /cgi-bin/health → 200", "3 http steps: POST /login → 200, …", "exec in db: sqlite3 …",
+/// "script checks/x.sh".
 std::string describe(const SpecCheck& check);
 
 }  // namespace ccci::runner

@@ -5,13 +5,13 @@
 #include "harness/bounded_parallel.hpp"
 #include "harness/filesystem.hpp"
 #include "harness/text.hpp"
+#include "runner/http_check.hpp"
 
 namespace ccci::runner {
 namespace {
 
 using harness::ErrorKind;
 
-constexpr size_t body_start_bytes = 300;
 constexpr size_t output_end_lines = 10;
 constexpr size_t output_end_bytes = 300;
 constexpr size_t excerpt_bytes = 2000;
@@ -37,12 +37,6 @@ std::string seconds_text(std::chrono::milliseconds duration) {
   return std::to_string(tenths / 10) + "." + std::to_string(tenths % 10) + " s";
 }
 
-std::string retries_note(const std::vector<std::string>& retried) {
-  if (retried.empty()) return {};
-  return "answered after " + std::to_string(retried.size()) + (retried.size() == 1 ? " retry" : " retries") + ": " +
-         harness::join(retried, "; ");
-}
-
 }  // namespace
 
 SpecSteps::SpecSteps(const RecipeSpec& spec, StepFacts facts, harness::HttpClient& http, harness::DockerDriver& docker,
@@ -59,11 +53,6 @@ SpecSteps::SpecSteps(const RecipeSpec& spec, StepFacts facts, harness::HttpClien
   if (!facts_.admin.password.empty()) log.redactor().add_secret(facts_.admin.password);
 }
 
-std::string SpecSteps::body_start(const std::string& body) const {
-  if (body.empty()) return "an empty body";
-  return "body " + harness::printable(redactor_.redact(body), body_start_bytes);
-}
-
 std::string SpecSteps::output_end(const harness::Completion& done) const {
   std::string output = redactor_.redact(done.out + (done.out.empty() || done.err.empty() ? "" : "\n") + done.err);
   std::string end = harness::last_lines(output, output_end_lines, output_end_bytes);
@@ -76,36 +65,10 @@ std::string SpecSteps::excerpt(const std::string& text) const {
   return redacted.size() > excerpt_bytes ? redacted.substr(0, excerpt_bytes) + "\n…" : redacted;
 }
 
-SpecSteps::Attempt SpecSteps::run_http(const std::string& name, const HttpStep& step) {
-  harness::HttpRequest request;
-  request.method = step.method;
-  request.url = "https://" + facts_.domain + step.path;
-  request.body = step.body;
-  for (const auto& header : step.headers) request.headers.push_back(header);
-  request.timeout = spec_.timeouts.http;
-  auto response = http_.send(request);
-  if (!response.ok()) {
-    // A refused or cut connection is what a restarting app gives; a timeout is not retried, as
-    // each attempt could take timeouts.http and the window would no longer bound the wait.
-    return {outcome(name, CheckStatus::error, response.error().message), response.error().kind == ErrorKind::infra};
-  }
-  std::string what = step.method + " " + step.path + " answered " + std::to_string(response->status);
-  std::string detail = excerpt(response->body);
-  if (!response->retried.empty()) detail = retries_note(response->retried) + "\n\n" + detail;
-  if (response->status != step.status) {
-    return {outcome(name, CheckStatus::fail,
-                    what + ", expected " + std::to_string(step.status) + "; " + body_start(response->body), detail),
-            response->status >= 500};
-  }
-  if (step.body_contains && response->body.find(*step.body_contains) == std::string::npos) {
-    return {outcome(name, CheckStatus::fail,
-                    what + " without \"" + *step.body_contains + "\"; " + body_start(response->body), detail)};
-  }
-  if (step.body_not_contains && response->body.find(*step.body_not_contains) != std::string::npos) {
-    return {outcome(name, CheckStatus::fail,
-                    what + " with \"" + *step.body_not_contains + "\"; " + body_start(response->body), detail)};
-  }
-  return {outcome(name, CheckStatus::pass, retries_note(response->retried))};
+SpecSteps::Attempt SpecSteps::run_http(const std::string& name, const HttpCheck& check) {
+  HttpCheckRunner runner(http_, clock_, log_, facts_.domain, spec_.timeouts.http);
+  HttpRun run = check.converge ? runner.converge(name, check) : runner.run(check);
+  return {outcome(name, run.status, std::move(run.message), std::move(run.detail)), run.transient};
 }
 
 CheckOutcome SpecSteps::run_exec(const std::string& name, const ExecStep& step) {
@@ -185,8 +148,8 @@ harness::Status SpecSteps::seed(SeedOp op) {
   for (size_t i = 0; i < steps->second.size(); ++i) {
     const auto& step = steps->second[i];
     std::string name = std::string(to_string(op)) + "[" + std::to_string(i) + "]";
-    CheckOutcome done = std::holds_alternative<HttpStep>(step.kind)
-                            ? run_http(name, std::get<HttpStep>(step.kind)).outcome
+    CheckOutcome done = std::holds_alternative<HttpCheck>(step.kind)
+                            ? run_http(name, std::get<HttpCheck>(step.kind)).outcome
                             : run_exec(name, std::get<ExecStep>(step.kind));
     if (done.status == CheckStatus::fail) {
       return harness::make_error(ErrorKind::check_failed,
@@ -200,7 +163,7 @@ harness::Status SpecSteps::seed(SeedOp op) {
 }
 
 SpecSteps::Attempt SpecSteps::run_once(const SpecCheck& check) {
-  if (const auto* http = std::get_if<HttpStep>(&check.kind)) return run_http(check.name, *http);
+  if (const auto* http = std::get_if<HttpCheck>(&check.kind)) return run_http(check.name, *http);
   CheckOutcome done;
   if (const auto* exec = std::get_if<ExecStep>(&check.kind))
     done = run_exec(check.name, *exec);
@@ -253,6 +216,14 @@ CheckOutcome SpecSteps::run_until_write_ready(const SpecCheck& check) {
 
 CheckOutcome SpecSteps::run_check(const SpecCheck& check, bool after_restore) {
   auto start = clock_.now();
+  // A converging http check already retries everything within its own bound: neither the
+  // write-ready window nor a second run is added on top.
+  const auto* http = std::get_if<HttpCheck>(&check.kind);
+  if (http && http->converge) {
+    CheckOutcome done = run_once(check).outcome;
+    done.duration = since(start);
+    return done;
+  }
   // A write after a restore is polled within its window: that is its retry, not run again on top.
   if (after_restore && check.writes) {
     CheckOutcome done = run_until_write_ready(check);

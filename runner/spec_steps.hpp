@@ -59,13 +59,12 @@ class SpecSteps final : public RecipeSteps {
   CheckOutcome run_check(const SpecCheck& check, bool after_restore);
   /// Runs a writing check within the write-ready window.
   CheckOutcome run_until_write_ready(const SpecCheck& check);
-  Attempt run_http(const std::string& name, const HttpStep& step);
+  /// An http check or seed, its steps in order (runner/http_check.hpp).
+  Attempt run_http(const std::string& name, const HttpCheck& check);
   CheckOutcome run_exec(const std::string& name, const ExecStep& step);
   CheckOutcome run_script(const std::string& name, const ScriptCheck& step);
   /// Where this run of a script check keeps its facts and its artifacts.
   harness::Result<ScriptPlace> script_place(const std::string& name);
-  /// The first bytes of a body for a one-line message, redacted, quoted, control characters escaped.
-  std::string body_start(const std::string& body) const;
   /// The last lines of a command's output for a one-line message, redacted and quoted.
   std::string output_end(const harness::Completion& done) const;
   /// Multi-line evidence: redacted, then cut.

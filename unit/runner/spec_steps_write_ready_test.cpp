@@ -122,7 +122,7 @@ TEST_F(WriteReady, A4xxAfterA5xxEndsTheWindowAndSaysWhatCameFirst) {
 
 TEST_F(WriteReady, ABodyMismatchOnA2xxOrARequestThatTimedOutIsNotRetried) {
   SpecCheck check = put_marker();
-  std::get<HttpStep>(check.kind).body_contains = "stored";
+  std::get<HttpCheck>(check.kind).steps.at(0).body_contains = "stored";
   spec.checks[Tier::restore].push_back(check);
   http.respond("PUT", marker_url, 201, "nothing kept\n");
   EXPECT_EQ(only(Tier::restore).status, CheckStatus::fail);

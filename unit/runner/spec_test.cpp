@@ -61,14 +61,14 @@ checks:
   EXPECT_FALSE(spec->upgrade_prune);
   EXPECT_EQ(spec->upgrade_env, (std::map<std::string, std::string>{{"GREETING", "hi"}}));
   EXPECT_EQ(spec->not_applicable.at(Tier::custom), "nothing functional to test");
-  const auto& seed = std::get<HttpStep>(spec->seeds.at(SeedOp::pre_upgrade).at(0).kind);
+  const auto& seed = std::get<HttpCheck>(spec->seeds.at(SeedOp::pre_upgrade).at(0).kind).steps.at(0);
   EXPECT_EQ(seed.method, "PUT");
   EXPECT_EQ(seed.status, 201);
   EXPECT_EQ(std::get<ExecStep>(spec->seeds.at(SeedOp::pre_backup).at(0).kind).argv,
             (std::vector<std::string>{"sh", "-c", "echo hi"}));
   const auto& install = spec->checks.at(Tier::install).at(0);
   EXPECT_EQ(install.name, "http_get__");
-  EXPECT_EQ(std::get<HttpStep>(install.kind).body_contains, "fixture-web");
+  EXPECT_EQ(std::get<HttpCheck>(install.kind).steps.at(0).body_contains, "fixture-web");
   const auto& restore = spec->checks.at(Tier::restore);
   ASSERT_EQ(restore.size(), 3u);
   EXPECT_EQ(restore[0].name, "exec_db_cat");
