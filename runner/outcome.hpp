@@ -30,8 +30,9 @@ struct CheckOutcome {
   std::string name;
   CheckSource source = CheckSource::generic;
   CheckStatus status = CheckStatus::pass;
-  std::string message;  ///< one line; empty on pass
-  std::string detail;   ///< multi-line evidence (output, bodies), may be empty
+  std::string message;                 ///< one line; empty on pass
+  std::string detail;                  ///< multi-line evidence (output, bodies), may be empty
+  std::vector<std::string> artifacts;  ///< files in OUT, relative to it (screenshots, a script's artifact dir)
   std::chrono::milliseconds duration{0};
 };
 

@@ -86,6 +86,38 @@ TEST(Junit, FailedAndErroredCasesLinkTheEvidence) {
   }
 }
 
+TEST(Junit, ACheckLinksItsOwnArtifactsWhateverItsStatus) {
+  fakes::TempDir dir;
+  harness::Redactor redactor;
+  RunReport report = fakes::with_evidence(fakes::mixed_report());
+  report.tiers[1].checks[1].artifacts = {"artifacts/upgrade/marker_survived/failure.png"};
+  RunReport green = fakes::green_report();
+  green.tiers[4].checks[1].artifacts = {"artifacts/custom/custom_overlay/saved.png",
+                                        "artifacts/custom/custom_overlay/end.png"};
+  ASSERT_TRUE(write_junit(report, dir.path() / "red", redactor).ok());
+  ASSERT_TRUE(write_junit(green, dir.path() / "green", redactor).ok());
+
+  pugi::xml_document overlay;
+  auto failed = suite_of(overlay, dir.path() / "red/upgrade__overlay.xml").child("testcase");
+  EXPECT_STREQ(failed.child("system-out").text().get(),
+               "[[ATTACHMENT|artifacts/upgrade/marker_survived/failure.png]]\n"
+               "[[ATTACHMENT|evidence/tasks.txt]]\n[[ATTACHMENT|evidence/logs/fixt_app.log]]\n");
+  auto property = failed.child("properties").child("property");
+  EXPECT_STREQ(property.attribute("name").value(), "attachment");
+  EXPECT_STREQ(property.attribute("value").value(), "artifacts/upgrade/marker_survived/failure.png");
+  EXPECT_FALSE(property.next_sibling("property")) << "the run's evidence is no property of the case";
+
+  pugi::xml_document custom;
+  auto passed = suite_of(custom, dir.path() / "green/custom__overlay.xml").child("testcase");
+  EXPECT_FALSE(passed.child("failure"));
+  EXPECT_STREQ(passed.child("system-out").text().get(),
+               "[[ATTACHMENT|artifacts/custom/custom_overlay/saved.png]]\n"
+               "[[ATTACHMENT|artifacts/custom/custom_overlay/end.png]]\n");
+  int properties = 0;
+  for ([[maybe_unused]] auto each : passed.child("properties").children("property")) ++properties;
+  EXPECT_EQ(properties, 2);
+}
+
 TEST(Junit, XmlSafeKeepsValidUtf8AndDropsWhatXmlForbids) {
   EXPECT_EQ(xml_safe("héllo ✓ 𝄞"), "héllo ✓ 𝄞");
   EXPECT_EQ(xml_safe("a\x1b[1;31mb\x1b[0mc"), "abc");
