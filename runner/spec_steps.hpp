@@ -18,6 +18,7 @@
 /// and what it first got; one that never got there fails with its last result and the wait. Every
 /// retry is logged. Reads (GET, HEAD) and checks before the restore are never retried.
 #include <chrono>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,7 @@
 #include "harness/log.hpp"
 #include "harness/poll.hpp"
 #include "harness/process.hpp"
+#include "runner/browser_check.hpp"
 #include "runner/recipe_steps.hpp"
 #include "runner/spec.hpp"
 
@@ -36,6 +38,7 @@ struct StepFacts {
   std::string domain;
   std::string stack;
   harness::Environment script_env;  ///< base environment for scripts (PATH, HOME, gateway, CA)
+  std::filesystem::path out;        ///< OUT: browser checks' screenshots go under OUT/artifacts/
 };
 
 class SpecSteps final : public RecipeSteps {
@@ -74,7 +77,9 @@ class SpecSteps final : public RecipeSteps {
   harness::Clock& clock_;
   harness::Logger& log_;
   const harness::Redactor& redactor_;
-  bool restored_ = false;  ///< the restore tier's checks ran: the app was restored in this run
+  bool restored_ = false;      ///< the restore tier's checks ran: the app was restored in this run
+  Tier tier_ = Tier::install;  ///< the tier whose checks run: names the browser checks' artifact folder
+  BrowserCheckRunner browser_;
 };
 
 }  // namespace ccci::runner

@@ -118,7 +118,7 @@ DeploymentSettings deployment_settings(const Config& config, const RecipeSpec& s
 }
 
 StepFacts step_facts(const Config& config, const Plan& plan, const harness::Environment& child_env) {
-  StepFacts facts{plan.domain, harness::stack_name_for(plan.domain), child_env};
+  StepFacts facts{plan.domain, harness::stack_name_for(plan.domain), child_env, config.out};
   if (!config.gateway_host.empty()) {
     facts.script_env["CCCI_GATEWAY"] =
         config.gateway_host + (config.gateway_port ? ":" + std::to_string(config.gateway_port) : "");

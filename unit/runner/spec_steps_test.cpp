@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <sstream>
 
 #include "harness/log.hpp"
@@ -10,6 +11,7 @@
 #include "unit/fakes/fake_drivers.hpp"
 #include "unit/fakes/fake_http.hpp"
 #include "unit/fakes/fake_process.hpp"
+#include "unit/fakes/temp_dir.hpp"
 
 namespace ccci::runner {
 namespace {
@@ -35,7 +37,7 @@ SpecCheck check_of(std::string name, std::variant<HttpStep, ExecStep, ScriptChec
 class SpecStepsTest : public ::testing::Test {
  protected:
   CheckOutcome only_check(Tier tier) {
-    SpecSteps steps(spec, StepFacts{"app.ccci.test", "app_ccci_test", {}}, http, docker, processes, clock, log);
+    SpecSteps steps(spec, StepFacts{"app.ccci.test", "app_ccci_test", {}, {}}, http, docker, processes, clock, log);
     auto outcomes = steps.checks(tier);
     EXPECT_EQ(outcomes.size(), 1u);
     return outcomes.empty() ? CheckOutcome{} : outcomes.front();
@@ -130,7 +132,7 @@ TEST_F(SpecStepsTest, AFailedSeedCarriesTheSameEvidenceAndBlamesTheRecipe) {
   put.status = 201;
   spec.seeds[SeedOp::pre_backup].push_back(SeedStep{put, harness::Mark{"recipe.yml", 7, 7}});
   http.respond("PUT", marker_url, 500, "stored 0 of 21 bytes of backup; nothing kept\n");
-  SpecSteps steps(spec, StepFacts{"app.ccci.test", "app_ccci_test", {}}, http, docker, processes, clock, log);
+  SpecSteps steps(spec, StepFacts{"app.ccci.test", "app_ccci_test", {}, {}}, http, docker, processes, clock, log);
   auto seeded = steps.seed(SeedOp::pre_backup);
   ASSERT_FALSE(seeded.ok());
   EXPECT_EQ(seeded.error().kind, ErrorKind::check_failed);
@@ -221,7 +223,8 @@ TEST_F(SpecStepsTest, AScriptCheckRunsFromTheSpecFolderWithTheRunsFactsInItsEnvi
   login.path = "checks/login.sh";
   login.args = {"--user", "admin"};
   spec.checks[Tier::custom].push_back(check_of("login", login));
-  SpecSteps steps(spec, StepFacts{"app.ccci.test", "app_ccci_test", {{"PATH", "/usr/bin"}, {"CCCI_GATEWAY", "gw:443"}}},
+  SpecSteps steps(spec,
+                  StepFacts{"app.ccci.test", "app_ccci_test", {{"PATH", "/usr/bin"}, {"CCCI_GATEWAY", "gw:443"}}, {}},
                   http, docker, processes, clock, log);
   auto outcomes = steps.checks(Tier::custom);
   ASSERT_EQ(outcomes.size(), 1u);
@@ -264,13 +267,23 @@ TEST_F(SpecStepsTest, AScriptThatCouldNotStartIsAnError) {
   EXPECT_EQ(outcome.message, "checks/login.sh: no such file");
 }
 
-TEST_F(SpecStepsTest, ABrowserFlowIsAnErrorSayingItIsNotSupported) {
-  spec.checks[Tier::custom].push_back(check_of("signup", BrowserCheck{"flows/signup.spec.ts"}));
-  auto outcome = only_check(Tier::custom);
-  EXPECT_EQ(outcome.status, CheckStatus::error);
-  EXPECT_EQ(outcome.message, "browser flows are not supported by this ccci yet");
+TEST_F(SpecStepsTest, ABrowserFlowRunsTheNodeRunnerWithItsTierArtifactFolder) {
+  fakes::TempDir out;
+  spec.dir = "/recipes/custom-html";
+  spec.checks[Tier::custom].push_back(check_of("signup", BrowserCheck{"browser/signup.mjs"}));
+  processes.on({"node"}, fakes::exited(0, R"({"ccci":"browser-result","status":"pass","screenshots":[]})"));
+  SpecSteps steps(spec, StepFacts{"app.ccci.test", "app_ccci_test", {}, out.path()}, http, docker, processes, clock,
+                  log);
+  auto outcomes = steps.checks(Tier::custom);
+  ASSERT_EQ(outcomes.size(), 1u);
+  EXPECT_EQ(outcomes[0].status, CheckStatus::pass) << outcomes[0].message;
+  ASSERT_EQ(processes.commands().size(), 1u);
+  const auto commands = processes.commands();
+  const auto& command = commands[0];
+  EXPECT_EQ(command.env.at("CCCI_FLOW"), "/recipes/custom-html/browser/signup.mjs");
+  EXPECT_EQ(command.env.at("CCCI_ARTIFACT_PREFIX"), "artifacts/custom/signup");
+  EXPECT_TRUE(std::filesystem::is_directory(out.path() / "artifacts/custom/signup"));
   EXPECT_TRUE(http.requests().empty());
-  EXPECT_TRUE(processes.commands().empty());
 }
 
 TEST_F(SpecStepsTest, ChecksRunInTheirListedOrderEachTimedOnTheRunsClock) {
@@ -290,7 +303,7 @@ TEST_F(SpecStepsTest, ChecksRunInTheirListedOrderEachTimedOnTheRunsClock) {
                  clock.advance(std::chrono::milliseconds(250));
                  return fakes::exited(1);
                });
-  SpecSteps steps(spec, StepFacts{"app.ccci.test", "app_ccci_test", {}}, http, docker, processes, clock, log);
+  SpecSteps steps(spec, StepFacts{"app.ccci.test", "app_ccci_test", {}, {}}, http, docker, processes, clock, log);
   auto outcomes = steps.checks(Tier::custom);
   ASSERT_EQ(outcomes.size(), 2u);
   EXPECT_EQ(outcomes[0].name, "first");
@@ -303,7 +316,7 @@ TEST_F(SpecStepsTest, ChecksRunInTheirListedOrderEachTimedOnTheRunsClock) {
 
 TEST_F(SpecStepsTest, ATierOrSeedWithoutStepsDoesNothing) {
   spec.checks[Tier::install].push_back(check_of("marker", get_marker("kept")));
-  SpecSteps steps(spec, StepFacts{"app.ccci.test", "app_ccci_test", {}}, http, docker, processes, clock, log);
+  SpecSteps steps(spec, StepFacts{"app.ccci.test", "app_ccci_test", {}, {}}, http, docker, processes, clock, log);
   EXPECT_TRUE(steps.checks(Tier::upgrade).empty());
   EXPECT_TRUE(steps.seed(SeedOp::pre_backup).ok());
   EXPECT_TRUE(http.requests().empty());
@@ -317,7 +330,7 @@ TEST_F(SpecStepsTest, ASeedStopsAtItsFirstFailingStep) {
   spec.seeds[SeedOp::pre_backup].push_back(SeedStep{first, harness::Mark{"recipe.yml", 3, 7}});
   spec.seeds[SeedOp::pre_backup].push_back(SeedStep{get_marker("never reached"), harness::Mark{"recipe.yml", 9, 7}});
   docker.exec_answers.push_back(fakes::exited(1, "", "touch: /data/marker: Read-only file system\n"));
-  SpecSteps steps(spec, StepFacts{"app.ccci.test", "app_ccci_test", {}}, http, docker, processes, clock, log);
+  SpecSteps steps(spec, StepFacts{"app.ccci.test", "app_ccci_test", {}, {}}, http, docker, processes, clock, log);
   auto seeded = steps.seed(SeedOp::pre_backup);
   ASSERT_FALSE(seeded.ok());
   EXPECT_EQ(seeded.error().kind, ErrorKind::check_failed);
@@ -330,7 +343,7 @@ TEST_F(SpecStepsTest, ASeedStopsAtItsFirstFailingStep) {
 TEST_F(SpecStepsTest, ASeedThatCouldNotRunIsInfrastructure) {
   spec.seeds[SeedOp::pre_backup].push_back(SeedStep{get_marker(""), harness::Mark{"recipe.yml", 3, 7}});
   http.fail("GET", marker_url, ErrorKind::timeout, "GET " + std::string(marker_url) + " timed out after 120s");
-  SpecSteps steps(spec, StepFacts{"app.ccci.test", "app_ccci_test", {}}, http, docker, processes, clock, log);
+  SpecSteps steps(spec, StepFacts{"app.ccci.test", "app_ccci_test", {}, {}}, http, docker, processes, clock, log);
   auto seeded = steps.seed(SeedOp::pre_backup);
   ASSERT_FALSE(seeded.ok());
   EXPECT_EQ(seeded.error().kind, ErrorKind::infra);
@@ -345,7 +358,7 @@ TEST_F(SpecStepsTest, SeedsThatHoldSucceedAfterRunningEveryStep) {
   touch.argv = {"touch", "/data/marker"};
   spec.seeds[SeedOp::pre_upgrade].push_back(SeedStep{touch, harness::Mark{"recipe.yml", 5, 7}});
   http.respond("GET", marker_url, 200, "");
-  SpecSteps steps(spec, StepFacts{"app.ccci.test", "app_ccci_test", {}}, http, docker, processes, clock, log);
+  SpecSteps steps(spec, StepFacts{"app.ccci.test", "app_ccci_test", {}, {}}, http, docker, processes, clock, log);
   EXPECT_TRUE(steps.seed(SeedOp::pre_upgrade).ok());
   EXPECT_EQ(http.count("GET", marker_url), 1);
   EXPECT_EQ(docker.calls.back(), "exec c0ffee touch /data/marker");
