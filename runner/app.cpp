@@ -64,6 +64,8 @@ const std::vector<std::string> passed_to_children = {"PATH",
                                                      "RESTIC_REPOSITORY",
                                                      "RESTIC_PASSWORD_FILE",
                                                      "CCCI_TESTBED",
+                                                     "CCCI_CHROMIUM",
+                                                     "CCCI_BROWSER_RUNNER",
                                                      "CCCI_TESTBED_DIR",
                                                      "CCCI_STANDIN_BACKUP_OUTPUT",  // the stand-in's knobs
                                                      "CCCI_STANDIN_BACKUP_409",

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "harness/log.hpp"
+#include "runner/browser_check.hpp"
 #include "runner/wiring.hpp"
 
 namespace ccci::runner {
@@ -48,6 +49,9 @@ DoctorSettings doctor_settings(const Config& config, const harness::Environment&
   settings.domain_suffix = config.domain_suffix;
   settings.state_dir = config.state_dir;
   settings.out = config.out;
+  BrowserSettings browser = browser_settings(child_env, config.out);
+  settings.chromium = browser.chromium;
+  settings.browser_runner = browser.runner;
   return settings;
 }
 

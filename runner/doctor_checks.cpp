@@ -252,17 +252,22 @@ DoctorCheck check_writable(std::string name, const fs::path& dir) {
 
 DoctorCheck check_browser(const DoctorSettings& settings, harness::ProcessRunner& runner) {
   const std::string name = "browser";
-  const std::string fix = "install node, `npm install -g playwright-core` and Chromium at " +
-                          settings.chromium.string() + "; until then browser checks are unavailable";
+  const std::string fix = "run scripts/install-deps.sh (node, Chromium at " + settings.chromium.string() +
+                          ", libnss3-tools, `npm ci` in " + settings.browser_runner.parent_path().string() +
+                          "); until then browser checks are unavailable";
   std::vector<std::string> absent;
   auto node = find_executable("node", settings.env);
   if (!node) {
     absent.emplace_back("node");
   } else {
-    auto resolved = run(settings, runner, {node->string(), "-e", "require.resolve('playwright-core')"});
+    // Resolved the way the runner imports it: from the runner's own folder.
+    auto resolved = run(settings, runner,
+                        {node->string(), "-e", "require.resolve('playwright-core', {paths: [process.argv[1]]})",
+                         settings.browser_runner.parent_path().string()});
     if (!resolved.ok() || !resolved->succeeded()) absent.emplace_back("playwright-core");
   }
   if (!is_executable_file(settings.chromium)) absent.push_back("Chromium (" + settings.chromium.string() + ")");
+  if (!find_executable("certutil", settings.env)) absent.emplace_back("certutil (libnss3-tools)");
   if (!absent.empty()) return warned(name, "missing: " + harness::join(absent, ", "), fix);
   return passed(name, "node " + node->string() + ", playwright-core, " + settings.chromium.string());
 }

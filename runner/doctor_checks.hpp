@@ -42,6 +42,7 @@ struct DoctorSettings {
   std::filesystem::path state_dir;
   std::filesystem::path out;
   std::filesystem::path chromium = "/usr/bin/chromium";
+  std::filesystem::path browser_runner;  ///< browser/run-flow.mjs: playwright-core is resolved from its folder
   std::chrono::milliseconds timeout{std::chrono::seconds(20)};  ///< each spawn and request
 };
 
@@ -71,7 +72,8 @@ DoctorCheck check_gateway(const DoctorSettings& settings, harness::HttpClient& h
 /// A probe file can be made and removed in `dir` (or, when it does not exist yet, in the nearest
 /// existing parent, where a run would create it).
 DoctorCheck check_writable(std::string name, const std::filesystem::path& dir);
-/// node, playwright-core and Chromium: warn when any is missing (browser checks unavailable).
+/// node, playwright-core (installed beside browser_runner), Chromium and certutil: warn when any is
+/// missing (browser checks cannot run: each would be the check's error, never a recipe failure).
 DoctorCheck check_browser(const DoctorSettings& settings, harness::ProcessRunner& runner);
 
 /// Free space below these warns / fails (docs/operator-first-run.md): images, volumes and

@@ -49,8 +49,8 @@ class SuiteWriter {
   }
 
   void add(const std::string& classname, const std::string& name, CheckStatus status, const std::string& message,
-           const std::string& detail, std::chrono::milliseconds duration,
-           const std::vector<std::string>& attachments = {}) {
+           const std::string& detail, std::chrono::milliseconds duration, const std::vector<std::string>& evidence = {},
+           const std::vector<std::string>& artifacts = {}) {
     auto testcase = suite_.append_child("testcase");
     last_case_ = testcase;
     testcase.append_attribute("name") = safe(name).c_str();
@@ -58,9 +58,17 @@ class SuiteWriter {
     testcase.append_attribute("time") = seconds(duration).c_str();
     ++counts_.tests;
     total_ += duration;
+    // The case's own files (a browser check's screenshots), whatever its status; the run's
+    // evidence only where something went wrong.
+    std::vector<std::string> attachments = artifacts;
+    if (status == CheckStatus::fail || status == CheckStatus::error) {
+      attachments.insert(attachments.end(), evidence.begin(), evidence.end());
+    }
+    // Only the [[ATTACHMENT|…]] lines: the schema every file must meet (docs/junit.xsd, Jenkins'
+    // junit-10.xsd as given) allows no properties on a case, so testmo's attachment property is not written.
     const char* element = nullptr;
     switch (status) {
-      case CheckStatus::pass: return;
+      case CheckStatus::pass: attach(testcase, attachments); return;
       case CheckStatus::fail:
         element = "failure";
         ++counts_.failures;
@@ -78,12 +86,7 @@ class SuiteWriter {
     result.append_attribute("message") = one_line(safe(message)).c_str();
     std::string body = detail.empty() ? message : message + "\n\n" + detail;
     if (status != CheckStatus::skip) result.append_child(pugi::node_pcdata).set_value(safe(body).c_str());
-    if ((status == CheckStatus::fail || status == CheckStatus::error) && !attachments.empty()) {
-      // The Jenkins JUnit Attachments convention, which GitLab reads too: paths relative to OUT.
-      std::string lines;
-      for (const auto& file : attachments) lines += "[[ATTACHMENT|" + file + "]]\n";
-      testcase.append_child("system-out").append_child(pugi::node_pcdata).set_value(safe(lines).c_str());
-    }
+    attach(testcase, attachments);
   }
 
   /// The last case added passed only when run again: testcase status="flaky" (an attribute the
@@ -111,6 +114,14 @@ class SuiteWriter {
 
  private:
   std::string safe(const std::string& text) const { return xml_safe(redactor_.redact(text)); }
+
+  /// The Jenkins JUnit Attachments convention, which GitLab reads too: paths relative to OUT.
+  void attach(pugi::xml_node testcase, const std::vector<std::string>& files) const {
+    if (files.empty()) return;
+    std::string lines;
+    for (const auto& file : files) lines += "[[ATTACHMENT|" + file + "]]\n";
+    testcase.append_child("system-out").append_child(pugi::node_pcdata).set_value(safe(lines).c_str());
+  }
 
   const RunReport& report_;
   const harness::Redactor& redactor_;
@@ -169,7 +180,7 @@ harness::Status write_junit(const RunReport& report, const std::filesystem::path
       SuiteWriter writer(report, tier_name + "." + source_name, redactor);
       for (const auto* check : checks) {
         writer.add(prefix + tier_name + "." + source_name, check->name, check->status, check->message, check->detail,
-                   check->duration, report.evidence.files);
+                   check->duration, report.evidence.files, check->artifacts);
         if (check->flaky) writer.mark_flaky(check->name, check->message + "\n\n" + check->detail);
       }
       CCCI_TRY_STATUS(save(writer, tier_name + "__" + source_name));

@@ -30,13 +30,13 @@ struct CheckOutcome {
   std::string name;
   CheckSource source = CheckSource::generic;
   CheckStatus status = CheckStatus::pass;
-  std::string message;  ///< one line; empty on pass
-  std::string detail;   ///< multi-line evidence (output, bodies), may be empty
+  std::string message;                   ///< one line; empty on pass
+  std::string detail;                    ///< multi-line evidence (output, bodies), may be empty
+  std::vector<std::string> artifacts{};  ///< files in OUT, relative to it (screenshots, a script's artifact dir)
   std::chrono::milliseconds duration{0};
   /// Failed, then passed when run once more: a pass the recipe cannot count on (spec checks only).
   bool flaky = false;
-  int attempts = 1;                      ///< runs of the check: 2 when a failure was run again
-  std::vector<std::string> artifacts{};  ///< files the check left in OUT (relative to OUT), e.g. screenshots
+  int attempts = 1;  ///< runs of the check: 2 when a failure was run again
 };
 
 /// not_applicable: the recipe's spec says the tier does not apply (reason from the spec).

@@ -36,6 +36,7 @@ boost::json::array tiers_json(const std::vector<TierOutcome>& tiers, const Redac
                         {"status", to_string(check.status)},
                         {"message", text(check.message)},
                         {"detail", text(check.detail)},
+                        {"artifacts", text(check.artifacts)},
                         {"duration_s", seconds(check.duration)},
                         {"flaky", check.flaky},
                         {"attempts", check.attempts}});

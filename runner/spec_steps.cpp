@@ -37,6 +37,13 @@ std::string seconds_text(std::chrono::milliseconds duration) {
   return std::to_string(tenths / 10) + "." + std::to_string(tenths % 10) + " s";
 }
 
+BrowserSettings browser_for(const StepFacts& facts) {
+  BrowserSettings settings = browser_settings(facts.script_env, facts.out);
+  settings.domain = facts.domain;
+  settings.stack = facts.stack;
+  return settings;
+}
+
 }  // namespace
 
 SpecSteps::SpecSteps(const RecipeSpec& spec, StepFacts facts, harness::HttpClient& http, harness::DockerDriver& docker,
@@ -48,7 +55,8 @@ SpecSteps::SpecSteps(const RecipeSpec& spec, StepFacts facts, harness::HttpClien
       processes_(processes),
       clock_(clock),
       log_(log),
-      redactor_(log.redactor()) {
+      redactor_(log.redactor()),
+      browser_(browser_for(facts_), processes, log.redactor()) {
   // Before any script can print it: the password is the run's secret like those abra generates.
   if (!facts_.admin.password.empty()) log.redactor().add_secret(facts_.admin.password);
 }
@@ -170,7 +178,7 @@ SpecSteps::Attempt SpecSteps::run_once(const SpecCheck& check) {
   else if (const auto* script = std::get_if<ScriptCheck>(&check.kind))
     done = run_script(check.name, *script);
   else
-    return {outcome(check.name, CheckStatus::error, "browser flows are not supported by this ccci yet")};
+    return {browser_.run(check.name, tier_, std::get<BrowserCheck>(check.kind), spec_.dir, spec_.timeouts.http)};
   // A command's exit says nothing about why it failed: a check marked `writes` may fail for a
   // while after a restore; one that could not be run at all (docker gone) is not waited out.
   bool transient = check.writes && done.status == CheckStatus::fail;
@@ -262,6 +270,7 @@ std::vector<CheckOutcome> SpecSteps::checks(Tier tier) {
   tier_ = tier;  // set before the checks' threads start; they only read it
   // The custom tier runs on the deployment the restore left, when the restore ran in this run.
   if (tier == Tier::restore) restored_ = true;
+  tier_ = tier;
   bool after_restore = tier == Tier::restore || (tier == Tier::custom && restored_);
   auto listed = spec_.checks.find(tier);
   if (listed == spec_.checks.end()) return {};

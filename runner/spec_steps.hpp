@@ -24,6 +24,7 @@
 /// listed order. A check that fails (outside the window) is run once more: a pass then is reported
 /// flaky (CheckOutcome::flaky), a second failure fails saying "(failed twice)".
 #include <chrono>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,7 @@
 #include "harness/log.hpp"
 #include "harness/poll.hpp"
 #include "harness/process.hpp"
+#include "runner/browser_check.hpp"
 #include "runner/recipe_steps.hpp"
 #include "runner/script_facts.hpp"
 #include "runner/spec.hpp"
@@ -80,7 +82,8 @@ class SpecSteps final : public RecipeSteps {
   harness::Logger& log_;
   const harness::Redactor& redactor_;
   bool restored_ = false;      ///< the restore tier's checks ran: the app was restored in this run
-  Tier tier_ = Tier::install;  ///< the tier whose checks run: a script's artifacts go under its name
+  Tier tier_ = Tier::install;  ///< the tier whose checks run: names a script's or a browser check's artifact folder
+  BrowserCheckRunner browser_;
 };
 
 }  // namespace ccci::runner

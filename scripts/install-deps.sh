@@ -14,7 +14,14 @@ packages=(
   clang libclang-rt-14-dev
   # the code checks the test command runs: cmake targets check-format and tidy
   clang-format clang-tidy
+  # browser checks (browser/): Debian's Chromium (playwright-core never downloads one) and certutil,
+  # which trusts the CA in each run's fresh profile; the runner's own tests and fixture-web need them
+  chromium libnss3-tools
 )
+# node and npm run browser/run-flow.mjs; a node from elsewhere (nodesource) brings its own npm
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  packages+=(nodejs npm)
+fi
 if [[ "${1:-}" == "--testbed" ]]; then
   # the real Docker engine, the gateway, backups, and the binaries fixture images are built from;
   # curl probes the gateway, iptables/iproute2/procps let `ccci-testbed down` restore the host
@@ -31,4 +38,15 @@ if ((${#missing[@]})); then
   [[ $(id -u) -eq 0 ]] || sudo_cmd=(sudo)
   "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q
   "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+# playwright-core, pinned by browser/package-lock.json: `npm ci` when node_modules does not hold
+# exactly that lock yet (a stamp of its hash), never a browser download.
+browser_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")/../browser" && pwd)
+lock_hash=$(sha256sum "$browser_dir/package-lock.json" | cut -d' ' -f1)
+stamp=$browser_dir/node_modules/.ccci-lock-sha256
+if [[ ! -f $stamp || $(cat "$stamp") != "$lock_hash" ]]; then
+  echo "install-deps: npm ci in $browser_dir" >&2
+  (cd "$browser_dir" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
+  echo "$lock_hash" >"$stamp"
 fi

@@ -97,6 +97,26 @@ class Lifecycle : public OnTestbed {
   }
 
   /// results.json against docs/results.schema.json, every JUnit file against docs/junit.xsd.
+  /// fixture-web's browser_roundtrip ended with `status`, its screenshots `files` (in the order
+  /// taken) in OUT/artifacts/custom/browser_roundtrip/, listed in results.json and attached to its
+  /// JUnit case.
+  void expect_browser_roundtrip_screenshots(const RunResult& result, const std::string& status,
+                                            const std::vector<std::string>& files) {
+    const auto* browser = check("custom", "browser_roundtrip");
+    ASSERT_NE(browser, nullptr);
+    EXPECT_EQ(browser->at("status").as_string(), status) << browser->at("message") << "\n" << browser->at("detail");
+    json::array expected;
+    for (const auto& file : files) expected.emplace_back("artifacts/custom/browser_roundtrip/" + file);
+    EXPECT_EQ(browser->at("artifacts").as_array(), expected);
+    std::string junit = read_text(result.out_dir / "junit/custom__overlay.xml");
+    for (const auto& path : expected) {
+      std::string file(path.as_string());
+      EXPECT_GT(std::filesystem::file_size(result.out_dir / file), 1000u) << file << " is not a screenshot";
+      EXPECT_NE(junit.find("[[ATTACHMENT|" + file + "]]"), std::string::npos) << junit;
+      EXPECT_NE(junit.find("<property name=\"attachment\" value=\"" + file + "\""), std::string::npos) << junit;
+    }
+  }
+
   static void expect_reports_valid(const std::filesystem::path& out) {
     const std::filesystem::path source = CCCI_SOURCE_DIR;
     auto schema = e2e::run(

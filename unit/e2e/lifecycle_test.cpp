@@ -40,6 +40,25 @@ TEST_F(Lifecycle, FixtureWebPassesEveryTierOnOneDeployment) {
   ASSERT_NE(markers, nullptr);
   EXPECT_EQ(markers->at("status").as_string(), "pass");
   EXPECT_EQ(markers->at("message").as_string(), "markers back in data");
+  expect_browser_roundtrip_screenshots(result, "pass", {"saved.png", "read-back.png", "end.png"});
+}
+
+// PR 6's page script logs a console error and shows an error banner while every API answers: only
+// the browser check sees it, red with the error named and its failure screenshot kept.
+TEST_F(Lifecycle, ABrokenPageIsRedInCustomWithTheConsoleErrorAndAScreenshot) {
+  auto result = run("fixture-web", 6);
+  EXPECT_EQ(result.exit_code, 1) << result.output;
+  for (const char* tier : {"install", "upgrade", "backup", "restore"}) EXPECT_EQ(status(tier), "pass") << tier;
+  EXPECT_EQ(status("custom"), "fail");
+  const auto* browser = check("custom", "browser_roundtrip");
+  ASSERT_NE(browser, nullptr);
+  EXPECT_NE(
+      std::string(browser->at("message").as_string())
+          .find("browser/roundtrip.mjs: 2 console error(s): fixture-web UI fault: the page script failed to start"),
+      std::string::npos)
+      << browser->at("message");
+  EXPECT_EQ(check("custom", "marker_roundtrip_absent_is_404")->at("status").as_string(), "pass");
+  expect_browser_roundtrip_screenshots(result, "fail", {"saved.png", "read-back.png", "failure.png"});
 }
 
 TEST_F(Lifecycle, FixtureDbPassesEveryTierWithItsDumpAndRestoreHooks) {

@@ -22,10 +22,12 @@ RunReport green_report() {
                               CheckStatus::pass,
                               {},
                               {},
+                              {},
                               std::chrono::milliseconds(1234)},
                              {std::string(to_string(tier)) + "_overlay",
                               CheckSource::overlay,
                               CheckStatus::pass,
+                              {},
                               {},
                               {},
                               std::chrono::milliseconds(5)}},
@@ -86,6 +88,7 @@ RunReport with_flaky_check(RunReport report) {
         CheckStatus::pass,
         "flaky: failed, then passed when run again; the failure: GET /notes/1 answered 502, expected 200",
         "attempt 1: GET /notes/1 answered 502\n\nattempt 2: passed",
+        {},
         std::chrono::milliseconds(800)};
     flaky.flaky = true;
     flaky.attempts = 2;

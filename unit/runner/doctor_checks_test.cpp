@@ -287,14 +287,18 @@ TEST_F(DoctorChecks, BrowserPiecesMissingOnlyWarn) {
   EXPECT_EQ(check.state, CheckState::warn);
   EXPECT_TRUE(contains(check.seen, "node"));
   EXPECT_TRUE(contains(check.seen, "Chromium"));
+  EXPECT_TRUE(contains(check.seen, "certutil"));
   EXPECT_TRUE(contains(check.fix, "browser checks are unavailable"));
 }
 
 TEST_F(DoctorChecks, BrowserPiecesPresentPass) {
   auto node = install("node").string();
+  install("certutil");
   settings.chromium = install("chromium");
+  settings.browser_runner = "/opt/ccci/browser/run-flow.mjs";
   runner.once({node, "-e"}, exited(0));
   EXPECT_EQ(check_browser(settings, runner).state, CheckState::pass);
+  EXPECT_EQ(runner.commands().back().argv.back(), "/opt/ccci/browser");
   runner.on({node, "-e"}, exited(1, "", "Cannot find module 'playwright-core'"));
   auto check = check_browser(settings, runner);
   EXPECT_EQ(check.state, CheckState::warn);

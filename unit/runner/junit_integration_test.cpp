@@ -58,6 +58,16 @@ TEST(JunitSchema, AFlakyCaseStaysValid) {
   EXPECT_EQ(expect_every_file_valid(dir.path()), 11);
 }
 
+TEST(JunitSchema, ArtifactLinksStayValid) {
+  fakes::TempDir dir;
+  harness::Redactor redactor;
+  RunReport report = fakes::with_evidence(fakes::mixed_report());
+  report.tiers[1].checks[1].artifacts = {"artifacts/upgrade/marker_survived/failure.png"};
+  report.tiers[0].checks[0].artifacts = {"artifacts/install/x/end.png"};
+  ASSERT_TRUE(write_junit(report, dir.path(), redactor).ok());
+  EXPECT_GT(expect_every_file_valid(dir.path()), 0);
+}
+
 TEST(JunitSchema, EvidenceLinksStayValid) {
   fakes::TempDir dir;
   harness::Redactor redactor;

@@ -105,6 +105,33 @@ TEST(Junit, AFlakyPassIsMarkedOnItsCaseAndItsSuiteNeverAPlainPass) {
   EXPECT_FALSE(plain.attribute("status")) << "only the flaky case is marked";
 }
 
+TEST(Junit, ACheckLinksItsOwnArtifactsWhateverItsStatus) {
+  fakes::TempDir dir;
+  harness::Redactor redactor;
+  RunReport report = fakes::with_evidence(fakes::mixed_report());
+  report.tiers[1].checks[1].artifacts = {"artifacts/upgrade/marker_survived/failure.png"};
+  RunReport green = fakes::green_report();
+  green.tiers[4].checks[1].artifacts = {"artifacts/custom/custom_overlay/saved.png",
+                                        "artifacts/custom/custom_overlay/end.png"};
+  ASSERT_TRUE(write_junit(report, dir.path() / "red", redactor).ok());
+  ASSERT_TRUE(write_junit(green, dir.path() / "green", redactor).ok());
+
+  pugi::xml_document overlay;
+  auto failed = suite_of(overlay, dir.path() / "red/upgrade__overlay.xml").child("testcase");
+  EXPECT_STREQ(failed.child("system-out").text().get(),
+               "[[ATTACHMENT|artifacts/upgrade/marker_survived/failure.png]]\n"
+               "[[ATTACHMENT|evidence/tasks.txt]]\n[[ATTACHMENT|evidence/logs/fixt_app.log]]\n");
+  EXPECT_FALSE(failed.child("properties")) << "the schema allows no properties on a case";
+
+  pugi::xml_document custom;
+  auto passed = suite_of(custom, dir.path() / "green/custom__overlay.xml").child("testcase");
+  EXPECT_FALSE(passed.child("failure"));
+  EXPECT_STREQ(passed.child("system-out").text().get(),
+               "[[ATTACHMENT|artifacts/custom/custom_overlay/saved.png]]\n"
+               "[[ATTACHMENT|artifacts/custom/custom_overlay/end.png]]\n");
+  EXPECT_FALSE(passed.child("properties"));
+}
+
 TEST(Junit, XmlSafeKeepsValidUtf8AndDropsWhatXmlForbids) {
   EXPECT_EQ(xml_safe("héllo ✓ 𝄞"), "héllo ✓ 𝄞");
   EXPECT_EQ(xml_safe("a\x1b[1;31mb\x1b[0mc"), "abc");

@@ -16,9 +16,9 @@ TEST(Progress, SaysWhichCheckBrokeAndWhyAsTheTierEnds) {
   observer.tier_started(Tier::upgrade);
   TierOutcome upgrade{
       Tier::upgrade, TierStatus::fail, "check upgrade_marker_survived failed: answered 404", {}, 13400ms};
-  upgrade.checks.push_back({"head_deployed", CheckSource::generic, CheckStatus::pass, "", "", 50ms});
+  upgrade.checks.push_back({"head_deployed", CheckSource::generic, CheckStatus::pass, "", "", {}, 50ms});
   upgrade.checks.push_back(
-      {"upgrade_marker_survived", CheckSource::overlay, CheckStatus::fail, "answered 404", "", 9ms});
+      {"upgrade_marker_survived", CheckSource::overlay, CheckStatus::fail, "answered 404", "", {}, 9ms});
   observer.tier_finished(upgrade);
   observer.tier_finished({Tier::backup, TierStatus::skipped, "upgrade failed", {}, {}});
   observer.teardown_started();

@@ -52,6 +52,24 @@ TEST(ResultsJsonSchema, GreenAndMixedRunsValidateAgainstTheSchema) {
   EXPECT_EQ(validate(dir.path() / "unsampled.json"), 0) << "null figures and no operations are valid";
 }
 
+TEST(ResultsJsonSchema, ArtifactsAreRequiredAndUnderArtifacts) {
+  fakes::TempDir dir;
+  harness::Redactor redactor;
+  RunReport shots = fakes::green_report();
+  shots.tiers[4].checks[1].artifacts = {"artifacts/custom/custom_overlay/end.png"};
+  ASSERT_TRUE(write_results_json(shots, dir.path() / "shots.json", redactor).ok());
+  EXPECT_EQ(validate(dir.path() / "shots.json"), 0);
+
+  auto outside = results_to_json(shots, redactor);
+  auto& check = outside.as_object()["tiers"].as_array()[4].as_object()["checks"].as_array()[1].as_object();
+  check["artifacts"] = boost::json::array{"/etc/passwd"};
+  ASSERT_TRUE(write_json_file(outside, dir.path() / "outside.json").ok());
+  EXPECT_NE(validate(dir.path() / "outside.json"), 0) << "an artifact is a path under artifacts/";
+  check.erase("artifacts");
+  ASSERT_TRUE(write_json_file(outside, dir.path() / "missing.json").ok());
+  EXPECT_NE(validate(dir.path() / "missing.json"), 0) << "artifacts is required";
+}
+
 TEST(ResultsJsonSchema, TheSchemaRejectsAWrongStatusAndAnUnknownKey) {
   fakes::TempDir dir;
   harness::Redactor redactor;

@@ -43,6 +43,16 @@ TEST(ResultsJson, CarriesDerivedVerdictLevelAndExitCode) {
   EXPECT_EQ(mixed.at("tiers").as_array()[3].at("status").as_string(), "n/a");
 }
 
+TEST(ResultsJson, EveryCheckListsItsArtifactsRelativeToOut) {
+  harness::Redactor redactor;
+  RunReport report = fakes::green_report();
+  report.tiers[4].checks[1].artifacts = {"artifacts/custom/custom_overlay/end.png"};
+  auto json = results_to_json(report, redactor).as_object();
+  const auto& custom = json.at("tiers").as_array()[4].at("checks").as_array();
+  EXPECT_EQ(custom[1].at("artifacts"), boost::json::array{"artifacts/custom/custom_overlay/end.png"});
+  EXPECT_EQ(custom[0].at("artifacts"), boost::json::array{}) << "present, empty, on every check";
+}
+
 TEST(ResultsJson, SaysWhetherTheRecipeIsEnrolled) {
   harness::Redactor redactor;
   RunReport report = fakes::green_report();

@@ -426,13 +426,21 @@ TEST_F(SpecStepsTest, AScriptThatCouldNotStartIsAnError) {
   EXPECT_EQ(outcome.message, "checks/login.sh: no such file");
 }
 
-TEST_F(SpecStepsTest, ABrowserFlowIsAnErrorSayingItIsNotSupported) {
-  spec.checks[Tier::custom].push_back(check_of("signup", BrowserCheck{"flows/signup.spec.ts"}));
-  auto outcome = only_check(Tier::custom);
-  EXPECT_EQ(outcome.status, CheckStatus::error);
-  EXPECT_EQ(outcome.message, "browser flows are not supported by this ccci yet");
+TEST_F(SpecStepsTest, ABrowserFlowRunsTheNodeRunnerWithItsTierArtifactFolder) {
+  spec.dir = "/recipes/custom-html";
+  spec.checks[Tier::custom].push_back(check_of("signup", BrowserCheck{"browser/signup.mjs"}));
+  processes.on({"node"}, fakes::exited(0, R"({"ccci":"browser-result","status":"pass","screenshots":[]})"));
+  SpecSteps steps(spec, facts(), http, docker, processes, clock, log);
+  auto outcomes = steps.checks(Tier::custom);
+  ASSERT_EQ(outcomes.size(), 1u);
+  EXPECT_EQ(outcomes[0].status, CheckStatus::pass) << outcomes[0].message;
+  ASSERT_EQ(processes.commands().size(), 1u);
+  const auto commands = processes.commands();
+  const auto& command = commands[0];
+  EXPECT_EQ(command.env.at("CCCI_FLOW"), "/recipes/custom-html/browser/signup.mjs");
+  EXPECT_EQ(command.env.at("CCCI_ARTIFACT_PREFIX"), "artifacts/custom/signup");
+  EXPECT_TRUE(std::filesystem::is_directory(out.path() / "artifacts/custom/signup"));
   EXPECT_TRUE(http.requests().empty());
-  EXPECT_TRUE(processes.commands().empty());
 }
 
 TEST_F(SpecStepsTest, ChecksRunInTheirListedOrderEachTimedOnTheRunsClock) {

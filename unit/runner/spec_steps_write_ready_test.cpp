@@ -55,7 +55,7 @@ class WriteReady : public ::testing::Test {
   fakes::FakeClock clock;
   std::ostringstream logged;
   harness::Logger log{logged};
-  SpecSteps steps{spec, StepFacts{"app.ccci.test", "app_ccci_test", {}}, http, docker, processes, clock, log};
+  SpecSteps steps{spec, StepFacts{"app.ccci.test", "app_ccci_test", {}, {}}, http, docker, processes, clock, log};
 };
 
 TEST_F(WriteReady, AWriteThatBecomesReadyOnItsThirdAttemptPassesSayingHowLongItWaited) {
@@ -131,7 +131,7 @@ TEST_F(WriteReady, ABodyMismatchOnA2xxOrARequestThatTimedOutIsNotRetried) {
   fakes::FakeHttpClient timing_out;
   timing_out.fail("PUT", marker_url, ErrorKind::timeout, "PUT timed out after 120s");
   SpecSteps steps_timing_out{
-      spec, StepFacts{"app.ccci.test", "app_ccci_test", {}}, timing_out, docker, processes, clock, log};
+      spec, StepFacts{"app.ccci.test", "app_ccci_test", {}, {}}, timing_out, docker, processes, clock, log};
   auto outcomes = steps_timing_out.checks(Tier::restore);
   ASSERT_EQ(outcomes.size(), 1u);
   EXPECT_EQ(outcomes[0].status, CheckStatus::error);
