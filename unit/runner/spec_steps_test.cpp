@@ -492,6 +492,21 @@ TEST_F(SpecStepsTest, AFailureThatPassesWhenRunAgainIsFlakyNeverAPlainPass) {
   EXPECT_NE(outcome.detail.find("attempt 2: passed"), std::string::npos) << outcome.detail;
 }
 
+TEST_F(SpecStepsTest, AConvergingCheckIsRetriedWithinItsBoundAndNotRunAgainAfter) {
+  HttpCheck landing = get_marker("kept");
+  landing.converge = std::chrono::seconds(2);
+  spec.checks[Tier::install].push_back(check_of("landing", landing));
+  http.respond("GET", marker_url, 200, "placeholder");
+  auto outcome = only_check(Tier::install);
+  EXPECT_EQ(outcome.status, CheckStatus::fail);
+  EXPECT_EQ(outcome.attempts, 1) << "its own polling is its retry";
+  EXPECT_FALSE(outcome.flaky);
+  EXPECT_NE(outcome.message.find("not converged within converge 2.0 s"), std::string::npos) << outcome.message;
+  int polled = http.count("GET", marker_url);
+  EXPECT_GT(polled, 1);
+  EXPECT_EQ(outcome.message.find("(failed twice"), std::string::npos) << outcome.message;
+}
+
 TEST_F(SpecStepsTest, AnErrorOrAPassIsNotRunAgain) {
   spec.checks[Tier::install].push_back(check_of("marker", get_marker("kept")));
   http.fail("GET", marker_url, ErrorKind::infra, "gateway unreachable");
