@@ -46,7 +46,9 @@ TEST_F(ScriptChecks, Exit1FailsExit2IsAnErrorAndTheAdminPasswordReachesNoFileInO
   EXPECT_EQ(result.exit_code, 3) << "an error outranks a failure\n" << result.output;
   EXPECT_EQ(results().at("verdict").as_string(), "error");
   EXPECT_EQ(check_message("custom", "says_no", "fail"),
-            "checks/says-no.sh: exit 1; output ends \"looking for the marker list\\x0athe marker list is empty\"");
+            "checks/says-no.sh: exit 1; output ends \"looking for the marker list\\x0athe marker list is empty\" "
+            "(failed twice)")
+      << "a failure is run once more";
   EXPECT_EQ(check_message("custom", "cannot_judge", "error"),
             "checks/cannot-judge.sh: exit 2 (exit 1 fails, any other exit is an error); output ends \"jq: command "
             "not found\"");
