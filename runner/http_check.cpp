@@ -16,7 +16,6 @@ namespace {
 using harness::ErrorKind;
 
 constexpr size_t body_start_bytes = 300;
-constexpr size_t excerpt_bytes = 2000;
 constexpr size_t shown_value_bytes = 120;
 /// How much of a body a regular expression searches. glibc's matcher is linear for ordinary
 /// patterns but can take time quadratic in the text for some ambiguous ones ("(a|aa)*b"): the
@@ -26,12 +25,6 @@ constexpr size_t regex_window_bytes = size_t{1024} * 1024;
 std::string_view regex_window(const std::string& body) { return std::string_view(body).substr(0, regex_window_bytes); }
 /// A boot placeholder is usually gone within a second or two: look again soon, then back off.
 constexpr std::chrono::milliseconds first_converge_retry{250};
-
-/// "3.4 s": tenths of a second, for messages.
-std::string seconds_text(std::chrono::milliseconds duration) {
-  auto tenths = duration.count() / 100;
-  return std::to_string(tenths / 10) + "." + std::to_string(tenths % 10) + " s";
-}
 
 bool iequals(std::string_view a, std::string_view b) {
   return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
@@ -77,10 +70,7 @@ class StepsRun {
     if (body.empty()) return "an empty body";
     return "body " + harness::printable(redacted(body), body_start_bytes);
   }
-  std::string excerpt(const std::string& text) const {
-    std::string cut = redacted(text);
-    return cut.size() > excerpt_bytes ? cut.substr(0, excerpt_bytes) + "\n…" : cut;
-  }
+  std::string excerpt(const std::string& text) const { return evidence_excerpt(redactor_, text); }
   /// Text with no control characters (a percent-encoded path, JSON text), redacted then cut.
   std::string shown(std::string_view text) const {
     std::string cut = redacted(text);
@@ -277,6 +267,17 @@ HttpRun HttpCheckRunner::converge(const std::string& name, const HttpCheck& chec
   last.detail = "converge:\n" + attempts + "\n" + last.detail;
   last.transient = false;  // the check's own bound is spent: no other window extends it
   return last;
+}
+
+std::string seconds_text(std::chrono::milliseconds duration) {
+  auto tenths = duration.count() / 100;
+  return std::to_string(tenths / 10) + "." + std::to_string(tenths % 10) + " s";
+}
+
+std::string evidence_excerpt(const harness::Redactor& redactor, const std::string& text) {
+  constexpr size_t excerpt_bytes = 2000;
+  std::string redacted = redactor.redact(text);
+  return redacted.size() > excerpt_bytes ? redacted.substr(0, excerpt_bytes) + "\n…" : redacted;
 }
 
 }  // namespace ccci::runner

@@ -56,4 +56,11 @@ class HttpCheckRunner {
   std::chrono::milliseconds timeout_;
 };
 
+/// Message text shared by a spec's checks (http here, exec/script/browser in spec_steps).
+/// "3.4 s": tenths of a second.
+std::string seconds_text(std::chrono::milliseconds duration);
+/// Multi-line evidence (a body, a command's output): redacted, then cut at 2000 bytes ("\n…" marks
+/// the cut), so a cut never leaves part of a secret.
+std::string evidence_excerpt(const harness::Redactor& redactor, const std::string& text);
+
 }  // namespace ccci::runner

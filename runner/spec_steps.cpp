@@ -14,7 +14,6 @@ using harness::ErrorKind;
 
 constexpr size_t output_end_lines = 10;
 constexpr size_t output_end_bytes = 300;
-constexpr size_t excerpt_bytes = 2000;
 
 CheckOutcome outcome(const std::string& name, CheckStatus status, std::string message = {}, std::string detail = {}) {
   return CheckOutcome{name, CheckSource::overlay, status, std::move(message), std::move(detail), {}};
@@ -30,12 +29,6 @@ std::string shown_command(const std::vector<std::string>& argv) {
 
 /// After a restore the first retry of a write comes soon: most apps reconnect within a second.
 constexpr std::chrono::milliseconds first_write_retry{250};
-
-/// "3.4 s": tenths of a second, for messages.
-std::string seconds_text(std::chrono::milliseconds duration) {
-  auto tenths = duration.count() / 100;
-  return std::to_string(tenths / 10) + "." + std::to_string(tenths % 10) + " s";
-}
 
 BrowserSettings browser_for(const StepFacts& facts) {
   BrowserSettings settings = browser_settings(facts.script_env, facts.out);
@@ -68,10 +61,7 @@ std::string SpecSteps::output_end(const harness::Completion& done) const {
   return "output ends " + harness::printable(end, output_end_bytes + 3);
 }
 
-std::string SpecSteps::excerpt(const std::string& text) const {
-  std::string redacted = redactor_.redact(text);
-  return redacted.size() > excerpt_bytes ? redacted.substr(0, excerpt_bytes) + "\n…" : redacted;
-}
+std::string SpecSteps::excerpt(const std::string& text) const { return evidence_excerpt(redactor_, text); }
 
 SpecSteps::Attempt SpecSteps::run_http(const std::string& name, const HttpCheck& check) {
   HttpCheckRunner runner(http_, clock_, log_, facts_.domain, spec_.timeouts.http);
