@@ -5,6 +5,7 @@
 #include <boost/json/serialize.hpp>
 #include <string>
 
+#include "harness/jws.hpp"
 #include "harness/redactor.hpp"
 #include "unit/fakes/fake_clock.hpp"
 #include "unit/fakes/fake_http.hpp"
@@ -248,6 +249,22 @@ TEST(Oidc, TheClientAuthenticatesInTheHeaderOrInTheForm) {
             "grant_type=password&username=ccci-test&password=pw-1234&scope=openid"
             "&client_id=my%20client&client_secret=s3cr%3At%2F%2B");
   EXPECT_EQ(http.requests().back().headers.size(), 2u) << "no Authorization header";
+}
+
+TEST(Oidc, OversizedAnswersAndFailedSendsAreRefused) {
+  fakes::FakeHttpClient http;
+  OidcDiscovery discovery{realm, oidc + "/auth", oidc + "/token", oidc + "/certs"};
+  http.respond("GET", discovery_url, 200, std::string(OidcLimits::max_discovery_bytes + 1, ' '));
+  expect_error(fetch_discovery(http, realm, timeout).error(), ErrorKind::check_failed,
+               "is 262145 bytes, more than the 262144 accepted");
+  http.respond("GET", oidc + "/certs", 200, std::string(JwsLimits::max_jwks_bytes + 1, ' '));
+  expect_error(fetch_jwks(http, discovery, timeout).error(), ErrorKind::check_failed,
+               "the JWK set " + oidc + "/certs is 65537 bytes, more than the 65536 accepted");
+  Provider slow;
+  slow.http.respond("GET", discovery_url, 200, boost::json::serialize(keycloak_discovery()));
+  slow.http.fail("POST", oidc + "/token", ErrorKind::timeout, "POST " + oidc + "/token timed out after 5s");
+  expect_error(slow.login(), ErrorKind::timeout,
+               "password grant for user 'ccci-test': POST " + oidc + "/token timed out");
 }
 
 TEST(Oidc, EachStepIsNamedInTheError) {
