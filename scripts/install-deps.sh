@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   # build
   cmake ninja-build g++ pkg-config
-  libboost1.81-dev libboost-json1.81-dev libcurl4-openssl-dev libpugixml-dev libyaml-dev
+  libboost1.81-dev libboost-json1.81-dev libcurl4-openssl-dev libpugixml-dev libyaml-dev libssl-dev
   libgtest-dev libgmock-dev
   # tests and tools the tests call
   git libxml2-utils python3-jsonschema openssl
