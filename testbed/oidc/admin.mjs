@@ -32,6 +32,7 @@ const isObject = (value) => value !== null && typeof value === 'object' && !Arra
 
 function isRedirectUri(uri) {
   if (!isText(uri, MAX_URI)) return false;
+  if (uri.includes('#')) return false; // Keycloak refuses fragments, as OAuth does
   if (uri === '*' || uri.startsWith('/')) return true; // Keycloak: any, or relative to the root URL
   try {
     const { protocol } = new URL(uri.endsWith('*') ? uri.slice(0, -1) : uri);
@@ -69,7 +70,8 @@ export class AdminApi {
     if (body instanceof Error) return reply(400, realmName === undefined ? REALM_UNREADABLE : UNREADABLE);
     if (realmName === undefined) {
       if (method === 'POST') return this.createRealm(body, base);
-      return method === 'GET' ? reply(404, NOT_FOUND) : reply(405, METHOD_NOT_ALLOWED);
+      if (method === 'GET') return reply(200, [...this.realms.values()].map((r) => ({ id: r.id, realm: r.name, enabled: r.enabled })));
+      return reply(405, METHOD_NOT_ALLOWED);
     }
     const realm = this.realms.get(realmName);
     if (!realm) return reply(404, { error: 'Realm not found.' });

@@ -50,10 +50,9 @@ export function passwordGrant(realm) {
 
     let idToken;
     if (scope.split(' ').includes('openid')) {
-      const token = new provider.IdToken({
-        ...(await account.claims()), auth_time: Math.floor(Date.now() / 1000), typ: 'ID',
-      }, { ctx });
+      const token = new provider.IdToken({ ...(await account.claims()), auth_time: Math.floor(Date.now() / 1000) }, { ctx });
       token.scope = scope;
+      token.set('at_hash', accessTokenValue);
       idToken = await token.issue({ use: 'idtoken' });
     }
 

@@ -265,6 +265,13 @@ export class Realm {
     });
     provider.proxy = true; // the gateway terminates TLS and says so in X-Forwarded-Proto/Host
     provider.registerGrantType('password', passwordGrant(realm), PASSWORD_GRANT_PARAMETERS);
+    // Keycloak's ID tokens always carry typ, azp and auth_time; oidc-provider's only on request.
+    const idTokenPayload = provider.IdToken.prototype.payload;
+    provider.IdToken.prototype.payload = async function keycloakIdTokenPayload() {
+      const claims = await idTokenPayload.call(this);
+      const authTime = this.available.auth_time;
+      return { typ: 'ID', azp: this.client?.clientId, ...(authTime ? { auth_time: authTime } : {}), ...claims };
+    };
     const exactMatch = provider.Client.prototype.redirectUriAllowed;
     provider.Client.prototype.redirectUriAllowed = function redirectUriAllowed(uri) {
       const record = realm.findClientByClientId(this.clientId);

@@ -81,9 +81,11 @@ function verifyIdToken(idToken, jwks, { issuer, audience, nonce }) {
   const tampered = Buffer.from(JSON.stringify({ ...payload, sub: 'someone-else' })).toString('base64url');
   check(!verify('RSA-SHA256', Buffer.from(`${header64}.${tampered}`), key, Buffer.from(signature64, 'base64url')),
     'a tampered payload does not verify');
+  if (process.env.SELFTEST_SHOW_CLAIMS) process.stderr.write(`${JSON.stringify(payload)}\n`);
   check(payload.iss === issuer, `iss is ${issuer} (got ${payload.iss})`);
   check(payload.aud === audience || payload.aud?.includes?.(audience), 'aud names the client');
   check(payload.exp > Date.now() / 1000, 'exp is in the future');
+  check(payload.azp === audience && payload.typ === 'ID' && payload.auth_time > 0, 'azp, typ and auth_time as Keycloak sets them');
   if (nonce) check(payload.nonce === nonce, 'the nonce comes back');
   return payload;
 }
@@ -114,6 +116,13 @@ async function adminFlow(request, adminPassword) {
   const client = { clientId: 'app', enabled: true, publicClient: false, redirectUris: [APP_CALLBACK],
     standardFlowEnabled: true, directAccessGrantsEnabled: true, protocol: 'openid-connect' };
   check((await admin(clients, { method: 'POST', json: { ...client, redirectUris: 'x' } })).status === 400, 'redirectUris not an array: 400');
+  check((await admin(clients, { method: 'POST', json: { ...client, redirectUris: [`${APP_CALLBACK}#x`] } })).status === 400,
+    'a redirect URI with a fragment: 400');
+  const disabled = `${realm}-off`;
+  check((await admin('/admin/realms', { method: 'POST', json: { realm: disabled } })).status === 201, 'a realm without enabled');
+  const off = await request(`/realms/${disabled}/protocol/openid-connect/token`, form({ grant_type: 'password' }));
+  check(off.status === 403 && off.body.error_description === 'Realm not enabled', 'is disabled, as in Keycloak');
+  check((await admin(`/admin/realms/${disabled}`, { method: 'DELETE' })).status === 204, 'and removed');
   const c = await admin(clients, { method: 'POST', json: client });
   const clientLocation = c.headers.get('location') ?? '';
   check(c.status === 201 && clientLocation.startsWith(`${PUBLIC_BASE}${clients}/`), 'client: 201 + Location');
@@ -151,6 +160,8 @@ async function oidcFlows(request, { realm, clientSecret, userPassword }) {
   check(posted.status === 200 && posted.body.id_token, 'password grant (secret in the body) gives an ID token');
   const claims = verifyIdToken(posted.body.id_token, jwks, { issuer, audience: 'app' });
   check(claims.preferred_username === 'tester' && claims.email === 'tester@ccci.test', 'the ID token names the user');
+  const userAsAdmin = await request('/admin/realms', { headers: { Authorization: `Bearer ${posted.body.access_token}` } });
+  check(userAsAdmin.status === 401, "a realm user's token is no admin token");
   const basic = { Authorization: `Basic ${Buffer.from(`app:${clientSecret}`).toString('base64')}` };
   const viaBasic = await request(`${prefix}/token`, { ...form(grant), headers: { ...form(grant).headers, ...basic } });
   check(viaBasic.status === 200 && viaBasic.body.id_token, 'password grant (HTTP Basic) works too');
@@ -199,6 +210,9 @@ async function oidcFlows(request, { realm, clientSecret, userPassword }) {
 async function teardown(admin, realm, request) {
   check((await admin(`/admin/realms/${realm}`, { method: 'DELETE' })).status === 204, 'delete realm: 204');
   check((await admin(`/admin/realms/${realm}`, { method: 'DELETE' })).status === 404, 'delete it again: 404');
+  const listed = await admin('/admin/realms');
+  check(listed.status === 200 && listed.body.some((r) => r.realm === 'master') && !listed.body.some((r) => r.realm === realm),
+    'the realm list no longer holds it');
   check((await request(`/realms/${realm}/.well-known/openid-configuration`)).status === 404, 'its discovery is gone');
   check((await admin('/admin/realms/master/nothing-here')).status === 404, 'unknown admin path: 404');
 }

@@ -76,7 +76,7 @@ async function normaliseClientCredentials(req) {
 async function serveRealm(req, res, realmName, rest) {
   const realm = realms.get(realmName);
   if (!realm) return sendJson(res, 404, { error: 'Realm does not exist' });
-  if (!realm.enabled) return sendJson(res, 403, { error: 'Realm not enabled' });
+  if (!realm.enabled) return sendJson(res, 403, { error: 'access_denied', error_description: 'Realm not enabled' });
   const base = requestBase(req);
   const provider = base && realm.providerFor(base);
   if (!provider) return sendJson(res, 400, { error: 'invalid_request', error_description: 'Invalid host' });
