@@ -264,6 +264,11 @@ export class Realm {
       },
     });
     provider.proxy = true; // the gateway terminates TLS and says so in X-Forwarded-Proto/Host
+    // Koa would print whole errors; a message could quote a request. The name and route only.
+    provider.silent = true;
+    provider.on('server_error', (ctx, error) => {
+      process.stderr.write(`keycloak-standin: ${realm.name} ${ctx.oidc?.route ?? ctx.path} failed: ${error.name}\n`);
+    });
     provider.registerGrantType('password', passwordGrant(realm), PASSWORD_GRANT_PARAMETERS);
     // Keycloak's ID tokens always carry typ, azp and auth_time; oidc-provider's only on request.
     const idTokenPayload = provider.IdToken.prototype.payload;
