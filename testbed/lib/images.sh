@@ -9,7 +9,10 @@ image_inputs_hash() {
     (cd "$TESTBED_SRC" && sha256sum lib/images.sh)
     (cd "$TESTBED_SRC/images" && find . -type f -print0 | sort -z | xargs -0 sha256sum)
     (cd "$TESTBED_SRC/images" && find . -printf '%p %m\n' | sort)
-    dpkg-query -W busybox-static caddy sqlite3 restic libc6 2>/dev/null
+    # The Keycloak stand-in's app (testbed/oidc), without the host's node_modules, and the node
+    # it runs on.
+    (cd "$TESTBED_SRC" && find oidc -path oidc/node_modules -prune -o -type f -print0 | sort -z | xargs -0 sha256sum)
+    dpkg-query -W busybox-static caddy sqlite3 restic libc6 nodejs 2>/dev/null
     unpacked_versions
   } | sha256sum | cut -c1-16
 }
@@ -155,6 +158,27 @@ build_fixture_app() {
 }
 build_image_fixture_web() { build_fixture_app "$1" "$2" fixture-web; }
 build_image_fixture_db() { build_fixture_app "$1" "$2" fixture-db; }
+
+# The Keycloak stand-in (testbed/oidc, see docs/testbed.md): the host's node with its libraries,
+# the app, and its node_modules as package-lock.json pins them, installed by `npm ci` into the
+# tree (never into the checkout; --prefer-offline reuses npm's cache).
+keycloak_standin_rootfs() {
+  local root=$1 app=$1/opt/keycloak-standin node
+  node=$(command -v node) || die "node is missing (scripts/install-deps.sh --testbed installs it)"
+  rootfs_base "$root"
+  copy_binary "$root" "$(readlink -f "$node")"
+  [[ $(readlink -f "$node") == /usr/bin/node ]] || ln -s "$(readlink -f "$node")" "$root/usr/bin/node"
+  mkdir -p "$app"
+  cp "$TESTBED_SRC"/oidc/{package.json,package-lock.json} "$TESTBED_SRC"/oidc/*.mjs "$app/"
+  (cd "$app" && npm ci --omit=dev --prefer-offline --no-audit --no-fund --loglevel=error >/dev/null) ||
+    die "npm ci for the Keycloak stand-in failed (is the npm registry or its cache reachable?)"
+}
+
+build_image_keycloak_standin() {
+  keycloak_standin_rootfs "$1/root"
+  import_rootfs "$1/root" "$2" 'ENV PORT=8080' 'ENV NODE_ENV=production' 'EXPOSE 8080' \
+    'WORKDIR /opt/keycloak-standin' 'CMD ["node", "/opt/keycloak-standin/server.mjs"]'
+}
 
 image_current() {
   [[ $(docker image inspect --format "{{index .Config.Labels \"$TESTBED_LABEL.hash\"}}" "$1" 2>/dev/null) == "$IMAGE_HASH" ]]
