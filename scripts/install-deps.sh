@@ -40,13 +40,21 @@ if ((${#missing[@]})); then
   "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 
-# playwright-core, pinned by browser/package-lock.json: `npm ci` when node_modules does not hold
-# exactly that lock yet (a stamp of its hash), never a browser download.
-browser_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")/../browser" && pwd)
-lock_hash=$(sha256sum "$browser_dir/package-lock.json" | cut -d' ' -f1)
-stamp=$browser_dir/node_modules/.ccci-lock-sha256
-if [[ ! -f $stamp || $(cat "$stamp") != "$lock_hash" ]]; then
-  echo "install-deps: npm ci in $browser_dir" >&2
-  (cd "$browser_dir" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
-  echo "$lock_hash" >"$stamp"
-fi
+# npm_ci_pinned DIR [ENV...]: `npm ci` in DIR when its node_modules does not hold exactly the
+# package-lock.json there yet (a stamp of its hash); nothing, and no network, otherwise.
+npm_ci_pinned() {
+  local dir lock_hash stamp
+  dir=$(cd "$(dirname "${BASH_SOURCE[0]}")/../$1" && pwd)
+  shift
+  lock_hash=$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)
+  stamp=$dir/node_modules/.ccci-lock-sha256
+  if [[ ! -f $stamp || $(cat "$stamp") != "$lock_hash" ]]; then
+    echo "install-deps: npm ci in $dir" >&2
+    (cd "$dir" && env "$@" npm ci --no-audit --no-fund --loglevel=error)
+    echo "$lock_hash" >"$stamp"
+  fi
+}
+# playwright-core for browser checks, never a browser download; oidc-provider for the testbed's
+# Keycloak stand-in (testbed/oidc), whose selftest runs on the host in the test suite.
+npm_ci_pinned browser PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+npm_ci_pinned testbed/oidc
