@@ -6,7 +6,7 @@
 # should), the database hooks dump and re-import, restic backs the dump up and restores it. Removes
 # everything it created, also when a check fails.
 
-SELFTEST_STACKS=("${SELFTEST_PREFIX}_hello" "${SELFTEST_PREFIX}_web" "${SELFTEST_PREFIX}_db")
+SELFTEST_STACKS=("${SELFTEST_PREFIX}_hello" "${SELFTEST_PREFIX}_web" "${SELFTEST_PREFIX}_db" "${SELFTEST_PREFIX}_idp")
 SELFTEST_JOB=${SELFTEST_PREFIX}_restic
 SELFTEST_FAILURES=0
 
@@ -63,7 +63,7 @@ deploy_recipe() {
   "$TESTBED_SRC/ccci-testbed" compose-overlay "$@" >"$SELFTEST_WORK/$stack.testbed.yml"
   (
     cd "$checkout" || exit 1
-    export STACK_NAME=$stack DOMAIN=$domain LETS_ENCRYPT_ENV=production EXTRA_DOMAINS="" TIMEOUT=120 SECRET_DB_PASSWORD_VERSION=v1
+    export STACK_NAME=$stack DOMAIN=$domain LETS_ENCRYPT_ENV=production EXTRA_DOMAINS="" TIMEOUT=120 SECRET_DB_PASSWORD_VERSION=v1 SECRET_ADMIN_PASSWORD_VERSION=v1
     stack_deploy --prune -c compose.yml -c "$SELFTEST_WORK/$stack.testbed.yml" "$stack" >/dev/null
   )
 }
@@ -345,6 +345,34 @@ selftest_db() {
   check "fixture-db: the marker is back after the restore" body_has "https://$host/cgi-bin/marker/backup" "it's-$$"
 }
 
+# The dependency recipe keycloak: the stand-in (testbed/oidc) as a swarm service behind the gateway
+# answers Keycloak's health, discovery and admin-token calls over https with the gateway's host in
+# its issuer (its whole API is proven on the host by testbed/oidc/selftest.mjs in the test suite).
+selftest_keycloak() {
+  local stack=${SELFTEST_PREFIX}_idp host=idp-selftest.$DOMAIN_SUFFIX
+  local checkout=$SELFTEST_WORK/keycloak password
+  git clone -q "$CCCI_GIT_BASE/coop-cloud/keycloak" "$checkout"
+  git -C "$checkout" checkout -q --detach 1.0.0+1
+  password=$(head -c 24 /dev/urandom | base64 | tr -d '\n/+=')
+  printf '%s' "$password" | docker secret create --label "$TESTBED_LABEL=selftest" "${stack}_admin_password_v1" - >/dev/null
+  deploy_recipe "$stack" "$host" "$checkout" app
+  check "keycloak stand-in image: service ${stack}_app reaches 1/1 (healthcheck /health/ready)" wait_rolled "${stack}_app" ""
+  gateway_sync
+  check "keycloak: /health/ready answers UP over https" eventually body_has "https://$host/health/ready" '"status":"UP"'
+  check "keycloak: the master realm's issuer is https://$host/realms/master" \
+    body_has "https://$host/realms/master/.well-known/openid-configuration" "\"issuer\":\"https://$host/realms/master\""
+  admin_token() { # admin_token PASSWORD: the admin-cli password grant's HTTP status
+    local out
+    out=$(https --data-urlencode grant_type=password --data-urlencode client_id=admin-cli \
+      --data-urlencode username=admin --data-urlencode "password=$1" \
+      "https://$host/realms/master/protocol/openid-connect/token")
+    [[ ${out##* } == 200 ]] && [[ $out == *'"access_token":'* ]] && echo 200 && return
+    echo "${out##* }"
+  }
+  check "keycloak: the admin token is granted for the secret's password" eval '[[ $(admin_token "$password") == 200 ]]'
+  check "keycloak: a wrong admin password is refused (401)" eval '[[ $(admin_token "not-$password") == 401 ]]'
+}
+
 cmd_selftest() {
   [[ -f $STATE/env ]] || die "the testbed is not up; run: ccci-testbed up"
   set -a
@@ -359,6 +387,7 @@ cmd_selftest() {
   selftest_web
   selftest_plain
   selftest_db
+  selftest_keycloak
   selftest_cleanup
   trap - EXIT
   check "cleanup: no selftest stack, service, container, volume or secret left" eval \
