@@ -316,4 +316,41 @@ Status HttpGlobal::status() const {
                     std::string("curl_global_init failed: ") + curl_easy_strerror(static_cast<CURLcode>(init_code_)));
 }
 
+const std::string* header_value(const Headers& headers, std::string_view name) {
+  for (const auto& [key, value] : headers) {
+    bool same = std::equal(key.begin(), key.end(), name.begin(), name.end(), [](char a, char b) {
+      return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+    });
+    if (same) return &value;
+  }
+  return nullptr;
+}
+
+std::string form_encoded(std::string_view value) {
+  static constexpr std::string_view hex = "0123456789ABCDEF";
+  std::string out;
+  for (char c : value) {
+    auto byte = static_cast<unsigned char>(c);
+    bool unreserved = (byte >= 'A' && byte <= 'Z') || (byte >= 'a' && byte <= 'z') || (byte >= '0' && byte <= '9') ||
+                      c == '-' || c == '.' || c == '_' || c == '~';
+    if (unreserved) {
+      out.push_back(c);
+    } else {
+      out.push_back('%');
+      out.push_back(hex[byte >> 4U]);
+      out.push_back(hex[byte & 0x0FU]);
+    }
+  }
+  return out;
+}
+
+std::string form_urlencoded(const std::vector<std::pair<std::string, std::string>>& fields) {
+  std::string body;
+  for (const auto& [name, value] : fields) {
+    if (!body.empty()) body += '&';
+    body += form_encoded(name) + "=" + form_encoded(value);
+  }
+  return body;
+}
+
 }  // namespace ccci::harness

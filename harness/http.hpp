@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -49,6 +50,16 @@ struct HttpRouting {
   int gateway_port = 0;             ///< 0: keep the URL's port
   std::filesystem::path ca_bundle;  ///< empty: the system trust store
 };
+
+/// The value of the first header named `name` (ASCII case-insensitive), or nullptr.
+const std::string* header_value(const Headers& headers, std::string_view name);
+
+/// `value` percent-encoded for an application/x-www-form-urlencoded body: every byte but
+/// [A-Za-z0-9-._~] becomes %XX, so no value can add or break a field.
+std::string form_encoded(std::string_view value);
+
+/// `fields` as an application/x-www-form-urlencoded body, names and values form_encoded.
+std::string form_urlencoded(const std::vector<std::pair<std::string, std::string>>& fields);
 
 class HttpClient {
  public:

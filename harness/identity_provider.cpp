@@ -13,8 +13,6 @@ constexpr size_t excerpt_bytes = 200;
 
 bool is_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
 
-bool is_unreserved(char c) { return is_alnum(c) || c == '-' || c == '.' || c == '_' || c == '~'; }
-
 /// The start of a redacted body on one line: control characters (an HTML error page's line
 /// breaks) become spaces, the text is cut after `excerpt_bytes` and stays valid UTF-8.
 std::string one_line_excerpt(std::string_view redacted) {
@@ -38,30 +36,6 @@ bool is_plain_realm_name(std::string_view realm) {
 bool is_plain_id(std::string_view id) {
   if (id.empty() || id.size() > max_name_length) return false;
   return std::all_of(id.begin(), id.end(), [](char c) { return is_alnum(c) || c == '-'; });
-}
-
-std::string form_urlencoded(const std::vector<std::pair<std::string, std::string>>& fields) {
-  constexpr char hex[] = "0123456789ABCDEF";
-  auto append_encoded = [&](std::string& out, std::string_view text) {
-    for (char c : text) {
-      if (is_unreserved(c)) {
-        out += c;
-        continue;
-      }
-      auto byte = static_cast<unsigned char>(c);
-      out += '%';
-      out += hex[byte >> 4];
-      out += hex[byte & 0xf];
-    }
-  };
-  std::string body;
-  for (const auto& [name, value] : fields) {
-    if (!body.empty()) body += '&';
-    append_encoded(body, name);
-    body += '=';
-    append_encoded(body, value);
-  }
-  return body;
 }
 
 std::string status_line(long status) {

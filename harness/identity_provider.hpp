@@ -63,10 +63,6 @@ bool is_plain_realm_name(std::string_view realm);
 /// Whether `id` is a plain id from a provider's answer: 1 to 64 characters of [A-Za-z0-9-].
 bool is_plain_id(std::string_view id);
 
-/// `fields` as an application/x-www-form-urlencoded body: every byte but [A-Za-z0-9-._~]
-/// percent-encoded, so no value can add or break a field.
-std::string form_urlencoded(const std::vector<std::pair<std::string, std::string>>& fields);
-
 /// "403 Forbidden" for the statuses a provider answers with; the number alone for others.
 std::string status_line(long status);
 

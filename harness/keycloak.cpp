@@ -33,13 +33,6 @@ bool is_visible_ascii(std::string_view text) {
   return std::all_of(text.begin(), text.end(), [](char c) { return c > 0x20 && c < 0x7f; });
 }
 
-std::optional<std::string> header_value(const Headers& headers, std::string_view name) {
-  for (const auto& [key, value] : headers) {
-    if (lowercase(key) == name) return value;
-  }
-  return std::nullopt;
-}
-
 boost::json::array json_strings(const std::vector<std::string>& items) {
   boost::json::array array;
   for (const auto& item : items) array.emplace_back(item);

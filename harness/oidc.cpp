@@ -29,24 +29,6 @@ std::optional<std::string> https_authority(std::string_view url) {
   return lowercase(authority);
 }
 
-/// application/x-www-form-urlencoded: unreserved characters stay, every other byte is %XX.
-std::string form_encoded(std::string_view value) {
-  static constexpr std::string_view hex = "0123456789ABCDEF";
-  std::string out;
-  for (char c : value) {
-    auto byte = static_cast<unsigned char>(c);
-    if ((byte >= 'A' && byte <= 'Z') || (byte >= 'a' && byte <= 'z') || (byte >= '0' && byte <= '9') || c == '-' ||
-        c == '.' || c == '_' || c == '~') {
-      out.push_back(c);
-    } else {
-      out.push_back('%');
-      out.push_back(hex[byte >> 4U]);
-      out.push_back(hex[byte & 0x0FU]);
-    }
-  }
-  return out;
-}
-
 std::string base64(std::string_view bytes) {
   static constexpr std::string_view alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   std::string out;

@@ -32,13 +32,6 @@ bool iequals(std::string_view a, std::string_view b) {
   });
 }
 
-const std::string* header_value(const harness::Headers& headers, std::string_view name) {
-  for (const auto& [key, value] : headers) {
-    if (iequals(key, name)) return &value;
-  }
-  return nullptr;
-}
-
 /// One run of a check's steps: the jar, the captures and the trace of what was done.
 class StepsRun {
  public:
@@ -137,7 +130,7 @@ class StepsRun {
         return mismatch(" with no match for /" + *step.body_matches + "/");
     }
     for (const auto& [name, expected] : step.headers_contain) {
-      const std::string* value = header_value(response->headers, name);
+      const std::string* value = harness::header_value(response->headers, name);
       if (!value) return mismatch(" without a " + name + " header");
       if (value->find(expected) == std::string::npos)
         return mismatch(" with " + name + ": " + harness::printable(redacted(*value), shown_value_bytes) +
@@ -186,7 +179,7 @@ class StepsRun {
         return harness::json_shown(*found, std::string::npos);  // a number, bool or null as its JSON text
       }
       case CaptureFrom::header: {
-        const std::string* value = header_value(response.headers, capture.source);
+        const std::string* value = harness::header_value(response.headers, capture.source);
         if (!value) return harness::make_error(ErrorKind::check_failed, "no " + capture.source + " header");
         return *value;
       }

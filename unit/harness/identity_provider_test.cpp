@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "harness/http.hpp"
 #include "harness/redactor.hpp"
 
 namespace ccci::harness {
