@@ -87,18 +87,6 @@ struct DependenciesSeams {
   ProviderFactory providers;
 };
 
-/// What one dependency did, for results.json and the summary.
-struct DependencyReport {
-  std::string recipe;
-  std::string domain;
-  bool warm = false;
-  bool deployed = false;
-  bool ready = false;
-  bool provisioned = false;
-  bool torn_down = false;
-  std::string note;  ///< why a step did not happen, or what the teardown left; no secret
-};
-
 /// The parent's side of the sso mappings, filled in.
 struct ParentMapping {
   std::map<std::string, std::string> env;
