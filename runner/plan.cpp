@@ -102,7 +102,7 @@ harness::Result<Plan> make_plan(const PlanInputs& in, harness::Git& git, const L
   plan.enrolled = in.enrolled;
   plan.spec_file = in.spec_file;
   plan.deps = in.deps;
-  plan.expected_deploy_count = 1 + static_cast<int>(in.deps.size());
+  plan.expected_deploy_count = 1 + static_cast<int>(in.deps.size()) - in.warm_deps;
   plan.domain = app_domain(in.recipe, in.nonce, in.domain_suffix);
   auto installed = base.source == BaseSource::skip ? InstallDeploys::head : InstallDeploys::base;
   for (Tier tier : all_tiers) {
