@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <boost/json/serialize.hpp>
 #include <fstream>
 #include <iterator>
 #include <sstream>
@@ -16,6 +17,7 @@
 #include "unit/fakes/fake_http.hpp"
 #include "unit/fakes/fake_identity_provider.hpp"
 #include "unit/fakes/temp_dir.hpp"
+#include "unit/fakes/test_jwt.hpp"
 
 namespace ccci::runner {
 namespace {
@@ -271,6 +273,33 @@ TEST_F(DependenciesTest, AnOidcLoginTheProviderRefusesFailsWithoutASecret) {
   EXPECT_EQ(outcome.message.rfind("OIDC login of ccci-test at " + issuer + ": OIDC discovery: ", 0), 0u)
       << outcome.message;
   EXPECT_EQ(outcome.message.find(record.provisioned.at(0).password), std::string::npos);
+}
+
+TEST_F(DependenciesTest, AnOidcLoginOfTheProvisionedUserPasses) {
+  ASSERT_TRUE(deps().deploy_all().ok());
+  const std::string issuer = std::string("https://") + keycloak_domain + "/realms/ccci-abc123";
+  const std::string oidc = issuer + "/protocol/openid-connect";
+  constexpr int64_t wall_start = 1767225600;  // FakeClock's wall time
+  static const auto key = fakes::TestSigningKey::rsa("kc-rs256");
+  std::string id_token = key.token({{"exp", wall_start + 300},
+                                    {"iat", wall_start},
+                                    {"iss", issuer},
+                                    {"aud", "fixture"},
+                                    {"sub", "0f6c"},
+                                    {"azp", "fixture"},
+                                    {"preferred_username", "ccci-test"}});
+  http.respond("GET", issuer + "/.well-known/openid-configuration", 200,
+               boost::json::serialize(boost::json::object{{"issuer", issuer},
+                                                          {"authorization_endpoint", oidc + "/auth"},
+                                                          {"token_endpoint", oidc + "/token"},
+                                                          {"jwks_uri", oidc + "/certs"}}));
+  http.respond("POST", oidc + "/token", 200,
+               boost::json::serialize(boost::json::object{
+                   {"access_token", "access-4e5f"}, {"token_type", "Bearer"}, {"id_token", id_token}}));
+  http.respond("GET", oidc + "/certs", 200, fakes::jwk_set({key.public_jwk()}));
+  auto outcome = deps().oidc_login("sso_login", "keycloak");
+  EXPECT_EQ(outcome.status, CheckStatus::pass) << outcome.message;
+  EXPECT_EQ(outcome.name, "sso_login");
 }
 
 }  // namespace
