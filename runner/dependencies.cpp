@@ -50,6 +50,8 @@ Status Dependencies::deploy_all() {
     auto done = deploy_one(i);
     if (!done.ok()) {
       reports_[i].note = seams_.log.redactor().redact(done.error().message);
+      for (size_t later = i + 1; later < reports_.size(); ++later)
+        reports_[later].note = "not started: dependency " + settings_.deps[i].spec.recipe + " failed first";
       return done;
     }
   }

@@ -192,6 +192,8 @@ TEST_F(DependenciesTest, AFailedDeployStillTearsDownWhatWasCreatedAndNothingElse
   EXPECT_TRUE(down.clean);
   EXPECT_EQ(calls_for(redis_domain), std::vector<std::string>{});
   EXPECT_EQ(calls_for(keycloak_domain).back(), "remove");
+  EXPECT_EQ(deps().reports().at(1).note, "not started: dependency keycloak failed first");
+  EXPECT_FALSE(deps().reports().at(1).torn_down);
 }
 
 TEST_F(DependenciesTest, ResidueOfADepMakesTheTeardownNotCleanNamingIt) {
