@@ -41,7 +41,7 @@ std::optional<std::string> walk(std::string_view text, OnText on_text, OnName on
 
 bool is_known_provider(std::string_view name) { return name == "keycloak"; }
 
-std::optional<std::string> dependency_template_problem(std::string_view text, SecretFacts secrets) {
+std::optional<std::string> dependency_template_problem(std::string_view text, TemplatePlace place) {
   return walk(
       text, [](std::string_view) {},
       [&](std::string_view name) -> std::optional<std::string> {
@@ -50,7 +50,10 @@ std::optional<std::string> dependency_template_problem(std::string_view text, Se
           for (auto fact : dependency_facts) known += (known.empty() ? "" : ", ") + std::string(fact);
           return "unknown fact ${" + std::string(name.substr(0, 64)) + "} (known: " + known + ")";
         }
-        if (name == secret_fact && secrets == SecretFacts::refused)
+        if (place == TemplatePlace::redirect_uri && name != "DOMAIN" && name != "DEP_DOMAIN")
+          return "${" + std::string(name) +
+                 "} is not known before provisioning: a redirect URI takes ${DOMAIN} and ${DEP_DOMAIN}";
+        if (name == secret_fact && place != TemplatePlace::secret)
           return std::string("${OIDC_CLIENT_SECRET} is a secret: only sso.secrets may use it, never the .env");
         return std::nullopt;
       });

@@ -34,13 +34,15 @@ struct DependencySpec {
 /// The identity-provider drivers ccci has: "keycloak".
 bool is_known_provider(std::string_view name);
 
-/// Whether a `${NAME}` may appear where `secret_allowed` says.
-enum class SecretFacts { allowed, refused };
+/// Where a template stands, which decides the facts it may use: a redirect URI is filled in before
+/// the provider is asked (DOMAIN and DEP_DOMAIN only); the .env takes every fact but the client
+/// secret; a secret takes them all.
+enum class TemplatePlace { redirect_uri, env, secret };
 
-/// What is wrong with `text` as a dependency template, or nullopt: a `${` without its `}`, a name
-/// outside the closed list, OIDC_CLIENT_SECRET where secrets are refused. A `$` not followed by `{`
-/// is a plain character.
-std::optional<std::string> dependency_template_problem(std::string_view text, SecretFacts secrets);
+/// What is wrong with `text` as a dependency template at `place`, or nullopt: a `${` without its
+/// `}`, a name outside the closed list or not known at `place`. A `$` not followed by `{` is a
+/// plain character.
+std::optional<std::string> dependency_template_problem(std::string_view text, TemplatePlace place);
 
 /// `text` with every `${NAME}` replaced by facts[NAME] (a name `facts` lacks becomes empty: the
 /// spec reader has refused unknown names already).

@@ -578,11 +578,11 @@ Status read_env(const YamlNode& node, RecipeSpec& spec) {
 }
 
 /// A template of a dependency's sso mapping: a string whose `${NAME}`s are facts of the closed list.
-Result<std::string> dependency_template(const YamlNode& node, const std::string& what, SecretFacts secrets) {
+Result<std::string> dependency_template(const YamlNode& node, const std::string& what, TemplatePlace place) {
   CCCI_TRY(std::string value, text(node, what));
   if (value.find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos)
     return at(node.mark, what + " must be one line without NUL");
-  if (auto problem = dependency_template_problem(value, secrets)) return at(node.mark, what + ": " + *problem);
+  if (auto problem = dependency_template_problem(value, place)) return at(node.mark, what + ": " + *problem);
   return value;
 }
 
@@ -597,7 +597,7 @@ Result<SsoMapping> sso_mapping(const YamlNode& node, const std::string& what) {
   if (const auto* uris = fields.get("redirect_uris")) {
     CCCI_TRY(auto items, sequence(*uris, what + ".redirect_uris"));
     for (const auto* item : items) {
-      CCCI_TRY(auto uri, dependency_template(*item, "each of " + what + ".redirect_uris", SecretFacts::refused));
+      CCCI_TRY(auto uri, dependency_template(*item, "each of " + what + ".redirect_uris", TemplatePlace::redirect_uri));
       sso.redirect_uris.push_back(uri);
     }
   }
@@ -606,7 +606,7 @@ Result<SsoMapping> sso_mapping(const YamlNode& node, const std::string& what) {
     for (const auto& [key, value] : env->entries) {
       if (!is_variable_name(key.scalar))
         return at(key.mark, what + ".env key " + shown(key.scalar) + " must be an upper-case variable name");
-      CCCI_TRY(sso.env[key.scalar], dependency_template(value, what + ".env." + key.scalar, SecretFacts::refused));
+      CCCI_TRY(sso.env[key.scalar], dependency_template(value, what + ".env." + key.scalar, TemplatePlace::env));
     }
   }
   if (const auto* secrets = fields.get("secrets")) {
@@ -615,7 +615,7 @@ Result<SsoMapping> sso_mapping(const YamlNode& node, const std::string& what) {
       if (!is_service_name(key.scalar))
         return at(key.mark, what + ".secrets key " + shown(key.scalar) + " must be a secret name (a-z, 0-9, _, -)");
       CCCI_TRY(sso.secrets[key.scalar],
-               dependency_template(value, what + ".secrets." + key.scalar, SecretFacts::allowed));
+               dependency_template(value, what + ".secrets." + key.scalar, TemplatePlace::secret));
     }
   }
   CCCI_TRY_STATUS(fields.finish());

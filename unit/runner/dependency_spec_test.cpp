@@ -86,8 +86,8 @@ INSTANTIATE_TEST_SUITE_P(
                 "recipe.yml:2:38: dep keycloak.sso.env.X: ${OIDC_CLIENT_SECRET} is a secret: only sso.secrets may "
                 "use it, never the .env"},
         BadDeps{"deps:\n  - {recipe: keycloak, sso: {redirect_uris: [\"https://${OIDC_CLIENT_SECRET}/\"]}}\n",
-                "recipe.yml:2:46: each of dep keycloak.sso.redirect_uris: ${OIDC_CLIENT_SECRET} is a secret: only "
-                "sso.secrets may use it, never the .env"},
+                "recipe.yml:2:46: each of dep keycloak.sso.redirect_uris: ${OIDC_CLIENT_SECRET} is not known before "
+                "provisioning: a redirect URI takes ${DOMAIN} and ${DEP_DOMAIN}"},
         BadDeps{"deps:\n  - {recipe: keycloak, sso: {env: {X: \"${DOMAIN\"}}}\n",
                 "recipe.yml:2:38: dep keycloak.sso.env.X: a ${ without its }"},
         BadDeps{"deps:\n  - {recipe: keycloak, sso: {env: {lower: x}}}\n",
@@ -109,9 +109,11 @@ TEST(DependencyTemplate, ExpandsKnownFactsAndKeepsPlainDollars) {
   std::map<std::string, std::string> facts{{"DOMAIN", "app.example"}, {"OIDC_REALM", "ccci-1a2b"}};
   EXPECT_EQ(expand_dependency_template("https://${DOMAIN}/cb?r=${OIDC_REALM}&p=$5", facts),
             "https://app.example/cb?r=ccci-1a2b&p=$5");
-  EXPECT_EQ(dependency_template_problem("cost $5 ${DOMAIN}", SecretFacts::refused), std::nullopt);
-  EXPECT_NE(dependency_template_problem("${OIDC_CLIENT_SECRET}", SecretFacts::refused), std::nullopt);
-  EXPECT_EQ(dependency_template_problem("${OIDC_CLIENT_SECRET}", SecretFacts::allowed), std::nullopt);
+  EXPECT_EQ(dependency_template_problem("cost $5 ${DOMAIN}", TemplatePlace::env), std::nullopt);
+  EXPECT_NE(dependency_template_problem("${OIDC_CLIENT_SECRET}", TemplatePlace::env), std::nullopt);
+  EXPECT_EQ(dependency_template_problem("${OIDC_CLIENT_SECRET}", TemplatePlace::secret), std::nullopt);
+  EXPECT_EQ(dependency_template_problem("https://${DEP_DOMAIN}/cb", TemplatePlace::redirect_uri), std::nullopt);
+  EXPECT_NE(dependency_template_problem("https://${OIDC_REALM}/cb", TemplatePlace::redirect_uri), std::nullopt);
 }
 
 }  // namespace
