@@ -50,7 +50,6 @@ DependencyTarget keycloak_target() {
 class DependenciesTest : public ::testing::Test {
  protected:
   DependenciesTest() : abra(dir.path() / "abra") {
-    http.respond("GET", std::string("https://") + keycloak_domain + "/health/ready", 200, "{\"status\":\"UP\"}");
     http.respond("GET", std::string("https://") + redis_domain + "/", 200, "ok");
     settings.parent_recipe = "fixture";
     settings.parent_domain = parent_domain;
@@ -63,6 +62,8 @@ class DependenciesTest : public ::testing::Test {
 
   Dependencies& deps() {
     if (!deps_) {
+      if (keycloak_ready)
+        http.respond("GET", std::string("https://") + keycloak_domain + "/health/ready", 200, "{\"status\":\"UP\"}");
       ProviderFactory factory = [this](const std::string&, harness::KeycloakSettings admin) {
         record.base_urls.push_back(admin.base_url);
         record.admin_passwords.push_back(admin.admin_password);
@@ -94,6 +95,7 @@ class DependenciesTest : public ::testing::Test {
   fakes::IdentityProviderRecord record;
   std::optional<harness::Error> provision_error;
   std::optional<harness::Error> remove_error;
+  bool keycloak_ready = true;  ///< its health path answers 200 (else only what a test scripts)
   DependenciesSettings settings;
   std::unique_ptr<Dependencies> deps_;
 };
@@ -118,7 +120,7 @@ TEST_F(DependenciesTest, DeploysWaitsUntilReadyThenProvisionsARealmForTheParent)
   EXPECT_EQ(request.username, "ccci-test");
   EXPECT_EQ(request.email, "ccci-test@fixt-abc123.ccci.test");
   EXPECT_NE(request.password, record.admin_passwords[0]);
-  EXPECT_EQ(log.redactor().redact(request.password), "***");
+  EXPECT_EQ(log.redactor().redact(request.password).find(request.password), std::string::npos);
   const auto& report = deps().reports().at(0);
   EXPECT_TRUE(report.deployed && report.ready && report.provisioned && !report.torn_down);
 
@@ -129,13 +131,14 @@ TEST_F(DependenciesTest, DeploysWaitsUntilReadyThenProvisionsARealmForTheParent)
 }
 
 TEST_F(DependenciesTest, ADepThatNeverServesFailsTheInstallNamingItsLastAnswer) {
+  keycloak_ready = false;
   http.respond("GET", std::string("https://") + keycloak_domain + "/health/ready", 503, "starting");
   auto deployed = deps().deploy_all();
   ASSERT_FALSE(deployed.ok());
   EXPECT_EQ(deployed.error().kind, ErrorKind::check_failed);
   EXPECT_EQ(deployed.error().message,
-            "dependency keycloak never became ready at https://keyc-abc123-fixt.ccci.test/health/ready within 5m: "
-            "answered 503 starting");
+            "dependency keycloak never became ready at https://keyc-abc123-fixt.ccci.test/health/ready within 300s: "
+            "answered 503 \"starting\"");
   EXPECT_TRUE(record.provisioned.empty());
   const auto& report = deps().reports().at(0);
   EXPECT_TRUE(report.deployed && !report.ready && !report.provisioned);
@@ -218,7 +221,7 @@ TEST_F(DependenciesTest, AWarmProviderIsNotDeployedAndItsRealmIsRemovedAtTeardow
   EXPECT_EQ(record.base_urls, std::vector<std::string>{"https://sso.example.org"});
   EXPECT_EQ(record.admin_passwords, std::vector<std::string>{"warm-admin-pass-551"});
   EXPECT_EQ(deps().parent_mapping().env.at("OIDC_ISSUER"), "https://sso.example.org/realms/ccci-abc123");
-  EXPECT_EQ(log.redactor().redact("warm-admin-pass-551"), "***");
+  EXPECT_EQ(log.redactor().redact("warm-admin-pass-551").find("warm-admin-pass-551"), std::string::npos);
   auto down = deps().teardown();
   EXPECT_TRUE(down.clean) << down.message;
   EXPECT_EQ(record.removed_realms, std::vector<std::string>{"ccci-abc123"});

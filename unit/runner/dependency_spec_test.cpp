@@ -69,41 +69,41 @@ INSTANTIATE_TEST_SUITE_P(
     All, DependencySpecErrors,
     ::testing::Values(
         BadDeps{"deps:\n  - {recipe: keycloak, colour: red}\n",
-                "recipe.yml:2:28: unknown key 'colour' in a dep (known: provider, recipe, sso)"},
+                "recipe.yml:2:24: unknown key 'colour' in a dep (known: provider, recipe, sso)"},
         BadDeps{"deps:\n  - {provider: keycloak}\n", "recipe.yml:2:5: a dep needs a recipe"},
         BadDeps{"deps:\n  - {recipe: keycloak, provider: okta}\n",
-                "recipe.yml:2:35: dep keycloak.provider 'okta' is not one ccci has (keycloak)"},
+                "recipe.yml:2:34: dep keycloak.provider 'okta' is not one ccci has (keycloak)"},
         BadDeps{"deps:\n  - {recipe: redis, sso: {client_id: x}}\n",
                 "recipe.yml:2:26: dep redis.sso needs a provider (keycloak)"},
         BadDeps{"deps:\n  - {recipe: keycloak, sso: {colour: x}}\n",
                 "recipe.yml:2:30: unknown key 'colour' in dep keycloak.sso (known: client_id, env, redirect_uris, "
                 "secrets)"},
         BadDeps{"deps:\n  - {recipe: keycloak, sso: {env: {X: \"${HOME}\"}}}\n",
-                "recipe.yml:2:38: dep keycloak.sso.env.X: unknown fact ${HOME} (known: DOMAIN, DEP_DOMAIN, "
+                "recipe.yml:2:39: dep keycloak.sso.env.X: unknown fact ${HOME} (known: DOMAIN, DEP_DOMAIN, "
                 "OIDC_ISSUER, OIDC_DISCOVERY_URL, OIDC_TOKEN_URL, OIDC_AUTHORIZATION_URL, OIDC_REALM, "
                 "OIDC_CLIENT_ID, OIDC_CLIENT_SECRET, OIDC_USERNAME)"},
         BadDeps{"deps:\n  - {recipe: keycloak, sso: {env: {X: \"${OIDC_CLIENT_SECRET}\"}}}\n",
-                "recipe.yml:2:38: dep keycloak.sso.env.X: ${OIDC_CLIENT_SECRET} is a secret: only sso.secrets may "
+                "recipe.yml:2:39: dep keycloak.sso.env.X: ${OIDC_CLIENT_SECRET} is a secret: only sso.secrets may "
                 "use it, never the .env"},
         BadDeps{"deps:\n  - {recipe: keycloak, sso: {redirect_uris: [\"https://${OIDC_CLIENT_SECRET}/\"]}}\n",
                 "recipe.yml:2:46: each of dep keycloak.sso.redirect_uris: ${OIDC_CLIENT_SECRET} is not known before "
                 "provisioning: a redirect URI takes ${DOMAIN} and ${DEP_DOMAIN}"},
         BadDeps{"deps:\n  - {recipe: keycloak, sso: {env: {X: \"${DOMAIN\"}}}\n",
-                "recipe.yml:2:38: dep keycloak.sso.env.X: a ${ without its }"},
+                "recipe.yml:2:39: dep keycloak.sso.env.X: a ${ without its }"},
         BadDeps{"deps:\n  - {recipe: keycloak, sso: {env: {lower: x}}}\n",
-                "recipe.yml:2:35: dep keycloak.sso.env key 'lower' must be an upper-case variable name"},
+                "recipe.yml:2:36: dep keycloak.sso.env key 'lower' must be an upper-case variable name"},
         BadDeps{"deps:\n  - {recipe: keycloak, sso: {secrets: {Bad: x}}}\n",
-                "recipe.yml:2:39: dep keycloak.sso.secrets key 'Bad' must be a secret name (a-z, 0-9, _, -)"},
+                "recipe.yml:2:40: dep keycloak.sso.secrets key 'Bad' must be a secret name (a-z, 0-9, _, -)"},
         BadDeps{"deps: [keycloak, {recipe: keycloak}]\n", "recipe.yml:1:18: dep 'keycloak' listed twice"},
         BadDeps{"checks:\n  custom:\n    - {name: login, oidc_login: {dep: keycloak}}\n",
                 "recipe.yml:3:7: check login: oidc_login.dep 'keycloak' is not in deps"},
         BadDeps{"deps: [redis]\nchecks:\n  custom:\n    - {name: login, oidc_login: {dep: redis}}\n",
                 "recipe.yml:4:7: check login: dep redis has no identity provider"},
         BadDeps{"deps: [keycloak]\nchecks:\n  custom:\n    - {name: login, oidc_login: {realm: x}}\n",
-                "recipe.yml:4:36: unknown key 'realm' in checks.custom[0].oidc_login (known: dep)"},
+                "recipe.yml:4:34: unknown key 'realm' in checks.custom[0].oidc_login (known: dep)"},
         BadDeps{
             "deps: [keycloak]\nchecks:\n  custom:\n    - {name: login, oidc_login: {dep: keycloak}, writes: true}\n",
-            "recipe.yml:4:57: checks.custom[0].writes does not apply to an oidc_login check"}));
+            "recipe.yml:4:58: checks.custom[0].writes does not apply to an oidc_login check"}));
 
 TEST(DependencyTemplate, ExpandsKnownFactsAndKeepsPlainDollars) {
   std::map<std::string, std::string> facts{{"DOMAIN", "app.example"}, {"OIDC_REALM", "ccci-1a2b"}};
