@@ -153,7 +153,10 @@ std::string render_plan(const Plan& plan) {
   out << "  domain   " << plan.domain << "\n";
   out << "  deps     " << (plan.deps.empty() ? "none" : "");
   for (size_t i = 0; i < plan.deps.size(); ++i) out << (i ? ", " : "") << plan.deps[i];
-  out << "\n  deploys  " << plan.expected_deploy_count << " (1 + " << plan.deps.size() << " dependencies)\n";
+  const auto deployed_deps = static_cast<size_t>(std::max(plan.expected_deploy_count - 1, 0));
+  out << "\n  deploys  " << plan.expected_deploy_count << " (1 + " << deployed_deps << " dependencies";
+  if (deployed_deps < plan.deps.size()) out << "; " << plan.deps.size() - deployed_deps << " warm, provisioned only";
+  out << ")\n";
   out << "  backup   " << describe(plan.backup_coverage) << "\n";
   for (const auto& warning : plan.backup_coverage.warnings) out << "    ! " << warning << "\n";
   out << "  repo     " << plan.repo_local.note << "\n";
