@@ -15,11 +15,13 @@
 #include "harness/git.hpp"
 #include "harness/http.hpp"
 #include "harness/interrupt.hpp"
+#include "harness/keycloak.hpp"
 #include "harness/log.hpp"
 #include "harness/process.hpp"
 #include "harness/volume_files.hpp"
 #include "runner/abra_home.hpp"
 #include "runner/config.hpp"
+#include "runner/dependency_wiring.hpp"
 #include "runner/deployment.hpp"
 #include "runner/doctor.hpp"
 #include "runner/head_compose.hpp"
@@ -206,7 +208,8 @@ harness::Status show_plan(const Plan& plan, const std::filesystem::path& out, ha
 /// they depend on each other; the deployment is what the tier machine drives.
 class RunSeams {
  public:
-  RunSeams(const Config& config, const RecipeSpec& spec, const Plan& plan, Host& host, harness::Logger& log)
+  RunSeams(const Config& config, const RecipeSpec& spec, const Plan& plan, DependenciesSettings deps, Host& host,
+           harness::Logger& log)
       : http_(harness::make_http_client(http_routing(config), log)),
         clock_(harness::make_system_clock()),
         abra_(harness::make_abra_driver(*host.processes,
@@ -222,9 +225,21 @@ class RunSeams {
                plan.repo_local),
         deployment_(deployment_settings(config, spec, plan),
                     {*abra_, *docker_, *volume_files_, *host.git, *http_, *clock_, log, steps_}),
-        sampler_(*docker_, run_stacks(config, plan)) {}
+        sampler_(*docker_, run_stacks(config, plan)) {
+    if (deps.deps.empty()) return;
+    ProviderFactory providers = [this, &log](const std::string&, harness::KeycloakSettings settings) {
+      return harness::make_keycloak_provider(*http_, std::move(settings), log.redactor());
+    };
+    deps_ = std::make_unique<Dependencies>(
+        std::move(deps), DependenciesSeams{*abra_, *docker_, *host.git, *http_, *clock_, log, std::move(providers)});
+    deployment_.use_dependencies(*deps_);
+    spec_steps_.use_dependency_logins(*deps_);
+    repo_steps_.use_dependency_logins(*deps_);
+  }
 
   Deployment& deployment() { return deployment_; }
+  /// The run's dependencies; null when the spec has none.
+  const Dependencies* dependencies() const { return deps_.get(); }
   ResourceSampler& sampler() { return sampler_; }
   harness::Clock& clock() { return *clock_; }
 
@@ -240,7 +255,8 @@ class RunSeams {
   SpecSteps repo_steps_;  ///< runs them; used only when they are approved
   WithRepoLocalChecks steps_;
   Deployment deployment_;
-  ResourceSampler sampler_;  // after docker_, which it borrows; its thread ends before docker_ goes
+  std::unique_ptr<Dependencies> deps_;  ///< the deployment and the steps borrow it
+  ResourceSampler sampler_;             // after docker_, which it borrows; its thread ends before docker_ goes
 };
 
 /// run the machine: the plan's tiers on the deployment, progress live in the log, teardown always.
@@ -262,6 +278,7 @@ RunReport run_machine(const Plan& plan, const RecipeSpec& spec, RunSeams& seams,
   if (report.base.commit != plan.base.commit || report.base.source != plan.base.source)
     report.previous_overlays = decide_previous_overlays(spec.previous, report.base);
   report.env_upgrade = seams.deployment().env_upgrade();
+  if (const auto* deps = seams.dependencies()) report.dependencies = deps->reports();
   return report;
 }
 
@@ -331,7 +348,16 @@ int run_plan(const Config& config, const RecipeSpec& spec, const Plan& plan, Hos
   auto provenance = std::async(std::launch::async, [&] {
     return gather_provenance(*host.processes, *provenance_docker, {config.abra, host.child_env});
   });
-  RunSeams seams(config, spec, plan, host, log);
+  auto deps = dependencies_settings(config, spec, plan);
+  if (!deps.ok()) {
+    remove_run_home();
+    release_guard(guard, true, log);
+    return stop(err, log.redactor().redact(deps.error().message), exit_code_for_setup_error(deps.error()));
+  }
+  for (const auto& dep : deps->deps) {
+    if (dep.warm) log.redactor().add_secret(dep.warm->admin_password);
+  }
+  RunSeams seams(config, spec, plan, std::move(*deps), host, log);
   // Journaled before the run exits without its teardown, so the reaper knows to wait for the expiry.
   std::function<harness::Status()> keep;
   if (config.keep_on_failure) keep = [&guard] { return guard.journal().record_kept(); };

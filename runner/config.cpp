@@ -49,6 +49,9 @@ constexpr Setting teardown_timeout_setting{"--teardown-timeout", "CCCI_TEARDOWN_
 constexpr Setting lock_wait_setting{"--lock-wait", "CCCI_LOCK_WAIT"};
 constexpr Setting capacity_setting{"--capacity", "CCCI_CAPACITY"};
 constexpr Setting keep_on_failure_setting{"--keep-on-failure", "CCCI_KEEP_ON_FAILURE"};
+constexpr Setting warm_keycloak_url_setting{"--warm-keycloak-url", "CCCI_WARM_KEYCLOAK_URL"};
+constexpr Setting warm_keycloak_password_setting{"--warm-keycloak-admin-password-file",
+                                                 "CCCI_WARM_KEYCLOAK_ADMIN_PASSWORD_FILE"};
 
 constexpr Setting all_settings[] = {recipe_setting,
                                     pr_setting,
@@ -72,7 +75,9 @@ constexpr Setting all_settings[] = {recipe_setting,
                                     teardown_timeout_setting,
                                     lock_wait_setting,
                                     capacity_setting,
-                                    keep_on_failure_setting};
+                                    keep_on_failure_setting,
+                                    warm_keycloak_url_setting,
+                                    warm_keycloak_password_setting};
 
 /// Printable form of a value for error messages: control characters escaped, long values cut.
 std::string shown(std::string_view value) { return harness::quoted(value, '\'', 80); }
@@ -351,6 +356,15 @@ Result<std::string> parse_executable(const std::string& value) {
   return path.string();
 }
 
+/// An https URL without whitespace, control characters, a query or a fragment; a trailing '/' dropped.
+Result<std::string> parse_https_url(const std::string& value) {
+  bool plain =
+      std::all_of(value.begin(), value.end(), [](char c) { return c > ' ' && c < 127 && c != '?' && c != '#'; });
+  if (value.rfind("https://", 0) != 0 || value.size() <= 8 || value.size() > 512 || !plain)
+    return invalid("an https:// URL without spaces, query or fragment");
+  return value.back() == '/' ? value.substr(0, value.size() - 1) : value;
+}
+
 Result<std::string> parse_server(const std::string& value) {
   if (!is_word(value, is_alnum, is_word_char)) return invalid("a server name is letters, digits, '.', '_' or '-'");
   return value;
@@ -490,6 +504,13 @@ Status read_deployment(const Sources& sources, Config& config) {
   CCCI_TRY_STATUS(read_setting_into(sources, abra_setting, config, parse_executable, config.abra));
   CCCI_TRY_STATUS(read_setting_into(sources, server_setting, config, parse_server, config.server));
   CCCI_TRY_STATUS(read_setting_into(sources, proxy_network_setting, config, parse_network_name, config.proxy_network));
+  CCCI_TRY_STATUS(
+      read_setting_into(sources, warm_keycloak_url_setting, config, parse_https_url, config.warm_keycloak_url));
+  CCCI_TRY_STATUS(read_setting_into(sources, warm_keycloak_password_setting, config, parse_path,
+                                    config.warm_keycloak_admin_password_file));
+  if (config.warm_keycloak_url.has_value() != config.warm_keycloak_admin_password_file.has_value())
+    return harness::make_error(ErrorKind::usage,
+                               "CCCI_WARM_KEYCLOAK_URL and CCCI_WARM_KEYCLOAK_ADMIN_PASSWORD_FILE go together");
   return read_setting_into(sources, pull_setting, config, parse_pull, config.pull_images);
 }
 
@@ -630,6 +651,11 @@ Settings (flag, then variable, then Drone's variable, then the default):
                                     never: the host's images are all there are (an absent one fails the tier)
   --proxy-network, CCCI_PROXY_NETWORK   the overlay network the gateway and the apps share (default proxy;
                                     `ccci-run doctor` checks it, recipes name it in their compose files)
+  --warm-keycloak-url, CCCI_WARM_KEYCLOAK_URL   an operator's running Keycloak (https://…): a recipe's
+                                    `keycloak` dependency is not deployed, each run provisions a realm
+                                    ccci-<nonce> there and removes it at teardown (default: deploy one per run)
+  --warm-keycloak-admin-password-file, CCCI_WARM_KEYCLOAK_ADMIN_PASSWORD_FILE   the file holding that
+                                    Keycloak's master-realm `admin` password (required with the URL)
   --plan                    print the plan and stop
   doctor                    as the first argument: check this host meets ccci's assumptions (docker,
                             swarm, proxy network, abra and its flags, server, backups, gateway, disk);

@@ -57,8 +57,11 @@ struct Config {
   std::optional<std::filesystem::path> abra_dir;
   std::string abra = "abra";
   std::string server = "default";
-  std::string proxy_network = "proxy";         ///< the overlay network the gateway and every app share
-  bool pull_images = true;                     ///< CCCI_PULL=never: only images already on the host
+  std::string proxy_network = "proxy";  ///< the overlay network the gateway and every app share
+  bool pull_images = true;              ///< CCCI_PULL=never: only images already on the host
+  /// A warm Keycloak (runner/dependencies.hpp WarmProvider): both set, or neither.
+  std::optional<std::string> warm_keycloak_url;
+  std::optional<std::filesystem::path> warm_keycloak_admin_password_file;
   std::map<std::string, std::string> sources;  ///< setting → "flag --pr", "env PR", "default", …
 };
 

@@ -89,7 +89,33 @@ harness::Result<std::map<std::string, std::string>> Deployment::app_env() const 
 }
 
 Status Deployment::deploy_dependencies() {
-  return make_error(ErrorKind::infra, "dependencies are not supported by this ccci yet");
+  if (deps_ == nullptr) return make_error(ErrorKind::infra, "this run has no dependencies to deploy");
+  auto deployed = deps_->deploy_all();
+  deploy_count_ += deps_->deploys();  // a dep's deploy counts even when a later step failed
+  return deployed;
+}
+
+Status Deployment::apply_dependency_mapping() {
+  if (deps_ == nullptr) return harness::ok_status();
+  ParentMapping mapping = deps_->parent_mapping();
+  for (const auto& [name, value] : mapping.secrets) seams_.log.redactor().add_secret(value);
+  if (!mapping.env.empty()) {
+    CCCI_TRY_STATUS(harness::set_env_values(seams_.abra.app_env_path(settings_.domain), mapping.env));
+    std::vector<std::string> keys;
+    for (const auto& [key, value] : mapping.env) keys.push_back(key);
+    seams_.log.info("install", "from the dependencies into the app's .env: " + harness::join(keys, ", "));
+  }
+  for (const auto& [name, value] : mapping.secrets) {
+    CCCI_TRY(auto file, deps_->write_secret_file(stack_ + "-" + name, value));
+    CCCI_TRY(auto env, app_env());
+    std::string key = "SECRET_" + name + "_VERSION";
+    for (char& c : key) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    auto version = env.find(key);
+    CCCI_TRY_STATUS(seams_.abra.secret_insert(
+        settings_.domain, name, version == env.end() || version->second.empty() ? "v1" : version->second, file));
+    seams_.log.info("install", "from the dependencies: secret " + name + " inserted");
+  }
+  return harness::ok_status();
 }
 
 Status Deployment::prepull_images(std::string_view which) {
@@ -197,6 +223,7 @@ Status Deployment::install_app(Install what) {
     seams_.log.info("install", "previous/" + overlay->version + " overlay (" + harness::join(overlay->files, ", ") +
                                    ") added to the base's deploy, which ships the tag's checkout in chaos mode");
   }
+  CCCI_TRY_STATUS(apply_dependency_mapping());  // before generate_all, which leaves inserted secrets be
   CCCI_TRY_STATUS(register_env_secrets());
   CCCI_TRY_STATUS(seams_.abra.secret_generate_all(settings_.domain));
   CCCI_TRY_STATUS(prepull_images(base ? "upgrade base" : "head"));
@@ -479,6 +506,15 @@ TeardownOutcome Deployment::teardown() {
   harness::InterruptShield shield;  // teardown must run even after Ctrl-C
   auto start = seams_.clock.now();
   TeardownOutcome result = remove_app();
+  if (deps_ != nullptr) {
+    // After the app that used them; every dep that was created goes, whatever the app left.
+    TeardownOutcome deps = deps_->teardown();
+    if (!deps.clean) {
+      result.clean = false;
+      result.message = result.message.empty() ? deps.message : result.message + "; " + deps.message;
+      result.residue.insert(result.residue.end(), deps.residue.begin(), deps.residue.end());
+    }
+  }
   // A checkout left on disk is no residue of the stack: said in the log, the verdict stands.
   if (auto removed = harness::remove_tree(checkout_); !removed.ok())
     seams_.log.info("teardown", removed.error().message);

@@ -37,6 +37,7 @@
 #include "harness/http.hpp"
 #include "harness/log.hpp"
 #include "harness/volume_files.hpp"
+#include "runner/dependencies.hpp"
 #include "runner/env_upgrade.hpp"
 #include "runner/evidence.hpp"
 #include "runner/generic_checks.hpp"
@@ -114,6 +115,11 @@ class Deployment final : public Operations {
   int deploy_count() const override { return deploy_count_; }
   BaseOutcome base_outcome() const override { return {settings_.base, base_not_deployable_, abandoned_deploys_}; }
 
+  /// The run's dependencies (spec `deps:`): deploy_dependencies deploys them, install maps their
+  /// identities into the app's .env and secrets before its deploy, teardown removes them after the
+  /// app. Without them deploy_dependencies is an error. `deps` must outlive the deployment.
+  void use_dependencies(Dependencies& deps) { deps_ = &deps; }
+
   const std::string& stack() const { return stack_; }
   /// What the upgrade did to the app's .env; nullopt until the upgrade got that far.
   const std::optional<EnvUpgrade>& env_upgrade() const { return env_upgrade_; }
@@ -140,6 +146,8 @@ class Deployment final : public Operations {
   harness::Result<std::map<std::string, std::string>> app_env() const;
   /// The redactor learns the values of the app .env's keys that name secrets (…PASSWORD, …TOKEN).
   harness::Status register_env_secrets();
+  /// The dependencies' mapped values: into the app's .env, and inserted as its secrets.
+  harness::Status apply_dependency_mapping();
   harness::Status prepull_images(std::string_view which);
   /// With the head checked out: adds what its .env.sample adds against `base_sample` to the app's
   /// .env, then the spec's upgrade.env, and generates the secrets the head adds.
@@ -165,6 +173,7 @@ class Deployment final : public Operations {
 
   DeploymentSettings settings_;
   DeploymentSeams seams_;
+  Dependencies* deps_ = nullptr;
   std::string stack_;
   std::filesystem::path checkout_;
   int deploy_count_ = 0;

@@ -132,6 +132,18 @@ struct Promotion {
   std::string reason;   ///< why not promoted; empty when promoted
 };
 
+/// What one dependency (spec `deps:`, runner/dependencies.hpp) did, for results.json and the summary.
+struct DependencyReport {
+  std::string recipe;
+  std::string domain;
+  bool warm = false;
+  bool deployed = false;
+  bool ready = false;
+  bool provisioned = false;
+  bool torn_down = false;
+  std::string note;  ///< why a step did not happen, or what the teardown left; no secret
+};
+
 /// Everything the reports need about one run. Filled by the tier state machine; level, verdict
 /// and exit code are derived from it (runner/verdict.hpp), never stored.
 struct RunReport {
@@ -144,8 +156,9 @@ struct RunReport {
   UpgradeBase base;
   std::string base_not_deployable;  ///< "base <v> not deployable: <abra's reason>"; empty when it was (or no base)
   std::vector<OverlayDecision> previous_overlays;  ///< the spec's previous/ overlays: applied to the base or stale
-  std::optional<EnvUpgrade> env_upgrade;  ///< what the upgrade did to the app's .env; nullopt: it never got there
-  BackupCoverage backup_coverage;         ///< the plan's static analysis of the head; warnings only
+  std::optional<EnvUpgrade> env_upgrade;       ///< what the upgrade did to the app's .env; nullopt: it never got there
+  std::vector<DependencyReport> dependencies;  ///< in the spec's order; empty without deps
+  BackupCoverage backup_coverage;              ///< the plan's static analysis of the head; warnings only
   /// The recipe repository's own checks (runner/repo_local.hpp): "absent", "denied" or "approved",
   /// and one line saying what was found, run or skipped and why.
   std::string repo_local_state = "absent";

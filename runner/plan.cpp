@@ -102,7 +102,7 @@ harness::Result<Plan> make_plan(const PlanInputs& in, harness::Git& git, const L
   plan.enrolled = in.enrolled;
   plan.spec_file = in.spec_file;
   plan.deps = in.deps;
-  plan.expected_deploy_count = 1 + static_cast<int>(in.deps.size());
+  plan.expected_deploy_count = 1 + static_cast<int>(in.deps.size()) - in.warm_deps;
   plan.domain = app_domain(in.recipe, in.nonce, in.domain_suffix);
   auto installed = base.source == BaseSource::skip ? InstallDeploys::head : InstallDeploys::base;
   for (Tier tier : all_tiers) {
@@ -153,7 +153,10 @@ std::string render_plan(const Plan& plan) {
   out << "  domain   " << plan.domain << "\n";
   out << "  deps     " << (plan.deps.empty() ? "none" : "");
   for (size_t i = 0; i < plan.deps.size(); ++i) out << (i ? ", " : "") << plan.deps[i];
-  out << "\n  deploys  " << plan.expected_deploy_count << " (1 + " << plan.deps.size() << " dependencies)\n";
+  const auto deployed_deps = static_cast<size_t>(std::max(plan.expected_deploy_count - 1, 0));
+  out << "\n  deploys  " << plan.expected_deploy_count << " (1 + " << deployed_deps << " dependencies";
+  if (deployed_deps < plan.deps.size()) out << "; " << plan.deps.size() - deployed_deps << " warm, provisioned only";
+  out << ")\n";
   out << "  backup   " << describe(plan.backup_coverage) << "\n";
   for (const auto& warning : plan.backup_coverage.warnings) out << "    ! " << warning << "\n";
   out << "  repo     " << plan.repo_local.note << "\n";

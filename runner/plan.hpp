@@ -67,6 +67,7 @@ struct PlanInputs {
   std::map<Tier, std::string> not_applicable;  ///< from the spec, with reasons
   std::map<Tier, std::vector<PlannedCheck>> overlay_checks;
   std::vector<std::string> deps;
+  int warm_deps = 0;  ///< deps served by an operator's warm provider: provisioned, never deployed
   std::optional<std::string> pinned_base;
   std::vector<PreviousOverlay> previous;  ///< the spec's previous/ overlays
   std::string domain_suffix;

@@ -129,6 +129,18 @@ boost::json::value results_to_json(const RunReport& report, const harness::Redac
   root["started_at"] = report.started_at;
   root["duration_s"] = seconds(report.duration);
   root["upgrade_env"] = upgrade_env_json(report.env_upgrade, text);
+  boost::json::array deps;
+  for (const auto& dep : report.dependencies) {
+    deps.push_back({{"recipe", dep.recipe},
+                    {"domain", text(dep.domain)},
+                    {"warm", dep.warm},
+                    {"deployed", dep.deployed},
+                    {"ready", dep.ready},
+                    {"provisioned", dep.provisioned},
+                    {"torn_down", dep.torn_down},
+                    {"note", text(dep.note)}});
+  }
+  root["dependencies"] = std::move(deps);
   root["backup_coverage"] = redacted(backup_coverage_json(report.backup_coverage), redactor);
   root["repo_local"] = {{"state", report.repo_local_state}, {"note", text(report.repo_local_note)}};
   const Provenance& environment = report.environment;

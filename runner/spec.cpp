@@ -387,12 +387,14 @@ Result<SpecCheck> check(const YamlNode& node, const std::string& what) {
   const YamlNode* exec = fields.get("exec");
   const YamlNode* script = fields.get("script");
   const YamlNode* browser = fields.get("browser");
+  const YamlNode* oidc_login = fields.get("oidc_login");
   const YamlNode* args = fields.get("args");
   const YamlNode* writes = fields.get("writes");
   const YamlNode* converge = fields.get("converge");
   CCCI_TRY_STATUS(fields.finish());
-  int kinds = (http != nullptr) + (exec != nullptr) + (script != nullptr) + (browser != nullptr);
-  if (kinds != 1) return at(node.mark, what + " needs exactly one of http, exec, script, browser");
+  int kinds =
+      (http != nullptr) + (exec != nullptr) + (script != nullptr) + (browser != nullptr) + (oidc_login != nullptr);
+  if (kinds != 1) return at(node.mark, what + " needs exactly one of http, exec, script, browser, oidc_login");
   if (args && !script) return at(args->mark, what + ".args belongs to a script check");
   if (converge && !http) return at(converge->mark, what + ".converge belongs to an http check");
   if (http) {
@@ -417,11 +419,21 @@ Result<SpecCheck> check(const YamlNode& node, const std::string& what) {
       CCCI_TRY(step.args, strings(*args, what + ".args"));
     }
     result.kind = step;
-  } else {
+  } else if (browser) {
     CCCI_TRY(std::string path, relative_path(*browser, what + ".browser"));
     result.kind = BrowserCheck{path};
+  } else {
+    CCCI_TRY(Fields login, Fields::of(*oidc_login, what + ".oidc_login"));
+    const YamlNode* dep = login.get("dep");
+    CCCI_TRY_STATUS(login.finish());
+    if (dep == nullptr) return at(oidc_login->mark, what + ".oidc_login needs a dep");
+    OidcLoginCheck step;
+    CCCI_TRY(step.dep, text(*dep, what + ".oidc_login.dep"));
+    result.name = default_name("oidc_login_" + step.dep);
+    result.kind = step;
   }
   if (writes) {
+    if (oidc_login) return at(writes->mark, what + ".writes does not apply to an oidc_login check");
     if (browser) return at(writes->mark, what + ".writes does not apply to a browser check");
     CCCI_TRY(result.writes, boolean(*writes, what + ".writes"));
   }
@@ -565,14 +577,116 @@ Status read_env(const YamlNode& node, RecipeSpec& spec) {
   return harness::ok_status();
 }
 
+/// A template of a dependency's sso mapping: a string whose `${NAME}`s are facts of the closed list.
+Result<std::string> dependency_template(const YamlNode& node, const std::string& what, TemplatePlace place) {
+  CCCI_TRY(std::string value, text(node, what));
+  if (value.find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos)
+    return at(node.mark, what + " must be one line without NUL");
+  if (auto problem = dependency_template_problem(value, place)) return at(node.mark, what + ": " + *problem);
+  return value;
+}
+
+Result<SsoMapping> sso_mapping(const YamlNode& node, const std::string& what) {
+  CCCI_TRY(Fields fields, Fields::of(node, what));
+  SsoMapping sso;
+  if (const auto* client_id = fields.get("client_id")) {
+    CCCI_TRY(sso.client_id, text(*client_id, what + ".client_id"));
+    if (!is_check_name(sso.client_id) && !is_recipe_name(sso.client_id))
+      return at(client_id->mark, what + ".client_id must be lowercase letters, digits, - and _");
+  }
+  if (const auto* uris = fields.get("redirect_uris")) {
+    CCCI_TRY(auto items, sequence(*uris, what + ".redirect_uris"));
+    for (const auto* item : items) {
+      CCCI_TRY(auto uri, dependency_template(*item, "each of " + what + ".redirect_uris", TemplatePlace::redirect_uri));
+      sso.redirect_uris.push_back(uri);
+    }
+  }
+  if (const auto* env = fields.get("env")) {
+    CCCI_TRY(Fields e, Fields::of(*env, what + ".env"));
+    for (const auto& [key, value] : env->entries) {
+      if (!is_variable_name(key.scalar))
+        return at(key.mark, what + ".env key " + shown(key.scalar) + " must be an upper-case variable name");
+      CCCI_TRY(sso.env[key.scalar], dependency_template(value, what + ".env." + key.scalar, TemplatePlace::env));
+    }
+  }
+  if (const auto* secrets = fields.get("secrets")) {
+    CCCI_TRY(Fields e, Fields::of(*secrets, what + ".secrets"));
+    for (const auto& [key, value] : secrets->entries) {
+      if (!is_service_name(key.scalar))
+        return at(key.mark, what + ".secrets key " + shown(key.scalar) + " must be a secret name (a-z, 0-9, _, -)");
+      CCCI_TRY(sso.secrets[key.scalar],
+               dependency_template(value, what + ".secrets." + key.scalar, TemplatePlace::secret));
+    }
+  }
+  CCCI_TRY_STATUS(fields.finish());
+  return sso;
+}
+
+/// One entry of `deps:`: a recipe name, or a mapping with recipe, provider and sso.
+Result<DependencySpec> dependency(const YamlNode& node) {
+  DependencySpec dep;
+  dep.mark = node.mark;
+  const YamlNode* recipe = &node;
+  const YamlNode* provider = nullptr;
+  const YamlNode* sso = nullptr;
+  std::optional<Fields> fields;
+  if (node.is_mapping()) {
+    fields.emplace(node, "a dep");
+    recipe = fields->get("recipe");
+    provider = fields->get("provider");
+    sso = fields->get("sso");
+    CCCI_TRY_STATUS(fields->finish());
+    if (recipe == nullptr) return at(node.mark, "a dep needs a recipe");
+  }
+  CCCI_TRY(dep.recipe, text(*recipe, "each dep"));
+  if (!is_recipe_name(dep.recipe)) return at(recipe->mark, "dep " + shown(dep.recipe) + " is not a recipe name");
+  if (provider) {
+    CCCI_TRY(dep.provider, text(*provider, "dep " + dep.recipe + ".provider"));
+    if (!is_known_provider(dep.provider))
+      return at(provider->mark,
+                "dep " + dep.recipe + ".provider " + shown(dep.provider) + " is not one ccci has (keycloak)");
+  } else if (is_known_provider(dep.recipe)) {
+    dep.provider = dep.recipe;
+  }
+  if (sso) {
+    if (dep.provider.empty()) return at(sso->mark, "dep " + dep.recipe + ".sso needs a provider (keycloak)");
+    CCCI_TRY(dep.sso, sso_mapping(*sso, "dep " + dep.recipe + ".sso"));
+  }
+  return dep;
+}
+
 Status read_deps(const YamlNode& node, RecipeSpec& spec) {
   CCCI_TRY(auto items, sequence(node, "deps"));
+  std::set<std::string> taken;  // parent env keys and secrets, each mapped by one dep only
   for (const auto* item : items) {
-    CCCI_TRY(std::string dep, text(*item, "each dep"));
-    if (!is_recipe_name(dep)) return at(item->mark, "dep " + shown(dep) + " is not a recipe name");
-    if (std::find(spec.deps.begin(), spec.deps.end(), dep) != spec.deps.end())
-      return at(item->mark, "dep " + shown(dep) + " listed twice");
-    spec.deps.push_back(dep);
+    CCCI_TRY(DependencySpec dep, dependency(*item));
+    if (std::find(spec.deps.begin(), spec.deps.end(), dep.recipe) != spec.deps.end())
+      return at(item->mark, "dep " + shown(dep.recipe) + " listed twice");
+    for (const auto& names : {dep.sso.env, dep.sso.secrets}) {
+      for (const auto& [name, value] : names) {
+        if (!taken.insert(name).second)
+          return at(item->mark, "dep " + dep.recipe + " maps " + name + ", which another dep maps already");
+      }
+    }
+    spec.deps.push_back(dep.recipe);
+    spec.dependencies.push_back(std::move(dep));
+  }
+  return harness::ok_status();
+}
+
+/// An oidc_login check must name a declared dep that has a provider.
+Status check_oidc_logins(const RecipeSpec& spec) {
+  for (const auto& [tier, checks] : spec.checks) {
+    for (const auto& check : checks) {
+      const auto* login = std::get_if<OidcLoginCheck>(&check.kind);
+      if (login == nullptr) continue;
+      auto dep = std::find_if(spec.dependencies.begin(), spec.dependencies.end(),
+                              [&](const DependencySpec& d) { return d.recipe == login->dep; });
+      if (dep == spec.dependencies.end())
+        return at(check.mark, "check " + check.name + ": oidc_login.dep " + shown(login->dep) + " is not in deps");
+      if (dep->provider.empty())
+        return at(check.mark, "check " + check.name + ": dep " + login->dep + " has no identity provider");
+    }
   }
   return harness::ok_status();
 }
@@ -640,7 +754,8 @@ Status read_top_level(const YamlNode& root, RecipeSpec& spec) {
   for (const auto& [name, read] : sections) {
     if (const auto* section = fields.get(name)) CCCI_TRY_STATUS(read(*section, spec));
   }
-  return fields.finish();
+  CCCI_TRY_STATUS(fields.finish());
+  return check_oidc_logins(spec);
 }
 
 }  // namespace
@@ -726,6 +841,7 @@ std::string describe(const SpecCheck& check) {
     }
     std::string operator()(const ScriptCheck& s) const { return "script " + s.path.string(); }
     std::string operator()(const BrowserCheck& s) const { return "browser flow " + s.path.string(); }
+    std::string operator()(const OidcLoginCheck& s) const { return "OIDC password login through dep " + s.dep; }
   };
   return std::visit(Describe{}, check.kind);
 }

@@ -15,6 +15,7 @@
 
 #include "harness/result.hpp"
 #include "harness/yaml.hpp"
+#include "runner/dependency_spec.hpp"
 #include "runner/operations.hpp"
 #include "runner/outcome.hpp"
 #include "runner/previous_overlay.hpp"
@@ -99,9 +100,15 @@ struct BrowserCheck {
   std::filesystem::path path;  ///< relative to the spec folder
 };
 
+/// `oidc_login: {dep: keycloak}`: harness::check_password_login for the identity that dep's
+/// provider provisioned for this run (runner/dependencies.hpp).
+struct OidcLoginCheck {
+  std::string dep;
+};
+
 struct SpecCheck {
   std::string name;
-  std::variant<HttpCheck, ExecStep, ScriptCheck, BrowserCheck> kind;
+  std::variant<HttpCheck, ExecStep, ScriptCheck, BrowserCheck, OidcLoginCheck> kind;
   harness::Mark mark;
   /// `writes`: the check changes the app's data, so after a restore it gets the write-ready
   /// window. Defaults to true for http checks with a step whose method is not GET or HEAD, false otherwise.
@@ -120,8 +127,9 @@ struct RecipeSpec {
   SpecTimeouts timeouts;
   ConvergenceJudge converge = ConvergenceJudge::abra;  ///< `deploy.converge`
   std::map<std::string, std::string> env;
-  std::vector<std::string> deps;
-  std::optional<std::string> pinned_base;  ///< nullopt: auto
+  std::vector<std::string> deps;             ///< the recipes of `dependencies`, in order
+  std::vector<DependencySpec> dependencies;  ///< `deps:` in full (runner/dependency_spec.hpp)
+  std::optional<std::string> pinned_base;    ///< nullopt: auto
   /// `upgrade.apply_env`: before the head's deploy, the keys and secrets the head's .env.sample adds
   /// are added to the app (runner/env_upgrade.hpp). Off is the negative control's lever.
   bool upgrade_apply_env = true;

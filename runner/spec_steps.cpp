@@ -167,6 +167,9 @@ SpecSteps::Attempt SpecSteps::run_once(const SpecCheck& check) {
     done = run_exec(check.name, *exec);
   else if (const auto* script = std::get_if<ScriptCheck>(&check.kind))
     done = run_script(check.name, *script);
+  else if (const auto* login = std::get_if<OidcLoginCheck>(&check.kind))
+    done = logins_ ? logins_->oidc_login(check.name, login->dep)
+                   : outcome(check.name, CheckStatus::error, "no dependency of this run can take an OIDC login");
   else
     return {browser_.run(check.name, tier_, std::get<BrowserCheck>(check.kind), spec_.dir, spec_.timeouts.http)};
   // A command's exit says nothing about why it failed: a check marked `writes` may fail for a

@@ -35,6 +35,7 @@
 #include "harness/poll.hpp"
 #include "harness/process.hpp"
 #include "runner/browser_check.hpp"
+#include "runner/dependency_logins.hpp"
 #include "runner/recipe_steps.hpp"
 #include "runner/script_facts.hpp"
 #include "runner/spec.hpp"
@@ -48,6 +49,8 @@ class SpecSteps final : public RecipeSteps {
 
   harness::Status seed(SeedOp op) override;
   std::vector<CheckOutcome> checks(Tier tier) override;
+  /// Where oidc_login checks go; without it they are errors. `logins` must outlive the steps.
+  void use_dependency_logins(DependencyLogins& logins) { logins_ = &logins; }
 
  private:
   /// One run of a check, and whether what went wrong is what a restore leaves behind for a while.
@@ -84,6 +87,7 @@ class SpecSteps final : public RecipeSteps {
   bool restored_ = false;      ///< the restore tier's checks ran: the app was restored in this run
   Tier tier_ = Tier::install;  ///< the tier whose checks run: names a script's or a browser check's artifact folder
   BrowserCheckRunner browser_;
+  DependencyLogins* logins_ = nullptr;
 };
 
 }  // namespace ccci::runner

@@ -54,6 +54,19 @@ std::string base_text(const UpgradeBase& base) {
          base.reason + ")";
 }
 
+/// "keycloak at keyc-….ccci.test: deployed, ready, provisioned, torn down", then the note.
+std::string dependency_text(const DependencyReport& dep) {
+  std::vector<std::string> done;
+  if (dep.warm) done.push_back("warm provider (not deployed)");
+  if (dep.deployed) done.push_back("deployed");
+  if (dep.ready) done.push_back("ready");
+  if (dep.provisioned) done.push_back("provisioned");
+  if (dep.torn_down) done.push_back("torn down");
+  std::string text =
+      dep.recipe + " at " + dep.domain + ": " + (done.empty() ? "nothing done" : harness::join(done, ", "));
+  return dep.note.empty() ? text : text + " — " + dep.note;
+}
+
 /// "added GREETING, SECRET_API_KEY_VERSION; secrets generated: api_key; dropped by the head: OLD" — or
 /// what was not applied; empty when the head's .env.sample changed nothing.
 std::string upgrade_env_text(const EnvUpgrade& env) {
@@ -128,6 +141,7 @@ std::string render_summary_markdown(const RunReport& report) {
   }
   if (report.env_upgrade && !upgrade_env_text(*report.env_upgrade).empty())
     md << "- head's new configuration: " << cell(upgrade_env_text(*report.env_upgrade)) << "\n";
+  for (const auto& dep : report.dependencies) md << "- dependency " << cell(dependency_text(dep)) << "\n";
   if (!report.enrolled) md << "- spec: " << not_enrolled_note << " (no `recipes/" << report.recipe << "/recipe.yml`)\n";
   md << "- backup coverage (static analysis, never a gate): " << cell(describe(report.backup_coverage)) << "\n";
   for (const auto& warning : report.backup_coverage.warnings) md << "  - " << cell(warning) << "\n";

@@ -55,6 +55,10 @@ PlanInputs plan_inputs(const Config& config, const RecipeSpec& spec, const std::
       in.overlay_checks[tier].push_back({check.name, CheckSource::overlay, describe(check)});
   }
   in.deps = spec.deps;
+  for (const auto& dep : spec.dependencies) {
+    // runner/dependency_wiring.cpp makes these warm: provisioned in the operator's Keycloak, not deployed.
+    if (dep.provider == "keycloak" && config.warm_keycloak_url) ++in.warm_deps;
+  }
   in.pinned_base = spec.pinned_base;
   in.previous = spec.previous;
   in.domain_suffix = config.domain_suffix;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <iterator>
 
 #include "harness/text.hpp"
 
@@ -13,8 +14,9 @@ using harness::Status;
 
 // --- FakeAbra ----------------------------------------------------------------------------------
 
-Status FakeAbra::record(const std::string& operation, const std::string& line) {
+Status FakeAbra::record(const std::string& operation, const std::string& line, const std::string& domain) {
   calls.push_back(line);
+  call_domains.push_back(domain);
   if (on_call) on_call(line);
   if (auto failure = failures.find(operation); failure != failures.end()) return failure->second;
   if (auto failure = failures.find(line); failure != failures.end()) return failure->second;
@@ -23,30 +25,32 @@ Status FakeAbra::record(const std::string& operation, const std::string& line) {
 
 Status FakeAbra::app_new(const std::string& recipe, const std::optional<std::string>& version,
                          const std::string& domain, harness::SecretGeneration) {
-  CCCI_TRY_STATUS(record("app_new", "app_new " + recipe + " " + version.value_or("chaos")));
+  CCCI_TRY_STATUS(record("app_new", "app_new " + recipe + " " + version.value_or("chaos"), domain));
   std::filesystem::create_directories(app_env_path(domain).parent_path());
   std::ofstream(app_env_path(domain)) << env_sample;
   return harness::ok_status();
 }
 
-Status FakeAbra::deploy(const std::string&, const harness::DeployOptions& options) {
+Status FakeAbra::deploy(const std::string& domain, const harness::DeployOptions& options) {
   std::string line = "deploy ";
   line +=
       options.mode.kind == harness::DeployMode::Kind::chaos ? "chaos" : "release " + options.mode.version.value_or("");
   if (options.force == harness::Force::yes) line += " force";
   if (options.converge == harness::ConvergeChecks::skip) line += " no-converge-checks";
-  return record("deploy", line);
+  return record("deploy", line, domain);
 }
 
-Status FakeAbra::undeploy(const std::string&) { return record("undeploy", "undeploy"); }
-Status FakeAbra::remove(const std::string&) { return record("remove", "remove"); }
+Status FakeAbra::undeploy(const std::string& domain) { return record("undeploy", "undeploy", domain); }
+Status FakeAbra::remove(const std::string& domain) { return record("remove", "remove", domain); }
 Status FakeAbra::volume_remove(const std::string&) { return record("volume_remove", "volume_remove"); }
-Status FakeAbra::secret_generate_all(const std::string&) {
-  return record("secret_generate_all", "secret_generate_all");
+Status FakeAbra::secret_generate_all(const std::string& domain) {
+  return record("secret_generate_all", "secret_generate_all", domain);
 }
-Status FakeAbra::secret_insert(const std::string&, const std::string& name, const std::string& version,
-                               const std::filesystem::path&) {
-  return record("secret_insert", "secret_insert " + name + " " + version);
+Status FakeAbra::secret_insert(const std::string& domain, const std::string& name, const std::string& version,
+                               const std::filesystem::path& value_file) {
+  std::ifstream in(value_file);
+  inserted[domain + " " + name] = std::string(std::istreambuf_iterator<char>(in), {});
+  return record("secret_insert", "secret_insert " + name + " " + version, domain);
 }
 
 Status FakeAbra::backup_create(const std::string&) {

@@ -25,6 +25,8 @@ class FakeAbra final : public harness::AbraDriver {
   explicit FakeAbra(std::filesystem::path abra_dir) : abra_dir_(std::move(abra_dir)) {}
 
   std::vector<std::string> calls;
+  std::vector<std::string> call_domains;            ///< the app each call of `calls` was for ("" for calls without one)
+  std::map<std::string, std::string> inserted;      ///< "<domain> <secret>" → the value file's content at insert
   std::map<std::string, harness::Error> failures;   ///< by operation name ("deploy", "backup_create", …) or call line
   std::function<void(const std::string&)> on_call;  ///< told each call line, e.g. to move the fake git's HEAD
   /// The .env `app new` writes (the recipe's .env.sample in abra).
@@ -55,7 +57,7 @@ class FakeAbra final : public harness::AbraDriver {
   std::filesystem::path logs_dir() const override;
 
  private:
-  harness::Status record(const std::string& operation, const std::string& line);
+  harness::Status record(const std::string& operation, const std::string& line, const std::string& domain = {});
   std::filesystem::path abra_dir_;
 };
 

@@ -159,6 +159,16 @@ TEST_F(Planning, ChecksAreGenericThenOverlayAndDepsRaiseTheDeployCount) {
   EXPECT_NE(render_plan(*plan).find("deploys  2 (1 + 1 dependencies)"), std::string::npos);
 }
 
+TEST_F(Planning, AWarmProvidersDepIsProvisionedNotDeployed) {
+  in.deps = {"keycloak"};
+  in.warm_deps = 1;
+  auto plan = make_plan(in, git, store);
+  ASSERT_TRUE(plan.ok()) << plan.error().message;
+  EXPECT_EQ(plan->expected_deploy_count, 1);
+  EXPECT_NE(render_plan(*plan).find("deploys  1 (1 + 0 dependencies; 1 warm, provisioned only)"), std::string::npos)
+      << render_plan(*plan);
+}
+
 TEST_F(Planning, EnrolledRecipeNamesItsSpecFile) {
   in.spec_file = "recipes/fixture-web/recipe.yml";
   auto plan = make_plan(in, git, store);

@@ -37,7 +37,7 @@ std::string file_text(const std::filesystem::path& file) {
   return text.str();
 }
 
-SpecCheck check_of(std::string name, std::variant<HttpCheck, ExecStep, ScriptCheck, BrowserCheck> kind) {
+SpecCheck check_of(std::string name, decltype(SpecCheck::kind) kind) {
   SpecCheck check;
   check.name = std::move(name);
   check.kind = std::move(kind);
