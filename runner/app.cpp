@@ -139,8 +139,10 @@ harness::Result<Plan> plan_run(const Config& config, const RecipeSpec& spec, har
   LastGreenStore last_green(config.state_dir / "last-green");
   CCCI_TRY(Plan plan, make_plan(plan_inputs(config, spec, nonce), git, last_green));
   std::optional<harness::Result<RepoLocal>> repo_local;
+  auto env = mapped_env_placeholders(spec.dependencies);  // what the deps write, not known yet
+  for (const auto& [key, value] : spec.env) env[key] = value;
   plan.backup_coverage = analyse_head_backup_coverage(
-      git, {plan.repo_url, plan.head_ref, plan.domain, spec.env}, scratch, [&](const std::filesystem::path& checkout) {
+      git, {plan.repo_url, plan.head_ref, plan.domain, env}, scratch, [&](const std::filesystem::path& checkout) {
         repo_local = take_repo_local(checkout, config.recipes_dir, config.recipe, repo_local_copy);
       });
   if (!repo_local) {

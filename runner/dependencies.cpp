@@ -49,6 +49,10 @@ Status Dependencies::deploy_all() {
   for (size_t i = 0; i < settings_.deps.size(); ++i) {
     auto done = deploy_one(i);
     if (!done.ok()) {
+      // Whatever failed (abra, docker, the provider) says which dep it was for.
+      const std::string prefix = "dependency " + settings_.deps[i].spec.recipe;
+      if (done.error().message.rfind(prefix, 0) != 0)
+        done = make_error(done.error().kind, prefix + ": " + done.error().message);
       reports_[i].note = seams_.log.redactor().redact(done.error().message);
       for (size_t later = i + 1; later < reports_.size(); ++later)
         reports_[later].note = "not started: dependency " + settings_.deps[i].spec.recipe + " failed first";
@@ -69,6 +73,8 @@ Status Dependencies::deploy_one(size_t i) {
   CCCI_TRY_STATUS(seams_.git.clone(dep.repo_url, seams_.abra.recipe_dir(dep.spec.recipe)));
   CCCI_TRY_STATUS(seams_.abra.app_new(dep.spec.recipe, std::nullopt, dep.domain, harness::SecretGeneration::skip));
   live_[i].created = true;
+  if (!dep.spec.env.empty())
+    CCCI_TRY_STATUS(harness::set_env_values(seams_.abra.app_env_path(dep.domain), dep.spec.env));
   std::string admin_password = new_password();
   seams_.log.redactor().add_secret(admin_password);
   CCCI_TRY(auto file, write_secret_file(dep.spec.recipe + "-" + std::string(admin_secret), admin_password));
@@ -157,6 +163,14 @@ std::map<std::string, std::string> Dependencies::facts_of(size_t i) const {
                   {"OIDC_USERNAME", id->username}});
   }
   return facts;
+}
+
+std::vector<std::string> Dependencies::created_stacks() const {
+  std::vector<std::string> stacks;
+  for (size_t i = 0; i < settings_.deps.size(); ++i) {
+    if (live_[i].created) stacks.push_back(harness::stack_name_for(settings_.deps[i].domain));
+  }
+  return stacks;
 }
 
 ParentMapping Dependencies::parent_mapping() const {

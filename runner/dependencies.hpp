@@ -4,11 +4,12 @@
 /// after the parent, in reverse order.
 ///
 /// deploy_all(), for each dep in order: clone its recipe into the run's abra home, `abra app new
-/// <dep> --domain <dep domain>` (chaos: its repository's default branch as cloned), insert a per-run
-/// admin password (generated here, registered with the redactor) as its `admin_password` secret,
-/// deploy, and wait until https://<dep domain><health path> answers within the spec's deploy
-/// timeout; then provision a realm `ccci-<nonce>`, a confidential client and the test user
-/// `ccci-test` (password generated here, registered with the redactor). A dep in warm mode
+/// <dep> --domain <dep domain>` (chaos: its repository's default branch as cloned), write the spec's
+/// `env` for the dep into its .env, insert a per-run admin password (generated here, registered
+/// with the redactor) as its `admin_password` secret, deploy, and wait until
+/// https://<dep domain><health path> answers within the spec's deploy timeout; then provision a
+/// realm `ccci-<nonce>`, a confidential client and the test user `ccci-test` (password generated
+/// here, registered with the redactor). A dep in warm mode
 /// (WarmProvider: an operator's running provider) is not deployed: only its realm is provisioned,
 /// and removed at teardown. Errors: a dep that never serves is ErrorKind::check_failed ("dependency
 /// keycloak never became ready at https://…: <last answer>"); a provisioning refusal keeps the
@@ -106,6 +107,9 @@ class Dependencies final : public DependencyLogins {
   /// `value` in a 0600 file `name` of the run-private secrets directory: for abra's secret insert.
   harness::Result<std::filesystem::path> write_secret_file(const std::string& name, const std::string& value) const;
   const std::vector<DependencyReport>& reports() const { return reports_; }
+  /// The stacks of the deps this run created (not a warm provider's): whose services a red run's
+  /// evidence shows beside the app's.
+  std::vector<std::string> created_stacks() const;
 
  private:
   struct Live {

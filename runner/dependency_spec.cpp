@@ -71,4 +71,12 @@ std::string expand_dependency_template(std::string_view text, const std::map<std
   return out;
 }
 
+std::map<std::string, std::string> mapped_env_placeholders(const std::vector<DependencySpec>& deps) {
+  std::map<std::string, std::string> env;
+  for (const auto& dep : deps) {
+    for (const auto& [key, value] : dep.sso.env) env[key] = "set-by-dependency-" + dep.recipe;
+  }
+  return env;
+}
+
 }  // namespace ccci::runner

@@ -3,8 +3,9 @@
 /// of facts a dependency's `sso:` mapping may use as `${NAME}`.
 ///
 /// `deps: [keycloak]` is the short form: recipe keycloak, provider keycloak (the recipe's name is a
-/// known provider), no mapping. The long form names the provider and maps the provisioned identity
-/// into the parent's .env (`sso.env`) and secrets (`sso.secrets`) before the parent's one deploy.
+/// known provider), no mapping. The long form names the provider, sets the dependency's own .env
+/// (`env`, plain values) and maps the provisioned identity into the parent's .env (`sso.env`) and
+/// secrets (`sso.secrets`) before the parent's one deploy.
 /// OIDC_CLIENT_SECRET is a secret: only `sso.secrets` may use it, never the .env in clear.
 #include <map>
 #include <optional>
@@ -26,7 +27,8 @@ struct SsoMapping {
 
 struct DependencySpec {
   std::string recipe;
-  std::string provider;  ///< the identity-provider driver ("keycloak"); empty: none
+  std::string provider;                    ///< the identity-provider driver ("keycloak"); empty: none
+  std::map<std::string, std::string> env;  ///< written into the DEPENDENCY's own .env before its deploy
   SsoMapping sso;
   harness::Mark mark;
 };
@@ -47,5 +49,10 @@ std::optional<std::string> dependency_template_problem(std::string_view text, Te
 /// `text` with every `${NAME}` replaced by facts[NAME] (a name `facts` lacks becomes empty: the
 /// spec reader has refused unknown names already).
 std::string expand_dependency_template(std::string_view text, const std::map<std::string, std::string>& facts);
+
+/// The parent .env keys the deps' sso mappings write, each with a stand-in value naming its dep:
+/// what ccci reads of the head's compose before any dep is provisioned (the backup-coverage
+/// analysis) interpolates with these, so a `${OIDC_ISSUER:?}` the deps will fill is not missing.
+std::map<std::string, std::string> mapped_env_placeholders(const std::vector<DependencySpec>& deps);
 
 }  // namespace ccci::runner

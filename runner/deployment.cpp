@@ -432,13 +432,23 @@ Status Deployment::restore() {
 
 Evidence Deployment::collect_evidence() {
   EvidenceSources sources{{}, seams_.abra.logs_dir()};
-  auto live = seams_.docker.service_ls(stack_);
-  if (live.ok()) {
+  std::vector<std::string> stacks{stack_};
+  if (deps_ != nullptr) {
+    auto dep_stacks = deps_->created_stacks();  // a dep that broke the install shows why
+    stacks.insert(stacks.end(), dep_stacks.begin(), dep_stacks.end());
+  }
+  std::vector<std::string> notes;
+  for (const auto& stack : stacks) {
+    auto live = seams_.docker.service_ls(stack);
+    if (!live.ok()) {
+      notes.push_back("services of " + stack + ": " + live.error().message);
+      continue;
+    }
     for (const auto& service : *live) sources.services.push_back(service.name);
   }
   Evidence evidence =
       runner::collect_evidence(seams_.docker, seams_.clock, seams_.log.redactor(), settings_.evidence, sources);
-  if (!live.ok()) evidence.notes.insert(evidence.notes.begin(), "services of " + stack_ + ": " + live.error().message);
+  evidence.notes.insert(evidence.notes.begin(), notes.begin(), notes.end());
   return evidence;
 }
 

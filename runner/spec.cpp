@@ -622,18 +622,20 @@ Result<SsoMapping> sso_mapping(const YamlNode& node, const std::string& what) {
   return sso;
 }
 
-/// One entry of `deps:`: a recipe name, or a mapping with recipe, provider and sso.
+/// One entry of `deps:`: a recipe name, or a mapping with recipe, provider, env and sso.
 Result<DependencySpec> dependency(const YamlNode& node) {
   DependencySpec dep;
   dep.mark = node.mark;
   const YamlNode* recipe = &node;
   const YamlNode* provider = nullptr;
+  const YamlNode* env = nullptr;
   const YamlNode* sso = nullptr;
   std::optional<Fields> fields;
   if (node.is_mapping()) {
     fields.emplace(node, "a dep");
     recipe = fields->get("recipe");
     provider = fields->get("provider");
+    env = fields->get("env");
     sso = fields->get("sso");
     CCCI_TRY_STATUS(fields->finish());
     if (recipe == nullptr) return at(node.mark, "a dep needs a recipe");
@@ -647,6 +649,9 @@ Result<DependencySpec> dependency(const YamlNode& node) {
                 "dep " + dep.recipe + ".provider " + shown(dep.provider) + " is not one ccci has (keycloak)");
   } else if (is_known_provider(dep.recipe)) {
     dep.provider = dep.recipe;
+  }
+  if (env) {
+    CCCI_TRY(dep.env, env_values(*env, "dep " + dep.recipe + ".env"));
   }
   if (sso) {
     if (dep.provider.empty()) return at(sso->mark, "dep " + dep.recipe + ".sso needs a provider (keycloak)");

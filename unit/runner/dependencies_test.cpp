@@ -130,6 +130,18 @@ TEST_F(DependenciesTest, DeploysWaitsUntilReadyThenProvisionsARealmForTheParent)
   EXPECT_EQ(mapping.secrets.at("oidc_client_secret"), "client-secret-ccci-abc123-Zq81");
 }
 
+TEST_F(DependenciesTest, TheDepsOwnEnvIsWrittenIntoItsEnvFileNotTheParents) {
+  settings.deps[0].spec.env = {{"OIDC_FAULT", "reject-clients"}, {"KEYCLOAK_ADMIN", "root"}};
+  ASSERT_TRUE(deps().deploy_all().ok());
+  auto env = harness::read_env_file(abra.app_env_path(keycloak_domain));
+  ASSERT_TRUE(env.ok()) << env.error().message;
+  ASSERT_NE(env->find("OIDC_FAULT"), nullptr);
+  EXPECT_EQ(env->find("OIDC_FAULT")->value, "reject-clients");
+  EXPECT_EQ(env->find("KEYCLOAK_ADMIN")->value, "root");
+  EXPECT_EQ(env->find("TYPE")->value, "fixture");  // the sample's keys stay
+  EXPECT_TRUE(deps().parent_mapping().env.count("OIDC_FAULT") == 0);
+}
+
 TEST_F(DependenciesTest, ADepThatNeverServesFailsTheInstallNamingItsLastAnswer) {
   keycloak_ready = false;
   http.respond("GET", std::string("https://") + keycloak_domain + "/health/ready", 503, "starting");

@@ -31,6 +31,8 @@ TEST(DependencySpec, LongFormMapsTheIdentityIntoTheParent) {
   auto spec = parse(R"(deps:
   - recipe: keycloak
     provider: keycloak
+    env:
+      KEYCLOAK_LOGLEVEL: debug
     sso:
       client_id: ccci
       redirect_uris: ["https://${DOMAIN}/oidc/callback"]
@@ -46,6 +48,7 @@ checks:
   ASSERT_TRUE(spec.ok()) << spec.error().message;
   const auto& dep = spec->dependencies.at(0);
   EXPECT_EQ(dep.recipe, "keycloak");
+  EXPECT_EQ(dep.env, (std::map<std::string, std::string>{{"KEYCLOAK_LOGLEVEL", "debug"}}));
   EXPECT_EQ(dep.sso.client_id, "ccci");
   EXPECT_EQ(dep.sso.redirect_uris, std::vector<std::string>{"https://${DOMAIN}/oidc/callback"});
   EXPECT_EQ(dep.sso.env.at("OIDC_ISSUER"), "${OIDC_ISSUER}");
@@ -69,7 +72,11 @@ INSTANTIATE_TEST_SUITE_P(
     All, DependencySpecErrors,
     ::testing::Values(
         BadDeps{"deps:\n  - {recipe: keycloak, colour: red}\n",
-                "recipe.yml:2:24: unknown key 'colour' in a dep (known: provider, recipe, sso)"},
+                "recipe.yml:2:24: unknown key 'colour' in a dep (known: env, provider, recipe, sso)"},
+        BadDeps{"deps:\n  - {recipe: keycloak, env: {lower: x}}\n",
+                "recipe.yml:2:30: dep keycloak.env key 'lower' must be an upper-case variable name"},
+        BadDeps{"deps:\n  - {recipe: keycloak, env: {A: [x]}}\n",
+                "recipe.yml:2:33: dep keycloak.env.A must be a string, not a sequence"},
         BadDeps{"deps:\n  - {provider: keycloak}\n", "recipe.yml:2:5: a dep needs a recipe"},
         BadDeps{"deps:\n  - {recipe: keycloak, provider: okta}\n",
                 "recipe.yml:2:34: dep keycloak.provider 'okta' is not one ccci has (keycloak)"},
@@ -114,6 +121,16 @@ TEST(DependencyTemplate, ExpandsKnownFactsAndKeepsPlainDollars) {
   EXPECT_EQ(dependency_template_problem("${OIDC_CLIENT_SECRET}", TemplatePlace::secret), std::nullopt);
   EXPECT_EQ(dependency_template_problem("https://${DEP_DOMAIN}/cb", TemplatePlace::redirect_uri), std::nullopt);
   EXPECT_NE(dependency_template_problem("https://${OIDC_REALM}/cb", TemplatePlace::redirect_uri), std::nullopt);
+}
+
+TEST(DependencySpec, TheKeysTheDepsWillFillHavePlaceholdersNamingTheirDep) {
+  auto spec = parse(R"(deps:
+  - {recipe: keycloak, sso: {env: {OIDC_ISSUER: "${OIDC_ISSUER}"}, secrets: {oidc: "${OIDC_CLIENT_SECRET}"}}}
+  - redis
+)");
+  ASSERT_TRUE(spec.ok()) << spec.error().message;
+  EXPECT_EQ(mapped_env_placeholders(spec->dependencies),
+            (std::map<std::string, std::string>{{"OIDC_ISSUER", "set-by-dependency-keycloak"}}));
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 // secrets before its one deploy, they count toward deploy_count, and they go after the app.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <sstream>
 
 #include "harness/env_file.hpp"
@@ -115,6 +116,17 @@ TEST_F(DeploymentDependenciesTest, TheDepsGoAfterTheAppAndTheirResidueMakesTheTe
   EXPECT_FALSE(down.clean);
   EXPECT_NE(down.message.find("dependency keycloak left services: keyc-abc123-fixt_ccci_test_app"), std::string::npos)
       << down.message;
+}
+
+TEST_F(DeploymentDependenciesTest, ARedRunsEvidenceShowsTheDepsServicesBesideTheApps) {
+  ASSERT_TRUE(deployment->deploy_dependencies().ok());
+  docker.calls.clear();
+  deployment->collect_evidence();
+  auto listed = [&](const std::string& stack) {
+    return std::count(docker.calls.begin(), docker.calls.end(), "service_ls " + stack);
+  };
+  EXPECT_EQ(listed("fixt-abc123_ccci_test"), 1);
+  EXPECT_EQ(listed("keyc-abc123-fixt_ccci_test"), 1);
 }
 
 TEST_F(DeploymentDependenciesTest, WithoutDependenciesDeployingThemIsAnError) {
