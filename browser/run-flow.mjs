@@ -14,9 +14,12 @@
 //   CCCI_CHROMIUM        the browser binary (default /usr/bin/chromium); never downloaded
 //   CCCI_ARTIFACT_DIR    absolute directory for screenshots; CCCI_ARTIFACT_PREFIX: the same, relative to OUT
 //   CCCI_FLOW_TIMEOUT_MS the flow's budget, navigation included
+//   CCCI_DEPS_FILE       the run's dependency facts (optional): given to the flow as facts.deps, and
+//                        every deployed dependency's domain goes to the gateway like the app's
 import { spawnSync } from 'node:child_process';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -32,6 +35,45 @@ const MAX_LISTED = 20;                              // console errors / failed r
 
 class HarnessError extends Error {}
 const watched = new WeakSet();
+
+// The dependencies' facts (docs/recipe-spec.md, CCCI_DEPS_FILE): [] without the file.
+function dependencies() {
+  if (!env.CCCI_DEPS_FILE) return [];
+  let parsed;
+  try {
+    parsed = JSON.parse(fs.readFileSync(env.CCCI_DEPS_FILE, 'utf8'));
+  } catch (error) {
+    throw new HarnessError(`CCCI_DEPS_FILE could not be read: ${firstLine(error.message)}`);
+  }
+  return Array.isArray(parsed?.deps) ? parsed.deps : [];
+}
+
+// A request from the flow's own side, as an app's server makes one (a code exchange), never
+// through the browser: routed like the browser's (the app's and the dependencies' domains to the
+// gateway, CCCI_CA_BUNDLE trusted). Resolves {status, headers, text}; the body is capped.
+function serverRequest(routed, timeout) {
+  const ca = env.CCCI_CA_BUNDLE ? fs.readFileSync(env.CCCI_CA_BUNDLE) : undefined;
+  const [gatewayHost, gatewayPort] = (env.CCCI_GATEWAY ?? '').split(':');
+  return (address, { method = 'GET', headers = {}, body } = {}) => new Promise((resolve, reject) => {
+    const target = new URL(address);
+    if (target.protocol !== 'https:') throw new Error(`${address}: only https`);
+    const viaGateway = gatewayHost && routed.includes(target.hostname);
+    const request = https.request({
+      host: viaGateway ? gatewayHost : target.hostname,
+      port: viaGateway ? Number(gatewayPort || 443) : Number(target.port || 443),
+      servername: target.hostname, path: target.pathname + target.search, method, ca, timeout,
+      headers: { Host: target.host, ...headers },
+    }, (response) => {
+      let text = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk) => { if (text.length < 1 << 20) text += chunk; });
+      response.on('end', () => resolve({ status: response.statusCode, headers: response.headers, text }));
+    });
+    request.on('timeout', () => request.destroy(new Error(`${address}: no answer within ${timeout} ms`)));
+    request.on('error', reject);
+    request.end(body);
+  });
+}
 
 function required(name) {
   const value = env[name];
@@ -158,7 +200,12 @@ async function main() {
                   '--no-first-run'];
     // Chromium's MAP takes a port: every connection to the app's domain, whatever its port, goes
     // to the gateway, and the URL (Host, SNI, origin) stays https://<domain>.
-    if (env.CCCI_GATEWAY) args.push(`--host-resolver-rules=MAP ${domain} ${env.CCCI_GATEWAY}`);
+    const deps = dependencies();
+    // A warm provider has no domain of ours: its own name resolves as usual.
+    const routed = [domain, ...deps.map((dep) => dep.domain).filter((name) => /^[a-z0-9.-]+$/.test(name ?? ''))];
+    if (env.CCCI_GATEWAY) {
+      args.push(`--host-resolver-rules=${routed.map((name) => `MAP ${name} ${env.CCCI_GATEWAY}`).join(',')}`);
+    }
     try {
       browser = await chromium.launch({
         executablePath: env.CCCI_CHROMIUM || '/usr/bin/chromium',
@@ -178,7 +225,7 @@ async function main() {
 
     const flow = (await import(pathToFileURL(flowFile).href)).default;
     if (typeof flow !== 'function') throw new Error(`${path.basename(flowFile)} has no default export function`);
-    const facts = { url, domain, stack: env.CCCI_STACK ?? '', gateway: env.CCCI_GATEWAY ?? '' };
+    const facts = { url, domain, stack: env.CCCI_STACK ?? '', gateway: env.CCCI_GATEWAY ?? '', deps };
     const flowArtifacts = {
       dir: artifacts.dir,
       screenshot: (target, name) => {
@@ -193,7 +240,8 @@ async function main() {
         error.navigation = true;
         throw error;
       }
-      await flow({ page, context, newContext, url, facts, artifacts: flowArtifacts, assert });
+      await flow({ page, context, newContext, url, facts, artifacts: flowArtifacts, assert,
+                   serverRequest: serverRequest(routed, timeout) });
     })(), timeout, 'the flow');
 
     if (seen.console.length) {

@@ -5,6 +5,7 @@
 
 #include "harness/filesystem.hpp"
 #include "harness/text.hpp"
+#include "runner/script_facts.hpp"
 
 namespace ccci::runner {
 namespace {
@@ -112,6 +113,9 @@ CheckOutcome BrowserCheckRunner::run(const std::string& name, Tier tier, const B
   command.env["CCCI_ARTIFACT_DIR"] = (*out / prefix).string();
   command.env["CCCI_ARTIFACT_PREFIX"] = prefix;
   command.env["CCCI_FLOW_TIMEOUT_MS"] = std::to_string(timeout.count());
+  auto facts = deps_file(*out);  // the flow's facts.deps; secrets stay in their files
+  if (!facts.ok()) return outcome(name, CheckStatus::error, facts.error().message);
+  command.env["CCCI_DEPS_FILE"] = facts->string();
   // Never let playwright-core fetch a browser: Debian's Chromium is the only one.
   command.env["PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD"] = "1";
   command.env["PLAYWRIGHT_BROWSERS_PATH"] = "0";

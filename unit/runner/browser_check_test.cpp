@@ -112,6 +112,7 @@ TEST_F(BrowserCheckTest, NodeRunsTheRunnerWithTheFlowTheArtifactFolderAndNoBrows
   EXPECT_EQ(command.env.at("CCCI_GATEWAY"), "127.0.0.1:8443");
   EXPECT_EQ(command.env.at("CCCI_ARTIFACT_DIR"), (out.path() / "artifacts/custom/roundtrip").string());
   EXPECT_EQ(command.env.at("CCCI_FLOW_TIMEOUT_MS"), "90000");
+  EXPECT_EQ(command.env.at("CCCI_DEPS_FILE"), (out.path() / "artifacts/deps.json").string());
   EXPECT_EQ(command.env.at("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD"), "1");
   EXPECT_EQ(command.timeout, std::chrono::seconds(90) + launch_grace);
   EXPECT_TRUE(std::filesystem::is_directory(out.path() / "artifacts/custom/roundtrip"));
