@@ -70,8 +70,15 @@ class Lifecycle : public OnTestbed {
     }
     expect_reports_valid(result.out_dir);
     if (result.results.is_object()) {
+      const auto& deps = results().at("dependencies").as_array();
+      for (const auto& dep : deps) {  // each dependency's stack is gone too
+        std::string stack(dep.at("domain").as_string());
+        std::replace(stack.begin(), stack.end(), '.', '_');
+        EXPECT_EQ(leftovers_of(stack), std::vector<std::string>{}) << "the run left its dependency behind: " << dep;
+      }
       EXPECT_TRUE(results().at("teardown").at("clean").as_bool());
-      EXPECT_EQ(results().at("deploy_count").as_int64(), 1);
+      EXPECT_EQ(results().at("deploy_count").as_int64(),
+                expected_deploys_ >= 0 ? expected_deploys_ : 1 + static_cast<int64_t>(deps.size()));
       EXPECT_EQ(results().at("base").at("not_deployable").as_string(), "") << "every fixture's base deploys";
     }
     return result;
@@ -247,6 +254,7 @@ class Lifecycle : public OnTestbed {
   }
 
   RunResult last_;
+  int expected_deploys_ = -1;  ///< what checked() expects of deploy_count; -1: 1 + the dependencies
 };
 
 /// A copy of a testbed fixture repo under a git base of its own (pass `--git-base=` git_base_),
