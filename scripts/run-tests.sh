@@ -54,7 +54,8 @@ trap 'rm -rf "$clang_report"' EXIT
 echo "run-tests: the clang build and its checks run beside the test suite; their report follows it" >&2
 clang_checks "$clang_report/failed" >"$clang_report/log" 2>&1 &
 clang_pid=$!
-step "test suite" in_dir build ctest --output-on-failure --timeout 1800 "$@"
+# Two tests at a time: the e2e tests mostly wait on Docker (DECISIONS.md "e2e tests two at a time").
+step "test suite" in_dir build ctest -j2 --output-on-failure --timeout 1800 "$@"
 wait "$clang_pid" || failed+=("clang checks")
 cat "$clang_report/log" >&2
 [[ ! -f $clang_report/failed ]] || mapfile -t -O "${#failed[@]}" failed <"$clang_report/failed"

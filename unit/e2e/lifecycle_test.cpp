@@ -223,7 +223,7 @@ TEST_F(Lifecycle, AnAbraHomeWithoutTheServerIsRefusedBeforeAnythingIsDeployed) {
   EXPECT_EQ(result.output.find("[tier]"), std::string::npos) << result.output;
   ASSERT_TRUE(result.plan.is_object()) << result.output;
   EXPECT_EQ(leftovers_of_run(result), std::vector<std::string>{});
-  std::filesystem::path run_home = testbed().env.at("CCCI_STATE_DIR");
+  std::filesystem::path run_home = process_state_dir();
   run_home /= "abra/runs/" + std::string(result.plan.at("run_id").as_string());
   EXPECT_FALSE(std::filesystem::exists(run_home)) << run_home;
   EXPECT_FALSE(std::filesystem::exists(home / "logs")) << "abra never ran";

@@ -90,6 +90,34 @@ const Testbed& testbed() {
 
 namespace {
 
+/// A directory made on construction and removed, with all it holds, on destruction.
+class ScratchDir {
+ public:
+  ScratchDir() {
+    char pattern[] = "/tmp/ccci-e2e-state-XXXXXX";
+    if (::mkdtemp(pattern) != nullptr) path_ = pattern;
+  }
+  ~ScratchDir() {
+    std::error_code ignored;  // a process at its end has nobody to tell
+    if (!path_.empty()) std::filesystem::remove_all(path_, ignored);
+  }
+  ScratchDir(const ScratchDir&) = delete;
+  ScratchDir& operator=(const ScratchDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+}  // namespace
+
+const std::filesystem::path& process_state_dir() {
+  static const ScratchDir dir;
+  return dir.path();
+}
+
+namespace {
+
 /// Starts ccci-run in the background with its output in OUT/ccci-run.log, waits for a line of
 /// that output, then sends ccci-run SIGTERM or runs a capture command (into a file outside OUT),
 /// and waits for ccci-run (test code: a fixed script, the values as arguments and environment).
@@ -154,6 +182,7 @@ RunResult run_ccci_with(const std::string& recipe, int pr, const RunOptions& opt
   env["RECIPE"] = recipe;
   env["PR"] = pr > 0 ? std::to_string(pr) : "";  // empty is unset: a run of the default branch
   env["OUT"] = result.out_dir.string();
+  env["CCCI_STATE_DIR"] = process_state_dir().string();
   for (const auto& [key, value] : options.extra_env) env[key] = value;
   std::vector<std::string> argv;
   if (!options.wait_for.empty()) {

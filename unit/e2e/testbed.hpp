@@ -47,7 +47,13 @@ struct RunResult {
   boost::json::value plan;     ///< plan.json, or null when absent
 };
 
-/// Runs build/runner/ccci-run with RECIPE, PR and the testbed env; OUT is a fresh directory.
+/// The state dir (CCCI_STATE_DIR) of this process's runs, unless a test names its own: made on
+/// first use, removed when the process ends. ctest runs every test in a process of its own, so
+/// tests that run side by side never share a run lock, a claim, a last-green record or a reap.
+const std::filesystem::path& process_state_dir();
+
+/// Runs build/runner/ccci-run with RECIPE, PR and the testbed env; OUT is a fresh directory, the
+/// state dir process_state_dir() unless `extra_args` or the test's env name another.
 /// `pr` 0: no PR, a run of the recipe's default branch.
 RunResult run_ccci(const std::string& recipe, int pr, const std::vector<std::string>& extra_args = {});
 
