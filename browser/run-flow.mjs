@@ -75,6 +75,21 @@ function serverRequest(routed, timeout) {
   });
 }
 
+// Signs the dependency's test user in on its identity provider's login page (Keycloak's form:
+// #username, #password, #kc-login), where the app's "sign in" sent `page`; resolves once the form
+// is submitted. `recipe`: the dep (default: the first with a provider). The password is read from
+// its file here, never handed to the flow.
+function providerSignIn(deps) {
+  return async (page, recipe) => {
+    const dep = deps.find((d) => d.provider && (recipe === undefined || d.recipe === recipe));
+    if (!dep?.password_file) throw new Error(`no provisioned identity provider${recipe ? ` ${recipe}` : ''} in CCCI_DEPS_FILE`);
+    await page.waitForSelector('#username');
+    await page.fill('#username', dep.username);
+    await page.fill('#password', fs.readFileSync(dep.password_file, 'utf8'));
+    await page.click('#kc-login');
+  };
+}
+
 function required(name) {
   const value = env[name];
   if (!value) throw new HarnessError(`${name} is not set`);
@@ -241,7 +256,7 @@ async function main() {
         throw error;
       }
       await flow({ page, context, newContext, url, facts, artifacts: flowArtifacts, assert,
-                   serverRequest: serverRequest(routed, timeout) });
+                   serverRequest: serverRequest(routed, timeout), providerSignIn: providerSignIn(deps) });
     })(), timeout, 'the flow');
 
     if (seen.console.length) {

@@ -7,6 +7,7 @@
 // client. Every run leaves neither stack behind (Lifecycle::checked).
 #include <gtest/gtest.h>
 
+#include <csignal>
 #include <filesystem>
 #include <string>
 
@@ -84,6 +85,35 @@ TEST_F(Dependencies, AProviderThatRefusesTheClientIsRedInInstallNamingTheProvisi
   expect_red_in_install(result, "dependency keycloak: provisioning step 'create client' failed: keycloak answered 403");
   EXPECT_TRUE(keycloak().at("ready").as_bool()) << keycloak();
   EXPECT_FALSE(keycloak().at("provisioned").as_bool());
+}
+
+TEST_F(Dependencies, ARunKilledWhileItsDependencyDeploysIsReapedWithItByTheNextRun) {
+  Watch watch;
+  watch.after_line = "deploying keycloak at ";
+  // Once the dep's stack has a service, SIGKILL: nothing of the run's own tears down.
+  watch.capture = R"sh(
+domain=$(sed -n 's/.*deploying keycloak at \([a-z0-9.-]*\).*/\1/p' "$CCCI_E2E_LOG" | head -n1)
+stack=$(echo "$domain" | tr . _)
+for attempt in $(seq 1 1200); do
+  [ -n "$(docker service ls -q --filter "label=com.docker.stack.namespace=$stack")" ] && break
+  sleep 0.05
+done
+kill -KILL "$CCCI_E2E_PID" && echo "$stack")sh";
+  std::string dep_stack;
+  RunResult killed = run_ccci_watched("fixture-sso", 1, watch, dep_stack);
+  ASSERT_EQ(killed.exit_code, 128 + SIGKILL) << killed.output;
+  ASSERT_TRUE(killed.plan.is_object()) << killed.output;
+  ASSERT_EQ(dep_stack.rfind("keyc-", 0), 0u) << dep_stack << "\n" << killed.output;
+  std::string run_id(killed.plan.at("run_id").as_string());
+  wait_for_orphans(run_id);
+  EXPECT_NE(leftovers_of(dep_stack), std::vector<std::string>{}) << "the killed run left its dependency running";
+
+  RunResult next = checked(run_ccci("fixture-sso", 1));
+  EXPECT_EQ(results().at("verdict").as_string(), "green") << next.output;
+  EXPECT_NE(next.output.find("[reap] run " + run_id + ": removed service " + dep_stack + "_app"), std::string::npos)
+      << next.output;
+  EXPECT_EQ(leftovers_of(dep_stack), std::vector<std::string>{});
+  EXPECT_EQ(leftovers_of_run(killed), std::vector<std::string>{});
 }
 
 }  // namespace

@@ -3,22 +3,16 @@
 #include <gtest/gtest.h>
 
 #include "runner/spec.hpp"
+#include "unit/fakes/spec_text.hpp"
 
 namespace ccci::runner {
 namespace {
 
-harness::Result<RecipeSpec> parse(const std::string& yaml) { return parse_spec(yaml, "recipe.yml"); }
-
-std::string error_of(const std::string& yaml) {
-  auto spec = parse(yaml);
-  EXPECT_FALSE(spec.ok()) << yaml;
-  if (spec.ok()) return {};
-  EXPECT_EQ(spec.error().kind, harness::ErrorKind::spec);
-  return spec.error().message;
-}
+using fakes::parse_spec_text;
+using fakes::spec_error_of;
 
 TEST(DependencySpec, ShortFormIsTheRecipeWithItsKnownProvider) {
-  auto spec = parse("deps: [keycloak, redis]\n");
+  auto spec = parse_spec_text("deps: [keycloak, redis]\n");
   ASSERT_TRUE(spec.ok()) << spec.error().message;
   EXPECT_EQ(spec->deps, (std::vector<std::string>{"keycloak", "redis"}));
   ASSERT_EQ(spec->dependencies.size(), 2u);
@@ -28,7 +22,7 @@ TEST(DependencySpec, ShortFormIsTheRecipeWithItsKnownProvider) {
 }
 
 TEST(DependencySpec, LongFormMapsTheIdentityIntoTheParent) {
-  auto spec = parse(R"(deps:
+  auto spec = parse_spec_text(R"(deps:
   - recipe: keycloak
     provider: keycloak
     env:
@@ -66,7 +60,7 @@ struct BadDeps {
 
 class DependencySpecErrors : public ::testing::TestWithParam<BadDeps> {};
 
-TEST_P(DependencySpecErrors, NameTheirPosition) { EXPECT_EQ(error_of(GetParam().yaml), GetParam().message); }
+TEST_P(DependencySpecErrors, NameTheirPosition) { EXPECT_EQ(spec_error_of(GetParam().yaml), GetParam().message); }
 
 INSTANTIATE_TEST_SUITE_P(
     All, DependencySpecErrors,
@@ -124,7 +118,7 @@ TEST(DependencyTemplate, ExpandsKnownFactsAndKeepsPlainDollars) {
 }
 
 TEST(DependencySpec, TheKeysTheDepsWillFillHavePlaceholdersNamingTheirDep) {
-  auto spec = parse(R"(deps:
+  auto spec = parse_spec_text(R"(deps:
   - {recipe: keycloak, sso: {env: {OIDC_ISSUER: "${OIDC_ISSUER}"}, secrets: {oidc: "${OIDC_CLIENT_SECRET}"}}}
   - redis
 )");

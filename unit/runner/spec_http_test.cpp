@@ -2,22 +2,16 @@
 #include <gtest/gtest.h>
 
 #include "runner/spec.hpp"
+#include "unit/fakes/spec_text.hpp"
 
 namespace ccci::runner {
 namespace {
 
-harness::Result<RecipeSpec> parse(const std::string& yaml) { return parse_spec(yaml, "recipe.yml"); }
-
-std::string error_of(const std::string& yaml) {
-  auto spec = parse(yaml);
-  EXPECT_FALSE(spec.ok()) << yaml;
-  if (spec.ok()) return {};
-  EXPECT_EQ(spec.error().kind, harness::ErrorKind::spec);
-  return spec.error().message;
-}
+using fakes::parse_spec_text;
+using fakes::spec_error_of;
 
 TEST(SpecHttp, AListOfStepsWithCapturesExpectationsAndConvergeBecomesOneCheck) {
-  auto spec = parse(R"yaml(checks:
+  auto spec = parse_spec_text(R"yaml(checks:
   custom:
     - name: api_note_roundtrip
       converge: 30s
@@ -64,7 +58,7 @@ TEST(SpecHttp, AListOfStepsWithCapturesExpectationsAndConvergeBecomesOneCheck) {
 }
 
 TEST(SpecHttp, SeedsTakeStepsToo) {
-  auto spec = parse(R"(seeds:
+  auto spec = parse_spec_text(R"(seeds:
   pre_backup:
     - http:
         - {method: POST, path: /login, capture: {t: {header: X-Token}}}
@@ -112,7 +106,7 @@ TEST(SpecHttp, MistakesAreSpecErrorsAtTheirPosition) {
        "recipe.yml:3:25: unknown key 'converge' in seeds.pre_backup[0]"},
   };
   for (const auto& [yaml, expected] : cases) {
-    std::string message = error_of(yaml);
+    std::string message = spec_error_of(yaml);
     EXPECT_EQ(message.rfind(expected, 0), 0u) << message << "\nexpected: " << expected;
   }
 }
@@ -120,13 +114,13 @@ TEST(SpecHttp, MistakesAreSpecErrorsAtTheirPosition) {
 TEST(SpecHttp, APatternOverOneKibibyteIsRefusedAtLoad) {
   std::string yaml =
       "checks:\n  custom:\n    - {name: x, http: {path: /, body_matches: '" + std::string(1025, 'a') + "'}}\n";
-  EXPECT_NE(error_of(yaml).find("longer than 1024 bytes"), std::string::npos);
+  EXPECT_NE(spec_error_of(yaml).find("longer than 1024 bytes"), std::string::npos);
 }
 
 TEST(SpecHttp, TooManyStepsAreRefused) {
   std::string steps;
   for (int i = 0; i < 21; ++i) steps += std::string(i ? ", " : "") + "{path: /}";
-  EXPECT_NE(error_of("checks:\n  custom:\n    - {name: x, http: [" + steps + "]}\n").find("more than 20 steps"),
+  EXPECT_NE(spec_error_of("checks:\n  custom:\n    - {name: x, http: [" + steps + "]}\n").find("more than 20 steps"),
             std::string::npos);
 }
 

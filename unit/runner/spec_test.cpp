@@ -6,24 +6,18 @@
 #include <regex>
 
 #include "unit/fakes/param_name.hpp"
+#include "unit/fakes/spec_text.hpp"
 #include "unit/fakes/temp_dir.hpp"
 
 namespace ccci::runner {
 namespace {
 
+using fakes::spec_error_of;
+
 harness::Result<RecipeSpec> parse(const std::string& yaml) {
   auto root = harness::parse_yaml(yaml, "recipe.yml");
   if (!root.ok()) return root.error();
   return parse_spec(*root);
-}
-
-/// Parses `yaml`, expects a spec error, returns its message.
-std::string error_of(const std::string& yaml) {
-  auto spec = parse(yaml);
-  EXPECT_FALSE(spec.ok());
-  if (spec.ok()) return {};
-  EXPECT_EQ(spec.error().kind, harness::ErrorKind::spec);
-  return spec.error().message;
 }
 
 TEST(Spec, FullSpecBecomesTypedValues) {
@@ -124,7 +118,7 @@ TEST(Spec, CheckConcurrencyDefaultsToFourAndIsBoundedOneToEight) {
   ASSERT_TRUE(serial.ok()) << serial.error().message;
   EXPECT_EQ(serial->check_concurrency, 1);
   for (const char* bad : {"check_concurrency: 0\n", "check_concurrency: 9\n", "check_concurrency: many\n"}) {
-    EXPECT_EQ(error_of(bad).rfind("recipe.yml:1:20: check_concurrency", 0), 0u) << error_of(bad);
+    EXPECT_EQ(spec_error_of(bad).rfind("recipe.yml:1:20: check_concurrency", 0), 0u) << spec_error_of(bad);
   }
 }
 
@@ -144,7 +138,7 @@ void PrintTo(const BadSpec& spec, std::ostream* out) { *out << spec.expected; }
 class SpecError : public ::testing::TestWithParam<BadSpec> {};
 
 TEST_P(SpecError, NamesTheExactPosition) {
-  std::string message = error_of(GetParam().yaml);
+  std::string message = spec_error_of(GetParam().yaml);
   EXPECT_EQ(message.rfind(GetParam().expected, 0), 0u) << message;
 }
 
@@ -326,14 +320,15 @@ TEST(Spec, EveryEnrolledRecipeParses) {
 }
 
 TEST(Spec, DurationsAboveADayAreRejectedWithTheirPosition) {
-  EXPECT_EQ(error_of("timeouts: {http: 9999999h}\n")
+  EXPECT_EQ(spec_error_of("timeouts: {http: 9999999h}\n")
                 .rfind("recipe.yml:1:18: timeouts.http '9999999h' is longer than the maximum of 24h", 0),
             0u)
-      << error_of("timeouts: {http: 9999999h}\n");
-  EXPECT_EQ(error_of("timeouts:\n  deploy: 1441m\n").rfind("recipe.yml:2:11: timeouts.deploy '1441m' is longer", 0),
-            0u);
+      << spec_error_of("timeouts: {http: 9999999h}\n");
   EXPECT_EQ(
-      error_of("timeouts: {backup: 9999999s}\n").rfind("recipe.yml:1:20: timeouts.backup '9999999s' is longer", 0), 0u);
+      spec_error_of("timeouts:\n  deploy: 1441m\n").rfind("recipe.yml:2:11: timeouts.deploy '1441m' is longer", 0), 0u);
+  EXPECT_EQ(
+      spec_error_of("timeouts: {backup: 9999999s}\n").rfind("recipe.yml:1:20: timeouts.backup '9999999s' is longer", 0),
+      0u);
   auto spec = parse("timeouts: {deploy: 24h, http: 1440m, backup: 86400s}\n");
   ASSERT_TRUE(spec.ok()) << spec.error().message;
   EXPECT_EQ(spec->timeouts.deploy, max_spec_duration);
@@ -341,15 +336,16 @@ TEST(Spec, DurationsAboveADayAreRejectedWithTheirPosition) {
 }
 
 TEST(Spec, WholeNumbersConvertWithoutOverflow) {
-  EXPECT_EQ(error_of("health: {ok: [9999999999]}\n")
+  EXPECT_EQ(spec_error_of("health: {ok: [9999999999]}\n")
                 .rfind("recipe.yml:1:15: each health.ok status must be a whole number", 0),
             0u);
-  EXPECT_EQ(error_of("health: {ok: [-999999999]}\n").rfind("recipe.yml:1:15: each health.ok status must be between", 0),
-            0u);
+  EXPECT_EQ(
+      spec_error_of("health: {ok: [-999999999]}\n").rfind("recipe.yml:1:15: each health.ok status must be between", 0),
+      0u);
   auto spec = parse("checks:\n  install:\n    - {exec: {service: db, run: [x], exit_code: 255}}\n");
   ASSERT_TRUE(spec.ok()) << spec.error().message;
   EXPECT_EQ(std::get<ExecStep>(spec->checks.at(Tier::install)[0].kind).exit_code, 255);
-  EXPECT_EQ(error_of("checks:\n  install:\n    - {exec: {service: db, run: [x], exit_code: 256}}\n")
+  EXPECT_EQ(spec_error_of("checks:\n  install:\n    - {exec: {service: db, run: [x], exit_code: 256}}\n")
                 .rfind("recipe.yml:3:49: checks.install[0].exec.exit_code must be between 0 and 255", 0),
             0u);
 }
@@ -370,7 +366,7 @@ TEST(Spec, ThirtyThousandCharacterScalarsAreSpecErrorsNotCrashes) {
       {"? " + huge + "\n: 1\n", "recipe.yml:1:3: unknown key 'aaaa"},
   };
   for (const auto& [yaml, expected] : cases) {
-    std::string message = error_of(yaml);
+    std::string message = spec_error_of(yaml);
     EXPECT_EQ(message.rfind(expected, 0), 0u) << message.substr(0, 200);
     EXPECT_LT(message.size(), 400u) << "a hostile value is cut in the message";
   }
@@ -381,7 +377,7 @@ TEST(Spec, NamesUpToTheLengthLimitAreFine) {
   auto spec = parse("deps: [" + name + "]\nenv: {" + std::string(128, 'N') + ": x}\nupgrade: {base: " + name + "}\n");
   ASSERT_TRUE(spec.ok()) << spec.error().message;
   EXPECT_EQ(spec->deps[0], name);
-  EXPECT_EQ(error_of("deps: [" + name + "n]\n").rfind("recipe.yml:1:8: dep 'nnn", 0), 0u);
+  EXPECT_EQ(spec_error_of("deps: [" + name + "n]\n").rfind("recipe.yml:1:8: dep 'nnn", 0), 0u);
 }
 
 /// The languages the spec's names had as regular expressions; the validators must accept exactly these.

@@ -14,7 +14,7 @@ async function jsonAt(page, address) {
   return JSON.parse(await response.text());
 }
 
-export default async function ssoLogin({ page, url, facts, artifacts, assert, serverRequest }) {
+export default async function ssoLogin({ page, url, facts, artifacts, assert, serverRequest, providerSignIn }) {
   const dep = facts.deps.find((d) => d.recipe === 'keycloak');
   assert.ok(dep?.issuer, 'the keycloak dependency was provisioned (CCCI_DEPS_FILE)');
   const clientSecret = secretOf(dep.client_secret_file);
@@ -33,10 +33,9 @@ export default async function ssoLogin({ page, url, facts, artifacts, assert, se
   authorize.search = new URLSearchParams({ client_id: app.client_id, redirect_uri: redirectUri, response_type: 'code',
                                            scope: 'openid profile email', state, nonce }).toString();
   await page.goto(authorize.href);
-  await page.fill('#username', dep.username);
-  await page.fill('#password', secretOf(dep.password_file));
+  await page.waitForSelector('#kc-login');
   await artifacts.screenshot(page, 'provider-login');
-  await Promise.all([page.waitForURL(`${redirectUri}?**`), page.click('#kc-login')]);
+  await Promise.all([page.waitForURL(`${redirectUri}?**`), providerSignIn(page, 'keycloak')]);
   await page.waitForSelector('#outcome[aria-busy="false"]');
   await artifacts.screenshot(page, 'back-at-the-app');
   const outcome = page.locator('#outcome');
