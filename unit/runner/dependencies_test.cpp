@@ -47,6 +47,15 @@ DependencyTarget keycloak_target() {
   return target;
 }
 
+/// A dep without a provider: deployed and torn down, never provisioned.
+DependencyTarget redis_target() {
+  DependencyTarget target;
+  target.spec.recipe = "redis";
+  target.domain = redis_domain;
+  target.repo_url = "/repos/redis";
+  return target;
+}
+
 class DependenciesTest : public ::testing::Test {
  protected:
   DependenciesTest() : abra(dir.path() / "abra") {
@@ -173,11 +182,7 @@ TEST_F(DependenciesTest, AProvisioningRefusalFailsNamingTheStep) {
 }
 
 TEST_F(DependenciesTest, TeardownGoesInReverseOrderAndEveryCreatedDepGoes) {
-  DependencyTarget redis;
-  redis.spec.recipe = "redis";
-  redis.domain = redis_domain;
-  redis.repo_url = "/repos/redis";
-  settings.deps.push_back(redis);
+  settings.deps.push_back(redis_target());
   ASSERT_TRUE(deps().deploy_all().ok());
   EXPECT_EQ(deps().deploys(), 2);
   EXPECT_EQ(record.provisioned.size(), 1u);  // redis has no provider
@@ -193,11 +198,7 @@ TEST_F(DependenciesTest, TeardownGoesInReverseOrderAndEveryCreatedDepGoes) {
 }
 
 TEST_F(DependenciesTest, AFailedDeployStillTearsDownWhatWasCreatedAndNothingElse) {
-  DependencyTarget redis;
-  redis.spec.recipe = "redis";
-  redis.domain = redis_domain;
-  redis.repo_url = "/repos/redis";
-  settings.deps.push_back(redis);
+  settings.deps.push_back(redis_target());
   abra.failures["deploy chaos"] = harness::make_error(ErrorKind::check_failed, "abra deploy failed: FATA boom");
   auto deployed = deps().deploy_all();
   ASSERT_FALSE(deployed.ok());
